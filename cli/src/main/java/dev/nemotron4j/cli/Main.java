@@ -1,0 +1,46 @@
+package dev.nemotron4j.cli;
+
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/**
+ * Entry point of the {@code nemotron4j} command line. Each sub-command lives in its own class.
+ */
+@Command(name = "nemotron4j",
+        mixinStandardHelpOptions = true,
+        versionProvider = Main.Version.class,
+        description = "Nemotron 3 Nano (Nemotron-H) in pure Java: inspect, run, chat, serve, evaluate.",
+        subcommands = {
+                CommandLine.HelpCommand.class,
+        })
+public final class Main implements Runnable {
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public void run() {
+        spec.commandLine().usage(System.out);
+    }
+
+    public static void main(String[] args) {
+        System.exit(commandLine().execute(args));
+    }
+
+    /** The configured picocli command line (shared by {@link #main} and tests). */
+    public static CommandLine commandLine() {
+        CommandLine cl = new CommandLine(new Main());
+        cl.setExecutionExceptionHandler(new CliErrors());
+        return cl;
+    }
+
+    /** Version from the jar manifest, falling back to the build's version. */
+    static final class Version implements CommandLine.IVersionProvider {
+        @Override
+        public String[] getVersion() {
+            String v = Main.class.getPackage().getImplementationVersion();
+            return new String[] {"nemotron4j " + (v == null ? "0.1.0" : v),
+                    "JVM: " + System.getProperty("java.vm.name") + " " + Runtime.version()};
+        }
+    }
+}
