@@ -1,0 +1,57 @@
+package dev.nemotron4j.chat.template;
+
+import dev.nemotron4j.chat.ChatRequest;
+import dev.nemotron4j.chat.ChatRequestReader;
+import org.junit.jupiter.api.DynamicTest;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestFactory;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.stream.Stream;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** Every chat fixture renders byte for byte. */
+class NemotronChatFormatFixtureTest {
+
+    static final Path FIXTURES = Path.of("../testdata/chat");
+
+    /** Edge cases rendered by the real Jinja template (see generate.py there). */
+    static final Path REFERENCE_RENDERS = Path.of("src/test/resources/reference-renders");
+
+    @TestFactory
+    Stream<DynamicTest> everyFixtureRendersExactly() throws IOException {
+        return rendersOf(FIXTURES);
+    }
+
+    @TestFactory
+    Stream<DynamicTest> everyJinjaReferenceRenderMatches() throws IOException {
+        return rendersOf(REFERENCE_RENDERS);
+    }
+
+    private static Stream<DynamicTest> rendersOf(Path directory) throws IOException {
+        List<Path> inputs;
+        try (Stream<Path> files = Files.list(directory)) {
+            inputs = files.filter(p -> p.getFileName().toString().endsWith(".input.json")).sorted().toList();
+        }
+        assertThat(inputs).hasSizeGreaterThanOrEqualTo(8);
+        return inputs.stream().map(input -> DynamicTest.dynamicTest(input.getFileName().toString(), () -> {
+            String name = input.getFileName().toString().replace(".input.json", "");
+            byte[] expected = Files.readAllBytes(directory.resolve(name + ".expected.txt"));
+            ChatRequest request = ChatRequestReader.read(input);
+            String rendered = NemotronChatFormat.render(request);
+            assertThat(rendered).isEqualTo(new String(expected, StandardCharsets.UTF_8));
+            assertThat(rendered.getBytes(StandardCharsets.UTF_8)).isEqualTo(expected);
+        }));
+    }
+
+    @Test
+    void tinyModelDirectoryCarriesTheNemotronTemplate() throws IOException {
+        assertThat(ChatTemplates.forModelDirectory(Path.of("../testdata/tiny/tiny-a")))
+                .isEqualTo(SupportedChatTemplate.NEMOTRON_3_NANO);
+    }
+}
