@@ -1,0 +1,124 @@
+package dev.nemotron4j.engine.model;
+
+import dev.nemotron4j.engine.kernels.MatMul;
+import dev.nemotron4j.engine.kernels.WeightMatrix;
+import dev.nemotron4j.engine.kernels.WorkerPool;
+import dev.nemotron4j.engine.state.KvCache;
+
+/**
+ * Causal grouped-query self-attention without any positional encoding (ARCHITECTURE.md §6): query head j
+ * reads KV head ⌊j / (heads/kvHeads)⌋, scores are scaled by head_dim^−½, softmax in float32 over the
+ * sequence's cached keys plus the segment's own (causally masked).
+ */
+public final class AttentionMixer implements Mixer {
+
+    private final int layer, hidden, heads, kvHeads, headDim, qWidth, kvWidth, queriesPerKv;
+    private final float scale;
+    private final WeightMatrix qProj, kProj, vProj, oProj;
+    private final float[] qBias, kBias, vBias, oBias;
+    private final WorkerPool pool;
+
+    private float[] q = new float[0], k = new float[0], v = new float[0], o = new float[0];
+    private float[] scores = new float[0];
+
+    AttentionMixer(int layer, ModelConfig c, WeightMatrix qProj, WeightMatrix kProj, WeightMatrix vProj, WeightMatrix oProj,
+                   float[] qBias, float[] kBias, float[] vBias, float[] oBias, WorkerPool pool) {
+        this.layer = layer;
+        this.hidden = c.hiddenSize();
+        this.heads = c.numAttentionHeads();
+        this.kvHeads = c.numKeyValueHeads();
+        this.headDim = c.headDim();
+        this.qWidth = heads * headDim;
+        this.kvWidth = kvHeads * headDim;
+        this.queriesPerKv = heads / kvHeads;
+        this.scale = (float) (1.0 / Math.sqrt(headDim));
+        this.qProj = qProj;
+        this.kProj = kProj;
+        this.vProj = vProj;
+        this.oProj = oProj;
+        this.qBias = qBias;
+        this.kBias = kBias;
+        this.vBias = vBias;
+        this.oBias = oBias;
+        this.pool = pool;
+    }
+
+    @Override
+    public void forward(BatchLayout batch, float[] in, float[] out, ForwardObserver obs) {
+        int rows = batch.rows();
+        if (q.length < rows * qWidth) {
+            q = new float[rows * qWidth];
+            o = new float[rows * qWidth];
+            k = new float[rows * kvWidth];
+            v = new float[rows * kvWidth];
+        }
+        MatMul.multiply(qProj, in, rows, q, pool);
+        MatMul.multiply(kProj, in, rows, k, pool);
+        MatMul.multiply(vProj, in, rows, v, pool);
+        if (qBias != null) addBias(q, rows, qWidth, qBias);
+        if (kBias != null) addBias(k, rows, kvWidth, kBias);
+        if (vBias != null) addBias(v, rows, kvWidth, vBias);
+
+        for (int s = 0; s < batch.segments(); s++) {
+            int r0 = batch.start(s), len = batch.length(s);
+            if (len == 0) continue;
+            KvCache cache = batch.state(s).kv(layer);
+            int past = cache.length();
+            cache.ensureCapacity(len);
+            for (int t = 0; t < len; t++) cache.append(k, (r0 + t) * kvWidth, v, (r0 + t) * kvWidth);
+            if (scores.length < past + len) scores = new float[Math.max(past + len, 2 * scores.length)];
+            for (int t = 0; t < len; t++) attend(cache, r0 + t, past + t + 1);
+        }
+        MatMul.multiply(oProj, o, rows, out, pool);
+        if (oBias != null) addBias(out, rows, hidden, oBias);
+    }
+
+    /** Output of every query head for one row attending to cache positions [0, visible). */
+    private void attend(KvCache cache, int row, int visible) {
+        float[] keys = cache.keys(), values = cache.values();
+        for (int j = 0; j < heads; j++) {
+            int kvh = j / queriesPerKv;
+            int qOff = row * qWidth + j * headDim;
+            float max = Float.NEGATIVE_INFINITY;
+            for (int s = 0; s < visible; s++) {
+                int kOff = s * kvWidth + kvh * headDim;
+                float dot = 0f;
+                for (int d = 0; d < headDim; d++) dot += q[qOff + d] * keys[kOff + d];
+                float sc = dot * scale;
+                scores[s] = sc;
+                if (sc > max) max = sc;
+            }
+            float sum = 0f;
+            for (int s = 0; s < visible; s++) {
+                float e = (float) Math.exp(scores[s] - max);
+                scores[s] = e;
+                sum += e;
+            }
+            float inv = 1f / sum;
+            int oOff = row * qWidth + j * headDim;
+            for (int d = 0; d < headDim; d++) o[oOff + d] = 0f;
+            for (int s = 0; s < visible; s++) {
+                float p = scores[s] * inv;
+                int vOff = s * kvWidth + kvh * headDim;
+                for (int d = 0; d < headDim; d++) o[oOff + d] += p * values[vOff + d];
+            }
+        }
+    }
+
+    private static void addBias(float[] a, int rows, int width, float[] bias) {
+        for (int r = 0; r < rows; r++) for (int j = 0; j < width; j++) a[r * width + j] += bias[j];
+    }
+
+    @Override
+    public long parameterCount() {
+        long p = 0;
+        for (WeightMatrix w : new WeightMatrix[] {qProj, kProj, vProj, oProj}) p += (long) w.rows() * w.cols();
+        for (float[] b : new float[][] {qBias, kBias, vBias, oBias}) if (b != null) p += b.length;
+        return p;
+    }
+
+    @Override
+    public long activeWeightBytes() {
+        return qProj.byteSize() + kProj.byteSize() + vProj.byteSize() + oProj.byteSize();
+    }
+}

@@ -1,0 +1,296 @@
+package dev.nemotron4j.engine.model;
+
+import dev.nemotron4j.engine.kernels.MatMul;
+import dev.nemotron4j.engine.kernels.WeightMatrix;
+import dev.nemotron4j.engine.kernels.WorkerPool;
+import dev.nemotron4j.engine.state.MambaLayerState;
+
+/**
+ * Mamba-2 selective state-space mixer (ARCHITECTURE.md §5): in_proj → causal depthwise conv + SiLU on xBC →
+ * softplus time steps → selective scan (recurrent for single tokens, chunked SSD for longer segments; both
+ * compute the same function) → gated grouped RMSNorm → out_proj. The scan runs in float32 on a float32 state.
+ */
+public final class MambaMixer implements Mixer {
+
+    private final int layer;
+    private final int hidden, heads, headDim, stateSize, groups, kernel, inner, convDim, inProjDim, headsPerGroup;
+    private final float eps, dtMin, dtMax;
+    private final WeightMatrix inProj, outProj;
+    private final float[] inProjBias, outProjBias;
+    private final float[] convWeight; // [convDim][kernel]
+    private final float[] convBias;   // [convDim] or null
+    private final float[] dtBias, negA, skipD, normWeight;
+    private final WorkerPool pool;
+    private int chunkSize;
+
+    // scratch, grown on demand
+    private float[] zxbcdt = new float[0], xbc = new float[0], dt = new float[0], y = new float[0], gated = new float[0];
+    private float[] cb = new float[0], decay = new float[0], cum = new float[0], coef = new float[0];
+
+    MambaMixer(int layer, ModelConfig c, WeightMatrix inProj, float[] inProjBias, float[] convWeight, float[] convBias,
+               float[] dtBias, float[] aLog, float[] d, float[] normWeight, WeightMatrix outProj, float[] outProjBias,
+               WorkerPool pool) {
+        this.layer = layer;
+        this.hidden = c.hiddenSize();
+        this.heads = c.mambaNumHeads();
+        this.headDim = c.mambaHeadDim();
+        this.stateSize = c.ssmStateSize();
+        this.groups = c.nGroups();
+        this.kernel = c.convKernel();
+        this.inner = c.mambaInner();
+        this.convDim = c.convDim();
+        this.inProjDim = c.inProjDim();
+        this.headsPerGroup = heads / groups;
+        this.eps = c.layerNormEpsilon();
+        this.dtMin = c.timeStepLimitMin();
+        this.dtMax = c.timeStepLimitMax();
+        this.chunkSize = c.chunkSize();
+        this.inProj = inProj;
+        this.inProjBias = inProjBias;
+        this.convWeight = convWeight;
+        this.convBias = convBias;
+        this.dtBias = dtBias;
+        this.negA = new float[heads];
+        for (int h = 0; h < heads; h++) negA[h] = (float) -Math.exp(aLog[h]);
+        this.skipD = d;
+        this.normWeight = normWeight;
+        this.outProj = outProj;
+        this.outProjBias = outProjBias;
+        this.pool = pool;
+    }
+
+    /** Overrides the SSD chunk length used for multi-token segments (any value ≥ 1 gives the same math). */
+    public void setChunkSize(int q) {
+        if (q < 1) throw new IllegalArgumentException("chunk size must be >= 1");
+        this.chunkSize = q;
+    }
+
+    /** Forces the token-by-token recurrence for every segment (for tests of the two scan forms). */
+    private boolean recurrentOnly;
+
+    public void setRecurrentOnly(boolean recurrentOnly) {
+        this.recurrentOnly = recurrentOnly;
+    }
+
+    @Override
+    public void forward(BatchLayout batch, float[] in, float[] out, ForwardObserver obs) {
+        int rows = batch.rows();
+        ensure(rows);
+        MatMul.multiply(inProj, in, rows, zxbcdt, pool);
+        if (inProjBias != null) addBias(zxbcdt, rows, inProjDim, inProjBias);
+
+        for (int s = 0; s < batch.segments(); s++) {
+            int r0 = batch.start(s), len = batch.length(s);
+            if (len == 0) continue;
+            MambaLayerState st = batch.state(s).mamba(layer);
+            convolve(st, r0, len);
+            timeSteps(r0, len);
+            if (len == 1 || recurrentOnly) scanRecurrent(st, r0, len);
+            else scanChunked(st, r0, len);
+            gatedNorm(r0, len);
+            if (obs != null) {
+                obs.tensor("trace.layer" + layer + ".in_proj", zxbcdt, r0 * inProjDim, len, inProjDim);
+                obs.tensor("trace.layer" + layer + ".conv_act", xbc, r0 * convDim, len, convDim);
+                obs.tensor("trace.layer" + layer + ".dt", dt, r0 * heads, len, heads);
+                obs.tensor("trace.layer" + layer + ".y", y, r0 * inner, len, inner);
+                obs.tensor("trace.layer" + layer + ".gated_norm", gated, r0 * inner, len, inner);
+            }
+        }
+        MatMul.multiply(outProj, gated, rows, out, pool);
+        if (outProjBias != null) addBias(out, rows, hidden, outProjBias);
+    }
+
+    private static void addBias(float[] a, int rows, int width, float[] bias) {
+        for (int r = 0; r < rows; r++) for (int j = 0; j < width; j++) a[r * width + j] += bias[j];
+    }
+
+    /** §5.2: causal depthwise conv over xBC with the cached K−1 previous rows, then SiLU; updates the conv state. */
+    private void convolve(MambaLayerState st, int r0, int len) {
+        int hist = kernel - 1;
+        float[] conv = st.conv;
+        for (int t = 0; t < len; t++) {
+            int outBase = (r0 + t) * convDim;
+            for (int c = 0; c < convDim; c++) {
+                float acc = convBias == null ? 0f : convBias[c];
+                int wBase = c * kernel;
+                for (int k = 0; k < kernel; k++) {
+                    int j = t - hist + k; // source token index within the segment; < 0 means cached history
+                    float v = j >= 0 ? zxbcdt[(r0 + j) * inProjDim + inner + c] : conv[(hist + j) * convDim + c];
+                    acc += convWeight[wBase + k] * v;
+                }
+                xbc[outBase + c] = silu(acc);
+            }
+        }
+        // New state: the last K−1 pre-conv rows of [old state; segment rows].
+        for (int k = 0; k < hist; k++) {
+            int j = len - hist + k; // segment-relative index of the row that becomes state row k
+            if (j >= 0) {
+                System.arraycopy(zxbcdt, (r0 + j) * inProjDim + inner, conv, k * convDim, convDim);
+            } else {
+                System.arraycopy(conv, (hist + j) * convDim, conv, k * convDim, convDim); // still history (j+len < 0 impossible)
+            }
+        }
+    }
+
+    /** §5.3: dt = clamp(softplus(dt_raw + dt_bias), limit). */
+    private void timeSteps(int r0, int len) {
+        for (int t = 0; t < len; t++) {
+            int src = (r0 + t) * inProjDim + inner + convDim;
+            for (int h = 0; h < heads; h++) {
+                float v = zxbcdt[src + h] + dtBias[h];
+                float sp = v > 20f ? v : (float) Math.log1p(Math.exp(v));
+                dt[(r0 + t) * heads + h] = Math.min(dtMax, Math.max(dtMin, sp));
+            }
+        }
+    }
+
+    /** §5.4: one token at a time. */
+    private void scanRecurrent(MambaLayerState st, int r0, int len) {
+        float[] S = st.ssm;
+        int pn = headDim * stateSize;
+        for (int t = 0; t < len; t++) {
+            int row = r0 + t;
+            int xb = row * convDim, bOff = xb + inner, cOff = xb + inner + groups * stateSize;
+            for (int h = 0; h < heads; h++) {
+                int g = h / headsPerGroup;
+                float dth = dt[row * heads + h];
+                float a = (float) Math.exp(dth * negA[h]);
+                int bBase = bOff + g * stateSize, cBase = cOff + g * stateSize;
+                for (int p = 0; p < headDim; p++) {
+                    float xv = xbc[xb + h * headDim + p];
+                    float dx = dth * xv;
+                    int sBase = h * pn + p * stateSize;
+                    float acc = 0f;
+                    for (int n = 0; n < stateSize; n++) {
+                        float sv = a * S[sBase + n] + dx * xbc[bBase + n];
+                        S[sBase + n] = sv;
+                        acc += sv * xbc[cBase + n];
+                    }
+                    y[row * inner + h * headDim + p] = acc + skipD[h] * xv;
+                }
+            }
+        }
+    }
+
+    /** §5.5: chunked (SSD) form, chunks of {@link #chunkSize} tokens carrying the state between chunks. */
+    private void scanChunked(MambaLayerState st, int r0, int len) {
+        float[] S = st.ssm;
+        int pn = headDim * stateSize;
+        int q = Math.min(chunkSize, len);
+        if (cb.length < q * q) cb = new float[q * q];
+        if (decay.length < q) {
+            decay = new float[q];
+            cum = new float[q];
+            coef = new float[q];
+        }
+        int bRel = inner, cRel = inner + groups * stateSize;
+        for (int c0 = 0; c0 < len; c0 += q) {
+            int L = Math.min(q, len - c0);
+            for (int g = 0; g < groups; g++) {
+                // CB[t][s] = C_t · B_s (s ≤ t), shared by the heads of group g.
+                for (int t = 0; t < L; t++) {
+                    int cBase = (r0 + c0 + t) * convDim + cRel + g * stateSize;
+                    for (int s = 0; s <= t; s++) {
+                        int bBase = (r0 + c0 + s) * convDim + bRel + g * stateSize;
+                        float acc = 0f;
+                        for (int n = 0; n < stateSize; n++) acc += xbc[cBase + n] * xbc[bBase + n];
+                        cb[t * q + s] = acc;
+                    }
+                }
+                for (int h = g * headsPerGroup; h < (g + 1) * headsPerGroup; h++) {
+                    scanChunkHead(S, h * pn, h, g, r0 + c0, L, q, bRel, cRel);
+                }
+            }
+        }
+    }
+
+    private void scanChunkHead(float[] S, int sOff, int h, int g, int row0, int L, int cbStride, int bRel, int cRel) {
+        float A = negA[h];
+        // cum[t] = Σ_{r≤t} a_r with a_r = dt_r·A ≤ 0
+        float run = 0f;
+        for (int t = 0; t < L; t++) {
+            run += dt[(row0 + t) * heads + h] * A;
+            cum[t] = run;
+        }
+        for (int t = 0; t < L; t++) {
+            int row = row0 + t;
+            // Intra-chunk weights: coef[s] = exp(Σ_{r=s+1..t} a_r) · CB[t][s] · dt_s, exponent built by
+            // summing the masked a values (never a difference of two large sums).
+            float e = 0f;
+            for (int s = t; s >= 0; s--) {
+                if (s < t) e += dt[(row0 + s + 1) * heads + h] * A;
+                coef[s] = (float) Math.exp(e) * cb[t * cbStride + s] * dt[(row0 + s) * heads + h];
+            }
+            float carry = (float) Math.exp(cum[t]);
+            int cBase = row * convDim + cRel + g * stateSize;
+            int xRow = row * convDim + h * headDim;
+            for (int p = 0; p < headDim; p++) {
+                float acc = 0f;
+                for (int s = 0; s <= t; s++) acc += coef[s] * xbc[(row0 + s) * convDim + h * headDim + p];
+                int sBase = sOff + p * stateSize;
+                float off = 0f;
+                for (int n = 0; n < stateSize; n++) off += S[sBase + n] * xbc[cBase + n];
+                y[row * inner + h * headDim + p] = acc + carry * off + skipD[h] * xbc[xRow + p];
+            }
+        }
+        // State update: S_out = exp(Λ_{L−1})·S_in + Σ_s exp(Σ_{r=s+1..L−1} a_r)·dt_s·x_s ⊗ B_s
+        float e = 0f;
+        for (int s = L - 1; s >= 0; s--) {
+            if (s < L - 1) e += dt[(row0 + s + 1) * heads + h] * A;
+            decay[s] = (float) Math.exp(e) * dt[(row0 + s) * heads + h];
+        }
+        float total = (float) Math.exp(cum[L - 1]);
+        for (int p = 0; p < headDim; p++) {
+            int sBase = sOff + p * stateSize;
+            for (int n = 0; n < stateSize; n++) S[sBase + n] *= total;
+            for (int s = 0; s < L; s++) {
+                float w = decay[s] * xbc[(row0 + s) * convDim + h * headDim + p];
+                int bBase = (row0 + s) * convDim + bRel + g * stateSize;
+                for (int n = 0; n < stateSize; n++) S[sBase + n] += w * xbc[bBase + n];
+            }
+        }
+    }
+
+    /** §5.6: v = y ⊙ SiLU(z), RMS-normalised within each of G contiguous groups, times norm.weight. */
+    private void gatedNorm(int r0, int len) {
+        int groupSize = inner / groups;
+        for (int t = 0; t < len; t++) {
+            int row = r0 + t;
+            int yb = row * inner, zb = row * inProjDim;
+            for (int i = 0; i < inner; i++) gated[yb + i] = y[yb + i] * silu(zxbcdt[zb + i]);
+            for (int g = 0; g < groups; g++) {
+                int gb = yb + g * groupSize;
+                double ss = 0;
+                for (int i = 0; i < groupSize; i++) ss += (double) gated[gb + i] * gated[gb + i];
+                float inv = (float) (1.0 / Math.sqrt(ss / groupSize + eps));
+                for (int i = 0; i < groupSize; i++) gated[gb + i] = gated[gb + i] * inv * normWeight[g * groupSize + i];
+            }
+        }
+    }
+
+    static float silu(float v) {
+        return v / (1f + (float) Math.exp(-v));
+    }
+
+    private void ensure(int rows) {
+        if (zxbcdt.length < rows * inProjDim) {
+            zxbcdt = new float[rows * inProjDim];
+            xbc = new float[rows * convDim];
+            dt = new float[rows * heads];
+            y = new float[rows * inner];
+            gated = new float[rows * inner];
+        }
+    }
+
+    @Override
+    public long parameterCount() {
+        return (long) inProj.rows() * inProj.cols() + convWeight.length + (convBias == null ? 0 : convBias.length)
+                + 3L * heads + normWeight.length + (long) outProj.rows() * outProj.cols()
+                + (inProjBias == null ? 0 : inProjBias.length) + (outProjBias == null ? 0 : outProjBias.length);
+    }
+
+    @Override
+    public long activeWeightBytes() {
+        return inProj.byteSize() + outProj.byteSize();
+    }
+}

@@ -1,0 +1,161 @@
+package dev.nemotron4j.engine.model;
+
+import dev.nemotron4j.engine.kernels.WeightMatrix;
+import dev.nemotron4j.engine.kernels.WorkerPool;
+import dev.nemotron4j.engine.weights.ModelFormatException;
+import dev.nemotron4j.engine.weights.SafetensorsCheckpoint;
+import dev.nemotron4j.engine.weights.TensorInfo;
+import dev.nemotron4j.engine.weights.TensorSource;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * Builds a {@link NemotronHModel} from a config and a {@link TensorSource}: binds every tensor named in
+ * ARCHITECTURE.md §3 with its dtype and shape checked against the config. Per-expert 2-D and fused 3-D
+ * expert layouts are both accepted. Tensors the model does not use are reported with a warning
+ * ({@code mtp.*} heads are skipped silently, §2.2).
+ */
+public final class ModelLoader {
+    private static final Logger LOG = LoggerFactory.getLogger(ModelLoader.class);
+
+    private ModelLoader() {}
+
+    /** Loads {@code dir} (config.json + safetensors). */
+    public static NemotronHModel load(Path dir, WorkerPool pool) {
+        if (!Files.isDirectory(dir)) throw new ModelFormatException(dir + ": not a model directory");
+        ModelConfig config = ModelConfig.load(dir);
+        TensorSource source = SafetensorsCheckpoint.open(dir);
+        try {
+            return build(config, source, pool);
+        } catch (RuntimeException e) {
+            source.close();
+            throw e;
+        }
+    }
+
+    /** Binds the tensors of {@code source} to a model of {@code config}. The model owns the source. */
+    public static NemotronHModel build(ModelConfig c, TensorSource source, WorkerPool pool) {
+        WeightBinder b = new WeightBinder(source);
+        int h = c.hiddenSize();
+        String embName = b.findBody("embeddings.weight").isPresent() ? "embeddings.weight" : "embed_tokens.weight";
+        WeightMatrix embeddings = b.matrix(b.bodyName(embName), c.vocabSize(), h);
+
+        float[][] norms = new float[c.numLayers()][];
+        Mixer[] mixers = new Mixer[c.numLayers()];
+        for (int i = 0; i < c.numLayers(); i++) {
+            String p = b.bodyName("layers." + i + ".");
+            norms[i] = b.vector(p + "norm.weight", h);
+            mixers[i] = switch (c.layer(i)) {
+                case MAMBA -> mamba(b, c, i, p + "mixer.", pool);
+                case ATTENTION -> attention(b, c, i, p + "mixer.", pool);
+                case MOE -> moe(b, c, i, p + "mixer.", pool);
+                case MLP -> new DenseMlp(mlp(b, p + "mixer.", c.intermediateSize(), h, c.mlpBias()), pool);
+            };
+        }
+        String finalName = b.findBody("norm_f.weight").isPresent() ? "norm_f.weight" : "norm.weight";
+        float[] finalNorm = b.vector(b.bodyName(finalName), h);
+        WeightMatrix head;
+        if (c.tieWordEmbeddings() && source.find("lm_head.weight").isEmpty()) {
+            head = embeddings;
+        } else {
+            head = b.matrix("lm_head.weight", c.vocabSize(), h);
+        }
+        reportUnused(b, source);
+        return new NemotronHModel(c, source, embeddings, norms, mixers, finalNorm, head, pool);
+    }
+
+    private static MambaMixer mamba(WeightBinder b, ModelConfig c, int layer, String p, WorkerPool pool) {
+        int h = c.hiddenSize(), cd = c.convDim(), nh = c.mambaNumHeads(), k = c.convKernel();
+        WeightMatrix inProj = b.matrix(p + "in_proj.weight", c.inProjDim(), h);
+        TensorInfo conv = b.require(p + "conv1d.weight");
+        if (conv.rank() == 2) b.checkShape(conv, cd, k);
+        else b.checkShape(conv, cd, 1, k);
+        b.checkFloat(conv);
+        float[] convW = WeightBinder.widen(conv);
+        float[] convB = c.useConvBias() ? b.vector(p + "conv1d.bias", cd) : null;
+        float[] dtBias = b.vector(p + "dt_bias", nh);
+        float[] aLog = b.vector(p + "A_log", nh);
+        float[] d = b.vector(p + "D", nh);
+        float[] norm = b.vector(p + "norm.weight", c.mambaInner());
+        WeightMatrix outProj = b.matrix(p + "out_proj.weight", h, c.mambaInner());
+        float[] inBias = c.useBias() ? b.vector(p + "in_proj.bias", c.inProjDim()) : null;
+        float[] outBias = c.useBias() ? b.vector(p + "out_proj.bias", h) : null;
+        return new MambaMixer(layer, c, inProj, inBias, convW, convB, dtBias, aLog, d, norm, outProj, outBias, pool);
+    }
+
+    private static AttentionMixer attention(WeightBinder b, ModelConfig c, int layer, String p, WorkerPool pool) {
+        int h = c.hiddenSize(), q = c.numAttentionHeads() * c.headDim(), kv = c.numKeyValueHeads() * c.headDim();
+        boolean bias = c.attentionBias();
+        return new AttentionMixer(layer, c,
+                b.matrix(p + "q_proj.weight", q, h), b.matrix(p + "k_proj.weight", kv, h),
+                b.matrix(p + "v_proj.weight", kv, h), b.matrix(p + "o_proj.weight", h, q),
+                bias ? b.vector(p + "q_proj.bias", q) : null, bias ? b.vector(p + "k_proj.bias", kv) : null,
+                bias ? b.vector(p + "v_proj.bias", kv) : null, bias ? b.vector(p + "o_proj.bias", h) : null, pool);
+    }
+
+    private static MoeMixer moe(WeightBinder b, ModelConfig c, int layer, String p, WorkerPool pool) {
+        int h = c.hiddenSize(), e = c.nRoutedExperts(), f = c.moeIntermediateSize();
+        WeightMatrix gate = b.matrix(p + "gate.weight", e, h);
+        String biasName = p + "gate.e_score_correction_bias";
+        float[] corr = b.findBody(biasName.substring(b.bodyPrefix().length())).isPresent() ? b.vector(biasName, e) : null;
+        ExpertRouter router = new ExpertRouter(gate, corr, c, pool);
+
+        SquaredReluMlp[] experts = new SquaredReluMlp[e];
+        Optional<TensorInfo> fusedUp = firstPresent(b, p + "experts.up_proj", p + "experts.up_proj.weight");
+        if (fusedUp.isPresent()) {
+            TensorInfo up = b.require(fusedUp.get().name());
+            TensorInfo down = b.require(firstPresent(b, p + "experts.down_proj", p + "experts.down_proj.weight")
+                    .orElseThrow(() -> new ModelFormatException(b.bodyName("") + ": missing tensor '" + p + "experts.down_proj' (fused layout)"))
+                    .name());
+            b.checkShape(up, e, f, h);
+            b.checkShape(down, e, h, f);
+            for (int x = 0; x < e; x++) {
+                experts[x] = new SquaredReluMlp(b.expertSlice(up, x, f, h), b.expertSlice(down, x, h, f), null, null);
+            }
+        } else {
+            for (int x = 0; x < e; x++) experts[x] = mlp(b, p + "experts." + x + ".", f, h, c.mlpBias());
+        }
+
+        SquaredReluMlp shared = null;
+        String sharedUp = p + "shared_experts.up_proj.weight";
+        if (b.findBody(sharedUp.substring(b.bodyPrefix().length())).isPresent() || c.nSharedExperts() > 0) {
+            // HF builds one shared MLP of width S; vLLM of width S × n_shared (§12 D6): accept either.
+            TensorInfo up = b.require(sharedUp);
+            int s = (int) up.shape()[0];
+            int hf = c.moeSharedExpertIntermediateSize(), vllm = hf * Math.max(1, c.nSharedExperts());
+            if (up.rank() != 2 || (s != hf && s != vllm)) {
+                throw new ModelFormatException(WeightBinder.where(up) + ": shape " + up.shapeString()
+                        + " disagrees with the config, which implies [" + hf + ", " + h + "]");
+            }
+            shared = mlp(b, p + "shared_experts.", s, h, c.mlpBias());
+        }
+        return new MoeMixer(layer, c, router, experts, shared, pool);
+    }
+
+    private static SquaredReluMlp mlp(WeightBinder b, String p, int width, int h, boolean bias) {
+        return new SquaredReluMlp(b.matrix(p + "up_proj.weight", width, h), b.matrix(p + "down_proj.weight", h, width),
+                bias ? b.vector(p + "up_proj.bias", width) : null, bias ? b.vector(p + "down_proj.bias", h) : null);
+    }
+
+    private static Optional<TensorInfo> firstPresent(WeightBinder b, String... fullNames) {
+        for (String n : fullNames) {
+            Optional<TensorInfo> t = b.findBody(n.substring(b.bodyPrefix().length()));
+            if (t.isPresent()) return t;
+        }
+        return Optional.empty();
+    }
+
+    private static void reportUnused(WeightBinder b, TensorSource source) {
+        Set<String> unused = b.unused();
+        unused.removeIf(n -> n.startsWith("mtp.") || n.contains(".mtp."));
+        if (!unused.isEmpty()) {
+            LOG.warn("{}: ignoring {} tensor(s) the model does not use: {}", source.location(), unused.size(),
+                    unused.size() > 8 ? String.join(", ", unused.stream().limit(8).toList()) + ", ..." : String.join(", ", unused));
+        }
+    }
+}

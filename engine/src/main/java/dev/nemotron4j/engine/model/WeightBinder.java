@@ -1,0 +1,145 @@
+package dev.nemotron4j.engine.model;
+
+import dev.nemotron4j.engine.kernels.Bf16Matrix;
+import dev.nemotron4j.engine.kernels.WeightMatrix;
+import dev.nemotron4j.engine.weights.DType;
+import dev.nemotron4j.engine.weights.ModelFormatException;
+import dev.nemotron4j.engine.weights.TensorInfo;
+import dev.nemotron4j.engine.weights.TensorSource;
+
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.nio.ByteOrder;
+import java.util.Arrays;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * Finds the model's tensors by their checkpoint names (ARCHITECTURE.md §3), checks each one's dtype and
+ * shape against the config, and hands them out as {@link WeightMatrix} views or widened float vectors.
+ * Records which tensors were used, so unknown extra tensors can be reported.
+ */
+final class WeightBinder {
+
+    /** Body prefixes seen in the wild: the release, re-saved transformers, and multimodal derivatives. */
+    private static final List<String> BODY_PREFIXES = List.of("backbone.", "model.", "model.language_model.",
+            "language_model.backbone.", "language_model.model.");
+
+    private final TensorSource source;
+    private final String body;
+    private final Set<String> used = new LinkedHashSet<>();
+
+    WeightBinder(TensorSource source) {
+        this.source = source;
+        this.body = BODY_PREFIXES.stream()
+                .filter(p -> source.find(p + "embeddings.weight").isPresent() || source.find(p + "embed_tokens.weight").isPresent())
+                .findFirst()
+                .orElseThrow(() -> new ModelFormatException(source.location() + ": missing tensor 'backbone.embeddings.weight' "
+                        + "(no embedding table under any known prefix " + BODY_PREFIXES + ")"));
+    }
+
+    String bodyPrefix() {
+        return body;
+    }
+
+    /** Name of a body tensor with the detected prefix. */
+    String bodyName(String suffix) {
+        return body + suffix;
+    }
+
+    Optional<TensorInfo> findBody(String suffix) {
+        return source.find(body + suffix);
+    }
+
+    /** The tensor named {@code fullName}; it must exist. */
+    TensorInfo require(String fullName) {
+        TensorInfo t = source.find(fullName)
+                .orElseThrow(() -> new ModelFormatException(source.location() + ": missing tensor '" + fullName + "'"));
+        used.add(fullName);
+        return t;
+    }
+
+    TensorInfo requireBody(String suffix) {
+        return require(body + suffix);
+    }
+
+    /** A 2-D weight [rows, cols] (also accepts [rows, 1, cols]-free exact 2-D only). */
+    WeightMatrix matrix(String fullName, int rows, int cols) {
+        TensorInfo t = require(fullName);
+        checkShape(t, rows, cols);
+        checkFloat(t);
+        return WeightMatrix.of(t.dtype(), t.data(), rows, cols, where(t));
+    }
+
+    /** One expert's [rows, cols] slice of a fused [experts, rows, cols] tensor. */
+    WeightMatrix expertSlice(TensorInfo fused, int expert, int rows, int cols) {
+        checkFloat(fused);
+        long per = (long) rows * cols * fused.dtype().bytes();
+        MemorySegment seg = fused.data().asSlice(expert * per, per);
+        return WeightMatrix.of(fused.dtype(), seg, rows, cols, where(fused));
+    }
+
+    /** A float vector with exactly this shape, widened exactly to float32. */
+    float[] vector(String fullName, long... shape) {
+        TensorInfo t = require(fullName);
+        checkShape(t, shape);
+        checkFloat(t);
+        return widen(t);
+    }
+
+    static float[] widen(TensorInfo t) {
+        long n = t.elementCount();
+        float[] out = new float[Math.toIntExact(n)];
+        MemorySegment d = t.data();
+        switch (t.dtype()) {
+            case F32 -> {
+                ValueLayout.OfFloat f = ValueLayout.JAVA_FLOAT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
+                for (int i = 0; i < out.length; i++) out[i] = d.getAtIndex(f, i);
+            }
+            case BF16 -> {
+                ValueLayout.OfShort s = ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
+                for (int i = 0; i < out.length; i++) out[i] = Bf16Matrix.toFloat(d.getAtIndex(s, i));
+            }
+            case F16 -> {
+                ValueLayout.OfShort s = ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
+                for (int i = 0; i < out.length; i++) out[i] = Float.float16ToFloat(d.getAtIndex(s, i));
+            }
+            default -> throw new ModelFormatException(where(t) + ": dtype " + t.dtype() + " cannot be widened to float32");
+        }
+        return out;
+    }
+
+    void checkShape(TensorInfo t, long... expected) {
+        if (!Arrays.equals(t.shape(), expected)) {
+            throw new ModelFormatException(where(t) + ": shape " + t.shapeString() + " disagrees with the config, which implies "
+                    + Arrays.toString(expected));
+        }
+    }
+
+    void checkFloat(TensorInfo t) {
+        if (!t.dtype().isFloatWeight()) {
+            throw new ModelFormatException(where(t) + ": dtype " + t.dtype() + " is not supported (F32, F16, BF16)");
+        }
+    }
+
+    static String where(TensorInfo t) {
+        return t.file() + ": tensor '" + t.name() + "'";
+    }
+
+    /** Tensors present in the source but never bound. */
+    Set<String> unused() {
+        Set<String> rest = new LinkedHashSet<>(source.names());
+        rest.removeAll(used);
+        return rest;
+    }
+
+    boolean isUsed(String name) {
+        return used.contains(name);
+    }
+
+    DType dtypeOf(String fullName) {
+        return source.find(fullName).map(TensorInfo::dtype).orElse(null);
+    }
+}
