@@ -1,0 +1,44 @@
+package dev.nemotron4j.cli;
+
+import dev.nemotron4j.chat.ChatRequest;
+import dev.nemotron4j.chat.ChatRequestReader;
+import dev.nemotron4j.chat.template.ChatTemplates;
+import dev.nemotron4j.chat.template.SupportedChatTemplate;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+
+/**
+ * {@code nemotron4j template}: renders a chat request with the model's chat template and prints the prompt exactly
+ * (UTF-8, nothing added), so it can be byte-compared with a reference render.
+ */
+@Command(name = "template",
+        mixinStandardHelpOptions = true,
+        description = "Render a chat request (messages, tools, chat_template_kwargs, add_generation_prompt) "
+                + "with the model's chat template and print the prompt exactly.")
+public final class TemplateCommand implements Callable<Integer> {
+
+    @Option(names = "--model", required = true, paramLabel = "PATH",
+            description = "Model directory whose tokenizer_config.json (or chat_template.jinja) holds the template.")
+    Path model;
+
+    @Option(names = "--messages", required = true, paramLabel = "FILE.json",
+            description = "Request JSON: {\"messages\": [...], \"tools\": [...], \"chat_template_kwargs\": {...}, "
+                    + "\"add_generation_prompt\": true}.")
+    Path messages;
+
+    @Override
+    public Integer call() throws Exception {
+        SupportedChatTemplate template = ChatTemplates.forModelDirectory(model);
+        ChatRequest request = ChatRequestReader.read(messages);
+        byte[] prompt = template.render(request).getBytes(StandardCharsets.UTF_8);
+        PrintStream out = System.out;
+        out.write(prompt);
+        out.flush();
+        return 0;
+    }
+}
