@@ -12,6 +12,9 @@ import picocli.CommandLine.Command;
         description = "Nemotron 3 Nano (Nemotron-H) in pure Java: inspect, run, chat, serve, evaluate.",
         subcommands = {
                 CommandLine.HelpCommand.class,
+                InspectCommand.class,
+                LogitsCommand.class,
+                GenerateCommand.class,
                 TemplateCommand.class,
         })
 public final class Main implements Runnable {
