@@ -1,0 +1,61 @@
+package dev.nemotron4j.eval.interceptor;
+
+import dev.nemotron4j.eval.config.EvalConfig.InterceptorsConfig;
+import dev.nemotron4j.eval.run.ConsoleProgress;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Builds the interceptor list from config, in the fixed order (outermost first):
+ * progress, system_prompt, payload, reasoning, cache, logging, rate_limit, retry, timeout.
+ * The order is what makes the guarantees hold: the cache sees the final request (after system prompt
+ * and payload edits) and stores raw responses (before the reasoning split); retries and timeouts
+ * happen inside the cache, so only real target calls are retried and logged.
+ */
+public final class ChainFactory {
+    private ChainFactory() {}
+
+    public static List<Interceptor> build(InterceptorsConfig c, Path runDir, String targetFingerprint, ConsoleProgress progress) {
+        List<Interceptor> chain = new ArrayList<>();
+        if (c.progress() != null && Boolean.TRUE.equals(c.progress().enabled())) chain.add(new ProgressInterceptor(progress));
+        if (c.systemPrompt() != null && c.systemPrompt().text() != null) {
+            chain.add(new SystemPromptInterceptor(c.systemPrompt().text(), c.systemPrompt().mode() == null ? "prepend" : c.systemPrompt().mode()));
+        }
+        if (c.payload() != null && (!empty(c.payload().set()) || (c.payload().remove() != null && !c.payload().remove().isEmpty()))) {
+            chain.add(new PayloadInterceptor(c.payload().set() == null ? Map.of() : c.payload().set(),
+                    c.payload().remove() == null ? List.of() : c.payload().remove()));
+        }
+        chain.add(reasoning(c));
+        if (c.cache() != null && Boolean.TRUE.equals(c.cache().enabled())) {
+            Path dir = c.cache().dir() != null ? Path.of(c.cache().dir()) : runDir.resolve("cache");
+            chain.add(new ResponseCache(dir, targetFingerprint));
+        }
+        if (c.logging() != null && Boolean.TRUE.equals(c.logging().enabled())) {
+            chain.add(new RequestLogger(c.logging().file() != null ? Path.of(c.logging().file()) : runDir.resolve("requests.jsonl")));
+        }
+        if (c.rateLimit() != null && c.rateLimit().requestsPerSecond() != null && c.rateLimit().requestsPerSecond() > 0) {
+            chain.add(new RateLimitInterceptor(c.rateLimit().requestsPerSecond()));
+        }
+        if (c.retry() != null) {
+            chain.add(new RetryInterceptor(c.retry().maxAttempts(), c.retry().initialBackoffMs(), c.retry().maxBackoffMs()));
+        }
+        if (c.timeout() != null && c.timeout().seconds() != null && c.timeout().seconds() > 0) {
+            chain.add(new TimeoutInterceptor(Duration.ofMillis((long) (c.timeout().seconds() * 1000))));
+        }
+        return chain;
+    }
+
+    /** The reasoning interceptor alone (rescoring recomputes the split offline with it). */
+    public static ReasoningInterceptor reasoning(InterceptorsConfig c) {
+        var r = c.reasoning();
+        return new ReasoningInterceptor(r == null || r.fallbackToReasoning() == null || r.fallbackToReasoning(),
+                r == null || r.thinkStart() == null ? "<think>" : r.thinkStart(),
+                r == null || r.thinkEnd() == null ? "</think>" : r.thinkEnd());
+    }
+
+    private static boolean empty(Map<String, Object> m) { return m == null || m.isEmpty(); }
+}

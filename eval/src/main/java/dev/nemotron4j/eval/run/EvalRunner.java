@@ -1,0 +1,189 @@
+package dev.nemotron4j.eval.run;
+
+import dev.nemotron4j.eval.SampleKey;
+import dev.nemotron4j.eval.config.EvalConfig;
+import dev.nemotron4j.eval.interceptor.ChainFactory;
+import dev.nemotron4j.eval.interceptor.Interceptor;
+import dev.nemotron4j.eval.interceptor.InterceptorChain;
+import dev.nemotron4j.eval.json.JsonDiff;
+import dev.nemotron4j.eval.task.EvalItem;
+import dev.nemotron4j.eval.task.TaskDefinition;
+import dev.nemotron4j.eval.task.TaskFactory;
+import dev.nemotron4j.eval.target.Target;
+import dev.nemotron4j.eval.target.TargetOpener;
+import dev.nemotron4j.eval.target.TokenCounter;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * Runs an evaluation into a run directory, and resumes one. The run directory holds {@code lock.json}
+ * (written first), {@code journal.jsonl} (one line per finished sample), then {@code samples.jsonl},
+ * {@code results.json}, {@code report.html} and {@code timing.json}.
+ *
+ * <p>Determinism: each sample depends only on its (seed, task, item, repeat) key and the inputs in the
+ * lockfile, and outputs are written in canonical order, so parallelism, scheduling and interruption do
+ * not change the results or their digest.
+ */
+public final class EvalRunner {
+    private final PrintStream console;
+
+    /** @param console where progress and notices go (stderr for the CLI) */
+    public EvalRunner(PrintStream console) {
+        this.console = console;
+    }
+
+    /** The outcome of a (resumed) run. */
+    public record Outcome(Path runDir, RunResults results, int executedSamples, int journaledSamples) {}
+
+    /** Opens the config's target and runs. */
+    public Outcome run(EvalConfig config, Path runDir) {
+        try (Target target = TargetOpener.open(config.target(), requestTimeout(config))) {
+            return run(config, runDir, target);
+        }
+    }
+
+    /** Continues an interrupted run (or re-finalises a finished one) with the config stored in its lockfile. */
+    public Outcome resume(Path runDir) {
+        return run(RunLock.read(runDir).config(), runDir);
+    }
+
+    public Outcome resume(Path runDir, Target target) {
+        return run(RunLock.read(runDir).config(), runDir, target);
+    }
+
+    /** Runs against an already opened target (the caller closes it). */
+    public Outcome run(EvalConfig config, Path runDir, Target target) {
+        long started = System.nanoTime();
+        TokenCounter counter = target.tokenCounter().orElse(TokenCounter.approximate());
+        List<TaskDefinition> tasks = new TaskFactory(config, counter).build();
+        createDirectories(runDir);
+        ConsoleProgress progress = new ConsoleProgress(console,
+                config.interceptors().progress() != null && Boolean.TRUE.equals(config.interceptors().progress().enabled()));
+        List<Interceptor> interceptors = ChainFactory.build(config.interceptors(), runDir, target.identity().fingerprint(), progress);
+        RunLock lock = RunLock.build(config, tasks, target.identity(), counter, interceptors);
+        checkOrWriteLock(runDir, lock);
+
+        Path journalFile = runDir.resolve("journal.jsonl");
+        Map<SampleKey, SampleRecord> records = new ConcurrentHashMap<>(Journal.read(journalFile));
+        int journaled = records.size();
+        SampleExecutor executor = new SampleExecutor(new InterceptorChain(interceptors, target),
+                ChainFactory.reasoning(config.interceptors()), config.run().seed());
+
+        List<Runnable> work = new ArrayList<>();
+        long total = 0;
+        AtomicBoolean failed = new AtomicBoolean();
+        try (Journal journal = Journal.open(journalFile)) {
+            for (TaskDefinition task : tasks) {
+                for (EvalItem item : task.items()) {
+                    for (int repeat = 0; repeat < task.repeats(); repeat++) {
+                        total++;
+                        SampleKey key = new SampleKey(task.name(), item.id(), repeat);
+                        if (records.containsKey(key)) continue;
+                        int r = repeat;
+                        work.add(() -> {
+                            if (failed.get()) return;
+                            try {
+                                SampleRecord record = executor.execute(task, item, r);
+                                journal.append(record);
+                                records.put(key, record);
+                                progress.sampleDone();
+                            } catch (RuntimeException e) {
+                                failed.set(true);
+                                throw new SampleFailedException(key, e);
+                            }
+                        });
+                    }
+                }
+            }
+            progress.start(total, journaled);
+            execute(work, Math.max(1, config.run().parallelism()));
+        } finally {
+            progress.finish();
+        }
+        boolean html = config.output() == null || !Boolean.FALSE.equals(config.output().html());
+        RunResults results = RunOutputs.write(runDir, tasks, lock.fingerprint(), config.run().seed(), records, html, false);
+        writeTiming(runDir, started, work.size(), journaled);
+        return new Outcome(runDir, results, work.size(), journaled);
+    }
+
+    /** Runs the work on {@code parallelism} threads; the first failure is rethrown after in-flight work ends. */
+    private static void execute(List<Runnable> work, int parallelism) {
+        ExecutorService pool = Executors.newFixedThreadPool(parallelism, r -> {
+            Thread t = new Thread(r, "eval-worker");
+            t.setDaemon(true);
+            return t;
+        });
+        try {
+            List<Future<?>> futures = new ArrayList<>();
+            for (Runnable w : work) futures.add(pool.submit(w));
+            RuntimeException first = null;
+            for (Future<?> f : futures) {
+                try {
+                    f.get();
+                } catch (ExecutionException e) {
+                    if (first == null) first = e.getCause() instanceof RuntimeException re ? re : new RuntimeException(e.getCause());
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new IllegalStateException("interrupted", e);
+                }
+            }
+            if (first != null) throw first;
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    /** A sample could not be completed; finished samples are safe in the journal. */
+    public static final class SampleFailedException extends RuntimeException {
+        SampleFailedException(SampleKey key, RuntimeException cause) {
+            super("sample " + key + " failed: " + cause.getMessage() + " (finished samples are journaled; "
+                    + "fix the cause and run `eval resume RUN_DIR`)", cause);
+        }
+    }
+
+    private static void checkOrWriteLock(Path runDir, RunLock lock) {
+        if (Files.exists(runDir.resolve(RunLock.FILE))) {
+            RunLock existing = RunLock.read(runDir);
+            if (!existing.fingerprint().equals(lock.fingerprint())) {
+                List<String> drift = JsonDiff.diff(existing.inputs(), lock.inputs());
+                throw new IllegalStateException(runDir + " holds a run with different inputs (fingerprint "
+                        + existing.fingerprint().substring(0, 12) + " vs " + lock.fingerprint().substring(0, 12)
+                        + "); use a new --out directory. Differences:\n  " + String.join("\n  ", drift));
+            }
+        }
+        lock.write(runDir);
+    }
+
+    private static Duration requestTimeout(EvalConfig config) {
+        Double seconds = config.interceptors().timeout() == null ? null : config.interceptors().timeout().seconds();
+        return Duration.ofMillis((long) (1000 * (seconds == null || seconds <= 0 ? 3600 : seconds + 5)));
+    }
+
+    private static void createDirectories(Path dir) {
+        try {
+            Files.createDirectories(dir);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot create run directory " + dir, e);
+        }
+    }
+
+    private static void writeTiming(Path runDir, long startedNanos, int executed, int journaled) {
+        RunOutputs.replace(runDir.resolve("timing.json"), String.format(
+                "{\"wall_seconds\": %.3f, \"executed_samples\": %d, \"resumed_samples\": %d}%n",
+                (System.nanoTime() - startedNanos) / 1e9, executed, journaled));
+    }
+}

@@ -1,0 +1,87 @@
+package dev.nemotron4j.eval.run;
+
+import dev.nemotron4j.eval.json.Sha256;
+import dev.nemotron4j.eval.stats.Bootstrap;
+import dev.nemotron4j.eval.stats.Interval;
+import dev.nemotron4j.eval.stats.MajorityVote;
+import dev.nemotron4j.eval.stats.MeanEstimate;
+import dev.nemotron4j.eval.stats.PassAtK;
+import dev.nemotron4j.eval.stats.TaskMetrics;
+import dev.nemotron4j.eval.stats.Wilson;
+import dev.nemotron4j.eval.task.TaskDefinition;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+/** Computes {@link TaskMetrics} from a task's sample records. */
+public final class MetricsCalculator {
+    static final int BOOTSTRAP_RESAMPLES = 2000;
+
+    private MetricsCalculator() {}
+
+    public static TaskMetrics of(TaskDefinition task, List<SampleRecord> records, long runSeed) {
+        Map<String, List<SampleRecord>> byItem = new LinkedHashMap<>();
+        for (SampleRecord r : records) byItem.computeIfAbsent(r.itemId(), k -> new ArrayList<>()).add(r);
+        int repeats = task.repeats();
+        double[] itemMeans = new double[byItem.size()];
+        double[] all = new double[records.size()];
+        boolean binary = true;
+        long correct = 0;
+        int misses = 0, a = 0, idx = 0;
+        Map<String, Integer> sources = new TreeMap<>();
+        double majority = 0;
+        int[] correctPerItem = new int[byItem.size()];
+        for (List<SampleRecord> samples : byItem.values()) {
+            samples.sort(java.util.Comparator.comparingInt(SampleRecord::repeat));
+            double sum = 0;
+            List<String> answers = new ArrayList<>();
+            for (SampleRecord s : samples) {
+                sum += s.score();
+                all[a++] = s.score();
+                if (s.score() != 0 && s.score() != 1) binary = false;
+                if (s.correct()) {
+                    correct++;
+                    correctPerItem[idx]++;
+                }
+                if (s.extracted() == null) misses++;
+                sources.merge(s.answerSource(), 1, Integer::sum);
+                answers.add(s.extracted());
+            }
+            itemMeans[idx] = sum / samples.size();
+            int winner = MajorityVote.winner(answers);
+            majority += winner < 0 ? 0 : samples.get(winner).score();
+            idx++;
+        }
+        MeanEstimate mean = itemMeansEstimate(itemMeans, all);
+        Interval wilson = binary ? Wilson.interval95(correct, all.length) : null;
+        long bootSeed = Long.parseLong(Sha256.hex("bootstrap|" + runSeed + "|" + task.name()).substring(0, 15), 16);
+        Interval bootstrap = Bootstrap.meanInterval(itemMeans, BOOTSTRAP_RESAMPLES, bootSeed, 0.95);
+        Map<String, Double> passAtK = new LinkedHashMap<>();
+        for (int k = 1; k <= repeats; k = k * 2) passAtK.put("pass@" + k, passAt(k, repeats, correctPerItem, byItem));
+        if (!passAtK.containsKey("pass@" + repeats)) passAtK.put("pass@" + repeats, passAt(repeats, repeats, correctPerItem, byItem));
+        Double majAtK = repeats > 1 && !byItem.isEmpty() ? majority / byItem.size() : null;
+        return new TaskMetrics(byItem.size(), repeats, mean, wilson, bootstrap, passAtK, majAtK, misses, sources, task.axis());
+    }
+
+    /** Mean over all samples; standard error across items (repeats of one item are not independent). */
+    private static MeanEstimate itemMeansEstimate(double[] itemMeans, double[] all) {
+        MeanEstimate overItems = MeanEstimate.of(itemMeans);
+        MeanEstimate overAll = MeanEstimate.of(all);
+        return new MeanEstimate(overAll.mean(), overItems.stderr(), all.length);
+    }
+
+    private static double passAt(int k, int repeats, int[] correctPerItem, Map<String, List<SampleRecord>> byItem) {
+        if (correctPerItem.length == 0) return 0;
+        double sum = 0;
+        int i = 0;
+        for (List<SampleRecord> samples : byItem.values()) {
+            int n = samples.size();
+            sum += n >= k ? PassAtK.estimate(n, correctPerItem[i], k) : 0;
+            i++;
+        }
+        return sum / correctPerItem.length;
+    }
+}

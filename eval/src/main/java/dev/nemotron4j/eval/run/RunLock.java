@@ -1,0 +1,109 @@
+package dev.nemotron4j.eval.run;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.nemotron4j.eval.config.EvalConfig;
+import dev.nemotron4j.eval.interceptor.Interceptor;
+import dev.nemotron4j.eval.json.CanonicalJson;
+import dev.nemotron4j.eval.json.Sha256;
+import dev.nemotron4j.eval.task.TaskDefinition;
+import dev.nemotron4j.eval.target.TargetIdentity;
+import dev.nemotron4j.eval.target.TokenCounter;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+
+/**
+ * The run's lockfile ({@code lock.json}). {@code inputs} holds everything that can change results —
+ * the result-relevant part of the config, dataset hashes, target identity (with tokenizer and chat-template
+ * hashes when the target reports them), extractor/scorer/interceptor versions, seeds and the token counter —
+ * and the run fingerprint is the hash of its canonical form. {@code operational} holds what cannot change
+ * results (parallelism, paths, retry policy) plus the full config used to resume.
+ */
+public record RunLock(int lockVersion, String harness, String fingerprint, ObjectNode inputs, ObjectNode operational) {
+
+    public static final String HARNESS = "nemotron4j-eval 0.1.0";
+    public static final String FILE = "lock.json";
+    /** Interceptors that can change what is scored; the others only affect timing and bookkeeping. */
+    private static final java.util.Set<String> RESULT_RELEVANT = java.util.Set.of("system_prompt", "payload", "reasoning");
+
+    public static RunLock build(EvalConfig config, List<TaskDefinition> tasks, TargetIdentity target,
+                                TokenCounter counter, List<Interceptor> chain) {
+        JsonNodeFactory json = JsonNodeFactory.instance;
+        ObjectNode fullConfig = (ObjectNode) CanonicalJson.tree(config);
+        ObjectNode inputs = json.objectNode();
+        inputs.set("config", resultRelevant(fullConfig.deepCopy()));
+        ObjectNode t = inputs.putObject("target");
+        t.put("kind", target.kind());
+        t.set("attributes", CanonicalJson.tree(target.attributes()));
+        t.put("fingerprint", target.fingerprint());
+        ObjectNode taskNodes = inputs.putObject("tasks");
+        ObjectNode datasetPaths = json.objectNode();
+        for (TaskDefinition task : tasks) {
+            ObjectNode n = taskNodes.putObject(task.name());
+            n.put("family", task.family());
+            n.put("dataset_sha256", task.datasetSha256());
+            n.put("items", task.items().size());
+            n.put("repeats", task.repeats());
+            n.put("extractor", task.extractor().name() + "@" + task.extractor().version());
+            n.put("scorer", task.scorer().name() + "@" + task.scorer().version());
+            n.put("loglikelihood", task.loglikelihood());
+            n.set("generation", CanonicalJson.tree(task.generation()));
+            n.set("axis", CanonicalJson.tree(task.axis()));
+            if (task.datasetPath() != null) datasetPaths.put(task.name(), task.datasetPath());
+        }
+        ObjectNode versions = inputs.putObject("interceptors");
+        for (Interceptor i : chain) if (RESULT_RELEVANT.contains(i.name())) versions.put(i.name(), i.version());
+        ObjectNode seeds = inputs.putObject("seeds");
+        seeds.put("run_seed", config.run().seed());
+        seeds.put("derivation", SampleSeeds.DERIVATION);
+        inputs.put("token_counter", counter.name());
+        inputs.put("harness", HARNESS);
+
+        ObjectNode operational = json.objectNode();
+        operational.set("config", fullConfig);
+        operational.set("dataset_paths", datasetPaths);
+        ArrayNode order = operational.putArray("chain");
+        chain.forEach(i -> order.add(i.name() + "@" + i.version()));
+        return new RunLock(1, HARNESS, Sha256.ofCanonical(inputs), inputs, operational);
+    }
+
+    /** The config minus settings that cannot change results (they live in {@code operational}). */
+    private static ObjectNode resultRelevant(ObjectNode config) {
+        ((ObjectNode) config.path("run")).remove("parallelism");
+        config.remove("output");
+        ObjectNode interceptors = (ObjectNode) config.path("interceptors");
+        for (String op : List.of("cache", "logging", "retry", "timeout", "rate_limit", "progress")) interceptors.remove(op);
+        if (config.path("target").path("endpoint") instanceof ObjectNode endpoint) endpoint.remove("api_key_env");
+        for (JsonNode task : config.path("tasks")) ((ObjectNode) task).remove("dataset");  // content hash is in inputs.tasks
+        return config;
+    }
+
+    /** The stored config, for resume/verify/rescore. */
+    public EvalConfig config() {
+        return CanonicalJson.bind(operational.get("config"), EvalConfig.class);
+    }
+
+    public void write(Path runDir) {
+        try {
+            Files.writeString(runDir.resolve(FILE), CanonicalJson.pretty(this));
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write lockfile", e);
+        }
+    }
+
+    public static RunLock read(Path runDir) {
+        Path file = runDir.resolve(FILE);
+        if (!Files.exists(file)) throw new IllegalArgumentException(runDir + " is not a run directory (no " + FILE + ")");
+        try {
+            return CanonicalJson.MAPPER.readValue(Files.readString(file), RunLock.class);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read " + file, e);
+        }
+    }
+}

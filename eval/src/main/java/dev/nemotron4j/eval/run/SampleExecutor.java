@@ -1,0 +1,121 @@
+package dev.nemotron4j.eval.run;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.nemotron4j.eval.SampleKey;
+import dev.nemotron4j.eval.config.EvalConfig.GenerationConfig;
+import dev.nemotron4j.eval.extract.Extraction;
+import dev.nemotron4j.eval.extract.ModelAnswer;
+import dev.nemotron4j.eval.interceptor.Call;
+import dev.nemotron4j.eval.interceptor.InterceptorChain;
+import dev.nemotron4j.eval.interceptor.ReasoningInterceptor;
+import dev.nemotron4j.eval.json.CanonicalJson;
+import dev.nemotron4j.eval.task.EvalItem;
+import dev.nemotron4j.eval.task.TaskDefinition;
+import dev.nemotron4j.eval.target.ChatMessage;
+import dev.nemotron4j.eval.target.GenerationRequest;
+import dev.nemotron4j.eval.target.GenerationResult;
+import dev.nemotron4j.eval.target.ReasoningSplit;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/** Runs one sample end to end: build the request, send it through the chain, extract, score. */
+public final class SampleExecutor {
+    private final InterceptorChain chain;
+    private final ReasoningInterceptor reasoning;
+    private final long runSeed;
+
+    public SampleExecutor(InterceptorChain chain, ReasoningInterceptor reasoning, long runSeed) {
+        this.chain = chain;
+        this.reasoning = reasoning;
+        this.runSeed = runSeed;
+    }
+
+    public SampleRecord execute(TaskDefinition task, EvalItem item, int repeat) {
+        SampleKey key = new SampleKey(task.name(), item.id(), repeat);
+        long seed = SampleSeeds.seed(runSeed, key);
+        List<ChatMessage> messages = task.prompt().render(item, task.choicesField());
+        return task.loglikelihood()
+                ? byLoglikelihood(task, item, key, seed, messages)
+                : byGeneration(task, item, key, seed, messages);
+    }
+
+    private SampleRecord byGeneration(TaskDefinition task, EvalItem item, SampleKey key, long seed, List<ChatMessage> messages) {
+        GenerationConfig g = task.generation();
+        GenerationRequest request = new GenerationRequest(messages, null, g.temperature(), g.topP(), g.topK(),
+                g.maxTokens(), seed, g.reasoning(), g.reasoningBudget(), tools(task, item), Boolean.TRUE.equals(g.logprobs()),
+                null, null);
+        GenerationResult result = chain.execute(new Call(request, key));
+        return scored(task, item, key, seed, CanonicalJson.tree(messages), List.of(StoredResponse.of(result)), result.split());
+    }
+
+    /** Rebuilds extraction and score from stored responses (used by rescoring). */
+    public SampleRecord rescore(TaskDefinition task, SampleRecord stored) {
+        EvalItem item = new EvalItem(stored.itemId(), stored.itemIndex(), JsonNodeFactory.instance.objectNode(),
+                stored.expected(), stored.choiceCount());
+        if (task.loglikelihood()) {
+            return pickBestChoice(task, item, stored.key(), stored.seed(), stored.prompt(), stored.responses());
+        }
+        return scored(task, item, stored.key(), stored.seed(), stored.prompt(), stored.responses(), null);
+    }
+
+    private SampleRecord scored(TaskDefinition task, EvalItem item, SampleKey key, long seed, JsonNode prompt,
+                                List<StoredResponse> responses, ReasoningSplit split) {
+        GenerationResult result = responses.getFirst().toResult();
+        if (split == null) split = reasoning.split(result);
+        ModelAnswer answer = new ModelAnswer(split.answer(), split.reasoning(), result.toolCalls());
+        Extraction extraction = task.extractor().extract(answer, item.choiceCount());
+        double score = task.scorer().score(extraction, item.expected());
+        return new SampleRecord(task.name(), item.id(), item.index(), key.repeat(), seed, prompt, responses,
+                split.answer(), split.source(), extraction.value(), extraction.method(), item.expected(), item.choiceCount(), score);
+    }
+
+    /** Multiple choice by log-likelihood: score " A", " B", ... after the prompt and pick the most likely. */
+    private SampleRecord byLoglikelihood(TaskDefinition task, EvalItem item, SampleKey key, long seed, List<ChatMessage> messages) {
+        GenerationConfig g = task.generation();
+        String context = new GenerationRequest(messages, null, 0, 1, 0, 0, 0, null, null, null, false, null, null).promptText()
+                + "\nAnswer:";
+        List<StoredResponse> responses = new ArrayList<>();
+        for (int i = 0; i < item.choiceCount(); i++) {
+            GenerationRequest request = new GenerationRequest(null, context, 0.0, 1.0, 0, 0, seed, g.reasoning(), null,
+                    null, true, " " + (char) ('A' + i), null);
+            responses.add(StoredResponse.of(chain.execute(new Call(request, key))));
+        }
+        return pickBestChoice(task, item, key, seed, JsonNodeFactory.instance.textNode(context), responses);
+    }
+
+    private static SampleRecord pickBestChoice(TaskDefinition task, EvalItem item, SampleKey key, long seed, JsonNode prompt,
+                                               List<StoredResponse> responses) {
+        int best = -1;
+        for (int i = 0; i < responses.size(); i++) {
+            Double lp = responses.get(i).continuationLogprob();
+            if (lp == null) throw new IllegalStateException("target returned no log-likelihood for choice " + i);
+            if (best < 0 || lp > responses.get(best).continuationLogprob()) best = i;   // ties: first option
+        }
+        String letter = best < 0 ? null : String.valueOf((char) ('A' + best));
+        Extraction extraction = new Extraction(letter, "loglikelihood");
+        double score = task.scorer().score(extraction, item.expected());
+        return new SampleRecord(task.name(), item.id(), item.index(), key.repeat(), seed, prompt, responses,
+                letter == null ? "" : letter, "loglikelihood", letter, "loglikelihood", item.expected(), item.choiceCount(), score);
+    }
+
+    /** Tool definitions of an item in OpenAI form (BFCL-style bare function specs are wrapped). */
+    private static List<JsonNode> tools(TaskDefinition task, EvalItem item) {
+        if (task.toolsField() == null) return List.of();
+        JsonNode defs = item.fields().get(task.toolsField());
+        if (defs == null) return List.of();
+        List<JsonNode> tools = new ArrayList<>();
+        for (JsonNode def : defs.isArray() ? defs : JsonNodeFactory.instance.arrayNode().add(defs)) {
+            if (def.has("type") && def.has("function")) {
+                tools.add(def);
+            } else {
+                ObjectNode wrapped = JsonNodeFactory.instance.objectNode().put("type", "function");
+                wrapped.set("function", def);
+                tools.add(wrapped);
+            }
+        }
+        return tools;
+    }
+}

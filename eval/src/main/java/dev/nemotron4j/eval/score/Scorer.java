@@ -1,0 +1,30 @@
+package dev.nemotron4j.eval.score;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.nemotron4j.eval.extract.Extraction;
+
+/**
+ * Compares an extracted answer with an item's reference and returns a score in [0, 1] (1 = correct).
+ * Versioned like extractors: the version goes into the lockfile.
+ */
+public sealed interface Scorer permits NumericEquivalenceScorer, ExactMatchScorer, ToolCallMatchScorer, ContainsAllScorer {
+
+    /** Stable name used in task YAML ({@code scorer: numeric_equivalence}). */
+    String name();
+
+    int version();
+
+    double score(Extraction extracted, JsonNode expected);
+
+    /** The built-in scorer called {@code name}: numeric_equivalence, exact_match, tool_call_match, contains_all. */
+    static Scorer named(String name) {
+        return switch (name) {
+            case "numeric_equivalence" -> new NumericEquivalenceScorer();
+            case "exact_match" -> new ExactMatchScorer();
+            case "tool_call_match" -> new ToolCallMatchScorer();
+            case "contains_all" -> new ContainsAllScorer();
+            default -> throw new IllegalArgumentException("unknown scorer '" + name
+                    + "' (built-in: numeric_equivalence, exact_match, tool_call_match, contains_all)");
+        };
+    }
+}

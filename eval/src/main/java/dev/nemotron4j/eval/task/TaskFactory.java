@@ -1,0 +1,186 @@
+package dev.nemotron4j.eval.task;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.databind.node.TextNode;
+import dev.nemotron4j.eval.config.EvalConfig;
+import dev.nemotron4j.eval.config.EvalConfig.GenerationConfig;
+import dev.nemotron4j.eval.config.EvalConfig.TaskConfig;
+import dev.nemotron4j.eval.extract.AnswerExtractor;
+import dev.nemotron4j.eval.json.Sha256;
+import dev.nemotron4j.eval.ruler.RulerGenerator;
+import dev.nemotron4j.eval.ruler.RulerVariant;
+import dev.nemotron4j.eval.score.Scorer;
+import dev.nemotron4j.eval.target.TokenCounter;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Turns task configs into {@link TaskDefinition}s: applies the family defaults, loads or generates
+ * the items, and expands sweeps (reasoning budgets) and RULER grids into one definition per variant.
+ */
+public final class TaskFactory {
+
+    /** Built-in families; a task whose name is one of these and has no {@code type} uses it. */
+    public static final Set<String> FAMILIES = Set.of("gsm8k", "multiple_choice", "tool_calling", "ruler", "custom");
+
+    static final String GSM8K_PROMPT =
+            "{{question}}\nPlease reason step by step, and put your final answer within \\boxed{}.";
+    static final String MC_PROMPT = "Answer the following multiple choice question. The last line of your response "
+            + "must be of the form 'Answer: X' where X is one of {{letters}}.\n\n{{question}}\n\n{{choices}}";
+
+    private final EvalConfig config;
+    private final TokenCounter counter;
+
+    public TaskFactory(EvalConfig config, TokenCounter counter) {
+        this.config = config;
+        this.counter = counter;
+    }
+
+    public List<TaskDefinition> build() {
+        if (config.tasks() == null || config.tasks().isEmpty()) {
+            throw new IllegalArgumentException("no tasks configured (use --task NAME or a tasks: list in the config)");
+        }
+        List<TaskDefinition> out = new ArrayList<>();
+        for (TaskConfig task : config.tasks()) out.addAll(build(task));
+        Set<String> names = new java.util.HashSet<>();
+        for (TaskDefinition t : out) {
+            if (!names.add(t.name())) throw new IllegalArgumentException("duplicate task name: " + t.name());
+        }
+        return out;
+    }
+
+    private List<TaskDefinition> build(TaskConfig task) {
+        if (task.name() == null || task.name().isBlank()) throw new IllegalArgumentException("every task needs a name");
+        String family = task.type() != null ? task.type() : FAMILIES.contains(task.name()) ? task.name() : "custom";
+        if (!FAMILIES.contains(family)) throw new IllegalArgumentException("task " + task.name() + ": unknown type " + family);
+        GenerationConfig generation = config.generation().overriddenBy(task.generation());
+        int repeats = task.repeats() != null ? task.repeats() : config.run().repeats();
+        Integer limit = task.limit() != null ? task.limit() : config.run().limit();
+        if (family.equals("ruler")) return ruler(task, generation, repeats, limit);
+
+        Defaults d = Defaults.of(family);
+        String extractorName = or(task.extractor(), d.extractor);
+        String scorerName = or(task.scorer(), d.scorer);
+        if (extractorName == null || scorerName == null || (task.prompt() == null && d.prompt == null)) {
+            throw new IllegalArgumentException("task " + task.name() + ": a custom task needs prompt, extractor and scorer");
+        }
+        if (task.dataset() == null) throw new IllegalArgumentException("task " + task.name() + ": dataset path missing (--dataset FILE)");
+        Path path = Path.of(task.dataset()).toAbsolutePath().normalize();
+        String answerField = or(task.answerField(), d.answerField);
+        String choicesField = family.equals("multiple_choice") || task.choicesField() != null ? or(task.choicesField(), "choices") : null;
+        String toolsField = family.equals("tool_calling") || task.toolsField() != null ? or(task.toolsField(), "tools") : null;
+        String expectedRule = or(task.expected(), d.expected);
+
+        List<EvalItem> items = new ArrayList<>();
+        List<ObjectNode> rows = JsonlDataset.read(path);
+        for (int i = 0; i < rows.size() && (limit == null || i < limit); i++) {
+            ObjectNode row = rows.get(i);
+            String id = task.idField() != null && row.hasNonNull(task.idField()) ? row.get(task.idField()).asText() : String.valueOf(i);
+            if (task.questionField() != null && !task.questionField().equals("question") && row.has(task.questionField())) {
+                row.set("question", row.get(task.questionField()));
+            }
+            JsonNode choices = choicesField == null ? null : row.get(choicesField);
+            int choiceCount = choices != null && choices.isArray() ? choices.size() : 0;
+            JsonNode answer = row.get(answerField);
+            if (answer == null) throw new IllegalArgumentException(path + " row " + i + ": no '" + answerField + "' field");
+            items.add(new EvalItem(id, i, row, expected(answer, expectedRule, family), choiceCount));
+        }
+        boolean loglikelihood = "loglikelihood".equals(task.scoring());
+        PromptTemplate prompt = task.prompt() != null ? PromptTemplate.fromConfig(task.prompt()) : PromptTemplate.ofUser(d.prompt);
+        TaskDefinition base = new TaskDefinition(task.name(), family, items, prompt, choicesField, toolsField,
+                AnswerExtractor.named(extractorName, task.extractorParams()), Scorer.named(scorerName), generation, repeats,
+                loglikelihood, Sha256.ofFile(path), path.toString(), Map.of("base_task", task.name()));
+        return sweep(task, base);
+    }
+
+    /** One variant per reasoning budget, or the task itself when there is no sweep. */
+    private static List<TaskDefinition> sweep(TaskConfig task, TaskDefinition base) {
+        if (task.reasoningBudgets() == null || task.reasoningBudgets().isEmpty()) return List.of(base);
+        List<TaskDefinition> out = new ArrayList<>();
+        for (int budget : task.reasoningBudgets()) {
+            GenerationConfig g = base.generation().overriddenBy(new GenerationConfig(null, null, null, null, null, budget, null));
+            out.add(new TaskDefinition(base.name() + "@budget=" + budget, base.family(), base.items(), base.prompt(),
+                    base.choicesField(), base.toolsField(), base.extractor(), base.scorer(), g, base.repeats(),
+                    base.loglikelihood(), base.datasetSha256(), base.datasetPath(),
+                    Map.of("base_task", base.name(), "reasoning_budget", budget)));
+        }
+        return out;
+    }
+
+    private List<TaskDefinition> ruler(TaskConfig task, GenerationConfig generation, int repeats, Integer limit) {
+        Map<String, Object> p = task.params() == null ? Map.of() : task.params();
+        List<Integer> lengths = new ArrayList<>();
+        for (Object l : (List<?>) p.getOrDefault("lengths", List.of(1024, 4096))) lengths.add(((Number) l).intValue());
+        List<String> variants = new ArrayList<>();
+        for (Object v : (List<?>) p.getOrDefault("variants", allVariants())) variants.add(v.toString());
+        int samples = ((Number) p.getOrDefault("samples_per_length", 10)).intValue();
+        if (limit != null) samples = Math.min(samples, limit);
+        long seed = p.containsKey("seed") ? ((Number) p.get("seed")).longValue() : config.run().seed();
+        RulerGenerator generator = new RulerGenerator(counter, seed);
+        PromptTemplate prompt = task.prompt() != null ? PromptTemplate.fromConfig(task.prompt())
+                : PromptTemplate.ofUser("{{context}}\n\n{{question}}");
+        List<TaskDefinition> out = new ArrayList<>();
+        for (String v : variants) {
+            RulerVariant variant = RulerVariant.of(v);
+            for (int length : lengths) {
+                List<EvalItem> items = new ArrayList<>();
+                StringBuilder hashInput = new StringBuilder();
+                for (int i = 0; i < samples; i++) {
+                    ObjectNode row = generator.generate(variant, length, i);
+                    items.add(new EvalItem(String.valueOf(i), i, row, row.get("expected"), 0));
+                    hashInput.append(Sha256.ofCanonical(row)).append('\n');
+                }
+                Map<String, Object> axis = new LinkedHashMap<>();
+                axis.put("base_task", task.name());
+                axis.put("ruler_variant", variant.key());
+                axis.put("context_length", length);
+                out.add(new TaskDefinition(task.name() + "/" + variant.key() + "@" + length, "ruler", items, prompt, null, null,
+                        AnswerExtractor.named(or(task.extractor(), "full_text"), task.extractorParams()),
+                        Scorer.named(or(task.scorer(), "contains_all")), generation, repeats, false,
+                        Sha256.hex(hashInput.toString()), null, axis));
+            }
+        }
+        return out;
+    }
+
+    private static List<String> allVariants() {
+        List<String> all = new ArrayList<>();
+        for (RulerVariant v : RulerVariant.values()) all.add(v.key());
+        return all;
+    }
+
+    /** The reference answer in the form the scorer expects. */
+    private static JsonNode expected(JsonNode answer, String rule, String family) {
+        if ("after_hashes".equals(rule)) {
+            String text = answer.asText();
+            int at = text.lastIndexOf("####");
+            return TextNode.valueOf((at >= 0 ? text.substring(at + 4) : text).strip().replace(",", ""));
+        }
+        if (family.equals("multiple_choice") && answer.isIntegralNumber()) {
+            return TextNode.valueOf(String.valueOf((char) ('A' + answer.asInt())));
+        }
+        if (family.equals("multiple_choice")) return TextNode.valueOf(answer.asText().strip().toUpperCase());
+        return answer.isTextual() || answer.isContainerNode() ? answer : TextNode.valueOf(answer.asText());
+    }
+
+    private static String or(String value, String fallback) { return value != null ? value : fallback; }
+
+    private record Defaults(String prompt, String extractor, String scorer, String answerField, String expected) {
+        static Defaults of(String family) {
+            return switch (family) {
+                case "gsm8k" -> new Defaults(GSM8K_PROMPT, "numeric", "numeric_equivalence", "answer", "after_hashes");
+                case "multiple_choice" -> new Defaults(MC_PROMPT, "choice_letter", "exact_match", "answer", "field");
+                case "tool_calling" -> new Defaults("{{question}}", "tool_call", "tool_call_match", "ground_truth", "field");
+                default -> new Defaults(null, null, null, "answer", "field");
+            };
+        }
+    }
+
+}
