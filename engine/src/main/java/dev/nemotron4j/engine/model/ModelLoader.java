@@ -57,7 +57,7 @@ public final class ModelLoader {
                 case MLP -> new DenseMlp(mlp(b, p + "mixer.", c.intermediateSize(), h, c.mlpBias()), pool);
             };
         }
-        String finalName = b.findBody("norm_f.weight").isPresent() ? "norm_f.weight" : "norm.weight";
+        String finalName = b.findBody("norm_f.weight").isEmpty() && b.findBody("norm.weight").isPresent() ? "norm.weight" : "norm_f.weight";
         float[] finalNorm = b.vector(b.bodyName(finalName), h);
         WeightMatrix head;
         if (c.tieWordEmbeddings() && source.find("lm_head.weight").isEmpty()) {
