@@ -48,7 +48,7 @@ public record Bf16Matrix(MemorySegment data, int rows, int cols) implements Weig
         for (; i <= cols - step; i += step) {
             acc0 = load(data, base + i * 2L).fma(FloatVector.fromArray(F, x, xOff + i), acc0);
         }
-        float sum = acc0.add(acc1).reduceLanes(VectorOperators.ADD);
+        float sum = LaneSum.sum(acc0.add(acc1));
         for (; i < cols; i++) sum += toFloat(data.get(LE_SHORT, base + i * 2L)) * x[xOff + i];
         return sum;
     }

@@ -33,7 +33,7 @@ public record F16Matrix(MemorySegment data, int rows, int cols) implements Weigh
             }
             for (; i < n; i++) tail += buf[i] * x[xOff + start + i];
         }
-        return acc.reduceLanes(VectorOperators.ADD) + tail;
+        return LaneSum.sum(acc) + tail;
     }
 
     private static final ThreadLocal<float[]> BLOCK = ThreadLocal.withInitial(() -> new float[1024]);

@@ -36,7 +36,7 @@ public record F32Matrix(MemorySegment data, int rows, int cols) implements Weigh
             FloatVector w0 = FloatVector.fromMemorySegment(F, data, base + i * 4L, ByteOrder.LITTLE_ENDIAN);
             acc0 = w0.fma(FloatVector.fromArray(F, x, xOff + i), acc0);
         }
-        float sum = acc0.add(acc1).reduceLanes(VectorOperators.ADD);
+        float sum = LaneSum.sum(acc0.add(acc1));
         for (; i < cols; i++) sum += data.get(LE_FLOAT, base + i * 4L) * x[xOff + i];
         return sum;
     }
