@@ -12,6 +12,7 @@ import picocli.CommandLine.Command;
         description = "Nemotron 3 Nano (Nemotron-H) in pure Java: inspect, run, chat, serve, evaluate.",
         subcommands = {
                 CommandLine.HelpCommand.class,
+                EvalCommand.class,
                 InspectCommand.class,
                 LogitsCommand.class,
                 GenerateCommand.class,

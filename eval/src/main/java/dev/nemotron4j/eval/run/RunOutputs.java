@@ -64,8 +64,17 @@ public final class RunOutputs {
         RunResults results = new RunResults(fingerprint, Sha256.hex(samples), RunLock.HARNESS, ordered.size(), metrics, rescored);
         replace(runDir.resolve(SAMPLES), samples);
         replace(runDir.resolve(RunResults.FILE), CanonicalJson.pretty(results));
-        if (html) replace(runDir.resolve(REPORT), HtmlReport.render(runDir.getFileName().toString(), results, ordered));
+        if (html) {
+            replace(runDir.resolve(REPORT), HtmlReport.render(runDir.toAbsolutePath().normalize().getFileName().toString(), results, ordered));
+        }
         return results;
+    }
+
+    /** Re-renders report.html from a finished run's results.json and samples.jsonl. */
+    public static Path writeReport(Path runDir) {
+        Path file = runDir.resolve(REPORT);
+        replace(file, HtmlReport.render(runDir.toAbsolutePath().normalize().getFileName().toString(), readResults(runDir), readSamples(runDir)));
+        return file;
     }
 
     public static RunResults readResults(Path runDir) {

@@ -1,0 +1,174 @@
+package dev.nemotron4j.cli;
+
+import dev.nemotron4j.eval.analysis.Rescorer;
+import dev.nemotron4j.eval.analysis.RunComparison;
+import dev.nemotron4j.eval.analysis.RunVerifier;
+import dev.nemotron4j.eval.config.CommandLineOptions;
+import dev.nemotron4j.eval.config.EvalConfig;
+import dev.nemotron4j.eval.run.EvalRunner;
+import dev.nemotron4j.eval.run.RunOutputs;
+import dev.nemotron4j.eval.run.RunResults;
+import dev.nemotron4j.eval.stats.TaskMetrics;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+
+/**
+ * {@code nemotron4j eval}: run, resume, verify, rescore, compare and report evaluations.
+ * Exit codes: 0 success; 1 error; 2 {@code compare} found a significant regression; 3 {@code verify} found drift.
+ */
+@Command(name = "eval",
+        mixinStandardHelpOptions = true,
+        description = "Evaluate a model (in-process or OpenAI-compatible endpoint) reproducibly.",
+        subcommands = {EvalCommand.Run.class, EvalCommand.Resume.class, EvalCommand.Verify.class,
+                EvalCommand.Rescore.class, EvalCommand.Compare.class, EvalCommand.Report.class})
+public final class EvalCommand implements Runnable {
+    static final int EXIT_REGRESSION = 2;
+    static final int EXIT_DRIFT = 3;
+
+    @picocli.CommandLine.Spec
+    picocli.CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public void run() {
+        spec.commandLine().usage(System.out);
+    }
+
+    @Command(name = "run", mixinStandardHelpOptions = true, description = "Run an evaluation into RUN_DIR.")
+    static final class Run implements Callable<Integer> {
+        @Option(names = "--config", paramLabel = "FILE", description = "evaluation YAML")
+        Path config;
+        @Option(names = "--model", paramLabel = "PATH", description = "in-process model")
+        String model;
+        @Option(names = "--endpoint", paramLabel = "URL", description = "OpenAI-compatible base URL, e.g. http://localhost:8000/v1")
+        String endpoint;
+        @Option(names = "--served-model", paramLabel = "NAME", description = "model name at the endpoint")
+        String servedModel;
+        @Option(names = "--endpoint-type", paramLabel = "TYPE", description = "chat (default) or completions")
+        String endpointType;
+        @Option(names = "--api-key-env", paramLabel = "VAR", description = "environment variable holding the API key")
+        String apiKeyEnv;
+        @Option(names = "--task", paramLabel = "NAME", description = "task to run (repeatable); built-in: gsm8k, multiple_choice, tool_calling, ruler")
+        List<String> tasks = new ArrayList<>();
+        @Option(names = "--dataset", paramLabel = "FILE", description = "dataset of the selected task (e.g. GSM8K test.jsonl)")
+        Path dataset;
+        @Option(names = "--limit", paramLabel = "N") Integer limit;
+        @Option(names = "--repeats", paramLabel = "N") Integer repeats;
+        @Option(names = "--seed", paramLabel = "N") Long seed;
+        @Option(names = "--parallelism", paramLabel = "N") Integer parallelism;
+        @Option(names = "--max-tokens", paramLabel = "N") Integer maxTokens;
+        @Option(names = "--temperature", paramLabel = "T") Double temperature;
+        @Option(names = {"-o", "--override"}, paramLabel = "KEY=VALUE", description = "config override, e.g. -o generation.top_p=0.95")
+        List<String> overrides = new ArrayList<>();
+        @Option(names = "--out", paramLabel = "RUN_DIR", description = "run directory (or output.dir in the config)")
+        Path out;
+
+        @Override
+        public Integer call() {
+            EvalConfig config = new CommandLineOptions(this.config, model, endpoint, servedModel, endpointType, apiKeyEnv,
+                    tasks, dataset, limit, repeats, seed, parallelism, maxTokens, temperature, overrides, out).resolve();
+            if (config.output() == null || config.output().dir() == null) {
+                throw new IllegalArgumentException("--out RUN_DIR is required (or output.dir in the config)");
+            }
+            EvalRunner.Outcome outcome = new EvalRunner(System.err).run(config, Path.of(config.output().dir()));
+            printSummary(outcome);
+            return 0;
+        }
+    }
+
+    @Command(name = "resume", mixinStandardHelpOptions = true, description = "Finish an interrupted run (same results as an uninterrupted one).")
+    static final class Resume implements Callable<Integer> {
+        @Parameters(paramLabel = "RUN_DIR") Path runDir;
+
+        @Override
+        public Integer call() {
+            printSummary(new EvalRunner(System.err).resume(runDir));
+            return 0;
+        }
+    }
+
+    @Command(name = "verify", mixinStandardHelpOptions = true, description = "Re-check a run's inputs against its lockfile; exit 3 on drift.")
+    static final class Verify implements Callable<Integer> {
+        @Parameters(paramLabel = "RUN_DIR") Path runDir;
+
+        @Override
+        public Integer call() {
+            RunVerifier.Report report = RunVerifier.verify(runDir);
+            report.notes().forEach(n -> System.out.println("note: " + n));
+            if (report.ok()) {
+                System.out.println("verified: no drift in " + runDir);
+                return 0;
+            }
+            System.out.println("drift (" + report.drift().size() + " fields):");
+            report.drift().forEach(d -> System.out.println("  " + d));
+            return EXIT_DRIFT;
+        }
+    }
+
+    @Command(name = "rescore", mixinStandardHelpOptions = true, description = "Recompute extraction and scores offline from stored responses.")
+    static final class Rescore implements Callable<Integer> {
+        @Parameters(paramLabel = "RUN_DIR") Path runDir;
+        @Option(names = {"-o", "--override"}, paramLabel = "KEY=VALUE", description = "e.g. -o tasks.gsm8k.extractor=numeric")
+        List<String> overrides = new ArrayList<>();
+
+        @Override
+        public Integer call() {
+            RunResults results = Rescorer.rescore(runDir, overrides);
+            printResults(results);
+            return 0;
+        }
+    }
+
+    @Command(name = "compare", mixinStandardHelpOptions = true,
+            description = "Paired comparison of run B against run A; exit 2 when B is significantly worse.")
+    static final class Compare implements Callable<Integer> {
+        @Parameters(index = "0", paramLabel = "RUN_A") Path runA;
+        @Parameters(index = "1", paramLabel = "RUN_B") Path runB;
+        @Option(names = "--alpha", defaultValue = "0.05", description = "significance level (default ${DEFAULT-VALUE})") double alpha;
+        @Option(names = "--max-flips", defaultValue = "20", description = "flips listed per task") int maxFlips;
+
+        @Override
+        public Integer call() {
+            RunComparison.Result result = RunComparison.compare(runA, runB);
+            System.out.print(RunComparison.describe(result, alpha, maxFlips));
+            return result.regression(alpha) ? EXIT_REGRESSION : 0;
+        }
+    }
+
+    @Command(name = "report", mixinStandardHelpOptions = true, description = "(Re)write RUN_DIR/report.html.")
+    static final class Report implements Callable<Integer> {
+        @Parameters(paramLabel = "RUN_DIR") Path runDir;
+
+        @Override
+        public Integer call() {
+            System.out.println(RunOutputs.writeReport(runDir));
+            return 0;
+        }
+    }
+
+    static void printSummary(EvalRunner.Outcome outcome) {
+        System.out.printf(Locale.ROOT, "run %s: %d samples executed, %d from journal%n", outcome.runDir(),
+                outcome.executedSamples(), outcome.journaledSamples());
+        printResults(outcome.results());
+    }
+
+    static void printResults(RunResults r) {
+        r.tasks().forEach((name, m) -> System.out.println(line(name, m)));
+        System.out.println("fingerprint    " + r.fingerprint());
+        System.out.println("samples_digest " + r.samplesDigest());
+    }
+
+    private static String line(String name, TaskMetrics m) {
+        String ci = m.wilson95() != null
+                ? String.format(Locale.ROOT, "Wilson95 [%.4f, %.4f]", m.wilson95().low(), m.wilson95().high())
+                : String.format(Locale.ROOT, "bootstrap95 [%.4f, %.4f]", m.bootstrap95().low(), m.bootstrap95().high());
+        return String.format(Locale.ROOT, "%-28s mean=%.4f ± %.4f  %s  n=%d×%d%s", name, m.mean().mean(), m.mean().stderr(), ci,
+                m.items(), m.repeats(), m.majAtK() == null ? "" : String.format(Locale.ROOT, "  maj@%d=%.4f", m.repeats(), m.majAtK()));
+    }
+}
