@@ -17,6 +17,7 @@ import picocli.CommandLine.Command;
                 LogitsCommand.class,
                 GenerateCommand.class,
                 TemplateCommand.class,
+                TokenizeCommand.class,
         })
 public final class Main implements Runnable {
 
