@@ -27,7 +27,7 @@ public record NumericAnswerExtractor() implements AnswerExtractor {
 
     @Override
     public Extraction extract(ModelAnswer answer, int choiceCount) {
-        String text = answer.answerText();
+        String text = answer.answerText().replace('\u2212', '-');   // typographic minus
         Candidate best = null;
         for (Candidate c : new Candidate[] {lastBoxed(text), lastMatch(HASHES, text, "hashes"), lastMatch(ANSWER_IS, text, "answer_is")}) {
             if (c != null && (best == null || c.position > best.position)) best = c;

@@ -1,0 +1,64 @@
+package dev.nemotron4j.eval.score;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.nemotron4j.eval.extract.Extraction;
+import dev.nemotron4j.eval.extract.ModelAnswer;
+import dev.nemotron4j.eval.extract.ToolCallExtractor;
+import dev.nemotron4j.eval.json.CanonicalJson;
+import dev.nemotron4j.eval.target.ToolCall;
+import org.junit.jupiter.api.Test;
+
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class ToolCallMatchScorerTest {
+    private static final JsonNode BFCL = CanonicalJson.parse(
+            "{\"get_weather\": {\"city\": [\"New York\", \"NYC\"], \"unit\": [\"\", \"celsius\"], \"days\": [3]}}");
+
+    private static double score(String name, String args, JsonNode expected) {
+        ToolCall call = new ToolCall(name, CanonicalJson.parse(args), args);
+        Extraction e = new ToolCallExtractor().extract(new ModelAnswer("", "", List.of(call)), 0);
+        return new ToolCallMatchScorer().score(e, expected);
+    }
+
+    @Test
+    void acceptsAnyListedValueAndOmittedOptionalArguments() {
+        assertThat(score("get_weather", "{\"city\": \"NYC\", \"days\": 3}", BFCL)).isEqualTo(1);
+        assertThat(score("get_weather", "{\"city\": \"new york\", \"unit\": \"Celsius\", \"days\": 3.0}", BFCL)).isEqualTo(1);
+    }
+
+    @Test
+    void rejectsWrongValuesMissingRequiredUnknownArgumentsAndWrongFunction() {
+        assertThat(score("get_weather", "{\"city\": \"Boston\", \"days\": 3}", BFCL)).isZero();
+        assertThat(score("get_weather", "{\"city\": \"NYC\"}", BFCL)).isZero();
+        assertThat(score("get_weather", "{\"city\": \"NYC\", \"days\": 3, \"verbose\": true}", BFCL)).isZero();
+        assertThat(score("get_forecast", "{\"city\": \"NYC\", \"days\": 3}", BFCL)).isZero();
+        assertThat(score("get_weather", "{\"city\": \"NYC\", \"days\": 4}", BFCL)).isZero();
+    }
+
+    @Test
+    void plainExpectedCallsCompareStructurally() {
+        JsonNode plain = CanonicalJson.parse("{\"name\": \"math.add\", \"arguments\": {\"values\": [1, 2], \"opts\": {\"exact\": true}}}");
+        assertThat(score("math_add", "{\"opts\": {\"exact\": true}, \"values\": [1.0, 2]}", plain)).isEqualTo(1);
+        assertThat(score("math.add", "{\"opts\": {\"exact\": false}, \"values\": [1, 2]}", plain)).isZero();
+        assertThat(score("math.add", "{\"opts\": {\"exact\": true}, \"values\": [2, 1]}", plain)).isZero();
+    }
+
+    @Test
+    void toolCallsLeftInTextAreStillExtracted() {
+        String text = "<think>call it</think><tool_call>{\"name\": \"get_weather\", \"arguments\": {\"city\": \"NYC\", \"days\": 3}}</tool_call>";
+        Extraction e = new ToolCallExtractor().extract(ModelAnswer.ofText(text), 0);
+        assertThat(e.method()).isEqualTo("tool_call_tags");
+        assertThat(new ToolCallMatchScorer().score(e, BFCL)).isEqualTo(1);
+        assertThat(new ToolCallExtractor().extract(ModelAnswer.ofText("no call here"), 0).found()).isFalse();
+    }
+
+    @Test
+    void containsAllGivesPartialCredit() {
+        JsonNode expected = CanonicalJson.parse("[\"1234567\", \"7654321\", \"1111111\", \"2222222\"]");
+        assertThat(new ContainsAllScorer().score(new Extraction("The numbers are 1234567, 7654321 and 1111111.", "t"), expected))
+                .isEqualTo(0.75);
+        assertThat(new ContainsAllScorer().score(Extraction.none(), expected)).isZero();
+    }
+}

@@ -1,0 +1,188 @@
+package dev.nemotron4j.eval.testing;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * TEST DOUBLE — a deterministic stand-in for an OpenAI-compatible server, on 127.0.0.1 and a free port.
+ * Its "model" is a calculator that answers "What is A + B?" questions, wrong on about a quarter of them,
+ * in one of several real-world response styles (think blocks, separate reasoning_content, empty content,
+ * GSM8K "####", revised answers). Everything depends only on the request: the question, and the seed
+ * when temperature &gt; 0. It also scores multiple-choice continuations (echo + logprobs), emits tool
+ * calls for weather questions, and can inject failures and latency.
+ */
+public final class FakeOpenAiServer implements AutoCloseable {
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final Pattern SUM = Pattern.compile("What is (\\d+) \\+ (\\d+)\\?");
+    private static final Pattern WEATHER = Pattern.compile("weather in (\\w+) in (\\w+)", Pattern.CASE_INSENSITIVE);
+
+    private final HttpServer server;
+    private final AtomicInteger requests = new AtomicInteger();
+    private final AtomicInteger failuresToInject = new AtomicInteger();
+    private volatile int failureStatus = 503;
+    private volatile long delayMillis;
+    private final List<JsonNode> bodies = new CopyOnWriteArrayList<>();
+
+    public FakeOpenAiServer() throws IOException {
+        server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        server.createContext("/v1/chat/completions", ex -> handle(ex, true));
+        server.createContext("/v1/completions", ex -> handle(ex, false));
+        server.setExecutor(Executors.newFixedThreadPool(8));
+        server.start();
+    }
+
+    public String baseUrl() { return "http://127.0.0.1:" + server.getAddress().getPort() + "/v1"; }
+
+    public int requestCount() { return requests.get(); }
+
+    public List<JsonNode> bodies() { return bodies; }
+
+    /** The next {@code n} requests fail with {@code status}. */
+    public void failNext(int n, int status) {
+        failureStatus = status;
+        failuresToInject.set(n);
+    }
+
+    public void setDelayMillis(long millis) { delayMillis = millis; }
+
+    /** The calculator's answer to {@code a + b} under a given request "randomness" key. */
+    public static long answer(long a, long b, String randomKey) {
+        return hash(randomKey) % 4 == 0 ? a + b + 1 : a + b;
+    }
+
+    private void handle(HttpExchange ex, boolean chat) throws IOException {
+        try (ex) {
+            JsonNode body = JSON.readTree(ex.getRequestBody());
+            requests.incrementAndGet();
+            bodies.add(body);
+            if (delayMillis > 0) Thread.sleep(delayMillis);
+            if (failuresToInject.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
+                send(ex, failureStatus, "{\"error\": {\"message\": \"injected failure\"}}");
+                return;
+            }
+            ObjectNode response = chat ? chat(body) : completion(body);
+            send(ex, 200, response.toString());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (RuntimeException e) {
+            send(ex, 400, "{\"error\": {\"message\": \"" + e.getMessage() + "\"}}");
+        }
+    }
+
+    private static ObjectNode chat(JsonNode body) {
+        JsonNode messages = body.path("messages");
+        String question = messages.path(messages.size() - 1).path("content").asText();
+        String randomKey = randomKey(body, question);
+        ObjectNode response = JSON.createObjectNode();
+        ObjectNode message = response.putArray("choices").addObject().put("finish_reason", "stop").putObject("message");
+        message.put("role", "assistant");
+        Matcher weather = WEATHER.matcher(question);
+        if (body.has("tools") && weather.find()) {
+            String function = body.path("tools").path(0).path("function").path("name").asText();
+            ArrayNode calls = message.putArray("tool_calls");
+            ObjectNode call = calls.addObject().put("id", "call_0").put("type", "function");
+            String unit = hash(randomKey) % 5 == 0 ? "kelvin" : weather.group(2);
+            call.putObject("function").put("name", function)
+                    .put("arguments", "{\"city\": \"" + weather.group(1) + "\", \"unit\": \"" + unit + "\"}");
+            message.putNull("content");
+            return response;
+        }
+        Matcher m = SUM.matcher(question);
+        if (!m.find()) {
+            message.put("content", "I do not know.");
+            return response;
+        }
+        long a = Long.parseLong(m.group(1)), b = Long.parseLong(m.group(2));
+        long ans = answer(a, b, randomKey);
+        switch ((int) ((hash(randomKey) / 4) % 5)) {
+            case 0 -> message.put("content", "<think>Add " + a + " and " + b + ". Maybe " + (ans + 3) + "? No.</think>\nThe answer is \\boxed{" + ans + "}.");
+            case 1 -> {
+                message.put("reasoning_content", "We need " + a + " + " + b + ". That is " + ans + ".");
+                message.put("content", "**Final answer:** \\boxed{" + ans + "}");
+            }
+            case 2 -> {   // everything landed in reasoning, content empty
+                message.put("reasoning_content", a + " plus " + b + " gives " + ans + ". So the answer is " + ans + ".");
+                message.put("content", "");
+            }
+            case 3 -> message.put("content", "Let me compute: " + a + " + " + b + " = " + ans + ".\n#### " + ans);
+            default -> message.put("content", "At first I thought " + (ans + 10) + ", but the answer is " + ans + " (checked twice, " + a + " + " + b + ").");
+        }
+        ObjectNode usage = response.putObject("usage");
+        usage.put("prompt_tokens", question.length() / 4).put("completion_tokens", 20);
+        return response;
+    }
+
+    private static ObjectNode completion(JsonNode body) {
+        String prompt = body.path("prompt").asText();
+        ObjectNode response = JSON.createObjectNode();
+        ObjectNode choice = response.putArray("choices").addObject().put("finish_reason", "stop");
+        if (!body.path("echo").asBoolean()) {
+            Matcher m = SUM.matcher(prompt);
+            choice.put("text", m.find() ? "#### " + answer(Long.parseLong(m.group(1)), Long.parseLong(m.group(2)), randomKey(body, prompt)) : "?");
+            return response;
+        }
+        int cut = prompt.lastIndexOf("Answer:") + "Answer:".length();
+        String context = prompt.substring(0, cut), continuation = prompt.substring(cut);
+        Matcher m = SUM.matcher(context);
+        long correct = m.find() ? Long.parseLong(m.group(1)) + Long.parseLong(m.group(2)) : -1;
+        String letter = continuation.strip();
+        Matcher option = Pattern.compile("(?m)^" + Pattern.quote(letter) + "\\. (-?\\d+)$").matcher(context);
+        boolean right = option.find() && Long.parseLong(option.group(1)) == correct;
+        double lp = right ? -0.1 : -2.5;
+        ObjectNode logprobs = choice.put("text", prompt).putObject("logprobs");
+        logprobs.putArray("tokens").add(context).add(continuation);
+        logprobs.putArray("token_logprobs").addNull().add(lp);
+        logprobs.putArray("text_offset").add(0).add(context.length());
+        ArrayNode tops = logprobs.putArray("top_logprobs");
+        tops.addNull();
+        tops.addObject().put(continuation, lp);
+        return response;
+    }
+
+    /** Greedy requests depend only on the question; sampled ones also on the seed. */
+    private static String randomKey(JsonNode body, String question) {
+        return body.path("temperature").asDouble() > 0 ? question + "|" + body.path("seed").asLong() : question;
+    }
+
+    static long hash(String s) {
+        try {
+            byte[] d = MessageDigest.getInstance("SHA-256").digest(s.getBytes(StandardCharsets.UTF_8));
+            long h = 0;
+            for (int i = 0; i < 7; i++) h = (h << 8) | (d[i] & 0xff);
+            return h;
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static void send(HttpExchange ex, int status, String text) throws IOException {
+        byte[] bytes = text.getBytes(StandardCharsets.UTF_8);
+        ex.getResponseHeaders().set("Content-Type", "application/json");
+        ex.sendResponseHeaders(status, bytes.length);
+        try (OutputStream out = ex.getResponseBody()) {
+            out.write(bytes);
+        }
+    }
+
+    @Override
+    public void close() {
+        server.stop(0);
+        ((java.util.concurrent.ExecutorService) server.getExecutor()).shutdownNow();
+    }
+}
