@@ -174,7 +174,8 @@ public final class PythonLiteralParser {
         if (lower.matches("0b[01]+")) return NODES.numberNode(new BigInteger(digits.substring(2), 2));
         // Python 3 rejects leading zeros on non-zero decimal ints ("007").
         if (digits.matches("0+|[1-9][0-9]*")) return NODES.numberNode(new BigInteger(digits));
-        if (digits.matches("([0-9]+\\.?[0-9]*|\\.[0-9]+)([eE][+-]?[0-9]+)?")) {
+        // A float needs a point or an exponent (then leading zeros are fine: "007.5").
+        if (digits.matches("([0-9]+\\.[0-9]*|\\.[0-9]+)([eE][+-]?[0-9]+)?|[0-9]+[eE][+-]?[0-9]+")) {
             return NODES.numberNode(new BigDecimal(digits).doubleValue());
         }
         throw new NotALiteral();
