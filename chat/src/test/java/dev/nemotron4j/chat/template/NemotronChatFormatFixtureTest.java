@@ -1,5 +1,7 @@
 package dev.nemotron4j.chat.template;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.nemotron4j.chat.ChatRequest;
 import dev.nemotron4j.chat.ChatRequestReader;
 import org.junit.jupiter.api.DynamicTest;
@@ -47,6 +49,19 @@ class NemotronChatFormatFixtureTest {
             assertThat(rendered).isEqualTo(new String(expected, StandardCharsets.UTF_8));
             assertThat(rendered.getBytes(StandardCharsets.UTF_8)).isEqualTo(expected);
         }));
+    }
+
+    /** 300 random conversations rendered by the real Jinja template (see generate_random.py there). */
+    @Test
+    void randomConversationsMatchJinja() throws IOException {
+        List<String> lines = Files.readAllLines(REFERENCE_RENDERS.resolve("random-cases.jsonl"), StandardCharsets.UTF_8);
+        assertThat(lines).hasSizeGreaterThan(250);
+        ObjectMapper json = new ObjectMapper();
+        for (int i = 0; i < lines.size(); i++) {
+            JsonNode line = json.readTree(lines.get(i));
+            String rendered = NemotronChatFormat.render(ChatRequestReader.read(line.get("request")));
+            assertThat(rendered).as("case %d: %s", i, line.get("request")).isEqualTo(line.get("expected").textValue());
+        }
     }
 
     @Test
