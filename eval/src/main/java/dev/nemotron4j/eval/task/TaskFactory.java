@@ -68,7 +68,7 @@ public final class TaskFactory {
         Defaults d = Defaults.of(family);
         String extractorName = or(task.extractor(), d.extractor);
         String scorerName = or(task.scorer(), d.scorer);
-        if (extractorName == null || scorerName == null || (task.prompt() == null && d.prompt == null)) {
+        if (extractorName == null || scorerName == null || (!hasPrompt(task) && d.prompt == null)) {
             throw new IllegalArgumentException("task " + task.name() + ": a custom task needs prompt, extractor and scorer");
         }
         if (task.dataset() == null) throw new IllegalArgumentException("task " + task.name() + ": dataset path missing (--dataset FILE)");
@@ -93,7 +93,7 @@ public final class TaskFactory {
             items.add(new EvalItem(id, i, row, expected(answer, expectedRule, family), choiceCount));
         }
         boolean loglikelihood = "loglikelihood".equals(task.scoring());
-        PromptTemplate prompt = task.prompt() != null ? PromptTemplate.fromConfig(task.prompt()) : PromptTemplate.ofUser(d.prompt);
+        PromptTemplate prompt = hasPrompt(task) ? PromptTemplate.fromConfig(task.prompt()) : PromptTemplate.ofUser(d.prompt);
         TaskDefinition base = new TaskDefinition(task.name(), family, items, prompt, choicesField, toolsField,
                 AnswerExtractor.named(extractorName, task.extractorParams()), Scorer.named(scorerName), generation, repeats,
                 loglikelihood, Sha256.ofFile(path), path.toString(), Map.of("base_task", task.name()));
@@ -124,7 +124,7 @@ public final class TaskFactory {
         if (limit != null) samples = Math.min(samples, limit);
         long seed = p.containsKey("seed") ? ((Number) p.get("seed")).longValue() : config.run().seed();
         RulerGenerator generator = new RulerGenerator(counter, seed);
-        PromptTemplate prompt = task.prompt() != null ? PromptTemplate.fromConfig(task.prompt())
+        PromptTemplate prompt = hasPrompt(task) ? PromptTemplate.fromConfig(task.prompt())
                 : PromptTemplate.ofUser("{{context}}\n\n{{question}}");
         List<TaskDefinition> out = new ArrayList<>();
         for (String v : variants) {
@@ -168,6 +168,11 @@ public final class TaskFactory {
         }
         if (family.equals("multiple_choice")) return TextNode.valueOf(answer.asText().strip().toUpperCase());
         return answer.isTextual() || answer.isContainerNode() ? answer : TextNode.valueOf(answer.asText());
+    }
+
+    /** A stored config round-trips an absent prompt as JSON null. */
+    private static boolean hasPrompt(TaskConfig task) {
+        return task.prompt() != null && !task.prompt().isNull() && !task.prompt().isMissingNode();
     }
 
     private static String or(String value, String fallback) { return value != null ? value : fallback; }
