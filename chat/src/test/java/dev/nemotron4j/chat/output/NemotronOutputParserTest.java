@@ -166,6 +166,28 @@ class NemotronOutputParserTest {
         }));
     }
 
+    /** Random soups of markers, fragments of markers and text: any cut must give the same events. */
+    @Test
+    void randomMarkupIsSplitInvariant() {
+        String[] pieces = {"<tool_call>", "</tool_call>", "<function=get_weather>", "<function=search_flights>",
+                "<parameter=location>", "<parameter=max_results>", "<parameter=airlines>", "</parameter>", "</function>",
+                "</think>", "\n", "\n", " ", "x", "42", "[1, 2]", "<", ">", "</", "<func", "</tool", "<parameter=", "😀", "null"};
+        java.util.Random random = new java.util.Random(12345);
+        for (int round = 0; round < 400; round++) {
+            StringBuilder text = new StringBuilder();
+            for (int i = random.nextInt(30); i > 0; i--) text.append(pieces[random.nextInt(pieces.length)]);
+            boolean reasoning = random.nextBoolean();
+            List<OutputEvent> whole = coalesce(feedAll(reasoning, List.of(text.toString())));
+            List<String> chunks = new ArrayList<>();
+            for (int start = 0; start < text.length(); ) {
+                int end = Math.min(text.length(), start + 1 + random.nextInt(4));
+                chunks.add(text.substring(start, end));
+                start = end;
+            }
+            assertThat(coalesce(feedAll(reasoning, chunks))).as("round %d: %s", round, text).isEqualTo(whole);
+        }
+    }
+
     @Test
     void argumentFragmentsConcatenateToTheArgumentsJson() {
         for (Example example : EXAMPLES.values()) {
