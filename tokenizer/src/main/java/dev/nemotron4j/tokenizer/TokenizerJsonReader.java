@@ -1,9 +1,12 @@
 package dev.nemotron4j.tokenizer;
 
+import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.nemotron4j.tokenizer.decoder.BpeSuffixDecoder;
 import dev.nemotron4j.tokenizer.decoder.ByteFallbackDecoder;
 import dev.nemotron4j.tokenizer.decoder.ByteLevelDecoder;
@@ -74,35 +77,119 @@ final class TokenizerJsonReader {
     }
 
     static Tokenizer read(String json) {
-        try {
-            return read(JSON.readTree(json));
+        try (JsonParser parser = JSON.createParser(json)) {
+            return read(parser);
         } catch (JsonProcessingException e) {
             throw new TokenizerFormatException("tokenizer.json is not valid JSON: " + e.getOriginalMessage(), e);
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
         }
     }
 
     static Tokenizer read(InputStream json) throws IOException {
-        try {
-            return read(JSON.readTree(json));
+        try (JsonParser parser = JSON.createParser(json)) {
+            return read(parser);
         } catch (JsonProcessingException e) {
             throw new TokenizerFormatException("tokenizer.json is not valid JSON: " + e.getOriginalMessage(), e);
         }
     }
 
-    private static Tokenizer read(JsonNode root) {
-        if (root == null || !root.isObject()) {
+    /**
+     * Reads the top-level object. The model's vocabulary and merges (by far the largest part) are streamed straight
+     * into their final maps; the small sections are read as trees.
+     */
+    private static Tokenizer read(JsonParser parser) throws IOException {
+        if (parser.nextToken() != JsonToken.START_OBJECT) {
             throw new TokenizerFormatException("tokenizer.json must contain a JSON object");
         }
+        Map<String, JsonNode> sections = new HashMap<>();
+        ModelSection modelSection = null;
+        while (parser.nextToken() == JsonToken.FIELD_NAME) {
+            String name = parser.currentName();
+            parser.nextToken();
+            if (name.equals("model") && parser.currentToken() == JsonToken.START_OBJECT) {
+                modelSection = ModelSection.read(parser);
+            } else {
+                sections.put(name, parser.readValueAsTree());
+            }
+        }
+        if (modelSection == null) {
+            throw new TokenizerFormatException("tokenizer.json has no model");
+        }
         try {
-            List<AddedToken> added = addedTokens(root.path("added_tokens"));
-            Normalizer normalizer = normalizer(root.get("normalizer"));
-            PreTokenizer preTokenizer = preTokenizer(root.get("pre_tokenizer"));
-            BytePairEncoder model = model(root.get("model"));
-            PostProcessor postProcessor = postProcessor(root.get("post_processor"));
-            Decoder decoder = decoder(root.get("decoder"));
+            List<AddedToken> added = addedTokens(sections.getOrDefault("added_tokens", JSON.createArrayNode()));
+            Normalizer normalizer = normalizer(sections.get("normalizer"));
+            PreTokenizer preTokenizer = preTokenizer(sections.get("pre_tokenizer"));
+            BytePairEncoder model = modelSection.toModel();
+            PostProcessor postProcessor = postProcessor(sections.get("post_processor"));
+            Decoder decoder = decoder(sections.get("decoder"));
             return new Tokenizer(added, normalizer, preTokenizer, model, postProcessor, decoder);
         } catch (IllegalArgumentException | IllegalStateException e) {
             throw new TokenizerFormatException(e.getMessage(), e);
+        }
+    }
+
+    /** The {@code model} object: vocabulary and merges streamed, other settings kept as JSON. */
+    private record ModelSection(Map<String, Integer> vocab, List<MergeRule> merges, ObjectNode settings) {
+
+        static ModelSection read(JsonParser parser) throws IOException {
+            Map<String, Integer> vocab = null;
+            List<MergeRule> merges = new ArrayList<>();
+            ObjectNode settings = JSON.createObjectNode();
+            while (parser.nextToken() == JsonToken.FIELD_NAME) {
+                String field = parser.currentName();
+                JsonToken value = parser.nextToken();
+                if (field.equals("vocab") && value == JsonToken.START_OBJECT) {
+                    vocab = new HashMap<>(1 << 16);
+                    while (parser.nextToken() == JsonToken.FIELD_NAME) {
+                        String token = parser.currentName();
+                        if (parser.nextToken() != JsonToken.VALUE_NUMBER_INT) {
+                            throw new TokenizerFormatException("vocab entry \"" + token + "\" has no integer id");
+                        }
+                        vocab.put(token, parser.getIntValue());
+                    }
+                } else if (field.equals("merges") && value == JsonToken.START_ARRAY) {
+                    while (parser.nextToken() != JsonToken.END_ARRAY) {
+                        merges.add(readMerge(parser));
+                    }
+                } else {
+                    settings.set(field, parser.readValueAsTree());
+                }
+            }
+            if (vocab == null) {
+                throw new TokenizerFormatException("model lacks \"vocab\"");
+            }
+            return new ModelSection(vocab, merges, settings);
+        }
+
+        /** A merge is {@code "left right"} (older files) or {@code ["left", "right"]} (newer ones). */
+        private static MergeRule readMerge(JsonParser parser) throws IOException {
+            if (parser.currentToken() == JsonToken.VALUE_STRING) {
+                return MergeRule.parse(parser.getText());
+            }
+            if (parser.currentToken() == JsonToken.START_ARRAY) {
+                List<String> parts = new ArrayList<>(2);
+                while (parser.nextToken() != JsonToken.END_ARRAY) {
+                    parts.add(parser.getText());
+                }
+                if (parts.size() != 2) {
+                    throw new TokenizerFormatException("merge " + parts + " is not a pair");
+                }
+                return new MergeRule(parts.get(0), parts.get(1));
+            }
+            throw new TokenizerFormatException("unexpected merge entry " + parser.currentToken());
+        }
+
+        BytePairEncoder toModel() {
+            String type = settings.hasNonNull("type") ? settings.get("type").asText() : "BPE";
+            if (!type.equals("BPE")) {
+                throw unsupported("model", type);
+            }
+            ObjectNode n = settings;
+            BpeOptions options = new BpeOptions(textOrNull(n, "unk_token"), n.path("fuse_unk").asBoolean(false),
+                    n.path("byte_fallback").asBoolean(false), n.path("ignore_merges").asBoolean(false),
+                    textOrNull(n, "continuing_subword_prefix"), textOrNull(n, "end_of_word_suffix"));
+            return new BytePairEncoder(vocab, merges, options, WORD_CACHE_CAPACITY);
         }
     }
 
@@ -201,36 +288,6 @@ final class TokenizerJsonReader {
         }
         return n.path("add_prefix_space").asBoolean(true) ? Metaspace.PrependScheme.ALWAYS
                 : Metaspace.PrependScheme.NEVER;
-    }
-
-    // ---- model ----
-
-    private static BytePairEncoder model(JsonNode n) {
-        if (n == null || n.isNull()) {
-            throw new TokenizerFormatException("tokenizer.json has no model");
-        }
-        String type = n.hasNonNull("type") ? n.get("type").asText() : (n.has("merges") ? "BPE" : "?");
-        if (!type.equals("BPE")) {
-            throw unsupported("model", type);
-        }
-        JsonNode vocabNode = required(n, "vocab");
-        Map<String, Integer> vocab = new HashMap<>(vocabNode.size() * 2);
-        vocabNode.properties().forEach(e -> vocab.put(e.getKey(), e.getValue().asInt()));
-        List<MergeRule> merges = new ArrayList<>();
-        for (JsonNode m : n.path("merges")) {
-            if (m.isArray()) {
-                if (m.size() != 2) {
-                    throw new TokenizerFormatException("merge " + m + " is not a pair");
-                }
-                merges.add(new MergeRule(m.get(0).asText(), m.get(1).asText()));
-            } else {
-                merges.add(MergeRule.parse(m.asText()));
-            }
-        }
-        BpeOptions options = new BpeOptions(textOrNull(n, "unk_token"), n.path("fuse_unk").asBoolean(false),
-                n.path("byte_fallback").asBoolean(false), n.path("ignore_merges").asBoolean(false),
-                textOrNull(n, "continuing_subword_prefix"), textOrNull(n, "end_of_word_suffix"));
-        return new BytePairEncoder(vocab, merges, options, WORD_CACHE_CAPACITY);
     }
 
     // ---- post-processors ----

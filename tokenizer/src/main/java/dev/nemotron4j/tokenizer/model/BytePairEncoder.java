@@ -2,6 +2,7 @@ package dev.nemotron4j.tokenizer.model;
 
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -37,7 +38,8 @@ public final class BytePairEncoder {
      */
     public BytePairEncoder(Map<String, Integer> vocab, List<MergeRule> mergeRules, BpeOptions options,
                            int cacheCapacity) {
-        this.vocab = Map.copyOf(vocab);
+        // A HashMap probes much faster than Map.copyOf's immutable map on this hot path.
+        this.vocab = new HashMap<>(vocab);
         this.options = Objects.requireNonNull(options, "options");
         int maxId = vocab.values().stream().mapToInt(Integer::intValue).max().orElse(-1);
         this.tokensById = new String[maxId + 1];
@@ -118,19 +120,17 @@ public final class BytePairEncoder {
         if (word.isEmpty()) {
             return;
         }
-        if (options.ignoreMerges()) {
-            Integer whole = vocab.get(word);
-            if (whole != null) {
-                out.add(whole);
-                return;
-            }
+        int[] ids = cache.get(word);
+        if (ids == null) {
+            Integer whole = options.ignoreMerges() ? vocab.get(word) : null;
+            ids = whole != null ? new int[] {whole} : mergeWord(word);
+            cache.put(word, ids);
         }
-        int[] cached = cache.get(word);
-        if (cached == null) {
-            cached = mergeWord(word);
-            cache.put(word, cached);
+        if (ids.length == 1) {
+            out.add(ids[0]);
+        } else {
+            out.addAll(ids);
         }
-        out.addAll(cached);
     }
 
     /**
