@@ -1,0 +1,166 @@
+package dev.nemotron4j.runtime;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.nemotron4j.chat.ChatRequest;
+import dev.nemotron4j.chat.budget.ThinkingControlTokens;
+import dev.nemotron4j.chat.template.ChatTemplates;
+import dev.nemotron4j.chat.template.SupportedChatTemplate;
+import dev.nemotron4j.chat.template.UnsupportedChatTemplateException;
+import dev.nemotron4j.engine.model.NemotronHModel;
+import dev.nemotron4j.engine.weights.ModelFormatException;
+import dev.nemotron4j.tokenizer.Tokenizer;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.OptionalInt;
+import java.util.Set;
+
+/**
+ * Everything a model directory provides for talking to the model in text: the weights, the tokenizer, the chat
+ * format named by {@code tokenizer_config.json}, and the end-of-turn token ids from the model's own files
+ * ({@code generation_config.json}, {@code config.json}, {@code tokenizer_config.json}) — never hard-coded.
+ */
+public final class ModelBundle implements AutoCloseable {
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final Path path;
+    private final String name;
+    private final NemotronHModel model;
+    private final Tokenizer tokenizer;
+    private final SupportedChatTemplate template;
+    private final String templateProblem;
+    private final Set<Integer> stopTokenIds;
+    private final ThinkingControlTokens thinkingTokens;
+
+    private ModelBundle(Path path, NemotronHModel model, Tokenizer tokenizer, SupportedChatTemplate template,
+                        String templateProblem, Set<Integer> stopTokenIds) {
+        this.path = path;
+        this.name = path.toAbsolutePath().normalize().getFileName().toString();
+        this.model = model;
+        this.tokenizer = tokenizer;
+        this.template = template;
+        this.templateProblem = templateProblem;
+        this.stopTokenIds = Set.copyOf(stopTokenIds);
+        this.thinkingTokens = new ThinkingControlTokens(
+                ids(tokenizer.encode("<think>\n", false)),
+                List.of(ids(tokenizer.encode("</think>", false))),
+                ids(tokenizer.encode(ThinkingControlTokens.DEFAULT_FORCED_ENDING_TEXT, false)));
+    }
+
+    /** Opens a Hugging Face model directory with its tokenizer. */
+    public static ModelBundle open(Path dir) {
+        Path tokenizerFile = dir.resolve("tokenizer.json");
+        if (!Files.isRegularFile(tokenizerFile)) throw new ModelFormatException(dir + ": no tokenizer.json (needed for text)");
+        Tokenizer tokenizer;
+        try {
+            tokenizer = Tokenizer.load(tokenizerFile);
+        } catch (IOException e) {
+            throw new ModelFormatException(tokenizerFile + ": cannot read: " + e.getMessage(), e);
+        }
+        SupportedChatTemplate template = null;
+        String problem = null;
+        try {
+            template = ChatTemplates.forModelDirectory(dir);
+        } catch (IOException | IllegalArgumentException e) {
+            problem = e.getMessage();
+        }
+        NemotronHModel model = NemotronHModel.load(dir);
+        try {
+            return new ModelBundle(dir, model, tokenizer, template, problem, stopTokens(dir, model, tokenizer));
+        } catch (RuntimeException e) {
+            model.close();
+            throw e;
+        }
+    }
+
+    private static Set<Integer> stopTokens(Path dir, NemotronHModel model, Tokenizer tokenizer) {
+        Set<Integer> ids = new LinkedHashSet<>();
+        JsonNode gen = readJson(dir.resolve("generation_config.json"));
+        if (gen != null && gen.has("eos_token_id")) addIds(ids, gen.get("eos_token_id"));
+        else ids.addAll(model.config().eosTokenIds());
+        JsonNode tc = readJson(dir.resolve("tokenizer_config.json"));
+        if (tc != null) {
+            JsonNode eos = tc.get("eos_token");
+            String text = eos == null ? null : eos.isTextual() ? eos.asText() : eos.path("content").asText(null);
+            if (text != null) {
+                OptionalInt id = tokenizer.tokenToId(text);
+                if (id.isPresent()) ids.add(id.getAsInt());
+            }
+        }
+        ids.removeIf(i -> i < 0 || i >= model.vocabSize());
+        return ids;
+    }
+
+    private static void addIds(Set<Integer> out, JsonNode node) {
+        if (node.isArray()) node.forEach(n -> out.add(n.asInt()));
+        else if (node.isIntegralNumber()) out.add(node.asInt());
+    }
+
+    private static JsonNode readJson(Path file) {
+        if (!Files.isRegularFile(file)) return null;
+        try {
+            return JSON.readTree(file.toFile());
+        } catch (IOException e) {
+            throw new ModelFormatException(file + ": malformed JSON: " + e.getMessage(), e);
+        }
+    }
+
+    private static List<Integer> ids(int[] a) {
+        return java.util.Arrays.stream(a).boxed().toList();
+    }
+
+    /** The directory's base name (the default served model name). */
+    public String name() {
+        return name;
+    }
+
+    public Path path() {
+        return path;
+    }
+
+    public NemotronHModel model() {
+        return model;
+    }
+
+    public Tokenizer tokenizer() {
+        return tokenizer;
+    }
+
+    /** The chat format, if the directory's template is one we render. */
+    public Optional<SupportedChatTemplate> chatTemplate() {
+        return Optional.ofNullable(template);
+    }
+
+    /** Renders a chat request with the model's template. @throws UnsupportedChatTemplateException if unsupported */
+    public String renderPrompt(ChatRequest request) {
+        if (template == null) {
+            throw new UnsupportedChatTemplateException(path + ": chat is not available: " + templateProblem);
+        }
+        return template.render(request);
+    }
+
+    /** Prompt text → ids, as chat prompts are tokenized (no special tokens added; PROTOCOL.md §1). */
+    public int[] encodePrompt(String text) {
+        return tokenizer.encode(text, false);
+    }
+
+    /** End-of-turn / end-of-sequence ids from the model's files. */
+    public Set<Integer> stopTokenIds() {
+        return stopTokenIds;
+    }
+
+    /** Ids the reasoning-budget controller needs, resolved with this tokenizer. */
+    public ThinkingControlTokens thinkingTokens() {
+        return thinkingTokens;
+    }
+
+    @Override
+    public void close() {
+        model.close();
+    }
+}

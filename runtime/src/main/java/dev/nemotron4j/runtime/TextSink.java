@@ -1,0 +1,22 @@
+package dev.nemotron4j.runtime;
+
+import dev.nemotron4j.chat.output.OutputEvent;
+import dev.nemotron4j.engine.generation.TokenLogprobs;
+
+/**
+ * Receives a generation's output as it streams. Called on the scheduler thread: never block.
+ */
+public interface TextSink {
+    /** Parsed output: reasoning and content deltas, tool-call events (raw-text jobs give content deltas only). */
+    void onEvent(OutputEvent event);
+
+    /** Each generated token with its decoded text (may be empty while a UTF-8 sequence is incomplete). */
+    default void onToken(int token, String text, TokenLogprobs logprobs) {
+    }
+
+    /** The end, with the whole result; called once unless {@link #onError} is. */
+    void onFinish(TextResult result);
+
+    /** Failure; called once instead of {@link #onFinish}. */
+    void onError(Throwable error);
+}

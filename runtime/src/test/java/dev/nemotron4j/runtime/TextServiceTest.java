@@ -1,0 +1,195 @@
+package dev.nemotron4j.runtime;
+
+import dev.nemotron4j.chat.ChatMessage;
+import dev.nemotron4j.chat.ChatRequest;
+import dev.nemotron4j.chat.ChatRequestOptions;
+import dev.nemotron4j.chat.budget.ThinkingBudget;
+import dev.nemotron4j.chat.output.OutputEvent;
+import dev.nemotron4j.engine.generation.TokenLogprobs;
+import dev.nemotron4j.engine.sampling.SamplingParams;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** Text-level generation on a tiny model: chat rendering, stop handling, parsing, and the reasoning budget. */
+class TextServiceTest {
+
+    static ModelBundle bundle;
+    static TextService service;
+
+    static Path tiny(String name) {
+        for (Path p = Path.of("").toAbsolutePath(); p != null; p = p.getParent()) {
+            if (Files.isDirectory(p.resolve("testdata/tiny"))) return p.resolve("testdata/tiny").resolve(name);
+        }
+        throw new IllegalStateException("testdata not found");
+    }
+
+    @BeforeAll
+    static void open() {
+        bundle = ModelBundle.open(tiny("tiny-a"));
+        service = new TextService(bundle, TextService.defaultOptions(bundle));
+    }
+
+    @AfterAll
+    static void close() {
+        service.close();
+        bundle.close();
+    }
+
+    /** Records everything a sink hears. */
+    static final class Recorder implements TextSink {
+        final List<Integer> tokens = new ArrayList<>();
+        final List<String> texts = new ArrayList<>();
+        final List<OutputEvent> events = new ArrayList<>();
+        final CompletableFuture<TextResult> result = new CompletableFuture<>();
+
+        @Override
+        public void onEvent(OutputEvent event) {
+            events.add(event);
+        }
+
+        @Override
+        public void onToken(int token, String text, TokenLogprobs logprobs) {
+            tokens.add(token);
+            texts.add(text);
+        }
+
+        @Override
+        public void onFinish(TextResult r) {
+            result.complete(r);
+        }
+
+        @Override
+        public void onError(Throwable error) {
+            result.completeExceptionally(error);
+        }
+
+        TextResult await() throws Exception {
+            return result.get(60, TimeUnit.SECONDS);
+        }
+    }
+
+    @Test
+    void stopIdsComeFromTheModelFiles() {
+        assertThat(bundle.stopTokenIds()).containsExactlyInAnyOrder(2, 11); // generation_config.json: [2, 11]
+        assertThat(bundle.thinkingTokens().thinkEndings()).containsExactly(List.of(13));
+        assertThat(bundle.name()).isEqualTo("tiny-a");
+    }
+
+    @Test
+    void chatGenerationStreamsTheSameTextItReturns() throws Exception {
+        ChatRequest req = new ChatRequest(List.of(ChatMessage.user("Hello there")), List.of(), ChatRequestOptions.DEFAULTS);
+        TextJob job = service.chatJob(req, GenerationSettings.of(SamplingParams.GREEDY, 40));
+        assertThat(bundle.tokenizer().decode(job.promptIds(), false)).endsWith("<|im_start|>assistant\n<think>\n");
+        Recorder r = new Recorder();
+        service.submit(job, r);
+        TextResult res = r.await();
+        int[] ids = r.tokens.stream().filter(t -> !bundle.stopTokenIds().contains(t)).mapToInt(Integer::intValue).toArray();
+        assertThat(res.rawText()).isEqualTo(bundle.tokenizer().decode(ids, false));
+        assertThat(res.rawText()).startsWith(String.join("", r.texts)); // the rest comes from the final flush
+        assertThat(res.completionTokens()).isEqualTo(r.tokens.size());
+        assertThat(res.promptTokens()).isEqualTo(job.promptIds().length);
+        // reasoning on: until </think> everything is reasoning
+        String reasoning = res.parsed().reasoning() == null ? "" : res.parsed().reasoning();
+        String content = res.parsed().content() == null ? "" : res.parsed().content();
+        if (!res.rawText().contains("</think>")) {
+            assertThat(reasoning).isEqualTo(res.rawText());
+            assertThat(res.reasoningTokens()).isEqualTo(res.completionTokens());
+        } else {
+            assertThat(reasoning + "</think>" + content).contains(reasoning);
+        }
+    }
+
+    @Test
+    void stopStringsCutTheOutputAcrossTokenBoundaries() throws Exception {
+        int[] prompt = bundle.encodePrompt("The quick brown fox");
+        TextResult free = service.run(service.rawJob(prompt, GenerationSettings.of(SamplingParams.GREEDY, 30)));
+        String text = free.rawText();
+        assertThat(text.length()).isGreaterThan(6);
+        String stop = text.substring(3, 6); // three characters somewhere inside the output
+        TextResult cut = service.run(service.rawJob(prompt, GenerationSettings.of(SamplingParams.GREEDY, 30).withStopStrings(List.of(stop))));
+        assertThat(cut.rawText()).isEqualTo(text.substring(0, text.indexOf(stop)));
+        assertThat(cut.finishReason()).isEqualTo("stop");
+        TextResult length = service.run(service.rawJob(prompt, GenerationSettings.of(SamplingParams.GREEDY, 5)));
+        assertThat(length.finishReason()).isEqualTo("length");
+        assertThat(length.completionTokens()).isEqualTo(5);
+    }
+
+    /**
+     * The budget, token by token: the constrained run equals the free run up to the first token at or after the
+     * budget whose text contains a newline (or budget + grace), then the forced ending ids follow exactly.
+     */
+    @Test
+    void reasoningBudgetForcesTheEndingTokenByToken() throws Exception {
+        ChatRequest req = new ChatRequest(List.of(ChatMessage.user("Think about it")), List.of(), ChatRequestOptions.DEFAULTS);
+        GenerationSettings base = new GenerationSettings(SamplingParams.GREEDY, 60, List.of(), java.util.Set.of(), true, null, null, -1, null);
+        Recorder free = new Recorder();
+        service.submit(service.chatJob(req, base), free);
+        free.await();
+        List<Integer> ending = bundle.thinkingTokens().forcedEnding();
+        int forcedCases = 0;
+        for (int budget : new int[] {1, 4, 10}) {
+            for (int grace : new int[] {0, 3, 50}) {
+                Recorder r = new Recorder();
+                service.submit(service.chatJob(req, base.withBudget(new ThinkingBudget(budget, grace))), r);
+                r.await();
+                // where the free run would be cut
+                int cut = -1;
+                for (int n = 1; n <= free.tokens.size(); n++) {
+                    if (free.tokens.subList(0, n).contains(13)) break; // the model closed reasoning itself
+                    boolean newline = free.texts.get(n - 1).contains("\n");
+                    if ((n >= budget && newline) || n >= budget + grace) {
+                        cut = n;
+                        break;
+                    }
+                }
+                if (cut >= 60) continue; // cut at the token limit: nothing left to force
+                if (cut < 0) {
+                    assertThat(r.tokens).as("budget %d grace %d: no intervention", budget, grace).isEqualTo(free.tokens);
+                    continue;
+                }
+                assertThat(r.tokens.subList(0, cut)).as("budget %d grace %d: free prefix", budget, grace).isEqualTo(free.tokens.subList(0, cut));
+                // the forced ending continues any part of it the model already wrote
+                int already = 0;
+                for (int k = Math.min(ending.size(), cut); k > 0; k--) {
+                    if (free.tokens.subList(cut - k, cut).equals(ending.subList(0, k))) {
+                        already = k;
+                        break;
+                    }
+                }
+                List<Integer> forced = ending.subList(already, ending.size());
+                assertThat(r.tokens.subList(cut, Math.min(r.tokens.size(), cut + forced.size())))
+                        .as("budget %d grace %d: forced ending", budget, grace).isEqualTo(forced);
+                forcedCases++;
+            }
+        }
+        assertThat(forcedCases).as("cases where the ending was forced").isGreaterThanOrEqualTo(3);
+    }
+
+    @Test
+    void manyConcurrentChatsEachGetTheirSoloOutput() throws Exception {
+        List<ChatRequest> reqs = new ArrayList<>();
+        for (int i = 0; i < 6; i++) {
+            reqs.add(new ChatRequest(List.of(ChatMessage.user("message number " + i)), List.of(),
+                    ChatRequestOptions.DEFAULTS.withEnableThinking(i % 2 == 0)));
+        }
+        List<String> solo = new ArrayList<>();
+        for (ChatRequest r : reqs) solo.add(service.run(service.chatJob(r, GenerationSettings.of(SamplingParams.GREEDY, 16))).rawText());
+        List<Recorder> recs = new ArrayList<>();
+        for (ChatRequest r : reqs) {
+            Recorder rec = new Recorder();
+            recs.add(rec);
+            service.submit(service.chatJob(r, GenerationSettings.of(SamplingParams.GREEDY, 16)), rec);
+        }
+        for (int i = 0; i < reqs.size(); i++) assertThat(recs.get(i).await().rawText()).isEqualTo(solo.get(i));
+    }
+}
