@@ -3,7 +3,7 @@ package dev.nemotron4j.eval.extract;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
-/** User-defined: the last match of a regular expression (group 1 if present, else the whole match). */
+/** User-defined: the last match of a regular expression (its first group that matched, else the whole match). */
 public record RegexExtractor(String pattern) implements AnswerExtractor {
 
     @Override
@@ -16,7 +16,15 @@ public record RegexExtractor(String pattern) implements AnswerExtractor {
     public Extraction extract(ModelAnswer answer, int choiceCount) {
         Matcher m = Pattern.compile(pattern).matcher(answer.answerText());
         String last = null;
-        while (m.find()) last = m.groupCount() >= 1 && m.group(1) != null ? m.group(1) : m.group();
+        while (m.find()) {
+            last = m.group();
+            for (int g = 1; g <= m.groupCount(); g++) {
+                if (m.group(g) != null) {
+                    last = m.group(g);
+                    break;
+                }
+            }
+        }
         return last == null ? Extraction.none() : new Extraction(last.strip(), "regex");
     }
 }
