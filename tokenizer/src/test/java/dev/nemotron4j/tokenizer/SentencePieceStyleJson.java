@@ -94,6 +94,16 @@ final class SentencePieceStyleJson {
                           {"type": "ByteFallback"}, {"type": "Fuse"}]}""", true, true));
     }
 
+    /** Gemma 3's exact shape: as {@link #gemmaStyle()} plus the (redundant) {@code Split(" ", MergedWithPrevious)}. */
+    static Tokenizer gemma3Style() {
+        return Tokenizer.fromJson(json("""
+                        {"type": "Replace", "pattern": {"String": " "}, "content": "▁"}""", """
+                        {"type": "Split", "pattern": {"String": " "}, "behavior": "MergedWithPrevious", "invert": false}""", """
+                        {"type": "Sequence", "decoders": [
+                          {"type": "Replace", "pattern": {"String": "▁"}, "content": " "},
+                          {"type": "ByteFallback"}, {"type": "Fuse"}]}""", true, true));
+    }
+
     /** Llama 2 style: Prepend(▁) + Replace normalizer, decoder strips the leading space again. */
     static Tokenizer llama2Style() {
         return Tokenizer.fromJson(json("""

@@ -23,6 +23,16 @@ class SentencePieceStyleTest {
     }
 
     @Test
+    void gemma3ShapeGivesTheSameIdsAsWithoutTheRedundantSplit() {
+        Tokenizer withSplit = SentencePieceStyleJson.gemma3Style();
+        Tokenizer without = SentencePieceStyleJson.gemmaStyle();
+        for (String text : new String[] {"Hello world", "  Hello  world ", "Hi😀é<eos> Hello", ""}) {
+            assertThat(withSplit.encode(text, true)).as(text).containsExactly(without.encode(text, true));
+            assertThat(withSplit.decode(withSplit.encode(text, false), false)).as(text).isEqualTo(text);
+        }
+    }
+
+    @Test
     void missingCharactersFallBackToUtf8ByteTokens() {
         Tokenizer t = SentencePieceStyleJson.gemmaStyle();
         // 'i' and the emoji (F0 9F 98 80) are not in the vocabulary; 'é' is.
