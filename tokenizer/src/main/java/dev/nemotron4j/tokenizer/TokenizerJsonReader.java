@@ -196,6 +196,9 @@ final class TokenizerJsonReader {
     private static List<AddedToken> addedTokens(JsonNode list) {
         List<AddedToken> out = new ArrayList<>();
         for (JsonNode t : list) {
+            if (required(t, "content").asText().isEmpty()) {
+                continue; // the Rust library ignores empty added tokens
+            }
             boolean special = t.path("special").asBoolean(false);
             out.add(new AddedToken(required(t, "id").asInt(), required(t, "content").asText(),
                     t.path("single_word").asBoolean(false), t.path("lstrip").asBoolean(false),

@@ -38,9 +38,9 @@ public final class OnigurumaPattern {
         }
     }
 
-    /** A pattern matching {@code literal} exactly. */
+    /** A pattern matching {@code literal} exactly; an empty literal matches nothing (as in the Rust library). */
     public static Pattern literal(String literal) {
-        return Pattern.compile(Pattern.quote(literal));
+        return literal.isEmpty() ? Pattern.compile("(?!)") : Pattern.compile(Pattern.quote(literal));
     }
 
     /** The Java spelling of an Oniguruma pattern (exposed for diagnostics and tests). */
