@@ -88,43 +88,49 @@ public final class RulerGenerator {
         List<String> common = vocabulary.subList(0, COMMON_TOP);
         String question = "What are the 10 most common words in the list above? Answer with the words only.";
         String header = "Below is a numbered list of words. Some words repeat more often than others.";
-        int budget = targetTokens - counter.count(header + "\n\n\n" + question);
         List<String> entries = new ArrayList<>();
-        int used = 0, round = 0;
+        int[] round = {0};
+        addWordRounds(random, vocabulary, entries, round, targetTokens - counter.count(header + "\n\n\n" + question));
+        // Per-entry costs only approximate the joined text's count: top up once with the measured deficit.
+        int measured = counter.count(header + "\n" + String.join("\n", entries) + "\n\n" + question);
+        if (measured < targetTokens) addWordRounds(random, vocabulary, entries, round, targetTokens - measured);
+        String context = header + "\n" + String.join("\n", entries);
+        return row(context, question, common, targetTokens);
+    }
+
+    /** Adds shuffled rounds (each common word 3 times, one rarer word once) until {@code budget} tokens are used. */
+    private void addWordRounds(SplittableRandom random, List<String> vocabulary, List<String> entries, int[] round, int budget) {
+        int used = 0;
         while (true) {
-            // Each round: every common word 3 times, one rarer word once; common words stay strictly most frequent.
             List<String> batch = new ArrayList<>();
-            for (String w : common) for (int r = 0; r < 3; r++) batch.add(w);
-            batch.add(vocabulary.get(COMMON_TOP + (round % (vocabulary.size() - COMMON_TOP))));
+            for (String w : vocabulary.subList(0, COMMON_TOP)) for (int r = 0; r < 3; r++) batch.add(w);
+            batch.add(vocabulary.get(COMMON_TOP + (round[0] % (vocabulary.size() - COMMON_TOP))));
             Collections.shuffle(batch, new java.util.Random(random.nextLong()));
-            boolean full = false;
+            round[0]++;
             for (String w : batch) {
                 String entry = (entries.size() + 1) + ". " + w;
-                int cost = counter.count(entry) + 1;
-                if (used + cost > budget && entries.size() >= 40) { full = true; break; }
+                int cost = counter.count(entry + "\n");
+                // at least 40 entries so even tiny lengths have a clear top ten
+                if (used + cost > budget && entries.size() >= 40) return;
                 entries.add(entry);
                 used += cost;
             }
-            round++;
-            if (full) break;
         }
-        String context = header + "\n" + String.join("\n", entries);
-        return row(context, question, common, targetTokens);
     }
 
     /** Filler sentences up to the token budget, with the inserts placed at seeded depths (order preserved). */
     private ObjectNode haystack(SplittableRandom random, int targetTokens, List<String> inserts, String question, List<String> expected) {
         String header = "Read the following text carefully; you will be asked about it afterwards.";
         int fixed = counter.count(header + "\n\n" + String.join(" ", inserts) + "\n\n" + question);
-        int budget = Math.max(0, targetTokens - fixed);
         List<String> sentences = new ArrayList<>();
-        int used = 0;
-        while (true) {
-            String s = FillerText.sentence(random);
-            int cost = counter.count(s) + 1;
-            if (used + cost > budget) break;
-            sentences.add(s);
-            used += cost;
+        addSentences(random, sentences, Math.max(0, targetTokens - fixed));
+        java.util.function.IntSupplier measure = () -> counter.count(
+                header + "\n\n" + String.join(" ", sentences) + " " + String.join(" ", inserts) + "\n\n" + question);
+        // Per-sentence costs only approximate the joined text's count: top up once, then trim any overshoot.
+        int measured = measure.getAsInt();
+        if (measured < targetTokens) addSentences(random, sentences, targetTokens - measured);
+        for (int guard = 0; guard < 64 && !sentences.isEmpty() && measure.getAsInt() > targetTokens; guard++) {
+            sentences.removeLast();
         }
         int[] positions = new int[inserts.size()];
         for (int i = 0; i < positions.length; i++) positions[i] = random.nextInt(sentences.size() + 1);
@@ -136,6 +142,17 @@ public final class RulerGenerator {
             if (i < sentences.size()) context.append(sentences.get(i)).append(' ');
         }
         return row(context.toString().stripTrailing(), question, expected, targetTokens);
+    }
+
+    private void addSentences(SplittableRandom random, List<String> sentences, int budget) {
+        int used = 0;
+        while (true) {
+            String sentence = FillerText.sentence(random);
+            int cost = counter.count(sentence + " ");
+            if (used + cost > budget) return;
+            sentences.add(sentence);
+            used += cost;
+        }
     }
 
     private ObjectNode row(String context, String question, List<String> expected, int targetTokens) {
