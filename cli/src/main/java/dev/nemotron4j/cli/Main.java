@@ -13,9 +13,11 @@ import picocli.CommandLine.Command;
         subcommands = {
                 CommandLine.HelpCommand.class,
                 EvalCommand.class,
+                DemoCommand.class,
                 InspectCommand.class,
                 LogitsCommand.class,
                 GenerateCommand.class,
+                ChatCommand.class,
                 TemplateCommand.class,
                 TokenizeCommand.class,
         })

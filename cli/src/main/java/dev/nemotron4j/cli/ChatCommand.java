@@ -1,0 +1,161 @@
+package dev.nemotron4j.cli;
+
+import dev.nemotron4j.chat.ChatMessage;
+import dev.nemotron4j.chat.ChatRequest;
+import dev.nemotron4j.chat.ChatRequestOptions;
+import dev.nemotron4j.chat.budget.ThinkingBudget;
+import dev.nemotron4j.runtime.GenerationSettings;
+import dev.nemotron4j.runtime.ModelBundle;
+import dev.nemotron4j.runtime.TextResult;
+import dev.nemotron4j.runtime.TextService;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutionException;
+
+/**
+ * {@code nemotron4j chat}: an interactive conversation in the terminal. Tokens stream as they are generated,
+ * reasoning is dimmed (or folded), and slash commands change the settings between turns. Works with piped
+ * input too (one message per line, plain output).
+ */
+@Command(name = "chat", mixinStandardHelpOptions = true,
+        description = "Chat with the model in the terminal (/help lists the commands).")
+final class ChatCommand implements Callable<Integer> {
+
+    @Option(names = "--model", required = true, description = "Model directory (weights, tokenizer.json, tokenizer_config.json).")
+    Path model;
+
+    @Option(names = "--system", description = "System prompt.")
+    String system;
+
+    @Option(names = "--think", negatable = true, defaultValue = "true", fallbackValue = "true",
+            description = "Reasoning on (default) or off (--no-think).")
+    boolean think;
+
+    @Option(names = "--budget", description = "Reasoning budget in tokens (PROTOCOL.md §5); default none.")
+    Integer budget;
+
+    @Option(names = "--max-tokens", defaultValue = "2048", description = "Token limit per answer (default: ${DEFAULT-VALUE}).")
+    int maxTokens;
+
+    @Option(names = "--hide-reasoning", description = "Fold reasoning into one line.")
+    boolean hideReasoning;
+
+    @Mixin
+    SamplingOptions sampling;
+
+    private final List<ChatMessage> history = new ArrayList<>();
+
+    @Override
+    public Integer call() throws IOException {
+        boolean terminal = System.console() != null && System.console().isTerminal();
+        PrintStream out = new PrintStream(System.out, true, StandardCharsets.UTF_8);
+        BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
+        try (ModelBundle bundle = ModelBundle.open(model);
+             TextService service = new TextService(bundle, TextService.defaultOptions(bundle))) {
+            bundle.renderPrompt(new ChatRequest(List.of(ChatMessage.user("x")), List.of(), ChatRequestOptions.DEFAULTS)); // fail early if unsupported
+            if (terminal) {
+                out.printf("nemotron4j chat — %s (%s parameters). /help for commands, Ctrl-D to quit.%n", bundle.name(),
+                        String.format(Locale.ROOT, "%,d", bundle.model().parameterCount()));
+            }
+            while (true) {
+                if (terminal) out.print("\n> ");
+                String line = in.readLine();
+                if (line == null) break;
+                line = line.strip();
+                if (line.isEmpty()) continue;
+                if (line.startsWith("/")) {
+                    if (!command(line, out)) break;
+                    continue;
+                }
+                history.add(ChatMessage.user(line));
+                answer(service, out, terminal);
+            }
+        }
+        return 0;
+    }
+
+    /** Handles a slash command; false means quit. */
+    private boolean command(String line, PrintStream out) {
+        String[] parts = line.split("\\s+", 2);
+        String arg = parts.length > 1 ? parts[1].strip() : "";
+        switch (parts[0]) {
+            case "/think" -> {
+                if (arg.equals("on") || arg.equals("off")) think = arg.equals("on");
+                out.println("reasoning " + (think ? "on" : "off"));
+            }
+            case "/budget" -> {
+                if (arg.equals("off") || arg.equals("none")) budget = null;
+                else {
+                    try {
+                        budget = Integer.parseInt(arg);
+                        if (budget < 0) throw new NumberFormatException();
+                    } catch (NumberFormatException e) {
+                        out.println("usage: /budget N | /budget off");
+                        return true;
+                    }
+                }
+                out.println("reasoning budget " + (budget == null ? "off" : budget + " tokens"));
+            }
+            case "/system" -> {
+                system = arg.isEmpty() ? null : arg;
+                out.println(system == null ? "system prompt cleared" : "system prompt set");
+            }
+            case "/fold" -> {
+                hideReasoning = !arg.equals("off");
+                out.println("reasoning " + (hideReasoning ? "folded" : "shown"));
+            }
+            case "/reset" -> {
+                history.clear();
+                out.println("conversation cleared");
+            }
+            case "/exit", "/quit" -> {
+                return false;
+            }
+            case "/help" -> out.println("""
+                    /think on|off     reasoning on or off
+                    /budget N|off     reasoning budget in tokens
+                    /system TEXT      set the system prompt (empty clears it)
+                    /fold on|off      fold reasoning into one line, or show it dimmed
+                    /reset            forget the conversation
+                    /exit             quit (or Ctrl-D)""");
+            default -> out.println("unknown command " + parts[0] + " (/help)");
+        }
+        return true;
+    }
+
+    private void answer(TextService service, PrintStream out, boolean terminal) {
+        List<ChatMessage> messages = new ArrayList<>();
+        if (system != null) messages.add(ChatMessage.system(system));
+        messages.addAll(history);
+        ChatRequest request = new ChatRequest(messages, List.of(), ChatRequestOptions.DEFAULTS.withEnableThinking(think));
+        GenerationSettings settings = GenerationSettings.of(sampling.params(), maxTokens)
+                .withBudget(budget == null ? null : ThinkingBudget.of(budget));
+        ConsoleRenderer renderer = new ConsoleRenderer(out, terminal, !hideReasoning);
+        service.submit(service.chatJob(request, settings), renderer);
+        try {
+            TextResult r = renderer.result().get();
+            history.add(ChatMessage.assistant(r.parsed().content() == null ? "" : r.parsed().content(),
+                    r.parsed().reasoning(), r.parsed().toolCalls()));
+            String stats = String.format(Locale.ROOT, "[%d tokens (%d reasoning), %.1f tokens/s, %s]",
+                    r.completionTokens(), r.reasoningTokens(), r.stats().decodeTokensPerSecond(), r.finishReason());
+            out.println(terminal ? "\u001b[2m" + stats + "\u001b[0m" : stats);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (ExecutionException e) {
+            history.removeLast();
+            out.println("error: " + e.getCause().getMessage());
+        }
+    }
+}
