@@ -159,7 +159,7 @@ public final class EvalCommand implements Runnable {
     }
 
     static void printResults(RunResults r) {
-        r.tasks().forEach((name, m) -> System.out.println(line(name, m)));
+        r.ordered().forEach(e -> System.out.println(line(e.getKey(), e.getValue())));
         System.out.println("fingerprint    " + r.fingerprint());
         System.out.println("samples_digest " + r.samplesDigest());
     }

@@ -51,7 +51,9 @@ public final class HtmlReport {
 
     private static String accuracyChart(RunResults results) {
         List<SvgChart.Bar> bars = new ArrayList<>();
-        results.tasks().forEach((name, m) -> {
+        results.ordered().forEach(e -> {
+            String name = e.getKey();
+            TaskMetrics m = e.getValue();
             Interval ci = m.wilson95() != null ? m.wilson95() : m.bootstrap95();
             bars.add(new SvgChart.Bar(name, m.mean().mean(), ci.low(), ci.high()));
         });
@@ -61,7 +63,8 @@ public final class HtmlReport {
     private static String axisChart(RunResults results, String axis, String seriesKey, String id, String title,
                                     String xLabel, String emptyNote) {
         Map<String, List<SvgChart.Point>> series = new TreeMap<>();
-        results.tasks().forEach((name, m) -> {
+        results.ordered().forEach(e -> {
+            TaskMetrics m = e.getValue();
             Object x = m.axis().get(axis);
             if (!(x instanceof Number number)) return;
             Interval ci = m.bootstrap95();
@@ -80,7 +83,7 @@ public final class HtmlReport {
     private static String table(RunResults results) {
         StringBuilder t = new StringBuilder("<table id=\"metrics\">\n<tr><th>task</th><th>items</th><th>repeats</th><th>mean</th>"
                 + "<th>stderr</th><th>Wilson 95%</th><th>bootstrap 95%</th><th>pass@k</th><th>maj@k</th><th>no answer</th></tr>\n");
-        for (Map.Entry<String, TaskMetrics> e : results.tasks().entrySet()) {
+        for (Map.Entry<String, TaskMetrics> e : results.ordered()) {
             TaskMetrics m = e.getValue();
             t.append("<tr><td class=\"l\">").append(escape(e.getKey())).append("</td><td>").append(m.items())
                     .append("</td><td>").append(m.repeats()).append("</td><td>").append(num(m.mean().mean()))

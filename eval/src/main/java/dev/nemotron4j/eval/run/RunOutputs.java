@@ -61,7 +61,8 @@ public final class RunOutputs {
             List<SampleRecord> own = ordered.stream().filter(r -> r.task().equals(task.name())).toList();
             metrics.put(task.name(), MetricsCalculator.of(task, new ArrayList<>(own), runSeed));
         }
-        RunResults results = new RunResults(fingerprint, Sha256.hex(samples), RunLock.HARNESS, ordered.size(), metrics, rescored);
+        RunResults results = new RunResults(fingerprint, Sha256.hex(samples), RunLock.HARNESS, ordered.size(),
+                List.copyOf(metrics.keySet()), metrics, rescored);
         replace(runDir.resolve(SAMPLES), samples);
         replace(runDir.resolve(RunResults.FILE), CanonicalJson.pretty(results));
         if (html) {
