@@ -23,7 +23,7 @@ import static org.assertj.core.api.Assertions.fail;
  * tolerance, argmax, greedy decode with cached state, and full-sequence versus incremental agreement.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class GoldenLogitsTest {
+public class GoldenLogitsTest {
 
     private final Map<String, NemotronHModel> models = new HashMap<>();
     private final Map<String, Golden> goldens = new HashMap<>();
@@ -102,7 +102,7 @@ class GoldenLogitsTest {
         return best;
     }
 
-    static void assertClose(String what, float[] actual, float[] expected, double tol) {
+    public static void assertClose(String what, float[] actual, float[] expected, double tol) {
         assertThat(actual.length).as(what + " length").isGreaterThanOrEqualTo(expected.length);
         double worst = 0;
         int at = -1;
