@@ -96,6 +96,7 @@ public final class RunVerifier {
             if (!digest.equals(results.samplesDigest())) {
                 drift.add("samples_digest: was " + results.samplesDigest() + ", now " + digest + " (samples.jsonl changed)");
             }
+            if (results.rescored()) notes.add("scores were recomputed offline (eval rescore); responses are the original ones");
             if (!results.fingerprint().equals(stored.fingerprint())) {
                 drift.add("results.fingerprint: was " + stored.fingerprint() + ", now " + results.fingerprint());
             }
