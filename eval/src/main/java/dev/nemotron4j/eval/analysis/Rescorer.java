@@ -40,6 +40,7 @@ public final class Rescorer {
         List<TaskDefinition> tasks = new TaskFactory(config, TokenCounter.approximate()).build();
         Map<String, TaskDefinition> byName = new LinkedHashMap<>();
         tasks.forEach(t -> byName.put(t.name(), t));
+        // Rescoring never calls a target: the executor's chain is an empty one with no target behind it.
         SampleExecutor executor = new SampleExecutor(new InterceptorChain(List.of(), null),
                 ChainFactory.reasoning(config.interceptors()), config.run().seed());
         List<SampleRecord> stored = Files.exists(runDir.resolve(RunOutputs.SAMPLES))

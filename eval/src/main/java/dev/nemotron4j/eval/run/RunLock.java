@@ -89,12 +89,9 @@ public record RunLock(int lockVersion, String harness, String fingerprint, Objec
         return CanonicalJson.bind(operational.get("config"), EvalConfig.class);
     }
 
+    /** Writes lock.json atomically: a kill never leaves a torn lockfile behind. */
     public void write(Path runDir) {
-        try {
-            Files.writeString(runDir.resolve(FILE), CanonicalJson.pretty(this));
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot write lockfile", e);
-        }
+        RunOutputs.replace(runDir.resolve(FILE), CanonicalJson.pretty(this));
     }
 
     public static RunLock read(Path runDir) {

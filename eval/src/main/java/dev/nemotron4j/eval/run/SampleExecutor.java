@@ -75,8 +75,7 @@ public final class SampleExecutor {
     /** Multiple choice by log-likelihood: score " A", " B", ... after the prompt and pick the most likely. */
     private SampleRecord byLoglikelihood(TaskDefinition task, EvalItem item, SampleKey key, long seed, List<ChatMessage> messages) {
         GenerationConfig g = task.generation();
-        String context = new GenerationRequest(messages, null, 0, 1, 0, 0, 0, null, null, null, false, null, null).promptText()
-                + "\nAnswer:";
+        String context = GenerationRequest.joinContents(messages) + "\nAnswer:";
         List<StoredResponse> responses = new ArrayList<>();
         for (int i = 0; i < item.choiceCount(); i++) {
             GenerationRequest request = new GenerationRequest(null, context, 0.0, 1.0, 0, 0, seed, g.reasoning(), null,

@@ -13,7 +13,6 @@ import java.nio.file.Path;
 import java.util.List;
 
 import static dev.nemotron4j.eval.testing.RunFixtures.QUIET;
-import static dev.nemotron4j.eval.testing.RunFixtures.read;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
