@@ -3,7 +3,6 @@ package dev.nemotron4j.cli;
 import dev.nemotron4j.chat.ChatMessage;
 import dev.nemotron4j.chat.ChatRequest;
 import dev.nemotron4j.chat.ChatRequestOptions;
-import dev.nemotron4j.chat.budget.ThinkingBudget;
 import dev.nemotron4j.runtime.GenerationSettings;
 import dev.nemotron4j.runtime.ModelBundle;
 import dev.nemotron4j.runtime.TextResult;
@@ -36,15 +35,8 @@ final class ChatCommand implements Callable<Integer> {
     @Option(names = "--model", required = true, description = "Model directory (weights, tokenizer.json, tokenizer_config.json).")
     Path model;
 
-    @Option(names = "--system", description = "System prompt.")
-    String system;
-
-    @Option(names = "--think", negatable = true, defaultValue = "true", fallbackValue = "true",
-            description = "Reasoning on (default) or off (--no-think).")
-    boolean think;
-
-    @Option(names = "--budget", description = "Reasoning budget in tokens (PROTOCOL.md §5); default none.")
-    Integer budget;
+    @Mixin
+    ReasoningOptions reasoning;
 
     @Option(names = "--max-tokens", defaultValue = "2048", description = "Token limit per answer (default: ${DEFAULT-VALUE}).")
     int maxTokens;
@@ -92,25 +84,26 @@ final class ChatCommand implements Callable<Integer> {
         String arg = parts.length > 1 ? parts[1].strip() : "";
         switch (parts[0]) {
             case "/think" -> {
-                if (arg.equals("on") || arg.equals("off")) think = arg.equals("on");
-                out.println("reasoning " + (think ? "on" : "off"));
+                if (arg.equals("on") || arg.equals("off")) reasoning.think = arg.equals("on");
+                out.println("reasoning " + (reasoning.think ? "on" : "off"));
             }
             case "/budget" -> {
-                if (arg.equals("off") || arg.equals("none")) budget = null;
+                if (arg.equals("off") || arg.equals("none")) reasoning.budget = null;
                 else {
                     try {
-                        budget = Integer.parseInt(arg);
-                        if (budget < 0) throw new NumberFormatException();
+                        int n = Integer.parseInt(arg);
+                        if (n < 0) throw new NumberFormatException();
+                        reasoning.budget = n;
                     } catch (NumberFormatException e) {
                         out.println("usage: /budget N | /budget off");
                         return true;
                     }
                 }
-                out.println("reasoning budget " + (budget == null ? "off" : budget + " tokens"));
+                out.println("reasoning budget " + (reasoning.budget == null ? "off" : reasoning.budget + " tokens"));
             }
             case "/system" -> {
-                system = arg.isEmpty() ? null : arg;
-                out.println(system == null ? "system prompt cleared" : "system prompt set");
+                reasoning.system = arg.isEmpty() ? null : arg;
+                out.println(reasoning.system == null ? "system prompt cleared" : "system prompt set");
             }
             case "/fold" -> {
                 hideReasoning = !arg.equals("off");
@@ -137,11 +130,11 @@ final class ChatCommand implements Callable<Integer> {
 
     private void answer(TextService service, PrintStream out, boolean terminal) {
         List<ChatMessage> messages = new ArrayList<>();
-        if (system != null) messages.add(ChatMessage.system(system));
+        if (reasoning.system != null) messages.add(ChatMessage.system(reasoning.system));
         messages.addAll(history);
-        ChatRequest request = new ChatRequest(messages, List.of(), ChatRequestOptions.DEFAULTS.withEnableThinking(think));
+        ChatRequest request = new ChatRequest(messages, List.of(), ChatRequestOptions.DEFAULTS.withEnableThinking(reasoning.think));
         GenerationSettings settings = GenerationSettings.of(sampling.params(), maxTokens)
-                .withBudget(budget == null ? null : ThinkingBudget.of(budget));
+                .withBudget(reasoning.thinkingBudget());
         ConsoleRenderer renderer = new ConsoleRenderer(out, terminal, !hideReasoning);
         service.submit(service.chatJob(request, settings), renderer);
         try {

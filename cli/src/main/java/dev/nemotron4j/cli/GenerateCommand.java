@@ -5,7 +5,6 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.nemotron4j.chat.ChatMessage;
 import dev.nemotron4j.chat.ChatRequest;
 import dev.nemotron4j.chat.ChatRequestOptions;
-import dev.nemotron4j.chat.budget.ThinkingBudget;
 import dev.nemotron4j.engine.generation.TokenGenerator;
 import dev.nemotron4j.engine.model.NemotronHModel;
 import dev.nemotron4j.engine.sampling.Sampler;
@@ -56,15 +55,8 @@ final class GenerateCommand implements Callable<Integer> {
     @Option(names = "--chat", description = "Send --prompt as a user turn rendered with the model's chat template.")
     boolean chat;
 
-    @Option(names = "--system", description = "System prompt (with --chat).")
-    String system;
-
-    @Option(names = "--think", negatable = true, defaultValue = "true", fallbackValue = "true",
-            description = "Reasoning on (default) or off (--no-think), with --chat.")
-    boolean think;
-
-    @Option(names = "--budget", description = "Reasoning budget in tokens (with --chat).")
-    Integer budget;
+    @Mixin
+    ReasoningOptions reasoning;
 
     @Option(names = "--max-tokens", defaultValue = "128", description = "Maximum tokens to generate (default: ${DEFAULT-VALUE}).")
     int maxTokens;
@@ -119,14 +111,14 @@ final class GenerateCommand implements Callable<Integer> {
             Set<Integer> extraStops = new HashSet<>();
             if (stopIds != null) for (int s : stopIds.ids()) extraStops.add(s);
             GenerationSettings settings = new GenerationSettings(sampling.params(), maxTokens, stopStrings, extraStops,
-                    !chat, budget == null ? null : ThinkingBudget.of(budget), null, -1, null);
+                    !chat, reasoning.thinkingBudget(), null, -1, null);
             TextJob job;
             if (chat) {
                 if (prompt.text == null) throw new IllegalArgumentException("--chat needs --prompt TEXT");
                 List<ChatMessage> messages = new ArrayList<>();
-                if (system != null) messages.add(ChatMessage.system(system));
+                if (reasoning.system != null) messages.add(ChatMessage.system(reasoning.system));
                 messages.add(ChatMessage.user(prompt.text));
-                job = service.chatJob(new ChatRequest(messages, List.of(), ChatRequestOptions.DEFAULTS.withEnableThinking(think)), settings);
+                job = service.chatJob(new ChatRequest(messages, List.of(), ChatRequestOptions.DEFAULTS.withEnableThinking(reasoning.think)), settings);
             } else {
                 int[] ids = prompt.ids != null ? prompt.ids.ids() : bundle.tokenizer().encode(prompt.text, true);
                 job = service.rawJob(ids, settings);
