@@ -5,7 +5,6 @@ import dev.nemotron4j.eval.run.EvalRunner;
 import dev.nemotron4j.eval.run.RunOutputs;
 import dev.nemotron4j.eval.testing.FakeOpenAiServer;
 import dev.nemotron4j.eval.testing.TestDatasets;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
@@ -49,9 +48,6 @@ class HtmlReportTest {
             new EvalRunner(QUIET).run(ConfigLoader.load(config, List.of()), run);
         }
     }
-
-    @AfterAll
-    static void done() {}
 
     @Test
     void reportIsSelfContainedWithThreePlots() {
