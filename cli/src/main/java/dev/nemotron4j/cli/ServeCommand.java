@@ -1,0 +1,86 @@
+package dev.nemotron4j.cli;
+
+import dev.nemotron4j.engine.generation.BatchScheduler;
+import dev.nemotron4j.engine.weights.ModelFormatException;
+import dev.nemotron4j.runtime.ModelBundle;
+import dev.nemotron4j.runtime.TextService;
+import dev.nemotron4j.server.OpenAiServer;
+import dev.nemotron4j.server.ServerConfig;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+
+/** {@code nemotron4j serve}: an OpenAI-compatible HTTP server with continuous batching. */
+@Command(name = "serve", mixinStandardHelpOptions = true,
+        description = "Serve a model over an OpenAI-compatible HTTP API (chat/completions, completions, models, "
+                + "tokenize, metrics) with continuous batching.")
+final class ServeCommand implements Callable<Integer> {
+
+    @Option(names = "--model", required = true, description = "Model directory (Hugging Face layout with tokenizer.json).")
+    Path model;
+
+    @Option(names = "--host", defaultValue = "127.0.0.1", description = "Address to bind (default: ${DEFAULT-VALUE}; 0.0.0.0 for all).")
+    String host;
+
+    @Option(names = "--port", defaultValue = "8000", description = "TCP port (default: ${DEFAULT-VALUE}; 0 = any free port).")
+    int port;
+
+    @Option(names = "--api-key", description = "Require 'Authorization: Bearer KEY' (default: env NEMOTRON4J_API_KEY, else none).")
+    String apiKey;
+
+    @Option(names = "--served-model-name", description = "Model name clients use (default: the model directory's name).")
+    String servedModelName;
+
+    @Option(names = "--max-batch", defaultValue = "16", description = "Sequences decoded together per step (default: ${DEFAULT-VALUE}).")
+    int maxBatch;
+
+    @Option(names = "--max-queue", defaultValue = "256", description = "Requests waiting for a slot before 429 (default: ${DEFAULT-VALUE}).")
+    int maxQueue;
+
+    @Option(names = "--context", description = "Tokens per sequence, prompt + output (default: the model's max_position_embeddings).")
+    Integer context;
+
+    @Option(names = "--prefill-chunk", defaultValue = "256", description = "Most prompt tokens one sequence feeds per step (default: ${DEFAULT-VALUE}).")
+    int prefillChunk;
+
+    @Option(names = "--step-tokens", defaultValue = "512", description = "Most tokens per batched step (default: ${DEFAULT-VALUE}).")
+    int stepTokens;
+
+    @Option(names = "--request-timeout", defaultValue = "600", description = "Seconds a request may run (default: ${DEFAULT-VALUE}).")
+    int timeoutSeconds;
+
+    @Option(names = "--max-body-bytes", defaultValue = "8388608", description = "Largest request body, else 413 (default: ${DEFAULT-VALUE}).")
+    long maxBodyBytes;
+
+    @Override
+    public Integer call() throws Exception {
+        if (!Files.isDirectory(model)) throw new ModelFormatException(model + ": expected a model directory");
+        if (maxBatch < 1 || maxQueue < 1) throw new IllegalArgumentException("--max-batch and --max-queue must be >= 1");
+        if (timeoutSeconds < 1) throw new IllegalArgumentException("--request-timeout must be >= 1");
+        String key = apiKey != null ? apiKey : System.getenv("NEMOTRON4J_API_KEY");
+        ModelBundle bundle = ModelBundle.open(model);
+        int ctx = context != null ? context : bundle.model().defaultContextLimit();
+        if (ctx < 2) throw new IllegalArgumentException("--context must be >= 2");
+        TextService service = new TextService(bundle, new BatchScheduler.Options(maxBatch, maxQueue, prefillChunk, Math.max(stepTokens, maxBatch), ctx));
+        String name = servedModelName != null ? servedModelName : bundle.name();
+        ServerConfig config = new ServerConfig(host, port, key, name, maxBodyBytes, Duration.ofSeconds(timeoutSeconds));
+        OpenAiServer server = OpenAiServer.start(service, config);
+        System.out.printf("nemotron4j: serving %s on http://%s:%d (batch %d, queue %d, context %d%s)%n", name, host, server.port(),
+                maxBatch, maxQueue, ctx, key == null || key.isEmpty() ? "" : ", API key required");
+        System.out.flush();
+        CountDownLatch stopped = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            server.close();
+            service.close();
+            bundle.close();
+            stopped.countDown();
+        }, "nemotron4j-shutdown"));
+        stopped.await();
+        return 0;
+    }
+}
