@@ -90,7 +90,14 @@ public final class ThinkingBudgetController {
         generated.add(tokenId);
         lastTokenHadNewline = tokenText != null && tokenText.indexOf('\n') >= 0;
         if (phase == Phase.INACTIVE || phase == Phase.DONE) return;
-        if (endsWithAny(tokens.thinkEndings()) || (phase == Phase.ENDING && endingAlreadyWritten() == tokens.forcedEnding().size())) {
+        if (phase == Phase.ENDING) {
+            // The forced ending is written in full, even when it holds a think ending followed by more ids (a
+            // request's end_token_ids may force the start of the answer); a think ending outside it stops forcing.
+            int written = endingAlreadyWritten();
+            if (written == tokens.forcedEnding().size() || written == 0 && endsWithAny(tokens.thinkEndings())) phase = Phase.DONE;
+            return;
+        }
+        if (endsWithAny(tokens.thinkEndings())) {
             phase = Phase.DONE;
             return;
         }

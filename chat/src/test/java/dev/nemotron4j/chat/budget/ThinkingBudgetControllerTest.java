@@ -146,4 +146,13 @@ class ThinkingBudgetControllerTest {
         assertThat(followForcing(c)).containsExactly(WORD, OTHER_WORD);
         assertThat(c.phase()).isEqualTo(Phase.DONE);
     }
+
+    @Test
+    void anEndingThatGoesPastTheThinkEndIsForcedInFull() {
+        ThinkingControlTokens custom = TOKENS.withForcedEnding(List.of(THINK_END, NEWLINE, WORD, OTHER_WORD));
+        ThinkingBudgetController c = new ThinkingBudgetController(new ThinkingBudget(0, 0), custom, true);
+        assertThat(followForcing(c)).containsExactly(THINK_END, NEWLINE, WORD, OTHER_WORD);
+        assertThat(c.phase()).isEqualTo(Phase.DONE);
+        generate(c, WORD, 5); // the rest is free
+    }
 }

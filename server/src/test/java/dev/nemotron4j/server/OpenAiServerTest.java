@@ -1,0 +1,279 @@
+package dev.nemotron4j.server;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import java.util.Arrays;
+import java.util.List;
+import java.util.stream.Collectors;
+
+import static dev.nemotron4j.server.ServerFixture.JSON;
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** The API surface on a tiny model: shapes, streaming vs. non-streaming, tools, reasoning control, completions. */
+class OpenAiServerTest {
+    static ServerFixture f;
+
+    @BeforeAll
+    static void start() throws Exception {
+        f = ServerFixture.start("tiny-a");
+    }
+
+    @AfterAll
+    static void stop() {
+        f.close();
+    }
+
+    static ObjectNode chat(String user, int maxTokens) {
+        ObjectNode body = JSON.createObjectNode().put("model", "tiny-a").put("max_tokens", maxTokens).put("temperature", 0);
+        body.putArray("messages").addObject().put("role", "user").put("content", user);
+        return body;
+    }
+
+    static final String WEATHER_TOOL = """
+            {"type":"function","function":{"name":"get_weather","description":"Current weather",
+             "parameters":{"type":"object","properties":{"location":{"type":"string"},"days":{"type":"integer"}},"required":["location"]}}}""";
+
+    /** A request whose reasoning budget of 0 forces a complete tool call as the answer, then ends the turn. */
+    static ObjectNode forcedToolCall() throws Exception {
+        ObjectNode body = chat("Weather in Paris for 2 days?", 80);
+        body.putArray("tools").add(JSON.readTree(WEATHER_TOOL));
+        body.put("reasoning_budget", 0).put("thinking_budget_grace_period", 0);
+        var end = body.putArray("end_token_ids");
+        for (int id : f.ids("</think>\n<tool_call>\n<function=get_weather>\n<parameter=location>\nParis\n</parameter>\n"
+                + "<parameter=days>\n2\n</parameter>\n</function>\n</tool_call>\n")) end.add(id);
+        body.putObject("logit_bias").put(String.valueOf(imEnd()), 100);
+        return body;
+    }
+
+    static int imEnd() {
+        return f.bundle.tokenizer().tokenToId("<|im_end|>").orElseThrow();
+    }
+
+    @Test
+    void healthAndModels() throws Exception {
+        assertThat(f.get("/health").status()).isEqualTo(200);
+        var models = f.get("/v1/models");
+        assertThat(models.status()).isEqualTo(200);
+        assertThat(models.json().path("data").get(0).path("id").asText()).isEqualTo("tiny-a");
+        assertThat(models.json().path("data").get(0).path("max_model_len").asInt()).isEqualTo(4096);
+        assertThat(f.get("/v1/models/tiny-a").json().path("id").asText()).isEqualTo("tiny-a");
+        assertThat(f.get("/v1/models/other").status()).isEqualTo(404);
+    }
+
+    @Test
+    void chatCompletionShapeAndUsage() throws Exception {
+        var r = f.post("/v1/chat/completions", chat("Hello there", 12));
+        assertThat(r.status()).isEqualTo(200);
+        JsonNode j = r.json();
+        assertThat(j.path("id").asText()).startsWith("chatcmpl-");
+        assertThat(j.path("object").asText()).isEqualTo("chat.completion");
+        assertThat(j.path("model").asText()).isEqualTo("tiny-a");
+        JsonNode choice = j.path("choices").get(0);
+        assertThat(choice.path("message").path("role").asText()).isEqualTo("assistant");
+        assertThat(choice.path("finish_reason").asText()).isIn("stop", "length");
+        // Reasoning is on by default: the output starts inside the think block, and both field names carry it.
+        assertThat(choice.path("message").path("reasoning_content")).isEqualTo(choice.path("message").path("reasoning"));
+        JsonNode usage = j.path("usage");
+        var tokenized = f.post("/tokenize", "{\"messages\":[{\"role\":\"user\",\"content\":\"Hello there\"}]}");
+        assertThat(usage.path("prompt_tokens").asInt()).isEqualTo(tokenized.json().path("count").asInt());
+        assertThat(usage.path("completion_tokens").asInt()).isBetween(1, 12);
+        assertThat(usage.path("total_tokens").asInt()).isEqualTo(usage.path("prompt_tokens").asInt() + usage.path("completion_tokens").asInt());
+        assertThat(usage.path("completion_tokens_details").path("reasoning_tokens").asInt()).isBetween(0, 12);
+    }
+
+    @Test
+    void greedyIsDeterministicAndStreamingMatchesNonStreaming() throws Exception {
+        ObjectNode body = chat("Tell me a story", 24);
+        JsonNode whole = f.post("/v1/chat/completions", body).json();
+        JsonNode a = whole.path("choices").get(0);
+        JsonNode b = f.post("/v1/chat/completions", body).json().path("choices").get(0);
+        assertThat(a.path("message")).isEqualTo(b.path("message"));
+
+        body.put("stream", true).putObject("stream_options").put("include_usage", true);
+        List<JsonNode> events = f.stream("/v1/chat/completions", body);
+        StringBuilder reasoning = new StringBuilder(), content = new StringBuilder();
+        String finish = null;
+        for (JsonNode e : events) {
+            assertThat(e.path("object").asText()).isEqualTo("chat.completion.chunk");
+            for (JsonNode ch : e.path("choices")) {
+                reasoning.append(ch.path("delta").path("reasoning_content").asText(""));
+                content.append(ch.path("delta").path("content").asText(""));
+                if (!ch.path("finish_reason").isNull()) finish = ch.path("finish_reason").asText();
+            }
+        }
+        assertThat(events.getFirst().path("choices").get(0).path("delta").path("role").asText()).isEqualTo("assistant");
+        assertThat(reasoning.toString()).isEqualTo(a.path("message").path("reasoning_content").asText(""));
+        assertThat(content.toString()).isEqualTo(a.path("message").path("content").asText(""));
+        assertThat(finish).isEqualTo(a.path("finish_reason").asText());
+        JsonNode last = events.getLast();
+        assertThat(last.path("choices")).isEmpty();
+        assertThat(last.path("usage")).isEqualTo(whole.path("usage"));
+    }
+
+    @Test
+    void thinkingOffPutsEverythingInContent() throws Exception {
+        ObjectNode body = chat("Hi", 10);
+        body.putObject("chat_template_kwargs").put("enable_thinking", false);
+        JsonNode j = f.post("/v1/chat/completions", body).json();
+        JsonNode msg = j.path("choices").get(0).path("message");
+        assertThat(msg.path("reasoning_content").isNull()).isTrue();
+        assertThat(j.path("usage").path("completion_tokens_details").path("reasoning_tokens").asInt()).isZero();
+        // The prompt ends with an empty think block instead of an open one (checked through /tokenize).
+        String messages = "\"messages\":[{\"role\":\"user\",\"content\":\"Hi\"}]";
+        int[] off = JSON.convertValue(f.post("/tokenize", "{" + messages + ",\"chat_template_kwargs\":{\"enable_thinking\":false}}")
+                .json().path("tokens"), int[].class);
+        int[] on = JSON.convertValue(f.post("/tokenize", "{" + messages + "}").json().path("tokens"), int[].class);
+        assertThat(endsWith(off, f.ids("<think></think>"))).isTrue();
+        assertThat(endsWith(on, f.ids("<think>\n"))).isTrue();
+        assertThat(j.path("usage").path("prompt_tokens").asInt()).isEqualTo(off.length);
+    }
+
+    static boolean endsWith(int[] a, int[] suffix) {
+        return a.length >= suffix.length && Arrays.equals(a, a.length - suffix.length, a.length, suffix, 0, suffix.length);
+    }
+
+    @Test
+    void reasoningBudgetEndsTheThinkingEarly() throws Exception {
+        ObjectNode body = chat("Think briefly", 40);
+        body.put("reasoning_budget", 3).put("thinking_budget_grace_period", 0);
+        JsonNode j = f.post("/v1/chat/completions", body).json();
+        int forcedEnding = f.ids(".\n\n</think>").length;
+        assertThat(j.path("usage").path("completion_tokens_details").path("reasoning_tokens").asInt()).isLessThanOrEqualTo(3 + forcedEnding);
+        assertThat(j.path("choices").get(0).path("message").path("reasoning_content").asText()).doesNotContain("</think>");
+    }
+
+    @Test
+    void toolCallsNonStreamingAndStreaming() throws Exception {
+        JsonNode j = f.post("/v1/chat/completions", forcedToolCall()).json();
+        JsonNode choice = j.path("choices").get(0);
+        assertThat(choice.path("finish_reason").asText()).isEqualTo("tool_calls");
+        JsonNode call = choice.path("message").path("tool_calls").get(0);
+        assertThat(call.path("id").asText()).startsWith("call_");
+        assertThat(call.path("type").asText()).isEqualTo("function");
+        assertThat(call.path("function").path("name").asText()).isEqualTo("get_weather");
+        // Arguments are a JSON string, typed by the tool's schema (days is an integer).
+        JsonNode args = JSON.readTree(call.path("function").path("arguments").asText());
+        assertThat(args).isEqualTo(JSON.readTree("{\"location\":\"Paris\",\"days\":2}"));
+        assertThat(choice.path("message").path("content").isNull()).isTrue();
+
+        ObjectNode body = forcedToolCall().put("stream", true);
+        StringBuilder streamedArgs = new StringBuilder();
+        String name = null, finish = null;
+        for (JsonNode e : f.stream("/v1/chat/completions", body)) {
+            JsonNode ch = e.path("choices").get(0);
+            for (JsonNode tc : ch.path("delta").path("tool_calls")) {
+                assertThat(tc.path("index").asInt()).isZero();
+                if (tc.path("function").has("name")) name = tc.path("function").path("name").asText();
+                streamedArgs.append(tc.path("function").path("arguments").asText(""));
+            }
+            if (!ch.path("finish_reason").isNull()) finish = ch.path("finish_reason").asText();
+        }
+        assertThat(name).isEqualTo("get_weather");
+        assertThat(streamedArgs.toString()).isEqualTo(call.path("function").path("arguments").asText());
+        assertThat(finish).isEqualTo("tool_calls");
+    }
+
+    @Test
+    void toolChoiceNoneRendersWithoutToolsAndParsesNoCalls() throws Exception {
+        ObjectNode with = forcedToolCall();
+        int withTools = f.post("/v1/chat/completions", with).json().path("usage").path("prompt_tokens").asInt();
+        ObjectNode none = forcedToolCall().put("tool_choice", "none");
+        JsonNode j = f.post("/v1/chat/completions", none).json();
+        assertThat(j.path("usage").path("prompt_tokens").asInt()).isLessThan(withTools);
+        JsonNode choice = j.path("choices").get(0);
+        assertThat(choice.path("message").has("tool_calls")).isFalse();
+        assertThat(choice.path("finish_reason").asText()).isEqualTo("stop");
+        assertThat(choice.path("message").path("content").asText()).contains("<function=get_weather>");
+    }
+
+    @Test
+    void namedToolChoiceMustNameAnOfferedTool() throws Exception {
+        ObjectNode body = forcedToolCall();
+        body.putObject("tool_choice").put("type", "function").putObject("function").put("name", "get_weather");
+        assertThat(f.post("/v1/chat/completions", body).json().path("choices").get(0).path("finish_reason").asText()).isEqualTo("tool_calls");
+        body.putObject("tool_choice").put("type", "function").putObject("function").put("name", "nope");
+        var r = f.post("/v1/chat/completions", body);
+        assertThat(r.status()).isEqualTo(400);
+        assertThat(r.json().path("error").path("param").asText()).isEqualTo("tool_choice");
+    }
+
+    @Test
+    void toolHistoryAndContentPartsAreAccepted() throws Exception {
+        String body = """
+                {"model":"tiny-a","max_tokens":4,"temperature":0,"tools":[%s],
+                 "messages":[{"role":"developer","content":"Be brief."},
+                  {"role":"user","content":[{"type":"text","text":"Weather"},{"type":"text","text":"in Paris?"}]},
+                  {"role":"assistant","content":null,"tool_calls":[{"id":"call_1","type":"function",
+                    "function":{"name":"get_weather","arguments":"{\\"location\\": \\"Paris\\"}"}}]},
+                  {"role":"tool","tool_call_id":"call_1","content":"18 C"}]}""".formatted(WEATHER_TOOL);
+        var r = f.post("/v1/chat/completions", body);
+        assertThat(r.status()).as(r.response().body()).isEqualTo(200);
+        assertThat(r.json().path("usage").path("completion_tokens").asInt()).isBetween(1, 4);
+    }
+
+    @Test
+    void nChoicesWithSeedAndLogprobs() throws Exception {
+        ObjectNode body = chat("Pick", 6).put("n", 3).put("temperature", 1.0).put("seed", 7).put("logprobs", true).put("top_logprobs", 2);
+        JsonNode j = f.post("/v1/chat/completions", body).json();
+        assertThat(j.path("choices")).hasSize(3);
+        for (int i = 0; i < 3; i++) {
+            JsonNode ch = j.path("choices").get(i);
+            assertThat(ch.path("index").asInt()).isEqualTo(i);
+            JsonNode lp = ch.path("logprobs").path("content");
+            assertThat(lp.size()).isBetween(1, 6);
+            assertThat(lp.get(0).path("top_logprobs")).hasSize(2);
+            assertThat(lp.get(0).path("logprob").asDouble()).isLessThanOrEqualTo(0);
+        }
+        assertThat(f.post("/v1/chat/completions", body).json().path("choices")).isEqualTo(j.path("choices"));
+    }
+
+    @Test
+    void completionsWithIdsEchoAndLogprobs() throws Exception {
+        var r = f.post("/v1/completions", "{\"model\":\"tiny-a\",\"prompt\":[5,6,7,8],\"max_tokens\":5,\"temperature\":0,\"echo\":true,\"logprobs\":1,\"ignore_eos\":true}");
+        assertThat(r.status()).isEqualTo(200);
+        JsonNode ch = r.json().path("choices").get(0);
+        assertThat(r.json().path("object").asText()).isEqualTo("text_completion");
+        String echoed = f.bundle.tokenizer().decode(new int[] {5, 6, 7, 8}, false);
+        assertThat(ch.path("text").asText()).startsWith(echoed);
+        JsonNode lp = ch.path("logprobs");
+        assertThat(lp.path("tokens")).hasSize(4 + 5);
+        assertThat(lp.path("token_logprobs").get(0).isNull()).isTrue();
+        assertThat(lp.path("token_logprobs").get(4).isNumber()).isTrue();
+        assertThat(lp.path("top_logprobs").get(4)).hasSize(1);
+        assertThat(ch.path("finish_reason").asText()).isEqualTo("length");
+        assertThat(r.json().path("usage").path("prompt_tokens").asInt()).isEqualTo(4);
+
+        var two = f.post("/v1/completions", "{\"prompt\":[\"a b\",\"c d\"],\"max_tokens\":3,\"temperature\":0}");
+        assertThat(two.json().path("choices")).hasSize(2);
+        List<JsonNode> events = f.stream("/v1/completions", JSON.readTree("{\"prompt\":[5,6,7,8],\"max_tokens\":5,\"temperature\":0,\"ignore_eos\":true,\"stream\":true}"));
+        String streamed = events.stream().map(e -> e.path("choices").get(0).path("text").asText()).collect(Collectors.joining());
+        assertThat(echoed + streamed).isEqualTo(ch.path("text").asText());
+    }
+
+    @Test
+    void tokenizeAndDetokenize() throws Exception {
+        var t = f.post("/tokenize", "{\"prompt\":\"Hello world\",\"add_special_tokens\":false}");
+        int[] ids = JSON.convertValue(t.json().path("tokens"), int[].class);
+        assertThat(ids).isEqualTo(f.ids("Hello world"));
+        String back = f.post("/detokenize", JSON.createObjectNode().set("tokens", t.json().path("tokens"))).json().path("prompt").asText();
+        assertThat(back).isEqualTo("Hello world");
+        assertThat(Arrays.stream(ids).max().orElseThrow()).isLessThan(512);
+    }
+
+    @Test
+    void metricsInPrometheusText() throws Exception {
+        f.post("/v1/chat/completions", chat("count me", 3));
+        var m = f.get("/metrics");
+        assertThat(m.status()).isEqualTo(200);
+        String text = m.response().body();
+        assertThat(text).contains("nemotron4j_requests_total{endpoint=\"/v1/chat/completions\",status=\"200\"}",
+                "# TYPE nemotron4j_time_to_first_token_seconds histogram", "nemotron4j_inter_token_latency_seconds_bucket{le=\"+Inf\"}",
+                "nemotron4j_queue_depth 0", "nemotron4j_running_sequences", "nemotron4j_state_memory_bytes", "nemotron4j_generation_tokens_total");
+        long ttft = text.lines().filter(l -> l.startsWith("nemotron4j_time_to_first_token_seconds_count")).mapToLong(l -> Long.parseLong(l.split(" ")[1])).sum();
+        assertThat(ttft).isPositive();
+    }
+}
