@@ -1,0 +1,198 @@
+// Runs the official `openai` npm client, unchanged, against `./nemotron4j serve` on a tiny model:
+// models, chat (thinking on/off, streaming, n, logprobs), tool calls (plain and streamed) and tool results,
+// completions, errors, and a client abort. Prints "N passed, M failed" and exits non-zero on any failure.
+import OpenAI from 'openai';
+import { spawn } from 'node:child_process';
+import { createServer } from 'node:net';
+import { fileURLToPath } from 'node:url';
+import path from 'node:path';
+import assert from 'node:assert/strict';
+
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../..');
+const MODEL_DIR = process.env.NEMOTRON4J_TEST_MODEL ?? path.join(ROOT, 'testdata/tiny/tiny-a');
+const MODEL = path.basename(MODEL_DIR);
+const KEY = 'node-test-key';
+
+function freePort() {
+  return new Promise((resolve, reject) => {
+    const srv = createServer();
+    srv.unref();
+    srv.on('error', reject);
+    srv.listen(0, '127.0.0.1', () => { const { port } = srv.address(); srv.close(() => resolve(port)); });
+  });
+}
+
+async function waitForHealth(base, child, seconds) {
+  const end = Date.now() + seconds * 1000;
+  while (Date.now() < end) {
+    if (child.exitCode !== null) throw new Error(`server exited early with code ${child.exitCode}`);
+    try { if ((await fetch(`${base}/health`)).ok) return; } catch { /* not up yet */ }
+    await new Promise(r => setTimeout(r, 500));
+  }
+  throw new Error(`server not healthy after ${seconds}s`);
+}
+
+const port = await freePort();
+const base = `http://127.0.0.1:${port}`;
+const child = spawn(path.join(ROOT, 'nemotron4j'), ['serve', '--model', MODEL_DIR, '--port', String(port), '--api-key', KEY, '--max-batch', '8'],
+  { cwd: ROOT, stdio: ['ignore', 'inherit', 'inherit'], detached: true });
+const stopServer = () => { try { process.kill(-child.pid, 'SIGTERM'); } catch { /* gone */ } };
+process.on('exit', stopServer);
+
+let passed = 0, failed = 0;
+async function check(name, fn) {
+  try { await fn(); passed++; console.log(`ok   ${name}`); }
+  catch (e) { failed++; console.log(`FAIL ${name}: ${e?.stack ?? e}`); }
+}
+
+try {
+  await waitForHealth(base, child, 600);
+  const client = new OpenAI({ baseURL: `${base}/v1`, apiKey: KEY, maxRetries: 0, timeout: 60_000 });
+  const user = (content) => [{ role: 'user', content }];
+  const greedy = { model: MODEL, temperature: 0, max_tokens: 24 };
+  const tokenize = async (prompt) => (await (await fetch(`${base}/tokenize`, {
+    method: 'POST', headers: { 'Content-Type': 'application/json', Authorization: `Bearer ${KEY}` },
+    body: JSON.stringify({ prompt, add_special_tokens: false }) })).json()).tokens;
+  const imEnd = (await tokenize('<|im_end|>'))[0];
+  const weatherTool = { type: 'function', function: { name: 'get_weather', description: 'Current weather',
+    parameters: { type: 'object', properties: { location: { type: 'string' }, days: { type: 'integer' } }, required: ['location'] } } };
+  // A reasoning budget of 0 whose forced ending (end_token_ids) is a whole tool call: the random model then answers
+  // with exactly this call, and the logit bias ends the turn right after it.
+  const forcedCall = {
+    tools: [weatherTool], reasoning_budget: 0, thinking_budget_grace_period: 0, logit_bias: { [imEnd]: 100 },
+    end_token_ids: await tokenize('</think>\n<tool_call>\n<function=get_weather>\n<parameter=location>\nParis\n</parameter>\n'
+      + '<parameter=days>\n2\n</parameter>\n</function>\n</tool_call>\n'),
+  };
+
+  await check('models.list names the served model', async () => {
+    const ids = [];
+    for await (const m of client.models.list()) ids.push(m.id);
+    assert.deepEqual(ids, [MODEL]);
+  });
+
+  let thinkingOn;
+  await check('chat, thinking on: reasoning apart from content', async () => {
+    thinkingOn = await client.chat.completions.create({ ...greedy, messages: user('Why is the sky blue?') });
+    const m = thinkingOn.choices[0].message;
+    assert.equal(m.role, 'assistant');
+    assert.ok(m.reasoning_content && m.reasoning_content.length > 0, 'reasoning_content');
+    assert.equal(m.reasoning, m.reasoning_content);
+    assert.ok(!m.reasoning_content.includes('</think>'));
+    assert.ok(thinkingOn.usage.completion_tokens_details.reasoning_tokens > 0);
+    assert.ok(['stop', 'length'].includes(thinkingOn.choices[0].finish_reason));
+  });
+
+  let thinkingOff;
+  await check('chat, thinking off: everything is content', async () => {
+    thinkingOff = await client.chat.completions.create({ ...greedy, messages: user('Say hi'), chat_template_kwargs: { enable_thinking: false } });
+    const m = thinkingOff.choices[0].message;
+    assert.ok(m.content && m.content.length > 0, 'content');
+    assert.equal(m.reasoning_content, null);
+    assert.equal(thinkingOff.usage.completion_tokens_details.reasoning_tokens, 0);
+  });
+
+  await check('streaming chat equals non-streaming, with usage', async () => {
+    const stream = await client.chat.completions.create({ ...greedy, messages: user('Say hi'),
+      chat_template_kwargs: { enable_thinking: false }, stream: true, stream_options: { include_usage: true } });
+    let content = '', finish = null, usage = null;
+    for await (const chunk of stream) {
+      for (const c of chunk.choices) { content += c.delta.content ?? ''; if (c.finish_reason) finish = c.finish_reason; }
+      if (chunk.usage) usage = chunk.usage;
+    }
+    assert.equal(content, thinkingOff.choices[0].message.content);
+    assert.equal(finish, thinkingOff.choices[0].finish_reason);
+    assert.deepEqual(usage, thinkingOff.usage);
+  });
+
+  await check('streaming reasoning deltas', async () => {
+    const stream = await client.chat.completions.create({ ...greedy, messages: user('Why is the sky blue?'), stream: true });
+    let reasoning = '';
+    for await (const chunk of stream) for (const c of chunk.choices) reasoning += c.delta.reasoning_content ?? '';
+    assert.equal(reasoning, thinkingOn.choices[0].message.reasoning_content);
+  });
+
+  let call;
+  await check('tool call (non-streaming)', async () => {
+    const r = await client.chat.completions.create({ ...greedy, max_tokens: 80, messages: user('Weather in Paris for 2 days?'), ...forcedCall });
+    assert.equal(r.choices[0].finish_reason, 'tool_calls');
+    call = r.choices[0].message.tool_calls[0];
+    assert.equal(call.type, 'function');
+    assert.equal(call.function.name, 'get_weather');
+    assert.ok(call.id.startsWith('call_'));
+    assert.deepEqual(JSON.parse(call.function.arguments), { location: 'Paris', days: 2 });
+  });
+
+  await check('tool call (streaming, assembled by the client helper)', async () => {
+    const runner = client.chat.completions.stream({ ...greedy, max_tokens: 80, messages: user('Weather in Paris for 2 days?'), ...forcedCall });
+    const final = await runner.finalChatCompletion();
+    const c = final.choices[0];
+    assert.equal(c.finish_reason, 'tool_calls');
+    assert.equal(c.message.tool_calls[0].function.name, 'get_weather');
+    assert.equal(c.message.tool_calls[0].function.arguments, call.function.arguments);
+  });
+
+  await check('tool result round trip', async () => {
+    const r = await client.chat.completions.create({ ...greedy, tools: [weatherTool], messages: [
+      ...user('Weather in Paris for 2 days?'),
+      { role: 'assistant', content: null, tool_calls: [call] },
+      { role: 'tool', tool_call_id: call.id, content: '{"temperature": 18}' }] });
+    assert.ok(r.usage.prompt_tokens > 0);
+    assert.ok(['stop', 'length', 'tool_calls'].includes(r.choices[0].finish_reason));
+  });
+
+  await check('tool_choice none hides the tools', async () => {
+    const r = await client.chat.completions.create({ ...greedy, max_tokens: 80, messages: user('Weather?'), ...forcedCall, tool_choice: 'none' });
+    assert.equal(r.choices[0].message.tool_calls, undefined);
+    assert.ok(r.choices[0].message.content.includes('<function=get_weather>'));
+  });
+
+  await check('n choices with a seed, logprobs', async () => {
+    const r = await client.chat.completions.create({ model: MODEL, messages: user('Pick one'), n: 2, seed: 3, temperature: 1,
+      max_tokens: 5, logprobs: true, top_logprobs: 2 });
+    assert.deepEqual(r.choices.map(c => c.index), [0, 1]);
+    for (const c of r.choices) {
+      assert.ok(c.logprobs.content.length > 0);
+      assert.equal(c.logprobs.content[0].top_logprobs.length, 2);
+    }
+  });
+
+  await check('completions with echo and logprobs', async () => {
+    const r = await client.completions.create({ model: MODEL, prompt: 'Once upon', max_tokens: 6, temperature: 0, echo: true, logprobs: 1 });
+    assert.ok(r.choices[0].text.startsWith('Once upon'));
+    assert.ok(r.choices[0].logprobs.tokens.length >= 6);
+    assert.ok(r.usage.completion_tokens > 0);
+  });
+
+  await check('errors: unknown model 404, bad parameter 400, wrong key 401', async () => {
+    await assert.rejects(client.chat.completions.create({ ...greedy, model: 'gpt-4o', messages: user('x') }),
+      e => e instanceof OpenAI.NotFoundError && e.status === 404);
+    await assert.rejects(client.chat.completions.create({ ...greedy, temperature: 7, messages: user('x') }),
+      e => e instanceof OpenAI.BadRequestError && e.error?.param === 'temperature');
+    const wrong = new OpenAI({ baseURL: `${base}/v1`, apiKey: 'wrong', maxRetries: 0 });
+    await assert.rejects(wrong.models.list(), e => e instanceof OpenAI.AuthenticationError);
+  });
+
+  await check('an aborted stream frees its batch slot', async () => {
+    const controller = new AbortController();
+    const stream = await client.chat.completions.create({ model: MODEL, messages: user('Go on forever'), max_tokens: 3000,
+      ignore_eos: true, stream: true }, { signal: controller.signal });
+    let chunks = 0;
+    try { for await (const _ of stream) { if (++chunks === 5) controller.abort(); } } catch { /* aborted */ }
+    const end = Date.now() + 10_000;
+    let running = -1;
+    while (Date.now() < end) {
+      const text = await (await fetch(`${base}/metrics`)).text();
+      running = Number(/^nemotron4j_running_sequences (\d+)/m.exec(text)[1]);
+      if (running === 0) break;
+      await new Promise(r => setTimeout(r, 100));
+    }
+    assert.equal(running, 0);
+  });
+} catch (e) {
+  failed++;
+  console.log(`FAIL setup: ${e?.stack ?? e}`);
+} finally {
+  stopServer();
+}
+console.log(`${passed} passed, ${failed} failed`);
+process.exit(failed === 0 ? 0 : 1);
