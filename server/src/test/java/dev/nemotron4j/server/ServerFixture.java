@@ -29,7 +29,8 @@ final class ServerFixture implements AutoCloseable {
     final ModelBundle bundle;
     final TextService service;
     final OpenAiServer server;
-    final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(5)).build();
+    final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+            .executor(java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor()).connectTimeout(Duration.ofSeconds(5)).build();
 
     record Reply(int status, HttpResponse<String> response, JsonNode json) {
         String header(String name) {
