@@ -1,0 +1,23 @@
+package dev.nemotron4j.eval.target;
+
+import java.util.List;
+
+/**
+ * One chat turn as sent to a target.
+ *
+ * @param role       {@code system}, {@code user}, {@code assistant} or {@code tool}
+ * @param content    the text of the turn
+ * @param toolCalls  calls an assistant turn made (empty otherwise)
+ * @param toolCallId for {@code tool} turns, the call being answered (null otherwise)
+ */
+public record ChatMessage(String role, String content, List<ToolCall> toolCalls, String toolCallId) {
+    public ChatMessage {
+        toolCalls = toolCalls == null ? List.of() : List.copyOf(toolCalls);
+    }
+
+    public static ChatMessage system(String content) { return new ChatMessage("system", content, List.of(), null); }
+
+    public static ChatMessage user(String content) { return new ChatMessage("user", content, List.of(), null); }
+
+    public static ChatMessage of(String role, String content) { return new ChatMessage(role, content, List.of(), null); }
+}

@@ -1,0 +1,256 @@
+package dev.nemotron4j.eval.target;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.nemotron4j.eval.json.CanonicalJson;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.net.http.HttpTimeoutException;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A target behind an OpenAI-compatible HTTP API ({@code /chat/completions} or {@code /completions}).
+ *
+ * <p>Handles the ways real servers differ: reasoning in {@code reasoning_content} or {@code reasoning},
+ * empty {@code content} when everything went to reasoning, tool-call arguments as strings, and
+ * {@code echo}+{@code logprobs} for log-likelihood scoring on completions endpoints.
+ */
+public final class OpenAiEndpointTarget implements Target {
+    private static final JsonNodeFactory JSON = JsonNodeFactory.instance;
+
+    private final URI baseUri;
+    private final String model;
+    private final EndpointType type;
+    private final String apiKey;
+    private final HttpClient http;
+    private final Duration requestTimeout;
+
+    /**
+     * @param baseUrl        e.g. {@code http://localhost:8000/v1} (a full {@code .../chat/completions} URL also works)
+     * @param model          served model name
+     * @param type           chat or completions
+     * @param apiKey         bearer token, or null
+     * @param requestTimeout per-request HTTP timeout
+     */
+    public OpenAiEndpointTarget(String baseUrl, String model, EndpointType type, String apiKey, Duration requestTimeout) {
+        String base = baseUrl.replaceAll("/+$", "")
+                .replaceAll("/(chat/)?completions$", "");
+        this.baseUri = URI.create(base + "/");
+        this.model = model;
+        this.type = type;
+        this.apiKey = apiKey;
+        this.requestTimeout = requestTimeout;
+        this.http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(30)).build();
+    }
+
+    @Override
+    public TargetIdentity identity() {
+        return new TargetIdentity("endpoint", Map.of(
+                "url", baseUri.toString(),
+                "model", model,
+                "endpoint_type", type.name().toLowerCase()));
+    }
+
+    @Override
+    public boolean supportsLoglikelihood() { return type == EndpointType.COMPLETIONS; }
+
+    @Override
+    public GenerationResult generate(GenerationRequest request) {
+        long start = System.nanoTime();
+        GenerationResult result;
+        if (request.continuation() != null) {
+            if (type != EndpointType.COMPLETIONS) {
+                throw new TargetException("log-likelihood scoring needs a completions endpoint (endpoint type: completions) "
+                        + "or the in-process target", false);
+            }
+            result = loglikelihood(request);
+        } else if (type == EndpointType.CHAT) {
+            result = parseChat(post("chat/completions", chatPayload(request)));
+        } else {
+            result = parseCompletion(post("completions", completionPayload(request)));
+        }
+        return result.withLatency((System.nanoTime() - start) / 1_000_000);
+    }
+
+    private ObjectNode chatPayload(GenerationRequest r) {
+        ObjectNode body = common(r);
+        ArrayNode messages = body.putArray("messages");
+        List<ChatMessage> turns = r.isChat() ? r.messages() : List.of(ChatMessage.user(r.prompt()));
+        for (ChatMessage m : turns) {
+            ObjectNode turn = messages.addObject().put("role", m.role()).put("content", m.content());
+            if (!m.toolCalls().isEmpty()) {
+                ArrayNode calls = turn.putArray("tool_calls");
+                int i = 0;
+                for (ToolCall call : m.toolCalls()) {
+                    ObjectNode c = calls.addObject().put("id", "call_" + i++).put("type", "function");
+                    c.putObject("function").put("name", call.name()).put("arguments", call.rawArguments());
+                }
+            }
+            if (m.toolCallId() != null) turn.put("tool_call_id", m.toolCallId());
+        }
+        if (!r.tools().isEmpty()) {
+            ArrayNode tools = body.putArray("tools");
+            r.tools().forEach(tools::add);
+        }
+        if (r.logprobs()) body.put("logprobs", true);
+        if (r.reasoning() != ReasoningMode.DEFAULT) {
+            body.putObject("chat_template_kwargs").put("enable_thinking", r.reasoning() == ReasoningMode.ON);
+        }
+        if (r.reasoningBudget() != null) body.put("reasoning_budget", r.reasoningBudget());
+        return merge(body, r.extraBody());
+    }
+
+    private ObjectNode completionPayload(GenerationRequest r) {
+        ObjectNode body = common(r);
+        body.put("prompt", r.promptText());
+        if (r.logprobs()) body.put("logprobs", 1);
+        return merge(body, r.extraBody());
+    }
+
+    private ObjectNode common(GenerationRequest r) {
+        ObjectNode body = JSON.objectNode();
+        body.put("model", model);
+        body.put("temperature", r.temperature());
+        body.put("top_p", r.topP());
+        if (r.topK() > 0) body.put("top_k", r.topK());
+        body.put("max_tokens", r.maxTokens());
+        body.put("seed", r.seed());
+        return body;
+    }
+
+    private GenerationResult loglikelihood(GenerationRequest r) {
+        String context = r.promptText();
+        ObjectNode body = JSON.objectNode();
+        body.put("model", model);
+        body.put("prompt", context + r.continuation());
+        body.put("max_tokens", 0);
+        body.put("echo", true);
+        body.put("logprobs", 1);
+        body.put("temperature", 0.0);
+        JsonNode response = post("completions", merge(body, r.extraBody()));
+        JsonNode lp = response.path("choices").path(0).path("logprobs");
+        JsonNode tokens = lp.path("tokens"), tokenLogprobs = lp.path("token_logprobs"),
+                offsets = lp.path("text_offset"), tops = lp.path("top_logprobs");
+        if (!tokens.isArray() || !offsets.isArray()) {
+            throw new TargetException("endpoint returned no echo logprobs (does it support echo=true?)", false);
+        }
+        double sum = 0;
+        boolean greedy = true;
+        List<TokenLogprob> scored = new ArrayList<>();
+        for (int i = 0; i < tokens.size(); i++) {
+            if (offsets.path(i).asInt() < context.length()) continue;
+            double logprob = tokenLogprobs.path(i).asDouble();
+            sum += logprob;
+            scored.add(new TokenLogprob(tokens.path(i).asText(), logprob));
+            JsonNode top = tops.path(i);
+            if (top.isObject()) {
+                for (Iterator<Map.Entry<String, JsonNode>> it = top.fields(); it.hasNext(); ) {
+                    Map.Entry<String, JsonNode> e = it.next();
+                    if (e.getValue().asDouble() > logprob && !e.getKey().equals(tokens.path(i).asText())) greedy = false;
+                }
+            }
+        }
+        return new GenerationResult("", "", "", List.of(), "length", TokenUsage.UNKNOWN, scored, sum, greedy, 0, null);
+    }
+
+    private static GenerationResult parseChat(JsonNode response) {
+        JsonNode choice = response.path("choices").path(0);
+        JsonNode message = choice.path("message");
+        String content = text(message.path("content"));
+        String reasoning = text(message.has("reasoning_content") ? message.path("reasoning_content") : message.path("reasoning"));
+        List<ToolCall> calls = new ArrayList<>();
+        for (JsonNode call : message.path("tool_calls")) {
+            JsonNode function = call.path("function");
+            JsonNode args = function.path("arguments");
+            String raw = args.isTextual() ? args.asText() : args.toString();
+            calls.add(new ToolCall(function.path("name").asText(), parseArguments(raw), raw));
+        }
+        List<TokenLogprob> logprobs = new ArrayList<>();
+        for (JsonNode t : choice.path("logprobs").path("content")) {
+            logprobs.add(new TokenLogprob(t.path("token").asText(), t.path("logprob").asDouble()));
+        }
+        return new GenerationResult(content, reasoning, content, calls, choice.path("finish_reason").asText(""),
+                usage(response.path("usage")), logprobs, null, null, 0, null);
+    }
+
+    private static GenerationResult parseCompletion(JsonNode response) {
+        JsonNode choice = response.path("choices").path(0);
+        String text = text(choice.path("text"));
+        List<TokenLogprob> logprobs = new ArrayList<>();
+        JsonNode lp = choice.path("logprobs");
+        for (int i = 0; i < lp.path("tokens").size(); i++) {
+            logprobs.add(new TokenLogprob(lp.path("tokens").path(i).asText(), lp.path("token_logprobs").path(i).asDouble()));
+        }
+        return new GenerationResult(text, "", text, List.of(), choice.path("finish_reason").asText(""),
+                usage(response.path("usage")), logprobs, null, null, 0, null);
+    }
+
+    private static TokenUsage usage(JsonNode usage) {
+        return new TokenUsage(usage.path("prompt_tokens").asInt(), usage.path("completion_tokens").asInt(),
+                usage.path("completion_tokens_details").path("reasoning_tokens").asInt());
+    }
+
+    private static String text(JsonNode node) {
+        return node == null || node.isNull() || node.isMissingNode() ? "" : node.asText();
+    }
+
+    /** Tool-call arguments arrive as a JSON string; keep null when the model produced invalid JSON. */
+    static JsonNode parseArguments(String raw) {
+        try {
+            return raw == null || raw.isBlank() ? JSON.objectNode() : CanonicalJson.MAPPER.readTree(raw);
+        } catch (IOException e) {
+            return null;
+        }
+    }
+
+    private static ObjectNode merge(ObjectNode into, ObjectNode extra) {
+        extra.fields().forEachRemaining(e -> {
+            JsonNode existing = into.get(e.getKey());
+            if (e.getValue().isNull()) into.remove(e.getKey());   // payload interceptor's "remove"
+            else if (existing instanceof ObjectNode o && e.getValue() instanceof ObjectNode add) merge(o, add);
+            else into.set(e.getKey(), e.getValue());
+        });
+        return into;
+    }
+
+    private JsonNode post(String path, ObjectNode body) {
+        HttpRequest.Builder builder = HttpRequest.newBuilder(baseUri.resolve(path))
+                .timeout(requestTimeout)
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(body.toString(), StandardCharsets.UTF_8));
+        if (apiKey != null && !apiKey.isEmpty()) builder.header("Authorization", "Bearer " + apiKey);
+        HttpResponse<String> response;
+        try {
+            response = http.send(builder.build(), HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
+        } catch (HttpTimeoutException e) {
+            throw new TargetException("request timed out after " + requestTimeout.toSeconds() + "s", true, 0, e);
+        } catch (IOException e) {
+            throw new TargetException("cannot reach " + baseUri + ": " + e.getMessage(), true, 0, e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new TargetException("interrupted", false, 0, e);
+        }
+        int status = response.statusCode();
+        if (status != 200) {
+            boolean retryable = status == 408 || status == 429 || status >= 500;
+            String snippet = response.body().length() > 300 ? response.body().substring(0, 300) + "..." : response.body();
+            throw new TargetException("HTTP " + status + " from " + baseUri.resolve(path) + ": " + snippet, retryable, status, null);
+        }
+        try {
+            return CanonicalJson.MAPPER.readTree(response.body());
+        } catch (IOException e) {
+            throw new TargetException("endpoint returned invalid JSON: " + e.getMessage(), true, status, e);
+        }
+    }
+}

@@ -1,0 +1,30 @@
+package dev.nemotron4j.eval.target;
+
+import java.util.Optional;
+
+/**
+ * Something that answers generation requests: the in-process engine or an OpenAI-compatible endpoint.
+ * Implementations must be safe to call from several threads at once (the runner's parallelism).
+ */
+public interface Target extends AutoCloseable {
+
+    /**
+     * Runs one request. Generation requests return text/tool calls; requests with a
+     * {@link GenerationRequest#continuation()} return {@link GenerationResult#continuationLogprob()}.
+     *
+     * @throws TargetException when the call fails (retryable or not)
+     */
+    GenerationResult generate(GenerationRequest request);
+
+    /** Who this target is (lockfile, cache keys). */
+    TargetIdentity identity();
+
+    /** Whether {@link GenerationRequest#continuation()} requests are supported. */
+    default boolean supportsLoglikelihood() { return false; }
+
+    /** The model's tokenizer as a counter, when the target has one locally. */
+    default Optional<TokenCounter> tokenCounter() { return Optional.empty(); }
+
+    @Override
+    default void close() {}
+}
