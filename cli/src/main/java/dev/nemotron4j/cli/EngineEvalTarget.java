@@ -80,7 +80,7 @@ final class EngineEvalTarget implements Target {
         this.bundle = bundle;
         int maxBatch = Integer.parseInt(options.getOrDefault("max_batch", "8"));
         this.service = new TextService(bundle, new dev.nemotron4j.engine.generation.BatchScheduler.Options(
-                maxBatch, 1024, 256, 512, bundle.model().defaultContextLimit()));
+                maxBatch, 1024, dev.nemotron4j.engine.generation.BatchScheduler.DEFAULT_PREFILL_CHUNK, 512, bundle.model().defaultContextLimit()));
         this.identity = identify(bundle);
     }
 

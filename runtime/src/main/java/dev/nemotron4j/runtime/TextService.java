@@ -28,7 +28,7 @@ public final class TextService implements AutoCloseable {
 
     /** Defaults for one interactive user: a batch of 8, prompts fed 256 tokens at a time. */
     public static BatchScheduler.Options defaultOptions(ModelBundle bundle) {
-        return new BatchScheduler.Options(8, 64, 256, 512, bundle.model().defaultContextLimit());
+        return new BatchScheduler.Options(8, 64, BatchScheduler.DEFAULT_PREFILL_CHUNK, 512, bundle.model().defaultContextLimit());
     }
 
     public ModelBundle bundle() {

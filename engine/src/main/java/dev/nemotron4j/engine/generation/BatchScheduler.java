@@ -38,6 +38,9 @@ public final class BatchScheduler implements AutoCloseable {
         }
     }
 
+    /** Prompt piece length used unless configured otherwise (also {@link TokenGenerator}'s, so both agree bit for bit). */
+    public static final int DEFAULT_PREFILL_CHUNK = 256;
+
     private final NemotronHModel model;
     private final Options options;
     private final ArrayBlockingQueue<Active> waiting;
@@ -185,12 +188,14 @@ public final class BatchScheduler implements AutoCloseable {
                 budget--;
             }
         }
+        // Prompts are fed in fixed pieces [k·prefillChunk, (k+1)·prefillChunk): a sequence's pieces never depend on
+        // what else is running, so its numerics (the chunked scan) and thus its output are the same in any batch.
+        // A piece that does not fit the remaining budget waits for the next step; the first one always goes.
         boolean anyPrefill = false;
         for (Active a : running) {
             if (!a.inPrefill()) continue;
-            int remaining = a.request.prompt().length - a.prefilled;
-            int piece = Math.min(Math.min(remaining, options.prefillChunk()), Math.max(budget, anyPrefill ? 0 : 1));
-            if (piece <= 0) continue;
+            int piece = Math.min(a.request.prompt().length - a.prefilled, options.prefillChunk());
+            if (anyPrefill && piece > budget) continue;
             a.stepRows = piece;
             budget -= piece;
             anyPrefill = true;

@@ -40,7 +40,7 @@ public final class TokenGenerator {
     }
 
     public TokenGenerator(NemotronHModel model) {
-        this(model, 512);
+        this(model, BatchScheduler.DEFAULT_PREFILL_CHUNK);
     }
 
     /** Feeds {@code prompt} in chunks and returns the last position's logits. */
