@@ -98,6 +98,41 @@ class BatchSchedulerTest {
         }
     }
 
+    /** Logprobs too, bit for bit: a sequence's prompt pieces do not depend on the rest of the batch. */
+    @Test
+    void logprobsAreBitIdenticalSoloAndBatched() throws Exception {
+        Random rnd = new Random(11);
+        List<int[]> prompts = new ArrayList<>();
+        for (int i = 0; i < 6; i++) prompts.add(rnd.ints(2 + rnd.nextInt(40), 0, model.vocabSize()).toArray());
+        List<List<Float>> solo = new ArrayList<>();
+        try (BatchScheduler s = new BatchScheduler(model, new BatchScheduler.Options(1, 16, 7, 9, 4096))) {
+            for (int[] p : prompts) solo.add(logprobs(s, List.of(p)).get(0));
+        }
+        try (BatchScheduler s = new BatchScheduler(model, new BatchScheduler.Options(6, 16, 7, 9, 4096))) {
+            assertThat(logprobs(s, prompts)).isEqualTo(solo);
+        }
+    }
+
+    private static List<List<Float>> logprobs(BatchScheduler s, List<int[]> prompts) throws Exception {
+        List<List<Float>> out = new ArrayList<>();
+        List<Collector> cs = new ArrayList<>();
+        for (int[] p : prompts) {
+            List<Float> lps = new CopyOnWriteArrayList<>();
+            out.add(lps);
+            Collector c = new Collector(-1) {
+                @Override
+                public boolean onToken(int token, TokenLogprobs lp) {
+                    lps.add(lp.logprob());
+                    return super.onToken(token, lp);
+                }
+            };
+            cs.add(c);
+            s.submit(new GenerationRequest(p, SamplingParams.GREEDY, 8, Set.of(), 0, 0, c));
+        }
+        for (Collector c : cs) c.await();
+        return out;
+    }
+
     @Test
     void stopTokensListenerStopsCancellationAndLimits() throws Exception {
         try (BatchScheduler s = new BatchScheduler(model, new BatchScheduler.Options(2, 1, 64, 64, 64))) {
