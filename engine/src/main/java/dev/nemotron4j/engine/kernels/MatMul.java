@@ -34,11 +34,7 @@ public final class MatMul {
 
     private static void range(WeightMatrix w, float[] x, int xOff, int xStride, int batch,
                               float[] out, int outOff, int outStride, int start, int end) {
-        for (int o = start; o < end; o++) {
-            for (int b = 0; b < batch; b++) {
-                out[outOff + b * outStride + o] = w.dot(o, x, xOff + b * xStride);
-            }
-        }
+        for (int o = start; o < end; o++) w.dotRows(o, x, xOff, xStride, batch, out, outOff + o, outStride);
     }
 
     /** Scalar reference of {@link #multiply(WeightMatrix, float[], int, float[], WorkerPool)}. */

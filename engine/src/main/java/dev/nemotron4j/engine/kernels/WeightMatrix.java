@@ -7,13 +7,13 @@ import java.lang.foreign.MemorySegment;
 
 /**
  * A row-major weight matrix [rows, cols] kept in its storage type (usually a slice of a memory-mapped
- * file) and widened to float32 on the fly. Rows follow PyTorch's {@code nn.Linear} convention
+ * file: float or ggml block-quantized) and widened to float32 on the fly. Rows follow PyTorch's {@code nn.Linear} convention
  * [out_features, in_features], so {@code y = x · Wᵀ} is one {@link #dot} per output row.
  *
  * <p>Every implementation has a vectorised {@link #dot} and a plain scalar twin {@link #dotScalar};
  * tests keep them in agreement on real shapes.
  */
-public sealed interface WeightMatrix permits F32Matrix, Bf16Matrix, F16Matrix {
+public sealed interface WeightMatrix permits F32Matrix, Bf16Matrix, F16Matrix, Q8_0Matrix, Q4_0Matrix, BlockQuantMatrix {
 
     int rows();
 
@@ -28,6 +28,15 @@ public sealed interface WeightMatrix permits F32Matrix, Bf16Matrix, F16Matrix {
     /** Scalar reference for {@link #dot}. */
     float dotScalar(int row, float[] x, int xOff);
 
+    /**
+     * {@code out[outOff + b·outStride] = dot(row, x, xOff + b·xStride)} for {@code b < batch}: one weight row
+     * against a batch of inputs. Implementations that decode a row (quantized types) do so once per call; the
+     * results are bit-identical to {@link #dot} on each input.
+     */
+    default void dotRows(int row, float[] x, int xOff, int xStride, int batch, float[] out, int outOff, int outStride) {
+        for (int b = 0; b < batch; b++) out[outOff + b * outStride] = dot(row, x, xOff + b * xStride);
+    }
+
     /** Widens row {@code row} into {@code dst[dstOff .. dstOff+cols)}. */
     void readRow(int row, float[] dst, int dstOff);
 
@@ -36,7 +45,10 @@ public sealed interface WeightMatrix permits F32Matrix, Bf16Matrix, F16Matrix {
 
     /** Wraps raw little-endian bytes of the given type; {@code data} must hold exactly rows·cols elements. */
     static WeightMatrix of(DType dtype, MemorySegment data, int rows, int cols, String name) {
-        long need = (long) rows * cols * dtype.bytes();
+        if (cols % dtype.blockSize() != 0) {
+            throw new ModelFormatException(name + ": rows of " + cols + " elements are not a whole number of " + dtype + " blocks of " + dtype.blockSize());
+        }
+        long need = dtype.byteSize((long) rows * cols);
         if (data.byteSize() != need) {
             throw new ModelFormatException(name + ": " + data.byteSize() + " bytes for a " + dtype + " [" + rows + ", " + cols + "] matrix (need " + need + ")");
         }
@@ -44,7 +56,10 @@ public sealed interface WeightMatrix permits F32Matrix, Bf16Matrix, F16Matrix {
             case F32 -> new F32Matrix(data, rows, cols);
             case BF16 -> new Bf16Matrix(data, rows, cols);
             case F16 -> new F16Matrix(data, rows, cols);
-            default -> throw new ModelFormatException(name + ": dtype " + dtype + " is not supported for weights (F32, F16, BF16)");
+            case Q8_0 -> new Q8_0Matrix(data, rows, cols);
+            case Q4_0 -> new Q4_0Matrix(data, rows, cols);
+            case Q4_1, Q5_0, Q5_1, Q4_K, Q5_K, Q6_K -> new BlockQuantMatrix(dtype, data, rows, cols);
+            default -> throw new ModelFormatException(name + ": dtype " + dtype + " is not supported for weights (F32, F16, BF16, GGUF block types)");
         };
     }
 }

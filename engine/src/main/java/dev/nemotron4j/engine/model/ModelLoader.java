@@ -106,12 +106,11 @@ public final class ModelLoader {
         ExpertRouter router = new ExpertRouter(gate, corr, c, pool);
 
         SquaredReluMlp[] experts = new SquaredReluMlp[e];
-        Optional<TensorInfo> fusedUp = firstPresent(b, p + "experts.up_proj", p + "experts.up_proj.weight");
+        Optional<String> fusedUp = firstPresent(b, p + "experts.up_proj", p + "experts.up_proj.weight");
         if (fusedUp.isPresent()) {
-            TensorInfo up = b.require(fusedUp.get().name());
+            TensorInfo up = b.require(fusedUp.get());
             TensorInfo down = b.require(firstPresent(b, p + "experts.down_proj", p + "experts.down_proj.weight")
-                    .orElseThrow(() -> new ModelFormatException(b.bodyName("") + ": missing tensor '" + p + "experts.down_proj' (fused layout)"))
-                    .name());
+                    .orElseThrow(() -> new ModelFormatException(b.bodyName("") + ": missing tensor '" + p + "experts.down_proj' (fused layout)")));
             b.checkShape(up, e, f, h);
             b.checkShape(down, e, h, f);
             for (int x = 0; x < e; x++) {
@@ -142,10 +141,9 @@ public final class ModelLoader {
                 bias ? b.vector(p + "up_proj.bias", width) : null, bias ? b.vector(p + "down_proj.bias", h) : null);
     }
 
-    private static Optional<TensorInfo> firstPresent(WeightBinder b, String... fullNames) {
+    private static Optional<String> firstPresent(WeightBinder b, String... fullNames) {
         for (String n : fullNames) {
-            Optional<TensorInfo> t = b.findBody(n.substring(b.bodyPrefix().length()));
-            if (t.isPresent()) return t;
+            if (b.findBody(n.substring(b.bodyPrefix().length())).isPresent()) return Optional.of(n);
         }
         return Optional.empty();
     }

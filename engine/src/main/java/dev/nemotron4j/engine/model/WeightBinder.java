@@ -69,14 +69,14 @@ final class WeightBinder {
     WeightMatrix matrix(String fullName, int rows, int cols) {
         TensorInfo t = require(fullName);
         checkShape(t, rows, cols);
-        checkFloat(t);
+        checkMatrixType(t);
         return WeightMatrix.of(t.dtype(), t.data(), rows, cols, where(t));
     }
 
     /** One expert's [rows, cols] slice of a fused [experts, rows, cols] tensor. */
     WeightMatrix expertSlice(TensorInfo fused, int expert, int rows, int cols) {
-        checkFloat(fused);
-        long per = (long) rows * cols * fused.dtype().bytes();
+        checkMatrixType(fused);
+        long per = fused.dtype().byteSize((long) rows * cols);
         MemorySegment seg = fused.data().asSlice(expert * per, per);
         return WeightMatrix.of(fused.dtype(), seg, rows, cols, where(fused));
     }
@@ -121,6 +121,15 @@ final class WeightBinder {
     void checkFloat(TensorInfo t) {
         if (!t.dtype().isFloatWeight()) {
             throw new ModelFormatException(where(t) + ": dtype " + t.dtype() + " is not supported (F32, F16, BF16)");
+        }
+    }
+
+    void checkMatrixType(TensorInfo t) {
+        if (!t.dtype().isMatrixWeight()) {
+            throw new ModelFormatException(where(t) + ": dtype " + t.dtype() + " is not supported for a weight matrix (F32, F16, BF16, GGUF block types)");
+        }
+        if (t.rank() > 0 && t.shape()[t.rank() - 1] % t.dtype().blockSize() != 0) {
+            throw new ModelFormatException(where(t) + ": rows of " + t.shape()[t.rank() - 1] + " are not whole " + t.dtype() + " blocks");
         }
     }
 

@@ -3,24 +3,60 @@ package dev.nemotron4j.engine.weights;
 import java.util.Optional;
 
 /**
- * Element types a safetensors header may declare (the complete list of the format), with their sizes.
- * Only {@link #F32}, {@link #F16} and {@link #BF16} are computable by the engine; the others are
- * recognised so that headers containing them can still be validated.
+ * Element types of model files: every type a safetensors header may declare (the complete list of that
+ * format), plus the GGUF block-quantized types the engine computes with. A block type stores
+ * {@link #blockSize()} consecutive elements of a row in {@link #blockBytes()} bytes; element types are
+ * blocks of one. Only {@link #isFloatWeight() float} and {@link #isQuantized() block} types are computable.
  */
 public enum DType {
     F64(8), F32(4), F16(2), BF16(2),
     I64(8), I32(4), I16(2), I8(1), U64(8), U32(4), U16(2), U8(1), BOOL(1),
-    F8_E4M3(1), F8_E5M2(1), F8_E8M0(1), F6_E2M3(1), F6_E3M2(1), F4(1);
+    F8_E4M3(1), F8_E5M2(1), F8_E8M0(1), F6_E2M3(1), F6_E3M2(1), F4(1),
+    // GGUF block types (ggml's layouts): elements per block, bytes per block
+    Q4_0(32, 18), Q4_1(32, 20), Q5_0(32, 22), Q5_1(32, 24), Q8_0(32, 34),
+    Q4_K(256, 144), Q5_K(256, 176), Q6_K(256, 210);
 
-    private final int bytes;
+    private final int blockSize;
+    private final int blockBytes;
 
     DType(int bytes) {
-        this.bytes = bytes;
+        this(1, bytes);
     }
 
-    /** Size of one element in bytes (packed sub-byte types are not supported and count as 1). */
+    DType(int blockSize, int blockBytes) {
+        this.blockSize = blockSize;
+        this.blockBytes = blockBytes;
+    }
+
+    /**
+     * Size of one element in bytes (packed sub-byte types are not supported and count as 1); for a block
+     * type, the size of one block.
+     */
     public int bytes() {
-        return bytes;
+        return blockBytes;
+    }
+
+    /** Elements per block (1 for element types). */
+    public int blockSize() {
+        return blockSize;
+    }
+
+    /** Bytes per block (the element size for element types). */
+    public int blockBytes() {
+        return blockBytes;
+    }
+
+    /** Whether this is a GGUF block-quantized type. */
+    public boolean isQuantized() {
+        return blockSize > 1;
+    }
+
+    /** Bytes that {@code elements} elements occupy; for block types {@code elements} must fill whole blocks. */
+    public long byteSize(long elements) {
+        if (elements % blockSize != 0) {
+            throw new IllegalArgumentException(elements + " elements are not a whole number of " + this + " blocks of " + blockSize);
+        }
+        return Math.multiplyExact(elements / blockSize, (long) blockBytes);
     }
 
     /** Whether the engine can widen this type to float32 exactly. */
@@ -28,10 +64,15 @@ public enum DType {
         return this == F32 || this == F16 || this == BF16;
     }
 
-    /** The type named exactly as in a safetensors header, if it is one. */
+    /** Whether weight matrices of this type can be computed with (float or block-quantized). */
+    public boolean isMatrixWeight() {
+        return isFloatWeight() || isQuantized();
+    }
+
+    /** The type named exactly as in a safetensors header, if it is one (block types are GGUF-only). */
     public static Optional<DType> fromSafetensorsName(String name) {
         for (DType d : values()) {
-            if (d.name().equals(name)) return Optional.of(d);
+            if (!d.isQuantized() && d.name().equals(name)) return Optional.of(d);
         }
         return Optional.empty();
     }

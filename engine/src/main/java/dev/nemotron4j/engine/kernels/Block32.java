@@ -1,0 +1,71 @@
+package dev.nemotron4j.engine.kernels;
+
+import jdk.incubator.vector.ByteVector;
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorShape;
+import jdk.incubator.vector.VectorSpecies;
+
+import java.lang.foreign.MemorySegment;
+
+/**
+ * Shared arithmetic of the 32-element block kernels (Q8_0, Q4_0). Each block contributes
+ * {@code d · Σ q·x}: the integer codes are widened to float, multiplied with x lane-wise, and the block sum
+ * vector is scaled by d into one of two accumulators (even/odd blocks, to hide FMA latency). The fused
+ * kernels (reading codes from memory) and {@link #dotDecoded} (reading codes decoded once into scratch for a
+ * batch) perform exactly the same operations in the same order, so batched and single-row results are
+ * bit-identical.
+ */
+final class Block32 {
+    private Block32() {}
+
+    static final VectorSpecies<Float> F = FloatVector.SPECIES_PREFERRED;
+    static final int L = F.length();
+    /** Bytes that widen into one float vector. */
+    static final VectorSpecies<Byte> B = VectorSpecies.of(byte.class, VectorShape.forBitSize(Math.max(64, L * 8)));
+    /** Whether the vector kernels apply (a block must be a whole number of float vectors of 8 or 16 lanes). */
+    static final boolean VECTOR = L >= 8 && L <= 16;
+    static final int PARTS = 32 / L;
+
+    static FloatVector widen(ByteVector b) {
+        return (FloatVector) b.convertShape(VectorOperators.B2F, F, 0);
+    }
+
+    /** The float codes of Q4_0 chunk {@code p} (elements p·L .. p·L+L) of the block whose nibbles start at {@code qs}. */
+    static FloatVector q4Chunk(MemorySegment data, long qs, int p) {
+        int e = p * L;
+        ByteVector b = ByteVector.fromMemorySegment(B, data, qs + (e & 15), java.nio.ByteOrder.LITTLE_ENDIAN);
+        ByteVector nib = e < 16 ? b.and((byte) 0x0F) : b.lanewise(VectorOperators.LSHR, 4);
+        return widen(nib.sub((byte) 8));
+    }
+
+    static FloatVector q8Chunk(MemorySegment data, long qs, int p) {
+        return widen(ByteVector.fromMemorySegment(B, data, qs + (long) p * L, java.nio.ByteOrder.LITTLE_ENDIAN));
+    }
+
+    /** Dot of x with a row decoded into {@code q} (codes as floats) and {@code d} (one scale per block). */
+    static float dotDecoded(float[] q, float[] d, int blocks, float[] x, int xOff) {
+        FloatVector acc0 = FloatVector.zero(F), acc1 = FloatVector.zero(F);
+        for (int blk = 0; blk < blocks; blk++) {
+            int o = blk * 32, xo = xOff + o;
+            FloatVector v = FloatVector.fromArray(F, q, o).mul(FloatVector.fromArray(F, x, xo));
+            for (int p = 1; p < PARTS; p++) {
+                v = FloatVector.fromArray(F, q, o + p * L).fma(FloatVector.fromArray(F, x, xo + p * L), v);
+            }
+            if ((blk & 1) == 0) acc0 = v.fma(FloatVector.broadcast(F, d[blk]), acc0);
+            else acc1 = v.fma(FloatVector.broadcast(F, d[blk]), acc1);
+        }
+        return LaneSum.sum(acc0.add(acc1));
+    }
+
+    /** Scalar twin: per block {@code d · Σ q·x} in element order. */
+    static float dotDecodedScalar(float[] q, float[] d, int blocks, float[] x, int xOff) {
+        float sum = 0;
+        for (int blk = 0; blk < blocks; blk++) {
+            float s = 0;
+            for (int j = 0; j < 32; j++) s += q[blk * 32 + j] * x[xOff + blk * 32 + j];
+            sum += d[blk] * s;
+        }
+        return sum;
+    }
+}

@@ -1,0 +1,94 @@
+package dev.nemotron4j.engine.kernels;
+
+import jdk.incubator.vector.FloatVector;
+
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+
+/**
+ * ggml Q4_0 weights: blocks of 32 4-bit codes with one half-precision scale (18 bytes), value {@code d·(q−8)}; the low nibbles of the 16 code bytes are elements 0–15, the high nibbles 16–31.
+ * The decode kernel reads each block once from memory and widens the codes in registers.
+ */
+public record Q4_0Matrix(MemorySegment data, int rows, int cols) implements WeightMatrix {
+
+    static final int BLOCK_BYTES = 18;
+
+    public Q4_0Matrix {
+        if (cols % 32 != 0) throw new IllegalArgumentException(cols + " columns are not whole Q4_0 blocks");
+    }
+
+    private long rowBytes() {
+        return (long) cols / 32 * BLOCK_BYTES;
+    }
+
+    @Override
+    public long byteSize() {
+        return data.byteSize();
+    }
+
+    @Override
+    public float dot(int row, float[] x, int xOff) {
+        if (!Block32.VECTOR) return dotScalar(row, x, xOff);
+        long base = row * rowBytes();
+        int blocks = cols / 32;
+        var F = Block32.F;
+        int L = Block32.L;
+        FloatVector acc0 = FloatVector.zero(F), acc1 = FloatVector.zero(F);
+        for (int blk = 0; blk < blocks; blk++) {
+            long o = base + (long) blk * BLOCK_BYTES;
+            int xo = xOff + blk * 32;
+            float d = GgmlBlocks.half(data, o);
+            FloatVector v = Block32.q4Chunk(data, o + 2, 0).mul(FloatVector.fromArray(F, x, xo));
+            for (int p = 1; p < Block32.PARTS; p++) {
+                v = Block32.q4Chunk(data, o + 2, p).fma(FloatVector.fromArray(F, x, xo + p * L), v);
+            }
+            if ((blk & 1) == 0) acc0 = v.fma(FloatVector.broadcast(F, d), acc0);
+            else acc1 = v.fma(FloatVector.broadcast(F, d), acc1);
+        }
+        return LaneSum.sum(acc0.add(acc1));
+    }
+
+    @Override
+    public float dotScalar(int row, float[] x, int xOff) {
+        RowScratch s = RowScratch.get(cols, cols / 32);
+        decode(row, s.values, s.scales);
+        return Block32.dotDecodedScalar(s.values, s.scales, cols / 32, x, xOff);
+    }
+
+    @Override
+    public void dotRows(int row, float[] x, int xOff, int xStride, int batch, float[] out, int outOff, int outStride) {
+        if (batch == 1 || !Block32.VECTOR) {
+            for (int b = 0; b < batch; b++) out[outOff + b * outStride] = dot(row, x, xOff + b * xStride);
+            return;
+        }
+        RowScratch s = RowScratch.get(cols, cols / 32);
+        decode(row, s.values, s.scales);
+        for (int b = 0; b < batch; b++) {
+            out[outOff + b * outStride] = Block32.dotDecoded(s.values, s.scales, cols / 32, x, xOff + b * xStride);
+        }
+    }
+
+    /** Codes of row {@code row} as floats into {@code q}, block scales into {@code d}. */
+    void decode(int row, float[] q, float[] d) {
+        long base = row * rowBytes();
+        for (int blk = 0; blk < cols / 32; blk++) {
+            long o = base + (long) blk * BLOCK_BYTES;
+            d[blk] = GgmlBlocks.half(data, o);
+            for (int j = 0; j < 16; j++) {
+                int b = data.get(ValueLayout.JAVA_BYTE, o + 2 + j) & 0xFF;
+                q[blk * 32 + j] = (b & 0xF) - 8;
+                q[blk * 32 + j + 16] = (b >>> 4) - 8;
+            }
+        }
+    }
+
+    @Override
+    public void readRow(int row, float[] dst, int dstOff) {
+        GgmlBlocks.dequantizeRun(dev.nemotron4j.engine.weights.DType.Q4_0, data, row * rowBytes(), cols, dst, dstOff);
+    }
+
+    @Override
+    public WeightMatrix rowSlice(int firstRow, int count) {
+        return new Q4_0Matrix(data.asSlice(firstRow * rowBytes(), count * rowBytes()), count, cols);
+    }
+}

@@ -1,0 +1,19 @@
+package dev.nemotron4j.engine.kernels;
+
+/**
+ * Per-thread scratch for kernels that decode a weight row once and reuse it (a batch of input rows, or a
+ * dequantize-then-dot kernel). Grows on demand and is then reused, so steady-state decoding allocates nothing.
+ */
+final class RowScratch {
+    private static final ThreadLocal<RowScratch> LOCAL = ThreadLocal.withInitial(RowScratch::new);
+
+    float[] values = new float[0];
+    float[] scales = new float[0];
+
+    static RowScratch get(int values, int scales) {
+        RowScratch s = LOCAL.get();
+        if (s.values.length < values) s.values = new float[values];
+        if (s.scales.length < scales) s.scales = new float[scales];
+        return s;
+    }
+}
