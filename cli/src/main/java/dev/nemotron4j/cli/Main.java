@@ -21,6 +21,9 @@ import picocli.CommandLine.Command;
                 ChatCommand.class,
                 TemplateCommand.class,
                 TokenizeCommand.class,
+                ConvertCommand.class,
+                SynthCommand.class,
+                BenchCommand.class,
         })
 public final class Main implements Runnable {
 

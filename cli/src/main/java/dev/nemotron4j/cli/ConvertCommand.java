@@ -1,0 +1,34 @@
+package dev.nemotron4j.cli;
+
+import dev.nemotron4j.engine.gguf.GgufConverter;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+
+/** {@code nemotron4j convert}: a Hugging Face checkpoint to a GGUF file llama.cpp loads. */
+@Command(name = "convert", mixinStandardHelpOptions = true,
+        description = "Convert a Hugging Face Nemotron-H checkpoint to GGUF (f16/q8_0/q4_0 byte-identical to llama.cpp's quantizer).")
+final class ConvertCommand implements Callable<Integer> {
+
+    @Option(names = "--model", required = true, description = "Hugging Face model directory (config.json + safetensors).")
+    Path model;
+
+    @Option(names = "--out", required = true, description = "Output .gguf file.")
+    Path out;
+
+    @Option(names = "--type", defaultValue = "f16", description = "Matrix type: f32, f16, bf16, q8_0, q4_0, q4_k, q6_k (default: ${DEFAULT-VALUE}).")
+    String type;
+
+    @Override
+    public Integer call() throws Exception {
+        long t0 = System.nanoTime();
+        Path parent = out.toAbsolutePath().getParent();
+        if (parent != null) Files.createDirectories(parent);
+        GgufConverter.convert(model, out, GgufConverter.parseType(type));
+        System.err.printf("wrote %s (%,d bytes) in %.1f s%n", out, Files.size(out), (System.nanoTime() - t0) / 1e9);
+        return 0;
+    }
+}
