@@ -54,6 +54,21 @@ public record Bf16Matrix(MemorySegment data, int rows, int cols) implements Weig
     }
 
     @Override
+    public void dotRows(int row, float[] x, int xOff, int xStride, int batch, float[] out, int outOff, int outStride) {
+        if (batch == 1) {
+            out[outOff] = dot(row, x, xOff);
+            return;
+        }
+        // Widen the row once; FloatDot performs the same operations as dot, so results are bit-identical.
+        RowScratch s = RowScratch.get(cols, 0);
+        long base = (long) row * cols * 2;
+        int i = 0;
+        for (; i <= cols - F.length(); i += F.length()) load(data, base + i * 2L).intoArray(s.values, i);
+        for (; i < cols; i++) s.values[i] = toFloat(data.get(LE_SHORT, base + i * 2L));
+        FloatDot.dotRows(s.values, 0, x, xOff, xStride, batch, out, outOff, outStride, cols);
+    }
+
+    @Override
     public float dotScalar(int row, float[] x, int xOff) {
         long base = (long) row * cols * 2;
         float sum = 0;

@@ -27,8 +27,12 @@ final class Block32 {
     static final boolean VECTOR = L >= 8 && L <= 16;
     static final int PARTS = 32 / L;
 
+    static final VectorSpecies<Integer> I = jdk.incubator.vector.IntVector.SPECIES_PREFERRED;
+
     static FloatVector widen(ByteVector b) {
-        return (FloatVector) b.convertShape(VectorOperators.B2F, F, 0);
+        // byte → int → float: two single-instruction conversions (a direct B2F takes a slower path)
+        jdk.incubator.vector.IntVector i = (jdk.incubator.vector.IntVector) b.convertShape(VectorOperators.B2I, I, 0);
+        return (FloatVector) i.convert(VectorOperators.I2F, 0);
     }
 
     /** The float codes of Q4_0 chunk {@code p} (elements p·L .. p·L+L) of the block whose nibbles start at {@code qs}. */
@@ -56,6 +60,57 @@ final class Block32 {
             else acc1 = v.fma(FloatVector.broadcast(F, d[blk]), acc1);
         }
         return LaneSum.sum(acc0.add(acc1));
+    }
+
+    /**
+     * {@link #dotDecoded} for four input rows at once ({@code x} rows {@code xStride} apart), sharing each load
+     * of the decoded codes; every row sees exactly the operations of {@link #dotDecoded}, so results are
+     * bit-identical.
+     */
+    static void dotDecoded4(float[] q, float[] d, int blocks, float[] x, int xOff, int xStride, float[] out, int outOff, int outStride) {
+        FloatVector a0 = FloatVector.zero(F), a1 = a0, a2 = a0, a3 = a0, b0 = a0, b1 = a0, b2 = a0, b3 = a0;
+        int x0 = xOff, x1 = xOff + xStride, x2 = xOff + 2 * xStride, x3 = xOff + 3 * xStride;
+        for (int blk = 0; blk < blocks; blk++) {
+            int o = blk * 32;
+            FloatVector w = FloatVector.fromArray(F, q, o);
+            FloatVector v0 = w.mul(FloatVector.fromArray(F, x, x0 + o));
+            FloatVector v1 = w.mul(FloatVector.fromArray(F, x, x1 + o));
+            FloatVector v2 = w.mul(FloatVector.fromArray(F, x, x2 + o));
+            FloatVector v3 = w.mul(FloatVector.fromArray(F, x, x3 + o));
+            for (int p = 1; p < PARTS; p++) {
+                int e = o + p * L;
+                w = FloatVector.fromArray(F, q, e);
+                v0 = w.fma(FloatVector.fromArray(F, x, x0 + e), v0);
+                v1 = w.fma(FloatVector.fromArray(F, x, x1 + e), v1);
+                v2 = w.fma(FloatVector.fromArray(F, x, x2 + e), v2);
+                v3 = w.fma(FloatVector.fromArray(F, x, x3 + e), v3);
+            }
+            FloatVector dv = FloatVector.broadcast(F, d[blk]);
+            if ((blk & 1) == 0) {
+                a0 = v0.fma(dv, a0);
+                a1 = v1.fma(dv, a1);
+                a2 = v2.fma(dv, a2);
+                a3 = v3.fma(dv, a3);
+            } else {
+                b0 = v0.fma(dv, b0);
+                b1 = v1.fma(dv, b1);
+                b2 = v2.fma(dv, b2);
+                b3 = v3.fma(dv, b3);
+            }
+        }
+        out[outOff] = LaneSum.sum(a0.add(b0));
+        out[outOff + outStride] = LaneSum.sum(a1.add(b1));
+        out[outOff + 2 * outStride] = LaneSum.sum(a2.add(b2));
+        out[outOff + 3 * outStride] = LaneSum.sum(a3.add(b3));
+    }
+
+    /** One weight row decoded in {@code q}/{@code d} against {@code batch} input rows. */
+    static void dotRowsDecoded(float[] q, float[] d, int blocks, float[] x, int xOff, int xStride, int batch, float[] out, int outOff, int outStride) {
+        int b = 0;
+        for (; b + 4 <= batch; b += 4) {
+            dotDecoded4(q, d, blocks, x, xOff + b * xStride, xStride, out, outOff + b * outStride, outStride);
+        }
+        for (; b < batch; b++) out[outOff + b * outStride] = dotDecoded(q, d, blocks, x, xOff + b * xStride);
     }
 
     /** Scalar twin: per block {@code d · Σ q·x} in element order. */

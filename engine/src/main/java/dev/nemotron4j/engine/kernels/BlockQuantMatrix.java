@@ -43,7 +43,7 @@ public record BlockQuantMatrix(DType type, MemorySegment data, int rows, int col
     public void dotRows(int row, float[] x, int xOff, int xStride, int batch, float[] out, int outOff, int outStride) {
         RowScratch s = RowScratch.get(cols, 0);
         readRow(row, s.values, 0);
-        for (int b = 0; b < batch; b++) out[outOff + b * outStride] = FloatDot.dot(s.values, 0, x, xOff + b * xStride, cols);
+        FloatDot.dotRows(s.values, 0, x, xOff, xStride, batch, out, outOff, outStride, cols);
     }
 
     @Override

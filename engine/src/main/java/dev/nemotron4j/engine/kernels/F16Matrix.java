@@ -1,10 +1,14 @@
 package dev.nemotron4j.engine.kernels;
 
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.IntVector;
+import jdk.incubator.vector.ShortVector;
+import jdk.incubator.vector.VectorShape;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
 import java.lang.foreign.MemorySegment;
+import java.nio.ByteOrder;
 
 /** IEEE half-precision weights, widened exactly with {@link Float#float16ToFloat}. */
 public record F16Matrix(MemorySegment data, int rows, int cols) implements WeightMatrix {
@@ -16,27 +20,52 @@ public record F16Matrix(MemorySegment data, int rows, int cols) implements Weigh
         return data.byteSize();
     }
 
-    @Override
-    public float dot(int row, float[] x, int xOff) {
-        // Widen a block into a small thread-local buffer, then use the float kernel: the conversion is
-        // intrinsified (F16C) and the FMA part stays vectorised.
-        float[] buf = BLOCK.get();
-        long base = (long) row * cols * 2;
-        FloatVector acc = FloatVector.zero(F);
-        float tail = 0;
-        for (int start = 0; start < cols; start += buf.length) {
-            int n = Math.min(buf.length, cols - start);
-            for (int i = 0; i < n; i++) buf[i] = Float.float16ToFloat(data.get(Bf16Matrix.LE_SHORT, base + (start + i) * 2L));
-            int i = 0;
-            for (; i <= n - F.length(); i += F.length()) {
-                acc = FloatVector.fromArray(F, buf, i).fma(FloatVector.fromArray(F, x, xOff + start + i), acc);
-            }
-            for (; i < n; i++) tail += buf[i] * x[xOff + start + i];
-        }
-        return LaneSum.sum(acc) + tail;
+    private static final VectorSpecies<Integer> I = IntVector.SPECIES_PREFERRED;
+    private static final VectorSpecies<Short> S = VectorSpecies.of(short.class, VectorShape.forBitSize(F.length() * 16));
+
+    /**
+     * Widens F.length() halves exactly: the sign-extended 16 bits shifted left by 13 put sign, exponent and
+     * mantissa where float32 has them (masking off the sign-extension copies); multiplying by 2^112 re-biases
+     * the exponent, which is exact for normal and subnormal halves (weights are finite).
+     */
+    static FloatVector load(MemorySegment seg, long offset) {
+        ShortVector h = ShortVector.fromMemorySegment(S, seg, offset, ByteOrder.LITTLE_ENDIAN);
+        IntVector i = (IntVector) h.convertShape(VectorOperators.S2I, I, 0);
+        return i.lanewise(VectorOperators.LSHL, 13).and(0x8FFFE000).reinterpretAsFloats().mul(0x1p112f);
     }
 
-    private static final ThreadLocal<float[]> BLOCK = ThreadLocal.withInitial(() -> new float[1024]);
+    @Override
+    public float dot(int row, float[] x, int xOff) {
+        long base = (long) row * cols * 2;
+        FloatVector acc0 = FloatVector.zero(F), acc1 = FloatVector.zero(F);
+        int step = F.length();
+        int i = 0;
+        for (; i <= cols - 2 * step; i += 2 * step) {
+            acc0 = load(data, base + i * 2L).fma(FloatVector.fromArray(F, x, xOff + i), acc0);
+            acc1 = load(data, base + (i + step) * 2L).fma(FloatVector.fromArray(F, x, xOff + i + step), acc1);
+        }
+        for (; i <= cols - step; i += step) {
+            acc0 = load(data, base + i * 2L).fma(FloatVector.fromArray(F, x, xOff + i), acc0);
+        }
+        float sum = LaneSum.sum(acc0.add(acc1));
+        for (; i < cols; i++) sum += Float.float16ToFloat(data.get(Bf16Matrix.LE_SHORT, base + i * 2L)) * x[xOff + i];
+        return sum;
+    }
+
+    @Override
+    public void dotRows(int row, float[] x, int xOff, int xStride, int batch, float[] out, int outOff, int outStride) {
+        if (batch == 1) {
+            out[outOff] = dot(row, x, xOff);
+            return;
+        }
+        // Widen the row once; FloatDot performs the same operations as dot, so results are bit-identical.
+        RowScratch s = RowScratch.get(cols, 0);
+        long base = (long) row * cols * 2;
+        int i = 0;
+        for (; i <= cols - F.length(); i += F.length()) load(data, base + i * 2L).intoArray(s.values, i);
+        for (; i < cols; i++) s.values[i] = Float.float16ToFloat(data.get(Bf16Matrix.LE_SHORT, base + i * 2L));
+        FloatDot.dotRows(s.values, 0, x, xOff, xStride, batch, out, outOff, outStride, cols);
+    }
 
     @Override
     public float dotScalar(int row, float[] x, int xOff) {

@@ -63,9 +63,7 @@ public record Q4_0Matrix(MemorySegment data, int rows, int cols) implements Weig
         }
         RowScratch s = RowScratch.get(cols, cols / 32);
         decode(row, s.values, s.scales);
-        for (int b = 0; b < batch; b++) {
-            out[outOff + b * outStride] = Block32.dotDecoded(s.values, s.scales, cols / 32, x, xOff + b * xStride);
-        }
+        Block32.dotRowsDecoded(s.values, s.scales, cols / 32, x, xOff, xStride, batch, out, outOff, outStride);
     }
 
     /** Codes of row {@code row} as floats into {@code q}, block scales into {@code d}. */
@@ -74,10 +72,11 @@ public record Q4_0Matrix(MemorySegment data, int rows, int cols) implements Weig
         for (int blk = 0; blk < cols / 32; blk++) {
             long o = base + (long) blk * BLOCK_BYTES;
             d[blk] = GgmlBlocks.half(data, o);
-            for (int j = 0; j < 16; j++) {
-                int b = data.get(ValueLayout.JAVA_BYTE, o + 2 + j) & 0xFF;
-                q[blk * 32 + j] = (b & 0xF) - 8;
-                q[blk * 32 + j + 16] = (b >>> 4) - 8;
+            if (Block32.VECTOR) {
+                for (int p = 0; p < Block32.PARTS; p++) Block32.q4Chunk(data, o + 2, p).intoArray(q, blk * 32 + p * Block32.L);
+            } else {
+                GgmlBlocks.dequantize(dev.nemotron4j.engine.weights.DType.Q4_0, data, o, q, blk * 32);
+                for (int j = 0; j < 32; j++) q[blk * 32 + j] /= d[blk]; // codes back from d·q (exact: d is a power-of-two-free half, used only off the vector path)
             }
         }
     }

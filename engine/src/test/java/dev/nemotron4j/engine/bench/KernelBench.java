@@ -1,0 +1,48 @@
+package dev.nemotron4j.engine.bench;
+
+import dev.nemotron4j.engine.kernels.MatMul;
+import dev.nemotron4j.engine.kernels.WeightMatrix;
+import dev.nemotron4j.engine.kernels.WorkerPool;
+import dev.nemotron4j.engine.weights.DType;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.nio.ByteOrder;
+import java.util.Random;
+
+/**
+ * Matrix-vector and matrix-matrix throughput per weight type (a manual benchmark, not a test):
+ * {@code java -cp ... dev.nemotron4j.engine.bench.KernelBench [threads] [batch]}.
+ */
+public final class KernelBench {
+    public static void main(String[] args) {
+        int threads = args.length > 0 ? Integer.parseInt(args[0]) : 2;
+        int batch = args.length > 1 ? Integer.parseInt(args[1]) : 1;
+        String only = args.length > 2 ? args[2] : null;
+        int rows = batch == 1 ? 32768 : 4096, cols = 2688;
+        try (WorkerPool pool = new WorkerPool(threads); Arena arena = Arena.ofShared()) {
+            for (DType t : new DType[] {DType.Q8_0, DType.Q4_0, DType.F16, DType.BF16, DType.F32, DType.Q4_K, DType.Q6_K}) {
+                if (only != null && !t.name().equalsIgnoreCase(only)) continue;
+                int c = t.blockSize() == 256 ? 2816 : cols;
+                long bytes = t.byteSize((long) rows * c);
+                MemorySegment seg = arena.allocate(bytes, 64);
+                Random rnd = new Random(1);
+                for (long i = 0; i < bytes; i += 2) seg.set(ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN), i, (short) (0x2000 | rnd.nextInt(0x1000)));
+                WeightMatrix w = WeightMatrix.of(t, seg, rows, c, "bench");
+                float[] x = new float[batch * c], out = new float[batch * rows];
+                for (int i = 0; i < x.length; i++) x[i] = rnd.nextFloat();
+                int iters = 0;
+                long t0 = System.nanoTime(), best = Long.MAX_VALUE;
+                while (System.nanoTime() - t0 < Double.parseDouble(System.getProperty("secs", "4")) * 1e9) {
+                    long s = System.nanoTime();
+                    MatMul.multiply(w, x, batch, out, pool);
+                    best = Math.min(best, System.nanoTime() - s);
+                    iters++;
+                }
+                System.out.printf("%-5s %dx%d batch %d: best %.2f ms, %.1f GB/s weights, %.1f GFLOP/s (%d iters)%n", t, rows, c, batch,
+                        best / 1e6, bytes / (double) best, 2.0 * rows * c * batch / best, iters);
+            }
+        }
+    }
+}
