@@ -61,7 +61,7 @@ final class BenchCommand implements Callable<Integer> {
 
             // warm-up: let the JIT compile the kernels at both batch shapes
             SequenceState warm = m.newState(ctx);
-            m.forwardLast(warm, Arrays.copyOf(prompt, Math.min(64, prompt.length)));
+            m.forwardLast(warm, prompt); // a full prompt: the batched kernels compile on first use
             for (int i = 0; i < 8; i++) m.forwardLast(warm, new int[] {rnd.nextInt(vocab)});
 
             double[] ppRate = new double[pp > 0 ? reps : 0], tgRate = new double[tg > 0 ? reps : 0];

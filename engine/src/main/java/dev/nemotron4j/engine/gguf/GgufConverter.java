@@ -238,9 +238,12 @@ public final class GgufConverter {
                 int n = (int) Math.min((long) rowsPerChunk * rowLen, total - first);
                 widen(src, first, n, buf);
                 if (p.transform == Transform.NEG_EXP) for (int i = 0; i < n; i++) buf[i] = (float) -Math.exp(buf[i]);
-                bytes.clear();
-                GgmlQuantizer.quantize(p.type, buf, 0, n, bytes);
-                bytes.flip();
+                int rows = n / rowLen;
+                int rowBytes = (int) p.type.byteSize(rowLen);
+                // Rows quantize independently: spread them over the cores, bytes land at fixed positions.
+                java.util.stream.IntStream.range(0, rows).parallel().forEach(r ->
+                        GgmlQuantizer.quantize(p.type, buf, r * rowLen, rowLen, bytes.slice(r * rowBytes, rowBytes).order(ByteOrder.LITTLE_ENDIAN)));
+                bytes.clear().limit(rows * rowBytes);
                 w.writeChunk(bytes);
                 first += n;
             }
