@@ -240,6 +240,7 @@ public final class GgufConverter {
                 if (p.transform == Transform.NEG_EXP) for (int i = 0; i < n; i++) buf[i] = (float) -Math.exp(buf[i]);
                 int rows = n / rowLen;
                 int rowBytes = (int) p.type.byteSize(rowLen);
+                bytes.clear();
                 // Rows quantize independently: spread them over the cores, bytes land at fixed positions.
                 java.util.stream.IntStream.range(0, rows).parallel().forEach(r ->
                         GgmlQuantizer.quantize(p.type, buf, r * rowLen, rowLen, bytes.slice(r * rowBytes, rowBytes).order(ByteOrder.LITTLE_ENDIAN)));
