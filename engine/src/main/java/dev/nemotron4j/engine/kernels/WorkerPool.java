@@ -114,7 +114,9 @@ public final class WorkerPool implements AutoCloseable {
     }
 
     private void workerLoop() {
-        int seen = epoch;
+        // Epoch 0 is the state at construction: reading the field here instead would race with a loop the
+        // caller starts before this thread runs, and the worker would wait for the next epoch forever.
+        int seen = 0;
         while (!closed) {
             long spinUntil = System.nanoTime() + SPIN_NANOS;
             while (epoch == seen && !closed) {

@@ -1,5 +1,6 @@
 package dev.nemotron4j.engine.model;
 
+import dev.nemotron4j.engine.kernels.AttentionKernel;
 import dev.nemotron4j.engine.kernels.MatMul;
 import dev.nemotron4j.engine.kernels.WeightMatrix;
 import dev.nemotron4j.engine.kernels.WorkerPool;
@@ -19,7 +20,10 @@ public final class AttentionMixer implements Mixer {
     private final WorkerPool pool;
 
     private float[] q = new float[0], k = new float[0], v = new float[0], o = new float[0];
-    private float[] scores = new float[0];
+    // the segment being attended, read by attendRange (a field, so a decode step allocates no lambda)
+    private KvCache segCache;
+    private int segRow0, segPast;
+    private final WorkerPool.RangeBody attendRange = this::attendPairs;
 
     AttentionMixer(int layer, ModelConfig c, WeightMatrix qProj, WeightMatrix kProj, WeightMatrix vProj, WeightMatrix oProj,
                    float[] qBias, float[] kBias, float[] vBias, float[] oBias, WorkerPool pool) {
@@ -66,43 +70,27 @@ public final class AttentionMixer implements Mixer {
             int past = cache.length();
             cache.ensureCapacity(len);
             for (int t = 0; t < len; t++) cache.append(k, (r0 + t) * kvWidth, v, (r0 + t) * kvWidth);
-            if (scores.length < past + len) scores = new float[Math.max(past + len, 2 * scores.length)];
-            for (int t = 0; t < len; t++) attend(cache, r0 + t, past + t + 1);
+            // (row, head) pairs are independent: spread them over the pool
+            segCache = cache;
+            segRow0 = r0;
+            segPast = past;
+            if (pool == null) attendRange.run(0, len * heads);
+            else pool.parallelFor(len * heads, 1, attendRange);
         }
         MatMul.multiply(oProj, o, rows, out, pool);
         if (oBias != null) addBias(out, rows, hidden, oBias);
     }
 
+    /** Attends (row, head) pairs {@code [a, b)} of the current segment, pair i = row i / heads, head i % heads. */
+    private void attendPairs(int a, int b) {
+        for (int i = a; i < b; i++) attend(segCache, segRow0 + i / heads, i % heads, segPast + i / heads + 1);
+    }
+
     /** Output of every query head for one row attending to cache positions [0, visible). */
-    private void attend(KvCache cache, int row, int visible) {
-        float[] keys = cache.keys(), values = cache.values();
-        for (int j = 0; j < heads; j++) {
-            int kvh = j / queriesPerKv;
-            int qOff = row * qWidth + j * headDim;
-            float max = Float.NEGATIVE_INFINITY;
-            for (int s = 0; s < visible; s++) {
-                int kOff = s * kvWidth + kvh * headDim;
-                float dot = 0f;
-                for (int d = 0; d < headDim; d++) dot += q[qOff + d] * keys[kOff + d];
-                float sc = dot * scale;
-                scores[s] = sc;
-                if (sc > max) max = sc;
-            }
-            float sum = 0f;
-            for (int s = 0; s < visible; s++) {
-                float e = (float) Math.exp(scores[s] - max);
-                scores[s] = e;
-                sum += e;
-            }
-            float inv = 1f / sum;
-            int oOff = row * qWidth + j * headDim;
-            for (int d = 0; d < headDim; d++) o[oOff + d] = 0f;
-            for (int s = 0; s < visible; s++) {
-                float p = scores[s] * inv;
-                int vOff = s * kvWidth + kvh * headDim;
-                for (int d = 0; d < headDim; d++) o[oOff + d] += p * values[vOff + d];
-            }
-        }
+    private void attend(KvCache cache, int row, int head, int visible) {
+        int kvh = head / queriesPerKv;
+        int off = row * qWidth + head * headDim;
+        AttentionKernel.attend(q, off, cache.keys(), cache.values(), kvh * headDim, kvWidth, visible, scale, headDim, o, off);
     }
 
     private static void addBias(float[] a, int rows, int width, float[] bias) {
