@@ -42,7 +42,8 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = "--threads", description = "Compute threads (default: available processors).")
     Integer threads;
 
-    @Option(names = "--depth", defaultValue = "0", description = "Tokens already in the context before decoding (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--depth", defaultValue = "0", description = "Cached positions before decoding (default: ${DEFAULT-VALUE}); "
+            + "filled with random keys/values instead of a prefill, since decode cost does not depend on their values.")
     int depth;
 
     @Option(names = "--json", description = "Print one JSON object.")
@@ -74,7 +75,7 @@ final class BenchCommand implements Callable<Integer> {
                 }
                 if (tg > 0) {
                     SequenceState s = m.newState(ctx);
-                    if (depth > 0) m.forwardLast(s, rnd.ints(depth, 0, vocab).toArray());
+                    if (depth > 0) fillContext(m, s, depth, rnd);
                     int[] one = {1};
                     long t0 = System.nanoTime();
                     for (int i = 0; i < tg; i++) {
@@ -120,6 +121,22 @@ final class BenchCommand implements Callable<Integer> {
             }
         }
         return 0;
+    }
+
+    /** Puts {@code depth} random key/value rows into every attention cache of {@code s} and advances its position. */
+    static void fillContext(NemotronHModel m, SequenceState s, int depth, SplittableRandom rnd) {
+        var c = m.config();
+        for (int layer = 0; layer < c.numLayers(); layer++) {
+            var kv = s.kv(layer);
+            if (kv == null) continue;
+            float[] row = new float[kv.width()];
+            kv.ensureCapacity(depth);
+            for (int t = 0; t < depth; t++) {
+                for (int i = 0; i < row.length; i++) row[i] = (float) (rnd.nextDouble() * 2 - 1);
+                kv.append(row, 0, row, 0);
+            }
+        }
+        s.advance(depth);
     }
 
     static double median(double[] v) {
