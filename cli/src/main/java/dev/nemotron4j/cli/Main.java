@@ -24,6 +24,7 @@ import picocli.CommandLine.Command;
                 ConvertCommand.class,
                 SynthCommand.class,
                 BenchCommand.class,
+                BenchReportCommand.class,
         })
 public final class Main implements Runnable {
 
