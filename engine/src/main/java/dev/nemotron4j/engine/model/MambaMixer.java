@@ -23,7 +23,7 @@ public final class MambaMixer implements Mixer {
     private final WorkerPool pool;
     private int chunkSize;
 
-    // scratch, grown on demand
+    // scratch: the thread's shared temporaries (Scratch), re-fetched at every forward
     private float[] zxbcdt = new float[0], xbc = new float[0], dt = new float[0], y = new float[0], gated = new float[0];
     private float[] cb = new float[0], decay = new float[0], cum = new float[0], coef = new float[0];
 
@@ -273,13 +273,11 @@ public final class MambaMixer implements Mixer {
     }
 
     private void ensure(int rows) {
-        if (zxbcdt.length < rows * inProjDim) {
-            zxbcdt = new float[rows * inProjDim];
-            xbc = new float[rows * convDim];
-            dt = new float[rows * heads];
-            y = new float[rows * inner];
-            gated = new float[rows * inner];
-        }
+        zxbcdt = Scratch.floats(Scratch.MAMBA_ZXBCDT, rows * inProjDim);
+        xbc = Scratch.floats(Scratch.MAMBA_XBC, rows * convDim);
+        dt = Scratch.floats(Scratch.MAMBA_DT, rows * heads);
+        y = Scratch.floats(Scratch.MAMBA_Y, rows * inner);
+        gated = Scratch.floats(Scratch.MAMBA_GATED, rows * inner);
     }
 
     @Override

@@ -16,6 +16,7 @@ public final class MoeMixer implements Mixer {
 
     private float[] scores = new float[0], weights = new float[0], gathered = new float[0], hiddenBuf = new float[0], expertOut = new float[0];
     private int[] chosen = new int[0], rowsOfExpert = new int[0], countOfExpert;
+    private final int[] startOf, fill;
     private float[] weightOfRow = new float[0];
 
     MoeMixer(int layer, ModelConfig c, ExpertRouter router, SquaredReluMlp[] experts, SquaredReluMlp shared, WorkerPool pool) {
@@ -26,6 +27,8 @@ public final class MoeMixer implements Mixer {
         this.shared = shared;
         this.pool = pool;
         this.countOfExpert = new int[experts.length];
+        this.startOf = new int[experts.length + 1];
+        this.fill = new int[experts.length + 1];
     }
 
     @Override
@@ -50,9 +53,8 @@ public final class MoeMixer implements Mixer {
         // Bucket (row, weight) pairs by expert.
         java.util.Arrays.fill(countOfExpert, 0);
         for (int i = 0; i < rows * k; i++) countOfExpert[chosen[i]]++;
-        int[] startOf = new int[e + 1];
         for (int x = 0; x < e; x++) startOf[x + 1] = startOf[x] + countOfExpert[x];
-        int[] fill = startOf.clone();
+        System.arraycopy(startOf, 0, fill, 0, e + 1);
         for (int r = 0; r < rows; r++) {
             for (int j = 0; j < k; j++) {
                 int x = chosen[r * k + j];
@@ -84,13 +86,11 @@ public final class MoeMixer implements Mixer {
             rowsOfExpert = new int[rows * k];
             weightOfRow = new float[rows * k];
         }
-        if (gathered.length < rows * hidden) {
-            gathered = new float[rows * hidden];
-            expertOut = new float[rows * hidden];
-        }
+        gathered = Scratch.floats(Scratch.MOE_GATHERED, rows * hidden);
+        expertOut = Scratch.floats(Scratch.MOE_EXPERT_OUT, rows * hidden);
         int width = shared == null ? 0 : shared.width();
         for (SquaredReluMlp m : experts) width = Math.max(width, m.width());
-        if (hiddenBuf.length < rows * width) hiddenBuf = new float[rows * width];
+        hiddenBuf = Scratch.floats(Scratch.MOE_HIDDEN, rows * width);
     }
 
     @Override

@@ -21,7 +21,12 @@ public final class KernelBench {
         int batch = args.length > 1 ? Integer.parseInt(args[1]) : 1;
         String only = args.length > 2 ? args[2] : null;
         int rows = batch == 1 ? 32768 : 4096, cols = 2688;
-        try (WorkerPool pool = new WorkerPool(threads); Arena arena = Arena.ofShared()) {
+        Arena arena = switch (System.getProperty("arena", "shared")) {
+            case "global" -> Arena.global();
+            case "auto" -> Arena.ofAuto();
+            default -> Arena.ofShared();
+        };
+        try (WorkerPool pool = new WorkerPool(threads)) {
             for (DType t : new DType[] {DType.Q8_0, DType.Q4_0, DType.F16, DType.BF16, DType.F32, DType.Q4_K, DType.Q6_K}) {
                 if (only != null && !t.name().equalsIgnoreCase(only)) continue;
                 int c = t.blockSize() == 256 ? 2816 : cols;
