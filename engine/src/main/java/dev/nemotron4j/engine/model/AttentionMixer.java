@@ -74,23 +74,22 @@ public final class AttentionMixer implements Mixer {
             segCache = cache;
             segRow0 = r0;
             segPast = past;
-            if (pool == null) attendRange.run(0, len * heads);
-            else pool.parallelFor(len * heads, 1, attendRange);
+            if (pool == null) attendRange.run(0, len * kvHeads);
+            else pool.parallelFor(len * kvHeads, 1, attendRange);
         }
         MatMul.multiply(oProj, o, rows, out, pool);
         if (oBias != null) addBias(out, rows, hidden, oBias);
     }
 
-    /** Attends (row, head) pairs {@code [a, b)} of the current segment, pair i = row i / heads, head i % heads. */
+    /** Attends (row, KV head) pairs {@code [a, b)} of the current segment, pair i = row i / kvHeads, KV head i % kvHeads. */
     private void attendPairs(int a, int b) {
-        for (int i = a; i < b; i++) attend(segCache, segRow0 + i / heads, i % heads, segPast + i / heads + 1);
+        for (int i = a; i < b; i++) attend(segCache, segRow0 + i / kvHeads, i % kvHeads, segPast + i / kvHeads + 1);
     }
 
-    /** Output of every query head for one row attending to cache positions [0, visible). */
-    private void attend(KvCache cache, int row, int head, int visible) {
-        int kvh = head / queriesPerKv;
-        int off = row * qWidth + head * headDim;
-        AttentionKernel.attend(q, off, cache.keys(), cache.values(), kvh * headDim, kvWidth, visible, scale, headDim, o, off);
+    /** Output of the query heads of KV head {@code kvh} for one row attending to cache positions [0, visible). */
+    private void attend(KvCache cache, int row, int kvh, int visible) {
+        int off = row * qWidth + kvh * queriesPerKv * headDim;
+        AttentionKernel.attendGroup(q, off, queriesPerKv, cache.keys(), cache.values(), kvh * headDim, kvWidth, visible, scale, headDim, o, off);
     }
 
     private static void addBias(float[] a, int rows, int width, float[] bias) {
