@@ -88,9 +88,13 @@ final class BenchReportCommand implements Callable<Integer> {
         CategoryChart c = new CategoryChartBuilder().width(900).height(380).title(title).yAxisTitle("tokens/s").build();
         c.getStyler().setLegendPosition(Styler.LegendPosition.InsideNW);
         c.getStyler().setLabelsVisible(true);
-        c.addSeries("nemotron4j", labels, ours);
-        c.addSeries("llama.cpp", labels, llama.stream().map(v -> v.isNaN() ? 0.0 : v).toList());
+        c.addSeries("nemotron4j", labels, ours.stream().map(BenchReportCommand::oneDecimal).toList());
+        c.addSeries("llama.cpp", labels, llama.stream().map(v -> v.isNaN() ? 0.0 : oneDecimal(v)).toList());
         return c;
+    }
+
+    private static double oneDecimal(double v) {
+        return Math.round(v * 10) / 10.0;
     }
 
     private static double median(JsonNode samples) {
