@@ -4,6 +4,8 @@ import dev.nemotron4j.engine.kernels.MatMul;
 import dev.nemotron4j.engine.kernels.WeightMatrix;
 import dev.nemotron4j.engine.kernels.WorkerPool;
 import dev.nemotron4j.engine.state.MambaLayerState;
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorSpecies;
 
 /**
  * Mamba-2 selective state-space mixer (ARCHITECTURE.md §5): in_proj → causal depthwise conv + SiLU on xBC →
@@ -25,7 +27,6 @@ public final class MambaMixer implements Mixer {
 
     // scratch: the thread's shared temporaries (Scratch), re-fetched at every forward
     private float[] zxbcdt = new float[0], xbc = new float[0], dt = new float[0], y = new float[0], gated = new float[0];
-    private float[] cb = new float[0], decay = new float[0], cum = new float[0], coef = new float[0];
 
     MambaMixer(int layer, ModelConfig c, WeightMatrix inProj, float[] inProjBias, float[] convWeight, float[] convBias,
                float[] dtBias, float[] aLog, float[] d, float[] normWeight, WeightMatrix outProj, float[] outProjBias,
@@ -172,39 +173,64 @@ public final class MambaMixer implements Mixer {
         }
     }
 
-    /** §5.5: chunked (SSD) form, chunks of {@link #chunkSize} tokens carrying the state between chunks. */
+    /** Per-thread temporaries of the chunked scan (each group's task needs its own). */
+    private static final class ChunkScratch {
+        float[] cb = new float[0], decay = new float[0], cum = new float[0], coef = new float[0], acc = new float[0];
+
+        void ensure(int q, int headDim) {
+            if (cb.length < q * q) cb = new float[q * q];
+            if (decay.length < q) {
+                decay = new float[q];
+                cum = new float[q];
+                coef = new float[q];
+            }
+            if (acc.length < headDim) acc = new float[headDim];
+        }
+    }
+
+    private static final ThreadLocal<ChunkScratch> CHUNK_SCRATCH = ThreadLocal.withInitial(ChunkScratch::new);
+    private static final VectorSpecies<Float> FV = FloatVector.SPECIES_PREFERRED;
+
+    /**
+     * §5.5: chunked (SSD) form, chunks of {@link #chunkSize} tokens carrying the state between chunks. Groups
+     * are independent (their heads own disjoint state and outputs), so they run in parallel; each head's
+     * arithmetic is the same whatever thread runs it.
+     */
     private void scanChunked(MambaLayerState st, int r0, int len) {
         float[] S = st.ssm;
-        int pn = headDim * stateSize;
         int q = Math.min(chunkSize, len);
-        if (cb.length < q * q) cb = new float[q * q];
-        if (decay.length < q) {
-            decay = new float[q];
-            cum = new float[q];
-            coef = new float[q];
-        }
-        int bRel = inner, cRel = inner + groups * stateSize;
         for (int c0 = 0; c0 < len; c0 += q) {
-            int L = Math.min(q, len - c0);
-            for (int g = 0; g < groups; g++) {
-                // CB[t][s] = C_t · B_s (s ≤ t), shared by the heads of group g.
-                for (int t = 0; t < L; t++) {
-                    int cBase = (r0 + c0 + t) * convDim + cRel + g * stateSize;
-                    for (int s = 0; s <= t; s++) {
-                        int bBase = (r0 + c0 + s) * convDim + bRel + g * stateSize;
-                        float acc = 0f;
-                        for (int n = 0; n < stateSize; n++) acc += xbc[cBase + n] * xbc[bBase + n];
-                        cb[t * q + s] = acc;
-                    }
+            int L = Math.min(q, len - c0), start = r0 + c0;
+            if (pool == null) scanGroups(S, start, L, q, 0, groups);
+            else pool.parallelFor(groups, 1, (g0, g1) -> scanGroups(S, start, L, q, g0, g1));
+        }
+    }
+
+    private void scanGroups(float[] S, int row0, int L, int q, int g0, int g1) {
+        int pn = headDim * stateSize;
+        int bRel = inner, cRel = inner + groups * stateSize;
+        ChunkScratch cs = CHUNK_SCRATCH.get();
+        cs.ensure(q, headDim);
+        float[] cb = cs.cb;
+        for (int g = g0; g < g1; g++) {
+            // CB[t][s] = C_t · B_s (s ≤ t), shared by the heads of group g.
+            for (int t = 0; t < L; t++) {
+                int cBase = (row0 + t) * convDim + cRel + g * stateSize;
+                for (int s = 0; s <= t; s++) {
+                    int bBase = (row0 + s) * convDim + bRel + g * stateSize;
+                    float acc = 0f;
+                    for (int n = 0; n < stateSize; n++) acc += xbc[cBase + n] * xbc[bBase + n];
+                    cb[t * q + s] = acc;
                 }
-                for (int h = g * headsPerGroup; h < (g + 1) * headsPerGroup; h++) {
-                    scanChunkHead(S, h * pn, h, g, r0 + c0, L, q, bRel, cRel);
-                }
+            }
+            for (int h = g * headsPerGroup; h < (g + 1) * headsPerGroup; h++) {
+                scanChunkHead(S, h * pn, h, g, row0, L, q, bRel, cRel, cs);
             }
         }
     }
 
-    private void scanChunkHead(float[] S, int sOff, int h, int g, int row0, int L, int cbStride, int bRel, int cRel) {
+    private void scanChunkHead(float[] S, int sOff, int h, int g, int row0, int L, int cbStride, int bRel, int cRel, ChunkScratch cs) {
+        float[] cb = cs.cb, cum = cs.cum, coef = cs.coef, decay = cs.decay, accs = cs.acc;
         float A = negA[h];
         // cum[t] = Σ_{r≤t} a_r with a_r = dt_r·A ≤ 0
         float run = 0f;
@@ -212,6 +238,7 @@ public final class MambaMixer implements Mixer {
             run += dt[(row0 + t) * heads + h] * A;
             cum[t] = run;
         }
+        int vecEnd = headDim - headDim % FV.length();
         for (int t = 0; t < L; t++) {
             int row = row0 + t;
             // Intra-chunk weights: coef[s] = exp(Σ_{r=s+1..t} a_r) · CB[t][s] · dt_s, exponent built by
@@ -221,16 +248,26 @@ public final class MambaMixer implements Mixer {
                 if (s < t) e += dt[(row0 + s + 1) * heads + h] * A;
                 coef[s] = (float) Math.exp(e) * cb[t * cbStride + s] * dt[(row0 + s) * heads + h];
             }
+            // acc[p] = Σ_{s≤t} coef[s]·x_s[p], in s order for every p; vectorised across p with a separate
+            // multiply and add, so each element is rounded exactly as the scalar loop rounds it.
+            java.util.Arrays.fill(accs, 0, headDim, 0f);
+            for (int s = 0; s <= t; s++) {
+                int xs = (row0 + s) * convDim + h * headDim;
+                FloatVector c = FloatVector.broadcast(FV, coef[s]);
+                int p = 0;
+                for (; p < vecEnd; p += FV.length()) {
+                    FloatVector.fromArray(FV, accs, p).add(FloatVector.fromArray(FV, xbc, xs + p).mul(c)).intoArray(accs, p);
+                }
+                for (; p < headDim; p++) accs[p] += coef[s] * xbc[xs + p];
+            }
             float carry = (float) Math.exp(cum[t]);
             int cBase = row * convDim + cRel + g * stateSize;
             int xRow = row * convDim + h * headDim;
             for (int p = 0; p < headDim; p++) {
-                float acc = 0f;
-                for (int s = 0; s <= t; s++) acc += coef[s] * xbc[(row0 + s) * convDim + h * headDim + p];
                 int sBase = sOff + p * stateSize;
                 float off = 0f;
                 for (int n = 0; n < stateSize; n++) off += S[sBase + n] * xbc[cBase + n];
-                y[row * inner + h * headDim + p] = acc + carry * off + skipD[h] * xbc[xRow + p];
+                y[row * inner + h * headDim + p] = accs[p] + carry * off + skipD[h] * xbc[xRow + p];
             }
         }
         // State update: S_out = exp(Λ_{L−1})·S_in + Σ_s exp(Σ_{r=s+1..L−1} a_r)·dt_s·x_s ⊗ B_s
