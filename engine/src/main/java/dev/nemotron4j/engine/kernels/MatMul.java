@@ -27,12 +27,39 @@ public final class MatMul {
                                 float[] out, int outOff, int outStride, WorkerPool pool) {
         int rows = w.rows();
         long work = (long) rows * w.cols() * batch;
+        if (batch >= 4 && w instanceof Q8_0Matrix q8 && Q8_0Matrix.splitInputs()) {
+            multiplySplit(q8, x, xOff, xStride, batch, out, outOff, outStride, pool);
+            return;
+        }
         if (pool == null || work < PARALLEL_THRESHOLD) {
             range(w, x, xOff, xStride, batch, out, outOff, outStride, 0, rows);
             return;
         }
         int grain = Math.max(4, rows / (pool.threads() * 8));
         pool.parallelFor(rows, grain, (s, e) -> range(w, x, xOff, xStride, batch, out, outOff, outStride, s, e));
+    }
+
+    private static final ThreadLocal<float[]> SPLIT = ThreadLocal.withInitial(() -> new float[0]);
+
+    /** Q8_0 against a batch: split every input row into even/odd halves once, not once per weight row. */
+    private static void multiplySplit(Q8_0Matrix w, float[] x, int xOff, int xStride, int batch,
+                                      float[] out, int outOff, int outStride, WorkerPool pool) {
+        int cols = w.cols();
+        float[] xs = SPLIT.get();
+        if (xs.length < batch * cols) {
+            xs = new float[batch * cols];
+            SPLIT.set(xs);
+        }
+        for (int b = 0; b < batch; b++) Q8Paired.split(x, xOff + b * xStride, xs, b * cols, cols);
+        float[] split = xs;
+        WorkerPool.RangeBody body = (start, end) -> {
+            for (int b0 = 0; b0 < batch; b0 += BATCH_TILE) {
+                int n = Math.min(BATCH_TILE, batch - b0);
+                for (int o = start; o < end; o++) w.dotRowsSplit(o, split, b0 * cols, cols, n, out, outOff + b0 * outStride + o, outStride);
+            }
+        };
+        if (pool == null) body.run(0, w.rows());
+        else pool.parallelFor(w.rows(), Math.max(4, w.rows() / (pool.threads() * 8)), body);
     }
 
     private static void range(WeightMatrix w, float[] x, int xOff, int xStride, int batch,

@@ -28,6 +28,7 @@ public record Q8_0Matrix(MemorySegment data, int rows, int cols) implements Weig
 
     @Override
     public float dot(int row, float[] x, int xOff) {
+        if (Q8Paired.ENABLED) return Q8Paired.dot(data, row * rowBytes(), cols / 32, x, xOff);
         if (!Block32.VECTOR) return dotScalar(row, x, xOff);
         long base = row * rowBytes();
         int blocks = cols / 32;
@@ -50,9 +51,15 @@ public record Q8_0Matrix(MemorySegment data, int rows, int cols) implements Weig
 
     @Override
     public float dotScalar(int row, float[] x, int xOff) {
-        RowScratch s = RowScratch.get(cols, cols / 32);
-        decode(row, s.values, s.scales);
-        return Block32.dotDecodedScalar(s.values, s.scales, cols / 32, x, xOff);
+        long base = row * rowBytes();
+        float sum = 0;
+        for (int blk = 0; blk < cols / 32; blk++) {
+            long o = base + (long) blk * BLOCK_BYTES;
+            float s = 0;
+            for (int j = 0; j < 32; j++) s += data.get(ValueLayout.JAVA_BYTE, o + 2 + j) * x[xOff + blk * 32 + j];
+            sum += GgmlBlocks.half(data, o) * s;
+        }
+        return sum;
     }
 
     @Override
@@ -62,9 +69,48 @@ public record Q8_0Matrix(MemorySegment data, int rows, int cols) implements Weig
             return;
         }
         RowScratch s = RowScratch.get(cols, cols / 32);
+        if (Q8Paired.ENABLED) {
+            Q8Paired.decode(data, row * rowBytes(), cols / 32, s.values, s.scales);
+            Q8Paired.dotRowsDecoded(s.values, s.scales, cols / 32, x, xOff, xStride, batch, out, outOff, outStride);
+            return;
+        }
         decode(row, s.values, s.scales);
         Block32.dotRowsDecoded(s.values, s.scales, cols / 32, x, xOff, xStride, batch, out, outOff, outStride);
     }
+
+    /** Whether {@link #dotRowsSplit} applies (16-lane vectors). */
+    static boolean splitInputs() {
+        return Q8Paired.ENABLED;
+    }
+
+    /** {@link #dotRows} for input rows already split by {@link Q8Paired#split}, four at a time; bit-identical to {@link #dot}. */
+    void dotRowsSplit(int row, float[] xs, int xOff, int xStride, int batch, float[] out, int outOff, int outStride) {
+        RowScratch s = RowScratch.get(cols, cols / 32);
+        Q8Paired.decode(data, row * rowBytes(), cols / 32, s.values, s.scales);
+        int b = 0;
+        for (; b + 4 <= batch; b += 4) {
+            Q8Paired.dotSplit4(s.values, s.scales, cols / 32, xs, xOff + b * xStride, xStride, out, outOff + b * outStride, outStride);
+        }
+        for (; b < batch; b++) out[outOff + b * outStride] = Q8Paired.dot(data, row * rowBytes(), cols / 32, unsplitScratch(xs, xOff + b * xStride), 0);
+    }
+
+    /** Undoes {@link Q8Paired#split} for one row (the rare remainder rows of a batch). */
+    private float[] unsplitScratch(float[] xs, int off) {
+        float[] u = UNSPLIT.get();
+        if (u.length < cols) {
+            u = new float[cols];
+            UNSPLIT.set(u);
+        }
+        for (int o = 0; o < cols; o += 32) {
+            for (int j = 0; j < 16; j++) {
+                u[o + 2 * j] = xs[off + o + j];
+                u[o + 2 * j + 1] = xs[off + o + 16 + j];
+            }
+        }
+        return u;
+    }
+
+    private static final ThreadLocal<float[]> UNSPLIT = ThreadLocal.withInitial(() -> new float[0]);
 
     /** Codes of row {@code row} as floats into {@code q}, block scales into {@code d}. */
     void decode(int row, float[] q, float[] d) {

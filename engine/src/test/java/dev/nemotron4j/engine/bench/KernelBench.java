@@ -20,7 +20,7 @@ public final class KernelBench {
         int threads = args.length > 0 ? Integer.parseInt(args[0]) : 2;
         int batch = args.length > 1 ? Integer.parseInt(args[1]) : 1;
         String only = args.length > 2 ? args[2] : null;
-        int rows = batch == 1 ? 32768 : 4096, cols = 2688;
+        int rows = Integer.getInteger("rows", batch == 1 ? 32768 : 4096), cols = 2688;
         Arena arena = switch (System.getProperty("arena", "shared")) {
             case "global" -> Arena.global();
             case "auto" -> Arena.ofAuto();

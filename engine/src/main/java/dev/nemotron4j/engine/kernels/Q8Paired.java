@@ -1,0 +1,165 @@
+package dev.nemotron4j.engine.kernels;
+
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.IntVector;
+import jdk.incubator.vector.ShortVector;
+import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorShuffle;
+import jdk.incubator.vector.VectorSpecies;
+
+import java.lang.foreign.MemorySegment;
+import java.nio.ByteOrder;
+
+/**
+ * The Q8_0 kernels for 16-lane float vectors. The 32 codes of a block are loaded as 16 little-endian shorts
+ * and widened to ints once; each int then holds an even code in its low byte and an odd code in the next, so
+ * two shifts give the even and the odd codes (sign-extended) — much cheaper than widening bytes one vector
+ * at a time. x is split the same way (two lane shuffles), and each block contributes
+ * {@code d · (q_even·x_even + q_odd·x_odd)}. The decoded form keeps codes in that even/odd order so that
+ * batched and single-row results stay bit-identical.
+ */
+final class Q8Paired {
+    private Q8Paired() {}
+
+    static final VectorSpecies<Float> F = FloatVector.SPECIES_PREFERRED;
+    static final boolean ENABLED = F.length() == 16;
+    private static final VectorSpecies<Short> S = ShortVector.SPECIES_256;
+    private static final VectorSpecies<Integer> I = IntVector.SPECIES_512;
+    private static final VectorShuffle<Float> EVEN = VectorShuffle.fromOp(F, i -> 2 * i);
+    private static final VectorShuffle<Float> ODD = VectorShuffle.fromOp(F, i -> 2 * i + 1);
+
+    private static IntVector codes(MemorySegment data, long qs) {
+        return (IntVector) ShortVector.fromMemorySegment(S, data, qs, ByteOrder.LITTLE_ENDIAN).convertShape(VectorOperators.S2I, I, 0);
+    }
+
+    private static FloatVector even(IntVector pairs) {
+        return (FloatVector) pairs.lanewise(VectorOperators.LSHL, 24).lanewise(VectorOperators.ASHR, 24).convert(VectorOperators.I2F, 0);
+    }
+
+    private static FloatVector odd(IntVector pairs) {
+        return (FloatVector) pairs.lanewise(VectorOperators.ASHR, 8).convert(VectorOperators.I2F, 0);
+    }
+
+    /** Row dot product; blocks of 34 bytes from {@code base}. */
+    static float dot(MemorySegment data, long base, int blocks, float[] x, int xOff) {
+        FloatVector acc0 = FloatVector.zero(F), acc1 = FloatVector.zero(F);
+        for (int blk = 0; blk < blocks; blk++) {
+            long o = base + (long) blk * Q8_0Matrix.BLOCK_BYTES;
+            int xo = xOff + blk * 32;
+            float d = GgmlBlocks.half(data, o);
+            IntVector pairs = codes(data, o + 2);
+            FloatVector xa = FloatVector.fromArray(F, x, xo), xb = FloatVector.fromArray(F, x, xo + 16);
+            FloatVector v = even(pairs).mul(xa.rearrange(EVEN, xb));
+            v = odd(pairs).fma(xa.rearrange(ODD, xb), v);
+            if ((blk & 1) == 0) acc0 = v.fma(FloatVector.broadcast(F, d), acc0);
+            else acc1 = v.fma(FloatVector.broadcast(F, d), acc1);
+        }
+        return LaneSum.sum(acc0.add(acc1));
+    }
+
+    /** Codes as floats in even/odd order ({@code q[32b .. 32b+16)} even, then odd) and scales into {@code d}. */
+    static void decode(MemorySegment data, long base, int blocks, float[] q, float[] d) {
+        for (int blk = 0; blk < blocks; blk++) {
+            long o = base + (long) blk * Q8_0Matrix.BLOCK_BYTES;
+            d[blk] = GgmlBlocks.half(data, o);
+            IntVector pairs = codes(data, o + 2);
+            even(pairs).intoArray(q, blk * 32);
+            odd(pairs).intoArray(q, blk * 32 + 16);
+        }
+    }
+
+    static float dotDecoded(float[] q, float[] d, int blocks, float[] x, int xOff) {
+        FloatVector acc0 = FloatVector.zero(F), acc1 = FloatVector.zero(F);
+        for (int blk = 0; blk < blocks; blk++) {
+            int o = blk * 32, xo = xOff + o;
+            FloatVector xa = FloatVector.fromArray(F, x, xo), xb = FloatVector.fromArray(F, x, xo + 16);
+            FloatVector v = FloatVector.fromArray(F, q, o).mul(xa.rearrange(EVEN, xb));
+            v = FloatVector.fromArray(F, q, o + 16).fma(xa.rearrange(ODD, xb), v);
+            if ((blk & 1) == 0) acc0 = v.fma(FloatVector.broadcast(F, d[blk]), acc0);
+            else acc1 = v.fma(FloatVector.broadcast(F, d[blk]), acc1);
+        }
+        return LaneSum.sum(acc0.add(acc1));
+    }
+
+    /** {@link #dotDecoded} for four input rows sharing each load of the codes (same operations per row). */
+    static void dotDecoded4(float[] q, float[] d, int blocks, float[] x, int xOff, int xStride, float[] out, int outOff, int outStride) {
+        FloatVector a0 = FloatVector.zero(F), a1 = a0, a2 = a0, a3 = a0, b0 = a0, b1 = a0, b2 = a0, b3 = a0;
+        for (int blk = 0; blk < blocks; blk++) {
+            int o = blk * 32;
+            FloatVector qe = FloatVector.fromArray(F, q, o), qo = FloatVector.fromArray(F, q, o + 16);
+            FloatVector dv = FloatVector.broadcast(F, d[blk]);
+            FloatVector v0 = term(qe, qo, x, xOff + o);
+            FloatVector v1 = term(qe, qo, x, xOff + xStride + o);
+            FloatVector v2 = term(qe, qo, x, xOff + 2 * xStride + o);
+            FloatVector v3 = term(qe, qo, x, xOff + 3 * xStride + o);
+            if ((blk & 1) == 0) {
+                a0 = v0.fma(dv, a0);
+                a1 = v1.fma(dv, a1);
+                a2 = v2.fma(dv, a2);
+                a3 = v3.fma(dv, a3);
+            } else {
+                b0 = v0.fma(dv, b0);
+                b1 = v1.fma(dv, b1);
+                b2 = v2.fma(dv, b2);
+                b3 = v3.fma(dv, b3);
+            }
+        }
+        out[outOff] = LaneSum.sum(a0.add(b0));
+        out[outOff + outStride] = LaneSum.sum(a1.add(b1));
+        out[outOff + 2 * outStride] = LaneSum.sum(a2.add(b2));
+        out[outOff + 3 * outStride] = LaneSum.sum(a3.add(b3));
+    }
+
+    private static FloatVector term(FloatVector qe, FloatVector qo, float[] x, int xo) {
+        FloatVector xa = FloatVector.fromArray(F, x, xo), xb = FloatVector.fromArray(F, x, xo + 16);
+        return qo.fma(xa.rearrange(ODD, xb), qe.mul(xa.rearrange(EVEN, xb)));
+    }
+
+    /** Splits every 32-block of {@code n} elements of x into its 16 even then 16 odd elements. */
+    static void split(float[] x, int xOff, float[] dst, int dstOff, int n) {
+        for (int o = 0; o < n; o += 32) {
+            FloatVector xa = FloatVector.fromArray(F, x, xOff + o), xb = FloatVector.fromArray(F, x, xOff + o + 16);
+            xa.rearrange(EVEN, xb).intoArray(dst, dstOff + o);
+            xa.rearrange(ODD, xb).intoArray(dst, dstOff + o + 16);
+        }
+    }
+
+    /**
+     * {@link #dotDecoded4} against input rows already {@link #split}: the same values meet in the same
+     * operations (a lane shuffle is exact), so the results are bit-identical to {@link #dot}.
+     */
+    static void dotSplit4(float[] q, float[] d, int blocks, float[] x, int xOff, int xStride, float[] out, int outOff, int outStride) {
+        FloatVector a0 = FloatVector.zero(F), a1 = a0, a2 = a0, a3 = a0, b0 = a0, b1 = a0, b2 = a0, b3 = a0;
+        int x1 = xOff + xStride, x2 = x1 + xStride, x3 = x2 + xStride;
+        for (int blk = 0; blk < blocks; blk++) {
+            int o = blk * 32;
+            FloatVector qe = FloatVector.fromArray(F, q, o), qo = FloatVector.fromArray(F, q, o + 16);
+            FloatVector dv = FloatVector.broadcast(F, d[blk]);
+            FloatVector v0 = qo.fma(FloatVector.fromArray(F, x, xOff + o + 16), qe.mul(FloatVector.fromArray(F, x, xOff + o)));
+            FloatVector v1 = qo.fma(FloatVector.fromArray(F, x, x1 + o + 16), qe.mul(FloatVector.fromArray(F, x, x1 + o)));
+            FloatVector v2 = qo.fma(FloatVector.fromArray(F, x, x2 + o + 16), qe.mul(FloatVector.fromArray(F, x, x2 + o)));
+            FloatVector v3 = qo.fma(FloatVector.fromArray(F, x, x3 + o + 16), qe.mul(FloatVector.fromArray(F, x, x3 + o)));
+            if ((blk & 1) == 0) {
+                a0 = v0.fma(dv, a0);
+                a1 = v1.fma(dv, a1);
+                a2 = v2.fma(dv, a2);
+                a3 = v3.fma(dv, a3);
+            } else {
+                b0 = v0.fma(dv, b0);
+                b1 = v1.fma(dv, b1);
+                b2 = v2.fma(dv, b2);
+                b3 = v3.fma(dv, b3);
+            }
+        }
+        out[outOff] = LaneSum.sum(a0.add(b0));
+        out[outOff + outStride] = LaneSum.sum(a1.add(b1));
+        out[outOff + 2 * outStride] = LaneSum.sum(a2.add(b2));
+        out[outOff + 3 * outStride] = LaneSum.sum(a3.add(b3));
+    }
+
+    static void dotRowsDecoded(float[] q, float[] d, int blocks, float[] x, int xOff, int xStride, int batch, float[] out, int outOff, int outStride) {
+        int b = 0;
+        for (; b + 4 <= batch; b += 4) dotDecoded4(q, d, blocks, x, xOff + b * xStride, xStride, out, outOff + b * outStride, outStride);
+        for (; b < batch; b++) out[outOff + b * outStride] = dotDecoded(q, d, blocks, x, xOff + b * xStride);
+    }
+}
