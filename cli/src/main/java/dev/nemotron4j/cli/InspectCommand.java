@@ -1,10 +1,13 @@
 package dev.nemotron4j.cli;
 
+import dev.nemotron4j.engine.gguf.GgufConfig;
+import dev.nemotron4j.engine.gguf.GgufFile;
 import dev.nemotron4j.engine.model.LayerType;
 import dev.nemotron4j.engine.model.ModelConfig;
 import dev.nemotron4j.engine.model.ParameterCounts;
 import dev.nemotron4j.engine.weights.SafetensorsCheckpoint;
 import dev.nemotron4j.engine.weights.TensorInfo;
+import dev.nemotron4j.engine.weights.TensorSource;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -22,7 +25,7 @@ import java.util.stream.IntStream;
         description = "Print the config summary, layer pattern, parameter counts, tensor table and memory needs of a model.")
 final class InspectCommand implements Callable<Integer> {
 
-    @Option(names = "--model", required = true, description = "Model directory (config.json, optionally with safetensors).")
+    @Option(names = "--model", required = true, description = "Model directory (config.json, optionally with safetensors) or GGUF file.")
     Path model;
 
     @Option(names = "--no-tensors", description = "Skip the tensor table.")
@@ -33,7 +36,15 @@ final class InspectCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        ModelConfig c = ModelConfig.load(model);
+        boolean gguf = Files.isRegularFile(model) && model.getFileName().toString().endsWith(".gguf");
+        ModelConfig c;
+        if (gguf) {
+            try (GgufFile f = GgufFile.open(model)) {
+                c = GgufConfig.of(f);
+            }
+        } else {
+            c = ModelConfig.load(model);
+        }
         PrintStream out = System.out;
         out.println("model: " + model.toAbsolutePath().normalize());
         out.println("type: " + c.modelType() + " (Nemotron-H)");
@@ -67,10 +78,10 @@ final class InspectCommand implements Callable<Integer> {
         out.printf("  active per token (w/o embeddings/head) %s%n", n(p.activeWithoutEmbeddings()));
 
         long weightBytes;
-        boolean hasWeights = Files.isRegularFile(model.resolve(SafetensorsCheckpoint.INDEX_FILE))
+        boolean hasWeights = gguf || Files.isRegularFile(model.resolve(SafetensorsCheckpoint.INDEX_FILE))
                 || Files.isRegularFile(model.resolve(SafetensorsCheckpoint.SINGLE_FILE));
         if (hasWeights) {
-            try (SafetensorsCheckpoint ck = SafetensorsCheckpoint.open(model)) {
+            try (TensorSource ck = gguf ? GgufFile.open(model) : SafetensorsCheckpoint.open(model)) {
                 weightBytes = ck.totalBytes();
                 if (!noTensors) {
                     out.println("tensors: " + ck.names().size());
