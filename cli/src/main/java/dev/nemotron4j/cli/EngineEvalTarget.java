@@ -63,7 +63,8 @@ final class EngineEvalTarget implements Target {
 
         @Override
         public boolean accepts(Path model) {
-            return Files.isDirectory(model) && Files.isRegularFile(model.resolve("config.json"));
+            return Files.isDirectory(model) && Files.isRegularFile(model.resolve("config.json"))
+                    || Files.isRegularFile(model) && model.getFileName().toString().endsWith(".gguf");
         }
 
         @Override
@@ -215,6 +216,7 @@ final class EngineEvalTarget implements Target {
     private static TargetIdentity identify(ModelBundle bundle) {
         Map<String, String> a = new LinkedHashMap<>();
         Path dir = bundle.path();
+        if (Files.isRegularFile(dir)) return identifyGguf(bundle);
         try {
             MessageDigest weights = MessageDigest.getInstance("SHA-256");
             update(weights, dir.resolve("config.json"), Long.MAX_VALUE);
@@ -237,6 +239,25 @@ final class EngineEvalTarget implements Target {
             }
         } catch (IOException | NoSuchAlgorithmException e) {
             throw new TargetException("cannot fingerprint " + dir + ": " + e.getMessage(), false, 0, e);
+        }
+        a.put("engine", "nemotron4j " + versionOf());
+        a.put("model_name", bundle.name());
+        return new TargetIdentity("in-process", a);
+    }
+
+    /** A GGUF file holds weights, tokenizer and template together: one hash covers all three. */
+    private static TargetIdentity identifyGguf(ModelBundle bundle) {
+        Map<String, String> a = new LinkedHashMap<>();
+        try {
+            MessageDigest md = MessageDigest.getInstance("SHA-256");
+            Path f = bundle.path();
+            update(md, f, Files.size(f) <= (2L << 30) ? Long.MAX_VALUE : 1L << 26);
+            String h = HexFormat.of().formatHex(md.digest());
+            a.put("model_sha256", h);
+            a.put("tokenizer_sha256", h);
+            a.put("chat_template_sha256", h);
+        } catch (IOException | NoSuchAlgorithmException e) {
+            throw new TargetException("cannot fingerprint " + bundle.path() + ": " + e.getMessage(), false, 0, e);
         }
         a.put("engine", "nemotron4j " + versionOf());
         a.put("model_name", bundle.name());

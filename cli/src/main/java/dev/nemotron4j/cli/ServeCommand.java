@@ -59,7 +59,9 @@ final class ServeCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        if (!Files.isDirectory(model)) throw new ModelFormatException(model + ": expected a model directory");
+        if (!Files.isDirectory(model) && !(Files.isRegularFile(model) && model.toString().endsWith(".gguf"))) {
+            throw new ModelFormatException(model + ": expected a model directory or a .gguf file");
+        }
         if (maxBatch < 1 || maxQueue < 1) throw new IllegalArgumentException("--max-batch and --max-queue must be >= 1");
         if (timeoutSeconds < 1) throw new IllegalArgumentException("--request-timeout must be >= 1");
         String key = apiKey != null ? apiKey : System.getenv("NEMOTRON4J_API_KEY");

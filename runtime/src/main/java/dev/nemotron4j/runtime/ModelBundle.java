@@ -7,6 +7,8 @@ import dev.nemotron4j.chat.budget.ThinkingControlTokens;
 import dev.nemotron4j.chat.template.ChatTemplates;
 import dev.nemotron4j.chat.template.SupportedChatTemplate;
 import dev.nemotron4j.chat.template.UnsupportedChatTemplateException;
+import dev.nemotron4j.engine.gguf.GgufCheckpoint;
+import dev.nemotron4j.engine.gguf.GgufModelLoader;
 import dev.nemotron4j.engine.model.NemotronHModel;
 import dev.nemotron4j.engine.weights.ModelFormatException;
 import dev.nemotron4j.tokenizer.Tokenizer;
@@ -16,6 +18,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.Set;
@@ -40,7 +43,8 @@ public final class ModelBundle implements AutoCloseable {
     private ModelBundle(Path path, NemotronHModel model, Tokenizer tokenizer, SupportedChatTemplate template,
                         String templateProblem, Set<Integer> stopTokenIds) {
         this.path = path;
-        this.name = path.toAbsolutePath().normalize().getFileName().toString();
+        String base = path.toAbsolutePath().normalize().getFileName().toString();
+        this.name = base.endsWith(".gguf") ? base.substring(0, base.length() - ".gguf".length()) : base;
         this.model = model;
         this.tokenizer = tokenizer;
         this.template = template;
@@ -52,8 +56,9 @@ public final class ModelBundle implements AutoCloseable {
                 ids(tokenizer.encode(ThinkingControlTokens.DEFAULT_FORCED_ENDING_TEXT, false)));
     }
 
-    /** Opens a Hugging Face model directory with its tokenizer. */
+    /** Opens a Hugging Face model directory, or a GGUF file (tokenizer and template from its metadata). */
     public static ModelBundle open(Path dir) {
+        if (Files.isRegularFile(dir) && dir.getFileName().toString().endsWith(".gguf")) return openGguf(dir);
         Path tokenizerFile = dir.resolve("tokenizer.json");
         if (!Files.isRegularFile(tokenizerFile)) throw new ModelFormatException(dir + ": no tokenizer.json (needed for text)");
         Tokenizer tokenizer;
@@ -76,6 +81,45 @@ public final class ModelBundle implements AutoCloseable {
             model.close();
             throw e;
         }
+    }
+
+    private static ModelBundle openGguf(Path file) {
+        NemotronHModel model = GgufModelLoader.load(file);
+        try {
+            if (!(model.tensors() instanceof GgufCheckpoint gguf)) throw new IllegalStateException("not a GGUF checkpoint");
+            Map<String, Object> meta = gguf.file().metadata();
+            if (!meta.containsKey("tokenizer.ggml.tokens")) {
+                throw new ModelFormatException(file + ": no tokenizer in the GGUF metadata (tokenizer.ggml.tokens), needed for text");
+            }
+            Tokenizer tokenizer = Tokenizer.fromGgufMetadata(meta);
+            SupportedChatTemplate template = null;
+            String problem = file + " has no tokenizer.chat_template";
+            if (meta.get("tokenizer.chat_template") instanceof String text) {
+                try {
+                    template = ChatTemplates.identify(text);
+                } catch (IllegalArgumentException e) {
+                    problem = e.getMessage();
+                }
+            }
+            Set<Integer> stops = new LinkedHashSet<>();
+            for (String key : List.of("tokenizer.ggml.eos_token_id", "tokenizer.ggml.eot_token_id")) {
+                if (meta.get(key) instanceof Number n) stops.add(n.intValue());
+            }
+            if (template != null) addTurnEnd(stops, tokenizer);
+            stops.removeIf(i -> i < 0 || i >= model.vocabSize());
+            return new ModelBundle(file, model, tokenizer, template, problem, stops);
+        } catch (RuntimeException e) {
+            model.close();
+            throw e;
+        }
+    }
+
+    /**
+     * The chat format ends every turn with {@code <|im_end|>} (PROTOCOL.md §2); a GGUF file records only one eos id,
+     * so the format's own terminator is looked up in the vocabulary.
+     */
+    private static void addTurnEnd(Set<Integer> stops, Tokenizer tokenizer) {
+        tokenizer.tokenToId("<|im_end|>").ifPresent(stops::add);
     }
 
     private static Set<Integer> stopTokens(Path dir, NemotronHModel model, Tokenizer tokenizer) {

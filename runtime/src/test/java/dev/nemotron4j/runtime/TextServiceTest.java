@@ -86,6 +86,25 @@ class TextServiceTest {
     }
 
     @Test
+    void aGgufFileIsAModelBundleToo() throws Exception {
+        Path gguf = tiny("tiny-d").getParent().getParent().resolve("tiny-gguf/tiny-d/q8_0.gguf");
+        ChatRequest req = new ChatRequest(List.of(ChatMessage.user("Hello there")), List.of(), ChatRequestOptions.DEFAULTS);
+        try (ModelBundle g = ModelBundle.open(gguf); TextService gs = new TextService(g, TextService.defaultOptions(g));
+             ModelBundle h = ModelBundle.open(tiny("tiny-d"))) {
+            assertThat(g.stopTokenIds()).contains(11); // the chat format's turn end, found in the GGUF vocabulary
+            assertThat(g.name()).isEqualTo("q8_0");
+            TextJob job = gs.chatJob(req, new GenerationSettings(SamplingParams.GREEDY, 12, List.of(), java.util.Set.of(), true, null, null, -1, null));
+            // tokenizer and template from the GGUF metadata give the same prompt as the HF files
+            assertThat(job.promptIds()).containsExactly(h.encodePrompt(h.renderPrompt(req)));
+            // and the text equals a plain greedy run of the same weights
+            var model = g.model();
+            int[] ids = new dev.nemotron4j.engine.generation.TokenGenerator(model).generate(model.newState(), job.promptIds(), 12,
+                    new dev.nemotron4j.engine.sampling.Sampler(SamplingParams.GREEDY, model.vocabSize()), java.util.Set.of(), null).tokens();
+            assertThat(gs.run(job).rawText()).isEqualTo(g.tokenizer().decode(ids, false));
+        }
+    }
+
+    @Test
     void chatGenerationStreamsTheSameTextItReturns() throws Exception {
         ChatRequest req = new ChatRequest(List.of(ChatMessage.user("Hello there")), List.of(), ChatRequestOptions.DEFAULTS);
         TextJob job = service.chatJob(req, GenerationSettings.of(SamplingParams.GREEDY, 40));
