@@ -10,7 +10,6 @@ import dev.nemotron4j.chat.ToolDefinition;
 import dev.nemotron4j.chat.budget.ThinkingBudget;
 import dev.nemotron4j.chat.output.OutputEvent;
 import dev.nemotron4j.engine.generation.TokenLogprobs;
-import dev.nemotron4j.engine.model.NemotronHModel;
 import dev.nemotron4j.engine.sampling.SamplingParams;
 import dev.nemotron4j.eval.target.GenerationRequest;
 import dev.nemotron4j.eval.target.GenerationResult;
@@ -145,14 +144,12 @@ final class EngineEvalTarget implements Target {
         int[] all = new int[context.length + cont.length];
         System.arraycopy(context, 0, all, 0, context.length);
         System.arraycopy(cont, 0, all, context.length, cont.length);
-        NemotronHModel model = bundle.model();
-        float[] logits = model.forwardAll(model.newState(), all, null);
-        int vocab = model.vocabSize();
+        // Each continuation token's log-probability given everything before it, fed in pieces (bounded memory).
+        TokenLogprobs[] scored = dev.nemotron4j.engine.generation.PromptScorer.score(bundle.model(), all, 1);
         double sum = 0;
         boolean greedy = true;
         for (int i = 0; i < cont.length; i++) {
-            int row = context.length - 1 + i;
-            TokenLogprobs lp = TokenLogprobs.of(logits, row * vocab, vocab, cont[i], 1);
+            TokenLogprobs lp = scored[context.length + i];
             sum += lp.logprob();
             greedy &= lp.topTokens()[0] == cont[i];
         }

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sun.net.httpserver.HttpExchange;
 import dev.nemotron4j.chat.output.OutputEvent;
 import dev.nemotron4j.engine.generation.FinishReason;
+import dev.nemotron4j.engine.generation.PromptScorer;
 import dev.nemotron4j.engine.generation.TokenLogprobs;
 import dev.nemotron4j.runtime.GenerationSettings;
 import dev.nemotron4j.runtime.TextJob;
@@ -26,7 +27,7 @@ import static dev.nemotron4j.server.OpenAiJson.F;
 /**
  * {@code POST /v1/completions}: raw prompts (text, or token ids; one or many) continued without a chat template.
  * Supports {@code echo} and the legacy {@code logprobs} shape (tokens, token_logprobs, top_logprobs, text_offset);
- * echoed prompt tokens carry null logprobs (the engine computes logits only for generated positions).
+ * echoed prompt tokens carry their log-probabilities given their prefix (the first token's is null).
  */
 final class CompletionsHandler {
     private static final Logger LOG = LoggerFactory.getLogger(CompletionsHandler.class);
@@ -50,8 +51,8 @@ final class CompletionsHandler {
         int vocab = service.bundle().model().vocabSize();
         OpenAiServer.checkModel(body.string("model").orElse(null), config);
         List<Prompt> prompts = prompts(body, tokenizer, vocab, body.bool("add_special_tokens", true));
-        SamplingRequest sampling = SamplingRequest.read(body, vocab, 1.0);
         boolean echo = body.bool("echo", false);
+        SamplingRequest sampling = SamplingRequest.read(body, vocab, 1.0, echo ? 0 : 1);
         boolean stream = body.bool("stream", false);
         JsonNode options = body.node("stream_options");
         boolean includeUsage = options != null && options.path("include_usage").asBoolean(false);
@@ -217,10 +218,18 @@ final class CompletionsHandler {
             text[c].append(p.text());
             pendingText[c].append(p.text());
             if (topLogprobs >= 0) {
-                for (int id : p.ids()) {
-                    String t = OpenAiJson.tokenText(tokenizer, id);
-                    logprobs[c].add(t, null, null);
-                    pendingLogprobs[c].add(t, null, null);
+                // Each prompt token's log-probability given its prefix (the first has none: null, as OpenAI sends).
+                TokenLogprobs[] scored = PromptScorer.score(service.bundle().model(), p.ids(), topLogprobs);
+                for (int i = 0; i < p.ids().length; i++) {
+                    String t = OpenAiJson.tokenText(tokenizer, p.ids()[i]);
+                    TokenLogprobs lp = scored[i];
+                    ObjectNode top = null;
+                    if (lp != null) {
+                        top = F.objectNode();
+                        for (int k = 0; k < lp.topTokens().length; k++) top.put(OpenAiJson.tokenText(tokenizer, lp.topTokens()[k]), lp.topLogprobs()[k]);
+                    }
+                    logprobs[c].add(t, lp == null ? null : lp.logprob(), top);
+                    pendingLogprobs[c].add(t, lp == null ? null : lp.logprob(), top);
                 }
             }
         }

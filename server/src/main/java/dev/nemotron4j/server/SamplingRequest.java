@@ -29,6 +29,14 @@ public record SamplingRequest(SamplingParams sampling, boolean seeded, Integer m
 
     /** Reads and validates the fields. */
     public static SamplingRequest read(RequestReader r, int vocabSize, double defaultTemperature) {
+        return read(r, vocabSize, defaultTemperature, 1);
+    }
+
+    /**
+     * As {@link #read(RequestReader, int, double)}, with the smallest accepted {@code max_tokens}: 0 lets a
+     * completions request with {@code echo} only score its prompt (log-likelihood).
+     */
+    public static SamplingRequest read(RequestReader r, int vocabSize, double defaultTemperature, int minMaxTokens) {
         float temperature = (float) r.number("temperature", 0, 2).orElse(defaultTemperature);
         float topP = (float) r.number("top_p", 0, 1).orElse(1);
         if (topP <= 0) throw ApiError.badRequest("'top_p' must be greater than 0, got " + topP, "top_p");
@@ -43,7 +51,7 @@ public record SamplingRequest(SamplingParams sampling, boolean seeded, Integer m
 
         Integer maxTokens = null;
         for (String name : List.of("max_completion_tokens", "max_tokens")) {
-            var v = r.integer(name, 1, Integer.MAX_VALUE);
+            var v = r.integer(name, minMaxTokens, Integer.MAX_VALUE);
             if (v.isPresent()) {
                 maxTokens = v.getAsInt();
                 break;

@@ -243,9 +243,30 @@ class OpenAiServerTest {
         assertThat(lp.path("tokens")).hasSize(4 + 5);
         assertThat(lp.path("token_logprobs").get(0).isNull()).isTrue();
         assertThat(lp.path("token_logprobs").get(4).isNumber()).isTrue();
+        // echoed prompt tokens carry their log-probability given the prefix (as lm-eval-style log-likelihood needs)
+        var scored = dev.nemotron4j.engine.generation.PromptScorer.score(f.bundle.model(), new int[] {5, 6, 7, 8}, 1);
+        for (int i = 1; i < 4; i++) {
+            assertThat((float) lp.path("token_logprobs").get(i).asDouble()).as("prompt token %d", i).isEqualTo(scored[i].logprob());
+            assertThat(lp.path("top_logprobs").get(i)).hasSize(1);
+        }
+        assertThat(lp.path("top_logprobs").get(0).isNull()).isTrue();
+        // the first generated token's logprob equals scoring the prompt plus that token
+        int first = f.bundle.tokenizer().tokenToId(lp.path("tokens").get(4).asText()).orElse(-1);
+        if (first >= 0) {
+            var withFirst = dev.nemotron4j.engine.generation.PromptScorer.score(f.bundle.model(), new int[] {5, 6, 7, 8, first}, 0);
+            assertThat((float) lp.path("token_logprobs").get(4).asDouble()).isCloseTo(withFirst[4].logprob(), org.assertj.core.data.Offset.offset(1e-4f));
+        }
         assertThat(lp.path("top_logprobs").get(4)).hasSize(1);
         assertThat(ch.path("finish_reason").asText()).isEqualTo("length");
         assertThat(r.json().path("usage").path("prompt_tokens").asInt()).isEqualTo(4);
+
+        // max_tokens 0 with echo: score the prompt only
+        var only = f.post("/v1/completions", "{\"prompt\":[5,6,7,8],\"max_tokens\":0,\"echo\":true,\"logprobs\":0}");
+        assertThat(only.status()).isEqualTo(200);
+        JsonNode olp = only.json().path("choices").get(0).path("logprobs");
+        assertThat(olp.path("tokens")).hasSize(4);
+        assertThat((float) olp.path("token_logprobs").get(3).asDouble()).isEqualTo(scored[3].logprob());
+        assertThat(f.post("/v1/completions", "{\"prompt\":[5,6],\"max_tokens\":0}").status()).isEqualTo(400);
 
         var two = f.post("/v1/completions", "{\"prompt\":[\"a b\",\"c d\"],\"max_tokens\":3,\"temperature\":0}");
         assertThat(two.json().path("choices")).hasSize(2);
