@@ -9,12 +9,14 @@ import java.util.Map;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Very long and repetitive inputs must encode in (near) linear time: no regex backtracking blow-up, no quadratic
- * merging, no stack overflow. llama3 and deepseek_v3 round-trip any text, so decode(encode(x)) == x is checked too.
+ * Very long and repetitive inputs encode without stack overflow or failure; llama3 and deepseek_v3 round-trip any
+ * text, so decode(encode(x)) == x is checked too. How long they take is measured by
+ * {@link LongInputBenchmark} (docs/BENCHMARKS.md), not asserted here.
  */
-class LongInputsTest {
+public class LongInputsTest {
 
-    private static Map<String, String> inputs() {
+    /** The long inputs, by name (shared with the benchmark). */
+    public static Map<String, String> inputs() {
         Map<String, String> m = new LinkedHashMap<>();
         m.put("spaces", " ".repeat(200_000));
         m.put("spaces then word", " ".repeat(200_000) + "word");
@@ -32,15 +34,11 @@ class LongInputsTest {
 
     @ParameterizedTest
     @ValueSource(strings = {"llama3", "deepseek_v3", "qwen3"})
-    void longInputsEncodeQuicklyAndRoundTrip(String name) {
+    void longInputsEncodeAndRoundTrip(String name) {
         Tokenizer t = Fixtures.reference(name);
         for (Map.Entry<String, String> e : inputs().entrySet()) {
             String text = e.getValue();
-            long start = System.nanoTime();
             int[] ids = t.encode(text, false);
-            long millis = (System.nanoTime() - start) / 1_000_000;
-            assertThat(millis).as("%s: encoding %s (%d chars) took %d ms", name, e.getKey(), text.length(), millis)
-                    .isLessThan(10_000);
             assertThat(ids).as("%s: %s", name, e.getKey()).isNotEmpty();
             if (!name.equals("qwen3")) {
                 assertThat(t.decode(ids, false)).as("%s: round trip of %s", name, e.getKey()).isEqualTo(text);

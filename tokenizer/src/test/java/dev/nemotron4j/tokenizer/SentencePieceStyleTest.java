@@ -90,15 +90,13 @@ class SentencePieceStyleTest {
     }
 
     @Test
-    void longWordWithoutPreTokenizerEncodesQuickly() {
+    void longWordWithoutPreTokenizerEncodes() {
+        // A 600k-character single "word" (no pre-tokenizer); its speed is in LongInputBenchmark.
         Tokenizer t = SentencePieceStyleJson.gemmaStyle();
         String text = " Hello world".repeat(50_000);
-        long start = System.nanoTime();
         int[] ids = t.encode(text, false);
-        long millis = (System.nanoTime() - start) / 1_000_000;
         assertThat(ids).hasSize(100_000);
         assertThat(ids[0]).isEqualTo(id("▁Hello"));
         assertThat(ids[99_999]).isEqualTo(id("▁world"));
-        assertThat(millis).as("600k-character single word took %d ms", millis).isLessThan(5_000);
     }
 }
