@@ -32,7 +32,7 @@ public final class BatchScheduler implements AutoCloseable {
      */
     public record Options(int maxBatch, int maxQueue, int prefillChunk, int stepTokenBudget, int contextLimit) {
         public Options {
-            if (maxBatch < 1 || maxQueue < 0 || prefillChunk < 1 || stepTokenBudget < 1 || contextLimit < 1) {
+            if (maxBatch < 1 || maxQueue < 1 || prefillChunk < 1 || stepTokenBudget < 1 || contextLimit < 1) {
                 throw new IllegalArgumentException("invalid scheduler options " + this);
             }
         }
@@ -52,13 +52,22 @@ public final class BatchScheduler implements AutoCloseable {
     private volatile long stateBytes;
     private final float[] logits;
     private final int vocab;
+    // one step's layout, reused (no per-step allocation beyond the small BatchLayout record)
+    private final Active[] stepping;
+    private final SequenceState[] stepStates;
+    private final int[] stepStarts, stepLengths;
+    private int[] stepTokens = new int[0];
 
     public BatchScheduler(NemotronHModel model, Options options) {
         this.model = model;
         this.options = options;
         this.vocab = model.vocabSize();
-        this.waiting = new ArrayBlockingQueue<>(Math.max(1, options.maxQueue()));
+        this.waiting = new ArrayBlockingQueue<>(options.maxQueue());
         this.logits = new float[options.maxBatch() * vocab];
+        this.stepping = new Active[options.maxBatch()];
+        this.stepStates = new SequenceState[options.maxBatch()];
+        this.stepStarts = new int[options.maxBatch()];
+        this.stepLengths = new int[options.maxBatch()];
         this.thread = Thread.ofPlatform().daemon().name("nemotron4j-scheduler").unstarted(this::loop);
         thread.start();
     }
@@ -82,7 +91,7 @@ public final class BatchScheduler implements AutoCloseable {
             if (t < 0 || t >= vocab) throw new IllegalArgumentException("token id " + t + " is outside the vocabulary [0, " + vocab + ")");
         }
         Active a = new Active(request, new GenerationHandle(), System.nanoTime());
-        if (options.maxQueue() == 0 && runningCount >= options.maxBatch() || !waiting.offer(a)) {
+        if (!waiting.offer(a)) {
             throw new QueueFullException("queue full (" + waiting.size() + " waiting, " + runningCount + " running)");
         }
         return a.handle;
@@ -172,7 +181,8 @@ public final class BatchScheduler implements AutoCloseable {
 
     private void step() {
         long now = System.nanoTime();
-        for (Active a : List.copyOf(running)) {
+        for (int i = running.size() - 1; i >= 0; i--) { // backwards: finish() removes from running
+            Active a = running.get(i);
             if (a.handle.isCancelled()) finish(a, FinishReason.CANCELLED);
             else if (a.request.deadlineNanos() != 0 && now - a.request.deadlineNanos() > 0) finish(a, FinishReason.TIMEOUT);
         }
@@ -180,7 +190,6 @@ public final class BatchScheduler implements AutoCloseable {
 
         // Rows: one per decoding sequence first, then prompt pieces within the remaining budget.
         int budget = options.stepTokenBudget();
-        int segs = 0, rows = 0;
         for (Active a : running) {
             a.stepRows = 0;
             if (!a.inPrefill()) {
@@ -200,27 +209,30 @@ public final class BatchScheduler implements AutoCloseable {
             budget -= piece;
             anyPrefill = true;
         }
-        List<Active> stepping = new ArrayList<>();
-        for (Active a : running) if (a.stepRows > 0) stepping.add(a);
-        SequenceState[] states = new SequenceState[stepping.size()];
-        int[] lengths = new int[stepping.size()];
-        for (Active a : stepping) rows += a.stepRows;
-        int[] tokens = new int[rows];
-        int r = 0;
-        for (Active a : stepping) {
-            states[segs] = a.state;
-            lengths[segs++] = a.stepRows;
-            if (a.inPrefill()) {
-                System.arraycopy(a.request.prompt(), a.prefilled, tokens, r, a.stepRows);
-            } else {
-                tokens[r] = a.lastToken;
-            }
-            r += a.stepRows;
+        // The step's layout lives in arrays reused from step to step.
+        int segs = 0, rows = 0;
+        for (Active a : running) {
+            if (a.stepRows == 0) continue;
+            stepping[segs] = a;
+            stepStates[segs] = a.state;
+            stepStarts[segs] = rows;
+            stepLengths[segs] = a.stepRows;
+            rows += a.stepRows;
+            segs++;
         }
-        model.forward(BatchLayout.of(states, lengths), tokens, NemotronHModel.LogitRows.LAST_OF_EACH_SEGMENT, logits, null);
+        if (stepTokens.length < rows) stepTokens = new int[Math.max(rows, options.stepTokenBudget() + options.maxBatch())];
+        for (int s = 0; s < segs; s++) {
+            Active a = stepping[s];
+            if (a.inPrefill()) System.arraycopy(a.request.prompt(), a.prefilled, stepTokens, stepStarts[s], a.stepRows);
+            else stepTokens[stepStarts[s]] = a.lastToken;
+        }
+        model.forward(new BatchLayout(stepStates, stepStarts, stepLengths, segs, rows), stepTokens,
+                NemotronHModel.LogitRows.LAST_OF_EACH_SEGMENT, logits, null);
 
-        for (int s = 0; s < stepping.size(); s++) {
-            Active a = stepping.get(s);
+        for (int s = 0; s < segs; s++) {
+            Active a = stepping[s];
+            stepping[s] = null;
+            stepStates[s] = null;
             if (a.inPrefill()) {
                 a.prefilled += a.stepRows;
                 if (a.inPrefill()) continue; // more prompt to feed

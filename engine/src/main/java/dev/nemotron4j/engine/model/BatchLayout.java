@@ -8,7 +8,14 @@ import dev.nemotron4j.engine.state.SequenceState;
  * segment; a batched decode step is one single-row segment per sequence; continuous batching mixes both.
  * Position-free layers (projections, MoE) see only rows; Mamba and attention work per segment.
  */
-public record BatchLayout(SequenceState[] states, int[] starts, int[] lengths, int rows) {
+public record BatchLayout(SequenceState[] states, int[] starts, int[] lengths, int segments, int rows) {
+
+    /** A layout over the first {@code segments} entries of the arrays (callers may reuse larger arrays). */
+    public BatchLayout {
+        if (segments > states.length || segments > starts.length || segments > lengths.length) {
+            throw new IllegalArgumentException(segments + " segments for arrays of " + states.length);
+        }
+    }
 
     /** A layout for the given sequences and token counts, rows in order. */
     public static BatchLayout of(SequenceState[] states, int[] lengths) {
@@ -18,11 +25,7 @@ public record BatchLayout(SequenceState[] states, int[] starts, int[] lengths, i
             starts[i] = rows;
             rows += lengths[i];
         }
-        return new BatchLayout(states, starts, lengths.clone(), rows);
-    }
-
-    public int segments() {
-        return states.length;
+        return new BatchLayout(states, starts, lengths.clone(), states.length, rows);
     }
 
     public SequenceState state(int s) {

@@ -102,7 +102,7 @@ public final class ModelLoader {
         int h = c.hiddenSize(), e = c.nRoutedExperts(), f = c.moeIntermediateSize();
         WeightMatrix gate = b.matrix(p + "gate.weight", e, h);
         String biasName = p + "gate.e_score_correction_bias";
-        float[] corr = b.findBody(biasName.substring(b.bodyPrefix().length())).isPresent() ? b.vector(biasName, e) : null;
+        float[] corr = b.find(biasName).isPresent() ? b.vector(biasName, e) : null;
         ExpertRouter router = new ExpertRouter(gate, corr, c, pool);
 
         SquaredReluMlp[] experts = new SquaredReluMlp[e];
@@ -122,7 +122,7 @@ public final class ModelLoader {
 
         SquaredReluMlp shared = null;
         String sharedUp = p + "shared_experts.up_proj.weight";
-        if (b.findBody(sharedUp.substring(b.bodyPrefix().length())).isPresent() || c.nSharedExperts() > 0) {
+        if (b.find(sharedUp).isPresent() || c.nSharedExperts() > 0) {
             // HF builds one shared MLP of width S; vLLM of width S × n_shared (§12 D6): accept either.
             TensorInfo up = b.require(sharedUp);
             int s = (int) up.shape()[0];
@@ -143,7 +143,7 @@ public final class ModelLoader {
 
     private static Optional<String> firstPresent(WeightBinder b, String... fullNames) {
         for (String n : fullNames) {
-            if (b.findBody(n.substring(b.bodyPrefix().length())).isPresent()) return Optional.of(n);
+            if (b.find(n).isPresent()) return Optional.of(n);
         }
         return Optional.empty();
     }

@@ -2,7 +2,6 @@ package dev.nemotron4j.engine.model;
 
 import dev.nemotron4j.engine.kernels.Bf16Matrix;
 import dev.nemotron4j.engine.kernels.WeightMatrix;
-import dev.nemotron4j.engine.weights.DType;
 import dev.nemotron4j.engine.weights.ModelFormatException;
 import dev.nemotron4j.engine.weights.TensorInfo;
 import dev.nemotron4j.engine.weights.TensorSource;
@@ -51,6 +50,11 @@ final class WeightBinder {
 
     Optional<TensorInfo> findBody(String suffix) {
         return source.find(body + suffix);
+    }
+
+    /** The tensor with exactly this (already prefixed) name, if present. */
+    Optional<TensorInfo> find(String fullName) {
+        return source.find(fullName);
     }
 
     /** The tensor named {@code fullName}; it must exist. */
@@ -144,11 +148,5 @@ final class WeightBinder {
         return rest;
     }
 
-    boolean isUsed(String name) {
-        return used.contains(name);
-    }
 
-    DType dtypeOf(String fullName) {
-        return source.find(fullName).map(TensorInfo::dtype).orElse(null);
-    }
 }
