@@ -36,7 +36,48 @@ public final class MatMul {
             return;
         }
         int grain = Math.max(4, rows / (pool.threads() * 8));
-        pool.parallelFor(rows, grain, (s, e) -> range(w, x, xOff, xStride, batch, out, outOff, outStride, s, e));
+        Task task = TASK.get().set(w, x, xOff, xStride, batch, out, outOff, outStride);
+        try {
+            pool.parallelFor(rows, grain, task);
+        } finally {
+            task.clear();
+        }
+    }
+
+    private static final ThreadLocal<Task> TASK = ThreadLocal.withInitial(Task::new);
+
+    /**
+     * One product's arguments as a reusable loop body: a capturing lambda would allocate on every call, and
+     * decode issues dozens of products per token. One per calling thread; the pool finishes a loop before
+     * {@code multiply} returns, so reuse is safe.
+     */
+    private static final class Task implements WorkerPool.RangeBody {
+        private WeightMatrix w;
+        private float[] x, out;
+        private int xOff, xStride, batch, outOff, outStride;
+
+        Task set(WeightMatrix w, float[] x, int xOff, int xStride, int batch, float[] out, int outOff, int outStride) {
+            this.w = w;
+            this.x = x;
+            this.xOff = xOff;
+            this.xStride = xStride;
+            this.batch = batch;
+            this.out = out;
+            this.outOff = outOff;
+            this.outStride = outStride;
+            return this;
+        }
+
+        void clear() {
+            w = null;
+            x = null;
+            out = null;
+        }
+
+        @Override
+        public void run(int start, int end) {
+            range(w, x, xOff, xStride, batch, out, outOff, outStride, start, end);
+        }
     }
 
     private static final ThreadLocal<float[]> SPLIT = ThreadLocal.withInitial(() -> new float[0]);
