@@ -1,78 +1,35 @@
 package dev.nemotron4j.engine.kernels;
 
-import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.IntVector;
-import jdk.incubator.vector.ShortVector;
-import jdk.incubator.vector.VectorShape;
-import jdk.incubator.vector.VectorOperators;
-import jdk.incubator.vector.VectorSpecies;
+import dev.nemotron4j.engine.kernels.HalfFloatKernel.Format;
 
 import java.lang.foreign.MemorySegment;
-import java.nio.ByteOrder;
 
-/** IEEE half-precision weights, widened exactly with {@link Float#float16ToFloat}. */
+/** IEEE half-precision weights, widened exactly (as {@link Float#float16ToFloat}). Kernels: {@link HalfFloatKernel}. */
 public record F16Matrix(MemorySegment data, int rows, int cols) implements WeightMatrix {
-
-    private static final VectorSpecies<Float> F = FloatVector.SPECIES_PREFERRED;
 
     @Override
     public long byteSize() {
         return data.byteSize();
     }
 
-    private static final VectorSpecies<Integer> I = IntVector.SPECIES_PREFERRED;
-    private static final VectorSpecies<Short> S = VectorSpecies.of(short.class, VectorShape.forBitSize(F.length() * 16));
-
-    /**
-     * Widens F.length() halves exactly: the sign-extended 16 bits shifted left by 13 put sign, exponent and
-     * mantissa where float32 has them (masking off the sign-extension copies); multiplying by 2^112 re-biases
-     * the exponent, which is exact for normal and subnormal halves (weights are finite).
-     */
-    static FloatVector load(MemorySegment seg, long offset) {
-        ShortVector h = ShortVector.fromMemorySegment(S, seg, offset, ByteOrder.LITTLE_ENDIAN);
-        IntVector i = (IntVector) h.convertShape(VectorOperators.S2I, I, 0);
-        return i.lanewise(VectorOperators.LSHL, 13).and(0x8FFFE000).reinterpretAsFloats().mul(0x1p112f);
-    }
-
     @Override
     public float dot(int row, float[] x, int xOff) {
-        long base = (long) row * cols * 2;
-        FloatVector acc0 = FloatVector.zero(F), acc1 = FloatVector.zero(F);
-        int step = F.length();
-        int i = 0;
-        for (; i <= cols - 2 * step; i += 2 * step) {
-            acc0 = load(data, base + i * 2L).fma(FloatVector.fromArray(F, x, xOff + i), acc0);
-            acc1 = load(data, base + (i + step) * 2L).fma(FloatVector.fromArray(F, x, xOff + i + step), acc1);
-        }
-        for (; i <= cols - step; i += step) {
-            acc0 = load(data, base + i * 2L).fma(FloatVector.fromArray(F, x, xOff + i), acc0);
-        }
-        float sum = LaneSum.sum(acc0.add(acc1));
-        for (; i < cols; i++) sum += Float.float16ToFloat(data.get(Bf16Matrix.LE_SHORT, base + i * 2L)) * x[xOff + i];
-        return sum;
+        return HalfFloatKernel.dot(Format.F16, data, (long) row * cols * 2, cols, x, xOff);
     }
 
     @Override
     public void dotRows(int row, float[] x, int xOff, int xStride, int batch, float[] out, int outOff, int outStride) {
-        if (batch == 1) {
-            out[outOff] = dot(row, x, xOff);
-            return;
-        }
-        // Widen the row once; FloatDot performs the same operations as dot, so results are bit-identical.
-        RowScratch s = RowScratch.get(cols, 0);
-        long base = (long) row * cols * 2;
-        int i = 0;
-        for (; i <= cols - F.length(); i += F.length()) load(data, base + i * 2L).intoArray(s.values, i);
-        for (; i < cols; i++) s.values[i] = Float.float16ToFloat(data.get(Bf16Matrix.LE_SHORT, base + i * 2L));
-        FloatDot.dotRows(s.values, 0, x, xOff, xStride, batch, out, outOff, outStride, cols);
+        HalfFloatKernel.multiplyRows(Format.F16, data, cols, row, row + 1, x, xOff, xStride, batch, out, outOff - row, outStride);
+    }
+
+    @Override
+    public void multiplyRows(int start, int end, float[] x, int xOff, int xStride, int batch, float[] out, int outOff, int outStride) {
+        HalfFloatKernel.multiplyRows(Format.F16, data, cols, start, end, x, xOff, xStride, batch, out, outOff, outStride);
     }
 
     @Override
     public float dotScalar(int row, float[] x, int xOff) {
-        long base = (long) row * cols * 2;
-        float sum = 0;
-        for (int i = 0; i < cols; i++) sum += Float.float16ToFloat(data.get(Bf16Matrix.LE_SHORT, base + i * 2L)) * x[xOff + i];
-        return sum;
+        return HalfFloatKernel.dotScalar(Format.F16, data, (long) row * cols * 2, cols, x, xOff);
     }
 
     @Override
@@ -85,5 +42,4 @@ public record F16Matrix(MemorySegment data, int rows, int cols) implements Weigh
     public WeightMatrix rowSlice(int firstRow, int count) {
         return new F16Matrix(data.asSlice((long) firstRow * cols * 2, (long) count * cols * 2), count, cols);
     }
-
 }

@@ -35,7 +35,8 @@ public final class MatMul {
             range(w, x, xOff, xStride, batch, out, outOff, outStride, 0, rows);
             return;
         }
-        int grain = Math.max(4, rows / (pool.threads() * 8));
+        // A multiple of 4 so that chunks split into whole row blocks (HalfFloatKernel.ROW_BLOCK).
+        int grain = (Math.max(4, rows / (pool.threads() * 8)) + 3) & ~3;
         Task task = TASK.get().set(w, x, xOff, xStride, batch, out, outOff, outStride);
         try {
             pool.parallelFor(rows, grain, task);
@@ -109,7 +110,7 @@ public final class MatMul {
         for (int b0 = 0; b0 < batch; b0 += BATCH_TILE) {
             int n = Math.min(BATCH_TILE, batch - b0);
             int xo = xOff + b0 * xStride, oo = outOff + b0 * outStride;
-            for (int o = start; o < end; o++) w.dotRows(o, x, xo, xStride, n, out, oo + o, outStride);
+            w.multiplyRows(start, end, x, xo, xStride, n, out, oo, outStride);
         }
     }
 

@@ -37,6 +37,15 @@ public sealed interface WeightMatrix permits F32Matrix, Bf16Matrix, F16Matrix, Q
         for (int b = 0; b < batch; b++) out[outOff + b * outStride] = dot(row, x, xOff + b * xStride);
     }
 
+    /**
+     * {@code out[outOff + b·outStride + o] = dot(o, x, xOff + b·xStride)} for rows {@code o} in
+     * {@code [start, end)} and {@code b < batch}: a block of weight rows against a batch of inputs, so
+     * implementations can keep several rows and inputs in registers at once. Bit-identical to {@link #dot}.
+     */
+    default void multiplyRows(int start, int end, float[] x, int xOff, int xStride, int batch, float[] out, int outOff, int outStride) {
+        for (int o = start; o < end; o++) dotRows(o, x, xOff, xStride, batch, out, outOff + o, outStride);
+    }
+
     /** Widens row {@code row} into {@code dst[dstOff .. dstOff+cols)}. */
     void readRow(int row, float[] dst, int dstOff);
 

@@ -58,6 +58,41 @@ class KernelParityTest {
         }
     }
 
+    /**
+     * The 16-bit row-block kernel (4 weight rows × 2 inputs in registers) against {@code dot} on every row and
+     * input: bit-identical for every batch size, row count (whole and partial blocks) and column tail, with
+     * inputs at an offset and strides wider than a row.
+     */
+    @Test
+    void rowBlockKernelIsBitIdenticalToSingleDots() {
+        Random rnd = new Random(3);
+        int[][] shapes = {{9, 2688}, {6, 1856}, {5, 4096}, {7, 2689}, {4, 40}, {3, 8}};
+        try (Arena arena = Arena.ofConfined()) {
+            for (DType type : new DType[] {DType.BF16, DType.F16}) {
+                for (int[] s : shapes) {
+                    WeightMatrix w = random(type, s[0], s[1], rnd, arena);
+                    for (int batch = 1; batch <= 9; batch++) {
+                        int xStride = s[1] + 5, outStride = s[0] + 2;
+                        float[] x = new float[7 + batch * xStride];
+                        for (int i = 0; i < x.length; i++) x[i] = (float) rnd.nextGaussian();
+                        float[] out = new float[3 + batch * outStride];
+                        int start = s[0] > 4 ? 1 : 0;
+                        w.multiplyRows(start, s[0], x, 7, xStride, batch, out, 3, outStride);
+                        for (int b = 0; b < batch; b++) {
+                            for (int r = start; r < s[0]; r++) {
+                                float alone = w.dot(r, x, 7 + b * xStride);
+                                assertThat(out[3 + b * outStride + r]).as("%s %dx%d batch %d input %d row %d", type, s[0], s[1], batch, b, r).isEqualTo(alone);
+                                float scalar = w.dotScalar(r, x, 7 + b * xStride);
+                                assertThat(alone).as("%s %dx%d vs scalar twin", type, s[0], s[1]).isCloseTo(scalar, org.assertj.core.data.Offset.offset(2e-4f * (1 + Math.abs(scalar))));
+                            }
+                            if (start == 1) assertThat(out[3 + b * outStride]).as("rows before start untouched").isZero();
+                        }
+                    }
+                }
+            }
+        }
+    }
+
     @Test
     void parallelBatchedMatMulEqualsScalar() {
         Random rnd = new Random(2);

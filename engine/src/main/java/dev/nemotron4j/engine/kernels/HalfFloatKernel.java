@@ -1,0 +1,178 @@
+package dev.nemotron4j.engine.kernels;
+
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.IntVector;
+import jdk.incubator.vector.ShortVector;
+import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorShape;
+import jdk.incubator.vector.VectorSpecies;
+
+import java.lang.foreign.MemorySegment;
+import java.nio.ByteOrder;
+
+/**
+ * Dot products for 16-bit float weights (bfloat16 and IEEE half), widened to float32 in registers.
+ *
+ * <p>One reduction order for every path: per (weight row, input row), chunks of {@code F.length()} lanes go
+ * alternately into two accumulators (even chunks, odd chunks; a last unpaired chunk into the even one), the
+ * two are added and summed by {@link LaneSum}, then the leftover columns are added in order. The batched
+ * {@link #multiplyRows} keeps that order for every pair, so a sequence decoded in a batch gets exactly the
+ * bits it gets alone.
+ *
+ * <p>The batched kernel works on 4 weight rows × 2 input rows at once (16 accumulators): each widened weight
+ * vector feeds 2 FMAs and each input vector 4, so a batched step is bound by the FMA units rather than by
+ * loads and widening (ARCHITECTURE.md §11 has the measurements).
+ */
+final class HalfFloatKernel {
+    private HalfFloatKernel() {}
+
+    /** The two storage formats; the format is a loop invariant, so the JIT unswitches on it. */
+    enum Format { BF16, F16 }
+
+    private static final VectorSpecies<Float> F = FloatVector.SPECIES_PREFERRED;
+    private static final VectorSpecies<Integer> I = IntVector.SPECIES_PREFERRED;
+    private static final VectorSpecies<Short> S = VectorSpecies.of(short.class, VectorShape.forBitSize(F.length() * 16));
+    private static final int STEP = F.length();
+
+    /** Rows of a weight block in {@link #multiplyRows}. */
+    static final int ROW_BLOCK = 4;
+
+    /** Widens {@code F.length()} 16-bit values at byte {@code offset} exactly. */
+    static FloatVector load(Format format, MemorySegment seg, long offset) {
+        ShortVector s = ShortVector.fromMemorySegment(S, seg, offset, ByteOrder.LITTLE_ENDIAN);
+        IntVector i = (IntVector) s.convertShape(VectorOperators.S2I, I, 0);
+        if (format == Format.BF16) return i.lanewise(VectorOperators.LSHL, 16).reinterpretAsFloats();
+        // IEEE half: the sign-extended bits shifted left by 13 put sign, exponent and mantissa where float32
+        // has them (masking off the sign-extension copies); × 2^112 re-biases the exponent, exact for normal
+        // and subnormal halves.
+        return i.lanewise(VectorOperators.LSHL, 13).and(0x8FFFE000).reinterpretAsFloats().mul(0x1p112f);
+    }
+
+    /** Exact widening of one value. */
+    static float toFloat(Format format, short bits) {
+        return format == Format.BF16 ? Float.intBitsToFloat(bits << 16) : Float.float16ToFloat(bits);
+    }
+
+    /** Dot product of the {@code cols} values at byte {@code base} with {@code x[xOff ..]}. */
+    static float dot(Format format, MemorySegment w, long base, int cols, float[] x, int xOff) {
+        FloatVector acc0 = FloatVector.zero(F), acc1 = FloatVector.zero(F);
+        int i = 0;
+        for (; i <= cols - 2 * STEP; i += 2 * STEP) {
+            acc0 = load(format, w, base + i * 2L).fma(FloatVector.fromArray(F, x, xOff + i), acc0);
+            acc1 = load(format, w, base + (i + STEP) * 2L).fma(FloatVector.fromArray(F, x, xOff + i + STEP), acc1);
+        }
+        for (; i <= cols - STEP; i += STEP) {
+            acc0 = load(format, w, base + i * 2L).fma(FloatVector.fromArray(F, x, xOff + i), acc0);
+        }
+        float sum = LaneSum.sum(acc0.add(acc1));
+        for (; i < cols; i++) sum += toFloat(format, w.get(Bf16Matrix.LE_SHORT, base + i * 2L)) * x[xOff + i];
+        return sum;
+    }
+
+    /** Scalar twin of {@link #dot}: plain sequential sum. */
+    static float dotScalar(Format format, MemorySegment w, long base, int cols, float[] x, int xOff) {
+        float sum = 0;
+        for (int i = 0; i < cols; i++) sum += toFloat(format, w.get(Bf16Matrix.LE_SHORT, base + i * 2L)) * x[xOff + i];
+        return sum;
+    }
+
+    /**
+     * {@code out[outOff + b·outStride + o] = dot(row o, x[xOff + b·xStride ..])} for rows {@code [start, end)}
+     * and {@code b < batch}, bit-identical to {@link #dot}.
+     */
+    static void multiplyRows(Format format, MemorySegment w, int cols, int start, int end,
+                             float[] x, int xOff, int xStride, int batch, float[] out, int outOff, int outStride) {
+        long rowBytes = cols * 2L;
+        int o = start;
+        if (batch >= 2) {
+            for (; o + ROW_BLOCK <= end; o += ROW_BLOCK) {
+                long base = o * rowBytes;
+                int b = 0;
+                // The block's 4 weight rows stay in L1 while every pair of input rows passes over them.
+                for (; b + 2 <= batch; b += 2) {
+                    block4x2(format, w, base, rowBytes, cols, x, xOff + b * xStride, xStride, out, outOff + b * outStride + o, outStride);
+                }
+                if (b < batch) {
+                    for (int r = 0; r < ROW_BLOCK; r++) {
+                        out[outOff + b * outStride + o + r] = dot(format, w, base + r * rowBytes, cols, x, xOff + b * xStride);
+                    }
+                }
+            }
+        }
+        for (; o < end; o++) {
+            long base = o * rowBytes;
+            for (int b = 0; b < batch; b++) out[outOff + b * outStride + o] = dot(format, w, base, cols, x, xOff + b * xStride);
+        }
+    }
+
+    /** 4 weight rows from byte {@code base} × input rows {@code x0} and {@code x0 + xStride}. */
+    private static void block4x2(Format format, MemorySegment w, long base, long rowBytes, int cols,
+                                 float[] x, int x0, int xStride, float[] out, int o0, int outStride) {
+        long r0 = base, r1 = r0 + rowBytes, r2 = r1 + rowBytes, r3 = r2 + rowBytes;
+        int x1 = x0 + xStride;
+        // aRB: even chunks, cRB: odd chunks, of weight row R against input row B.
+        FloatVector a00 = FloatVector.zero(F), a01 = a00, a10 = a00, a11 = a00, a20 = a00, a21 = a00, a30 = a00, a31 = a00;
+        FloatVector c00 = a00, c01 = a00, c10 = a00, c11 = a00, c20 = a00, c21 = a00, c30 = a00, c31 = a00;
+        int i = 0;
+        for (; i <= cols - 2 * STEP; i += 2 * STEP) {
+            long off = i * 2L;
+            FloatVector w0 = load(format, w, r0 + off), w1 = load(format, w, r1 + off);
+            FloatVector w2 = load(format, w, r2 + off), w3 = load(format, w, r3 + off);
+            FloatVector v = FloatVector.fromArray(F, x, x0 + i);
+            a00 = w0.fma(v, a00);
+            a10 = w1.fma(v, a10);
+            a20 = w2.fma(v, a20);
+            a30 = w3.fma(v, a30);
+            v = FloatVector.fromArray(F, x, x1 + i);
+            a01 = w0.fma(v, a01);
+            a11 = w1.fma(v, a11);
+            a21 = w2.fma(v, a21);
+            a31 = w3.fma(v, a31);
+            off += STEP * 2L;
+            w0 = load(format, w, r0 + off);
+            w1 = load(format, w, r1 + off);
+            w2 = load(format, w, r2 + off);
+            w3 = load(format, w, r3 + off);
+            v = FloatVector.fromArray(F, x, x0 + i + STEP);
+            c00 = w0.fma(v, c00);
+            c10 = w1.fma(v, c10);
+            c20 = w2.fma(v, c20);
+            c30 = w3.fma(v, c30);
+            v = FloatVector.fromArray(F, x, x1 + i + STEP);
+            c01 = w0.fma(v, c01);
+            c11 = w1.fma(v, c11);
+            c21 = w2.fma(v, c21);
+            c31 = w3.fma(v, c31);
+        }
+        if (i <= cols - STEP) {
+            long off = i * 2L;
+            FloatVector w0 = load(format, w, r0 + off), w1 = load(format, w, r1 + off);
+            FloatVector w2 = load(format, w, r2 + off), w3 = load(format, w, r3 + off);
+            FloatVector v = FloatVector.fromArray(F, x, x0 + i);
+            a00 = w0.fma(v, a00);
+            a10 = w1.fma(v, a10);
+            a20 = w2.fma(v, a20);
+            a30 = w3.fma(v, a30);
+            v = FloatVector.fromArray(F, x, x1 + i);
+            a01 = w0.fma(v, a01);
+            a11 = w1.fma(v, a11);
+            a21 = w2.fma(v, a21);
+            a31 = w3.fma(v, a31);
+            i += STEP;
+        }
+        out[o0] = finish(format, LaneSum.sum(a00.add(c00)), w, r0, i, cols, x, x0);
+        out[o0 + 1] = finish(format, LaneSum.sum(a10.add(c10)), w, r1, i, cols, x, x0);
+        out[o0 + 2] = finish(format, LaneSum.sum(a20.add(c20)), w, r2, i, cols, x, x0);
+        out[o0 + 3] = finish(format, LaneSum.sum(a30.add(c30)), w, r3, i, cols, x, x0);
+        out[o0 + outStride] = finish(format, LaneSum.sum(a01.add(c01)), w, r0, i, cols, x, x1);
+        out[o0 + outStride + 1] = finish(format, LaneSum.sum(a11.add(c11)), w, r1, i, cols, x, x1);
+        out[o0 + outStride + 2] = finish(format, LaneSum.sum(a21.add(c21)), w, r2, i, cols, x, x1);
+        out[o0 + outStride + 3] = finish(format, LaneSum.sum(a31.add(c31)), w, r3, i, cols, x, x1);
+    }
+
+    /** Adds the columns {@code [from, cols)} that do not fill a vector, in order. */
+    private static float finish(Format format, float sum, MemorySegment w, long base, int from, int cols, float[] x, int xOff) {
+        for (int i = from; i < cols; i++) sum += toFloat(format, w.get(Bf16Matrix.LE_SHORT, base + i * 2L)) * x[xOff + i];
+        return sum;
+    }
+}
