@@ -24,7 +24,7 @@ import java.util.concurrent.Callable;
  * measured here, after the timed runs).
  */
 @Command(name = "bench", mixinStandardHelpOptions = true,
-        description = "Measure prompt-processing and decode speed, peak RSS and % of the memory-bandwidth roofline.")
+        description = "Measure prompt-processing and decode speed, peak RSS and %% of the memory-bandwidth roofline.")
 final class BenchCommand implements Callable<Integer> {
 
     @Option(names = "--model", required = true, description = "GGUF file or Hugging Face model directory.")

@@ -21,7 +21,7 @@ import java.nio.ByteOrder;
  *
  * <p>The batched kernel works on 4 weight rows × 2 input rows at once (16 accumulators): each widened weight
  * vector feeds 2 FMAs and each input vector 4, so a batched step is bound by the FMA units rather than by
- * loads and widening (ARCHITECTURE.md §11 has the measurements).
+ * loads and widening (docs/BENCHMARKS.md has the measurements).
  */
 final class HalfFloatKernel {
     private HalfFloatKernel() {}
@@ -33,6 +33,11 @@ final class HalfFloatKernel {
     private static final VectorSpecies<Integer> I = IntVector.SPECIES_PREFERRED;
     private static final VectorSpecies<Short> S = VectorSpecies.of(short.class, VectorShape.forBitSize(F.length() * 16));
     private static final int STEP = F.length();
+
+    /** Per-thread room for the 8 accumulators {@link #block4x2} stores and reduces. */
+    private record Reduction(float[] lanes, float[] sums) {}
+
+    private static final ThreadLocal<Reduction> REDUCTION = ThreadLocal.withInitial(() -> new Reduction(new float[8 * STEP], new float[8]));
 
     /** Rows of a weight block in {@link #multiplyRows}. */
     static final int ROW_BLOCK = 4;
@@ -85,12 +90,13 @@ final class HalfFloatKernel {
         long rowBytes = cols * 2L;
         int o = start;
         if (batch >= 2) {
+            Reduction scratch = REDUCTION.get();
             for (; o + ROW_BLOCK <= end; o += ROW_BLOCK) {
                 long base = o * rowBytes;
                 int b = 0;
                 // The block's 4 weight rows stay in L1 while every pair of input rows passes over them.
                 for (; b + 2 <= batch; b += 2) {
-                    block4x2(format, w, base, rowBytes, cols, x, xOff + b * xStride, xStride, out, outOff + b * outStride + o, outStride);
+                    block4x2(format, w, base, rowBytes, cols, x, xOff + b * xStride, xStride, out, outOff + b * outStride + o, outStride, scratch.lanes, scratch.sums);
                 }
                 if (b < batch) {
                     for (int r = 0; r < ROW_BLOCK; r++) {
@@ -107,7 +113,7 @@ final class HalfFloatKernel {
 
     /** 4 weight rows from byte {@code base} × input rows {@code x0} and {@code x0 + xStride}. */
     private static void block4x2(Format format, MemorySegment w, long base, long rowBytes, int cols,
-                                 float[] x, int x0, int xStride, float[] out, int o0, int outStride) {
+                                 float[] x, int x0, int xStride, float[] out, int o0, int outStride, float[] lanes, float[] sums) {
         long r0 = base, r1 = r0 + rowBytes, r2 = r1 + rowBytes, r3 = r2 + rowBytes;
         int x1 = x0 + xStride;
         // aRB: even chunks, cRB: odd chunks, of weight row R against input row B.
@@ -160,14 +166,24 @@ final class HalfFloatKernel {
             a31 = w3.fma(v, a31);
             i += STEP;
         }
-        out[o0] = finish(format, LaneSum.sum(a00.add(c00)), w, r0, i, cols, x, x0);
-        out[o0 + 1] = finish(format, LaneSum.sum(a10.add(c10)), w, r1, i, cols, x, x0);
-        out[o0 + 2] = finish(format, LaneSum.sum(a20.add(c20)), w, r2, i, cols, x, x0);
-        out[o0 + 3] = finish(format, LaneSum.sum(a30.add(c30)), w, r3, i, cols, x, x0);
-        out[o0 + outStride] = finish(format, LaneSum.sum(a01.add(c01)), w, r0, i, cols, x, x1);
-        out[o0 + outStride + 1] = finish(format, LaneSum.sum(a11.add(c11)), w, r1, i, cols, x, x1);
-        out[o0 + outStride + 2] = finish(format, LaneSum.sum(a21.add(c21)), w, r2, i, cols, x, x1);
-        out[o0 + outStride + 3] = finish(format, LaneSum.sum(a31.add(c31)), w, r3, i, cols, x, x1);
+        // Reduced through memory by LaneSum.sums: LaneSum.sum(FloatVector) would not be inlined in a method this size.
+        a00.add(c00).intoArray(lanes, 0);
+        a10.add(c10).intoArray(lanes, STEP);
+        a20.add(c20).intoArray(lanes, 2 * STEP);
+        a30.add(c30).intoArray(lanes, 3 * STEP);
+        a01.add(c01).intoArray(lanes, 4 * STEP);
+        a11.add(c11).intoArray(lanes, 5 * STEP);
+        a21.add(c21).intoArray(lanes, 6 * STEP);
+        a31.add(c31).intoArray(lanes, 7 * STEP);
+        LaneSum.sums(lanes, 8, sums);
+        out[o0] = finish(format, sums[0], w, r0, i, cols, x, x0);
+        out[o0 + 1] = finish(format, sums[1], w, r1, i, cols, x, x0);
+        out[o0 + 2] = finish(format, sums[2], w, r2, i, cols, x, x0);
+        out[o0 + 3] = finish(format, sums[3], w, r3, i, cols, x, x0);
+        out[o0 + outStride] = finish(format, sums[4], w, r0, i, cols, x, x1);
+        out[o0 + outStride + 1] = finish(format, sums[5], w, r1, i, cols, x, x1);
+        out[o0 + outStride + 2] = finish(format, sums[6], w, r2, i, cols, x, x1);
+        out[o0 + outStride + 3] = finish(format, sums[7], w, r3, i, cols, x, x1);
     }
 
     /** Adds the columns {@code [from, cols)} that do not fill a vector, in order. */

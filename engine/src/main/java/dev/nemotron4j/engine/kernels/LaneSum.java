@@ -33,4 +33,14 @@ final class LaneSum {
         if (L >= 32) throw new IllegalStateException("vectors of " + L + " floats are not supported");
         return v.lane(0);
     }
+
+    /**
+     * {@code sums[k] = sum(vector k)} for the {@code count} vectors stored one after another from
+     * {@code lanes[0]}. Big kernels store their accumulators and reduce them here: a call to
+     * {@link #sum(FloatVector)} from a method that large is not inlined, and the call then boxes its vector.
+     * This method is small, so {@code sum} inlines into it.
+     */
+    static void sums(float[] lanes, int count, float[] sums) {
+        for (int k = 0; k < count; k++) sums[k] = sum(FloatVector.fromArray(F, lanes, k * L));
+    }
 }
