@@ -103,6 +103,14 @@ final class HalfFloatKernel {
             for (int p0 = 0; p0 < blocks; p0 += PANEL_BLOCKS) {
                 int p1 = Math.min(blocks, p0 + PANEL_BLOCKS);
                 int b = 0;
+                if (batch < 4) {
+                    // A single pair is bound by memory: row by row, one sequential stream, is what the
+                    // prefetchers serve best (measured 25 -> 21 ms for a 131072 x 2688 product at batch 2).
+                    for (int r = o + p0 * ROW_BLOCK; r < o + p1 * ROW_BLOCK; r++) {
+                        row1x2(format, w, r * rowBytes, cols, x, xOff, xStride, out, outOff + r, outStride);
+                    }
+                    b = 2;
+                }
                 for (; b + 2 <= batch; b += 2) {
                     for (int k = p0; k < p1; k++) {
                         int row = o + k * ROW_BLOCK;
@@ -124,6 +132,28 @@ final class HalfFloatKernel {
             long base = o * rowBytes;
             for (int b = 0; b < batch; b++) out[outOff + b * outStride + o] = dot(format, w, base, cols, x, xOff + b * xStride);
         }
+    }
+
+    /** One weight row from byte {@code base} × input rows {@code x0} and {@code x0 + xStride}. */
+    private static void row1x2(Format format, MemorySegment w, long base, int cols, float[] x, int x0, int xStride, float[] out, int o0, int outStride) {
+        int x1 = x0 + xStride;
+        FloatVector a0 = FloatVector.zero(F), a1 = a0, c0 = a0, c1 = a0;
+        int i = 0;
+        for (; i <= cols - 2 * STEP; i += 2 * STEP) {
+            FloatVector w0 = load(format, w, base + i * 2L), w1 = load(format, w, base + (i + STEP) * 2L);
+            a0 = w0.fma(FloatVector.fromArray(F, x, x0 + i), a0);
+            a1 = w0.fma(FloatVector.fromArray(F, x, x1 + i), a1);
+            c0 = w1.fma(FloatVector.fromArray(F, x, x0 + i + STEP), c0);
+            c1 = w1.fma(FloatVector.fromArray(F, x, x1 + i + STEP), c1);
+        }
+        if (i <= cols - STEP) {
+            FloatVector w0 = load(format, w, base + i * 2L);
+            a0 = w0.fma(FloatVector.fromArray(F, x, x0 + i), a0);
+            a1 = w0.fma(FloatVector.fromArray(F, x, x1 + i), a1);
+            i += STEP;
+        }
+        out[o0] = finish(format, LaneSum.sum(a0.add(c0)), w, base, i, cols, x, x0);
+        out[o0 + outStride] = finish(format, LaneSum.sum(a1.add(c1)), w, base, i, cols, x, x1);
     }
 
     /** 4 weight rows from byte {@code base} × input rows {@code x0} and {@code x0 + xStride}. */
