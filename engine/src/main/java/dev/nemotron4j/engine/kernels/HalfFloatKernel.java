@@ -48,6 +48,11 @@ final class HalfFloatKernel {
     /** Rows of a weight block in {@link #multiplyRows}. */
     static final int ROW_BLOCK = 4;
 
+    // Vector constants rather than scalar operands: fewer JIT nodes per load, which keeps the big kernels
+    // under the inlining node budget (over it, loads stop being inlined and every vector gets boxed).
+    private static final IntVector F16_MASK = IntVector.broadcast(I, 0x8FFFE000);
+    private static final FloatVector F16_SCALE = FloatVector.broadcast(F, 0x1p112f);
+
     /** Widens {@code F.length()} 16-bit values at byte {@code offset} exactly. */
     static FloatVector load(Format format, MemorySegment seg, long offset) {
         ShortVector s = ShortVector.fromMemorySegment(S, seg, offset, ByteOrder.LITTLE_ENDIAN);
@@ -56,7 +61,7 @@ final class HalfFloatKernel {
         // IEEE half: the sign-extended bits shifted left by 13 put sign, exponent and mantissa where float32
         // has them (masking off the sign-extension copies); × 2^112 re-biases the exponent, exact for normal
         // and subnormal halves.
-        return i.lanewise(VectorOperators.LSHL, 13).and(0x8FFFE000).reinterpretAsFloats().mul(0x1p112f);
+        return i.lanewise(VectorOperators.LSHL, 13).and(F16_MASK).reinterpretAsFloats().mul(F16_SCALE);
     }
 
     /** Exact widening of one value. */
@@ -114,7 +119,11 @@ final class HalfFloatKernel {
                 for (; b + 2 <= batch; b += 2) {
                     for (int k = p0; k < p1; k++) {
                         int row = o + k * ROW_BLOCK;
-                        block4x2(format, w, row * rowBytes, rowBytes, cols, x, xOff + b * xStride, xStride, out, outOff + b * outStride + row, outStride, scratch.lanes, scratch.sums);
+                        if (format == Format.BF16) {
+                            block4x2(format, w, row * rowBytes, rowBytes, cols, x, xOff + b * xStride, xStride, out, outOff + b * outStride + row, outStride, scratch.lanes, scratch.sums);
+                        } else {
+                            block4x2Compact(format, w, row * rowBytes, rowBytes, cols, x, xOff + b * xStride, xStride, out, outOff + b * outStride + row, outStride, scratch.lanes, scratch.sums);
+                        }
                     }
                 }
                 if (b < batch) {
@@ -211,6 +220,79 @@ final class HalfFloatKernel {
             a31 = w3.fma(v, a31);
             i += STEP;
         }
+        // Reduced through memory by LaneSum.sums: LaneSum.sum(FloatVector) would not be inlined in a method this size.
+        a00.add(c00).intoArray(lanes, 0);
+        a10.add(c10).intoArray(lanes, STEP);
+        a20.add(c20).intoArray(lanes, 2 * STEP);
+        a30.add(c30).intoArray(lanes, 3 * STEP);
+        a01.add(c01).intoArray(lanes, 4 * STEP);
+        a11.add(c11).intoArray(lanes, 5 * STEP);
+        a21.add(c21).intoArray(lanes, 6 * STEP);
+        a31.add(c31).intoArray(lanes, 7 * STEP);
+        LaneSum.sums(lanes, 8, sums);
+        out[o0] = finish(format, sums[0], w, r0, i, cols, x, x0);
+        out[o0 + 1] = finish(format, sums[1], w, r1, i, cols, x, x0);
+        out[o0 + 2] = finish(format, sums[2], w, r2, i, cols, x, x0);
+        out[o0 + 3] = finish(format, sums[3], w, r3, i, cols, x, x0);
+        out[o0 + outStride] = finish(format, sums[4], w, r0, i, cols, x, x1);
+        out[o0 + outStride + 1] = finish(format, sums[5], w, r1, i, cols, x, x1);
+        out[o0 + outStride + 2] = finish(format, sums[6], w, r2, i, cols, x, x1);
+        out[o0 + outStride + 3] = finish(format, sums[7], w, r3, i, cols, x, x1);
+    }
+
+    /**
+     * {@link #block4x2} one chunk per iteration, for IEEE half weights: their longer widening pushes the unrolled
+     * loop over the JIT's inlining node budget (loads stop being inlined, every vector is boxed: 5× slower),
+     * while bfloat16 runs 20 % faster unrolled.
+     */
+    private static void block4x2Compact(Format format, MemorySegment w, long base, long rowBytes, int cols,
+                                 float[] x, int x0, int xStride, float[] out, int o0, int outStride, float[] lanes, float[] sums) {
+        long r0 = base, r1 = r0 + rowBytes, r2 = r1 + rowBytes, r3 = r2 + rowBytes;
+        int x1 = x0 + xStride;
+        // aRB accumulates the chunk at hand for weight row R and input row B, cRB the other parity; swapping the
+        // two sets after every chunk sends even chunks to one set and odd ones to the other, as in dot. One chunk
+        // per iteration keeps the loop small enough for the JIT to inline every vector operation.
+        FloatVector a00 = FloatVector.zero(F), a01 = a00, a10 = a00, a11 = a00, a20 = a00, a21 = a00, a30 = a00, a31 = a00;
+        FloatVector c00 = a00, c01 = a00, c10 = a00, c11 = a00, c20 = a00, c21 = a00, c30 = a00, c31 = a00;
+        int i = 0;
+        for (; i <= cols - STEP; i += STEP) {
+            long off = i * 2L;
+            FloatVector w0 = load(format, w, r0 + off), w1 = load(format, w, r1 + off);
+            FloatVector w2 = load(format, w, r2 + off), w3 = load(format, w, r3 + off);
+            FloatVector v = FloatVector.fromArray(F, x, x0 + i);
+            FloatVector n00 = w0.fma(v, a00), n10 = w1.fma(v, a10), n20 = w2.fma(v, a20), n30 = w3.fma(v, a30);
+            v = FloatVector.fromArray(F, x, x1 + i);
+            FloatVector n01 = w0.fma(v, a01), n11 = w1.fma(v, a11), n21 = w2.fma(v, a21), n31 = w3.fma(v, a31);
+            a00 = c00;
+            a10 = c10;
+            a20 = c20;
+            a30 = c30;
+            a01 = c01;
+            a11 = c11;
+            a21 = c21;
+            a31 = c31;
+            c00 = n00;
+            c10 = n10;
+            c20 = n20;
+            c30 = n30;
+            c01 = n01;
+            c11 = n11;
+            c21 = n21;
+            c31 = n31;
+        }
+        // Now c holds the last chunk's parity: even chunks if the count is odd.
+        if ((i / STEP & 1) == 1) {
+            FloatVector t;
+            t = a00; a00 = c00; c00 = t;
+            t = a10; a10 = c10; c10 = t;
+            t = a20; a20 = c20; c20 = t;
+            t = a30; a30 = c30; c30 = t;
+            t = a01; a01 = c01; c01 = t;
+            t = a11; a11 = c11; c11 = t;
+            t = a21; a21 = c21; c21 = t;
+            t = a31; a31 = c31; c31 = t;
+        }
+        // a: even chunks, c: odd chunks.
         // Reduced through memory by LaneSum.sums: LaneSum.sum(FloatVector) would not be inlined in a method this size.
         a00.add(c00).intoArray(lanes, 0);
         a10.add(c10).intoArray(lanes, STEP);
