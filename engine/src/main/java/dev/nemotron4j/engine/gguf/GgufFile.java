@@ -82,10 +82,8 @@ public final class GgufFile implements TensorSource {
     public static GgufFile open(Path path, Residency residency) {
         Arena arena = Arena.ofShared();
         try (FileChannel ch = FileChannel.open(path, StandardOpenOption.READ)) {
-            MemorySegment all = ch.size() == 0 ? MemorySegment.ofArray(new byte[0]) : ch.map(FileChannel.MapMode.READ_ONLY, 0, ch.size(), arena);
-            GgufFile mapped = parse(path, arena, all);
-            var held = residency.hold(mapped.tensors, all, ch, mapped.tensors.keySet(), arena);
-            return new GgufFile(path, arena, mapped.version, mapped.metadata, held, mapped.dataOffset, mapped.alignment);
+            MemorySegment all = residency.load(ch, path, 0, ch.size(), arena);
+            return parse(path, arena, all);
         } catch (NoSuchFileException e) {
             arena.close();
             throw new ModelFormatException(path + ": file not found");

@@ -20,10 +20,6 @@ import java.util.Locale;
  *       mapped page-cache pages (docs/BENCHMARKS.md); costs a full read at load time.</li>
  * </ul>
  *
- * <p>In memory, a separate embedding table stays mapped: a token reads one row of it, so reading all of it would
- * only add its size to the process (370 MB of a 1 GB Q8_0 bench-s file). Tied embeddings (no separate LM head)
- * are read like every other matrix, since the LM head then streams the whole table per token.
- *
  * {@link #choose} picks {@code IN_MEMORY} when the model takes at most half of the machine's memory, unless the
  * system property {@code nemotron4j.weights} says {@code mapped} or {@code memory}.
  */
@@ -62,45 +58,17 @@ public enum Residency {
         return 0; // unknown: map
     }
 
-    /** Embedding-table names (safetensors suffixes, GGUF name) and the LM-head names that make them row-sparse. */
-    private static final java.util.List<String> EMBEDDING_SUFFIXES = java.util.List.of("embeddings.weight", "embed_tokens.weight", "token_embd.weight");
-    private static final java.util.List<String> LM_HEADS = java.util.List.of("lm_head.weight", "output.weight");
-
-    /** Whether {@code name} is an embedding table that only ever has single rows read (a separate LM head exists). */
-    static boolean readByRows(String name, java.util.Set<String> modelTensors) {
-        return EMBEDDING_SUFFIXES.stream().anyMatch(name::endsWith) && LM_HEADS.stream().anyMatch(modelTensors::contains);
-    }
-
     /**
-     * The tensors of one file as this residency holds them. {@code mapped} are slices of {@code base}, the
-     * mapping of the file from byte 0; {@code IN_MEMORY} reads each tensor (except a row-sparse embedding table,
-     * see the class comment) from the file into anonymous memory owned by {@code arena}, without touching the
-     * mapping, so the process holds each weight once.
+     * The {@code size} bytes at {@code offset} of {@code file}, owned by {@code arena}.
      *
-     * @param modelTensors every tensor name of the model (all shards), to recognise a separate LM head
+     * @throws ModelFormatException if the file ends early
      */
-    public java.util.Map<String, TensorInfo> hold(java.util.Map<String, TensorInfo> mapped, MemorySegment base, FileChannel channel,
-                                                  java.util.Set<String> modelTensors, Arena arena) throws IOException {
-        if (this == MAPPED) return mapped;
-        long total = 0;
-        for (TensorInfo t : mapped.values()) total += t.data().byteSize();
-        Path file = mapped.isEmpty() ? null : mapped.values().iterator().next().file();
-        if (total >= LOG_ABOVE) LOG.info("reading {} ({} MB) into memory; -D{}=mapped maps it instead", file, total >> 20, PROPERTY);
-        java.util.Map<String, TensorInfo> held = new java.util.LinkedHashMap<>();
-        for (TensorInfo t : mapped.values()) {
-            if (readByRows(t.name(), modelTensors)) {
-                held.put(t.name(), t);
-                continue;
-            }
-            long offset = t.data().address() - base.address();
-            held.put(t.name(), new TensorInfo(t.name(), t.dtype(), t.shape(), read(channel, t.file(), offset, t.data().byteSize(), arena), t.file()));
-        }
-        return java.util.Collections.unmodifiableMap(held);
-    }
-
-    /** The {@code size} bytes at {@code offset} of {@code file}, read into memory owned by {@code arena}. */
-    private static MemorySegment read(FileChannel channel, Path file, long offset, long size, Arena arena) throws IOException {
+    public MemorySegment load(FileChannel channel, Path file, long offset, long size, Arena arena) throws IOException {
         if (size == 0) return MemorySegment.ofArray(new byte[0]);
+        if (this == MAPPED) return channel.map(FileChannel.MapMode.READ_ONLY, offset, size, arena);
+        if (size >= LOG_ABOVE) {
+            LOG.info("reading {} ({} MB) into memory; -D{}=mapped maps it instead", file, size >> 20, PROPERTY);
+        }
         MemorySegment dst = arena.allocate(size, 4096);
         for (long done = 0; done < size; ) {
             ByteBuffer slice = dst.asSlice(done, Math.min(READ_SLICE, size - done)).asByteBuffer();

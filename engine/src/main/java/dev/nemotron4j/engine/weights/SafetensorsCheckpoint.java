@@ -98,8 +98,6 @@ public final class SafetensorsCheckpoint implements TensorSource {
         }
         JsonNode map = root == null ? null : root.get("weight_map");
         if (map == null || !map.isObject()) throw new ModelFormatException(index + ": missing 'weight_map' object");
-        Set<String> modelTensors = new java.util.HashSet<>();
-        map.fieldNames().forEachRemaining(modelTensors::add);
         Map<String, SafetensorsFile> shards = new LinkedHashMap<>();
         Map<String, TensorInfo> tensors = new LinkedHashMap<>();
         for (Iterator<Map.Entry<String, JsonNode>> it = map.fields(); it.hasNext(); ) {
@@ -111,7 +109,7 @@ public final class SafetensorsCheckpoint implements TensorSource {
             if (!shardPath.startsWith(dir.normalize()) || fileName.isEmpty()) {
                 throw new ModelFormatException(index + ": weight_map entry '" + tensor + "' points outside the model directory: " + fileName);
             }
-            SafetensorsFile shard = shards.computeIfAbsent(fileName, f -> SafetensorsFile.open(shardPath, arena, residency, modelTensors));
+            SafetensorsFile shard = shards.computeIfAbsent(fileName, f -> SafetensorsFile.open(shardPath, arena, residency));
             TensorInfo info = shard.tensors().get(tensor);
             if (info == null) {
                 throw new ModelFormatException(shardPath + ": tensor '" + tensor + "' is listed in " + INDEX_FILE + " but missing from this shard");

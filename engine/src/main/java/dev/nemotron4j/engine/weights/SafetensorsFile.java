@@ -68,14 +68,6 @@ public final class SafetensorsFile {
 
     /** As {@link #open(Path, Arena)}, with the tensors' bytes held as {@code residency} says. */
     public static SafetensorsFile open(Path path, Arena arena, Residency residency) {
-        return open(path, arena, residency, null);
-    }
-
-    /**
-     * As {@link #open(Path, Arena, Residency)} for one shard of a model whose tensors are {@code modelTensors}
-     * ({@code null}: this file's), which {@link Residency#hold} needs to recognise a separate LM head.
-     */
-    public static SafetensorsFile open(Path path, Arena arena, Residency residency, java.util.Set<String> modelTensors) {
         try (FileChannel ch = FileChannel.open(path, StandardOpenOption.READ)) {
             long size = ch.size();
             if (size < 8) {
@@ -99,10 +91,8 @@ public final class SafetensorsFile {
             if (header == null || !header.isObject()) {
                 throw new ModelFormatException(path + ": header is not a JSON object");
             }
-            MemorySegment whole = ch.map(FileChannel.MapMode.READ_ONLY, 0, size, arena);
-            SafetensorsFile mapped = parse(path, header, whole.asSlice(8 + headerLen));
-            var held = residency.hold(mapped.tensors, whole, ch, modelTensors != null ? modelTensors : mapped.tensors.keySet(), arena);
-            return new SafetensorsFile(path, held, mapped.metadata);
+            MemorySegment data = residency.load(ch, path, 8 + headerLen, size - 8 - headerLen, arena);
+            return parse(path, header, data);
         } catch (NoSuchFileException e) {
             throw new ModelFormatException(path + ": file not found");
         } catch (IOException e) {
