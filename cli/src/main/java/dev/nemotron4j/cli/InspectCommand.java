@@ -5,7 +5,6 @@ import dev.nemotron4j.engine.gguf.GgufFile;
 import dev.nemotron4j.engine.model.LayerType;
 import dev.nemotron4j.engine.model.ModelConfig;
 import dev.nemotron4j.engine.model.ParameterCounts;
-import dev.nemotron4j.engine.weights.Residency;
 import dev.nemotron4j.engine.weights.SafetensorsCheckpoint;
 import dev.nemotron4j.engine.weights.TensorInfo;
 import dev.nemotron4j.engine.weights.TensorSource;
@@ -40,7 +39,7 @@ final class InspectCommand implements Callable<Integer> {
         boolean gguf = Files.isRegularFile(model) && model.getFileName().toString().endsWith(".gguf");
         ModelConfig c;
         if (gguf) {
-            try (GgufFile f = GgufFile.open(model, Residency.MAPPED)) {
+            try (GgufFile f = GgufFile.open(model)) {
                 c = GgufConfig.of(f);
             }
         } else {
@@ -82,7 +81,7 @@ final class InspectCommand implements Callable<Integer> {
         boolean hasWeights = gguf || Files.isRegularFile(model.resolve(SafetensorsCheckpoint.INDEX_FILE))
                 || Files.isRegularFile(model.resolve(SafetensorsCheckpoint.SINGLE_FILE));
         if (hasWeights) {
-            try (TensorSource ck = gguf ? GgufFile.open(model, Residency.MAPPED) : SafetensorsCheckpoint.open(model, Residency.MAPPED)) {
+            try (TensorSource ck = gguf ? GgufFile.open(model) : SafetensorsCheckpoint.open(model)) {
                 weightBytes = ck.totalBytes();
                 if (!noTensors) {
                     out.println("tensors: " + ck.names().size());

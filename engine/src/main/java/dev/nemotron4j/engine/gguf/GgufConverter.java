@@ -7,7 +7,6 @@ import dev.nemotron4j.engine.model.LayerType;
 import dev.nemotron4j.engine.model.ModelConfig;
 import dev.nemotron4j.engine.weights.DType;
 import dev.nemotron4j.engine.weights.ModelFormatException;
-import dev.nemotron4j.engine.weights.Residency;
 import dev.nemotron4j.engine.weights.SafetensorsCheckpoint;
 import dev.nemotron4j.engine.weights.TensorInfo;
 
@@ -72,7 +71,7 @@ public final class GgufConverter {
     /** Converts {@code hfDir} into {@code out} with matrices in {@code type}. */
     public static void convert(Path hfDir, Path out, DType type) throws IOException {
         ModelConfig c = ModelConfig.load(hfDir);
-        try (SafetensorsCheckpoint ck = SafetensorsCheckpoint.open(hfDir, Residency.MAPPED);
+        try (SafetensorsCheckpoint ck = SafetensorsCheckpoint.open(hfDir);
              GgufWriter w = new GgufWriter(out)) {
             String body = bodyPrefix(ck);
             boolean moe = c.countLayers(LayerType.MOE) > 0;

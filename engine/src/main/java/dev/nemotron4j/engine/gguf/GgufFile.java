@@ -2,7 +2,6 @@ package dev.nemotron4j.engine.gguf;
 
 import dev.nemotron4j.engine.weights.DType;
 import dev.nemotron4j.engine.weights.ModelFormatException;
-import dev.nemotron4j.engine.weights.Residency;
 import dev.nemotron4j.engine.weights.TensorInfo;
 import dev.nemotron4j.engine.weights.TensorSource;
 
@@ -65,24 +64,11 @@ public final class GgufFile implements TensorSource {
         this.alignment = alignment;
     }
 
-    /** Opens and parses {@code path}, holding it as {@link Residency#choose} decides for its size. */
+    /** Maps and parses {@code path}. */
     public static GgufFile open(Path path) {
-        long size;
-        try {
-            size = java.nio.file.Files.size(path);
-        } catch (NoSuchFileException e) {
-            throw new ModelFormatException(path + ": file not found");
-        } catch (IOException e) {
-            throw new ModelFormatException(path + ": cannot read: " + e.getMessage(), e);
-        }
-        return open(path, Residency.choose(size));
-    }
-
-    /** Opens and parses {@code path}, its bytes held as {@code residency} says. */
-    public static GgufFile open(Path path, Residency residency) {
         Arena arena = Arena.ofShared();
         try (FileChannel ch = FileChannel.open(path, StandardOpenOption.READ)) {
-            MemorySegment all = residency.load(ch, path, 0, ch.size(), arena);
+            MemorySegment all = ch.size() == 0 ? MemorySegment.ofArray(new byte[0]) : ch.map(FileChannel.MapMode.READ_ONLY, 0, ch.size(), arena);
             return parse(path, arena, all);
         } catch (NoSuchFileException e) {
             arena.close();

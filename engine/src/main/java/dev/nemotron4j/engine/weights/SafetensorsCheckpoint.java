@@ -36,58 +36,30 @@ public final class SafetensorsCheckpoint implements TensorSource {
         this.tensors = tensors;
     }
 
-    /**
-     * Opens the checkpoint in {@code directory} (or a single {@code .safetensors} file), held as
-     * {@link Residency#choose} decides for the size of all its files.
-     */
+    /** Opens the checkpoint in {@code directory} (or a single {@code .safetensors} file). */
     public static SafetensorsCheckpoint open(Path directory) {
-        return open(directory, null);
-    }
-
-    /** As {@link #open(Path)} with the residency given ({@code null}: choose by size). */
-    public static SafetensorsCheckpoint open(Path directory, Residency residency) {
         Arena arena = Arena.ofShared();
         try {
             if (Files.isRegularFile(directory)) {
-                Residency r = residency != null ? residency : Residency.choose(Files.size(directory));
-                SafetensorsFile f = SafetensorsFile.open(directory, arena, r);
+                SafetensorsFile f = SafetensorsFile.open(directory, arena);
                 return new SafetensorsCheckpoint(directory, arena, f.tensors());
             }
             Path index = directory.resolve(INDEX_FILE);
             if (Files.isRegularFile(index)) {
-                return new SafetensorsCheckpoint(directory, arena, openSharded(directory, index, arena, residency != null ? residency : Residency.choose(safetensorsBytes(directory))));
+                return new SafetensorsCheckpoint(directory, arena, openSharded(directory, index, arena));
             }
             Path single = directory.resolve(SINGLE_FILE);
             if (!Files.isRegularFile(single)) {
                 throw new ModelFormatException(directory + ": no " + SINGLE_FILE + " and no " + INDEX_FILE + " found");
             }
-            Residency r = residency != null ? residency : Residency.choose(Files.size(single));
-            return new SafetensorsCheckpoint(directory, arena, SafetensorsFile.open(single, arena, r).tensors());
-        } catch (IOException e) {
-            arena.close();
-            throw new ModelFormatException(directory + ": cannot read: " + e.getMessage(), e);
+            return new SafetensorsCheckpoint(directory, arena, SafetensorsFile.open(single, arena).tensors());
         } catch (RuntimeException e) {
             arena.close();
             throw e;
         }
     }
 
-    /** Total size of the directory's .safetensors files: one residency decision for the whole model. */
-    private static long safetensorsBytes(Path dir) {
-        try (var files = Files.list(dir)) {
-            return files.filter(f -> f.getFileName().toString().endsWith(".safetensors")).mapToLong(f -> {
-                try {
-                    return Files.size(f);
-                } catch (IOException e) {
-                    return 0;
-                }
-            }).sum();
-        } catch (IOException e) {
-            throw new ModelFormatException(dir + ": cannot list: " + e.getMessage(), e);
-        }
-    }
-
-    private static Map<String, TensorInfo> openSharded(Path dir, Path index, Arena arena, Residency residency) {
+    private static Map<String, TensorInfo> openSharded(Path dir, Path index, Arena arena) {
         JsonNode root;
         try {
             root = new ObjectMapper().readTree(index.toFile());
@@ -109,7 +81,7 @@ public final class SafetensorsCheckpoint implements TensorSource {
             if (!shardPath.startsWith(dir.normalize()) || fileName.isEmpty()) {
                 throw new ModelFormatException(index + ": weight_map entry '" + tensor + "' points outside the model directory: " + fileName);
             }
-            SafetensorsFile shard = shards.computeIfAbsent(fileName, f -> SafetensorsFile.open(shardPath, arena, residency));
+            SafetensorsFile shard = shards.computeIfAbsent(fileName, f -> SafetensorsFile.open(shardPath, arena));
             TensorInfo info = shard.tensors().get(tensor);
             if (info == null) {
                 throw new ModelFormatException(shardPath + ": tensor '" + tensor + "' is listed in " + INDEX_FILE + " but missing from this shard");

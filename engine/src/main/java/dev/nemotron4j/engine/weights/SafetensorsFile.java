@@ -8,7 +8,6 @@ import java.io.IOException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
-import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
@@ -49,63 +48,46 @@ public final class SafetensorsFile {
     }
 
     /**
-     * Opens and validates {@code path}, holding its tensors as {@link Residency#choose} decides for its size.
-     * The tensors live as long as {@code arena}.
+     * Maps and validates {@code path}. The mapping lives as long as {@code arena}.
      *
      * @throws ModelFormatException if the file is missing, truncated or its header is malformed
      */
     public static SafetensorsFile open(Path path, Arena arena) {
         long size;
-        try {
-            size = Files.size(path);
-        } catch (NoSuchFileException e) {
-            throw new ModelFormatException(path + ": file not found");
-        } catch (IOException e) {
-            throw new ModelFormatException(path + ": cannot read: " + e.getMessage(), e);
-        }
-        return open(path, arena, Residency.choose(size));
-    }
-
-    /** As {@link #open(Path, Arena)}, with the tensors' bytes held as {@code residency} says. */
-    public static SafetensorsFile open(Path path, Arena arena, Residency residency) {
+        MemorySegment whole;
         try (FileChannel ch = FileChannel.open(path, StandardOpenOption.READ)) {
-            long size = ch.size();
+            size = ch.size();
             if (size < 8) {
                 throw new ModelFormatException(path + ": truncated safetensors file (" + size + " bytes, need at least 8 for the header length)");
             }
-            long headerLen = readFully(ch, path, 0, 8).order(ByteOrder.LITTLE_ENDIAN).getLong();
-            if (headerLen < 2 || headerLen > size - 8) {
-                throw new ModelFormatException(path + ": header length " + headerLen + " does not fit in the file ("
-                        + size + " bytes): truncated or not a safetensors file");
-            }
-            if (headerLen > MAX_HEADER_BYTES) {
-                throw new ModelFormatException(path + ": header length " + headerLen + " exceeds the limit of " + MAX_HEADER_BYTES + " bytes");
-            }
-            byte[] headerBytes = readFully(ch, path, 8, (int) headerLen).array();
-            JsonNode header;
-            try {
-                header = JSON.readTree(headerBytes);
-            } catch (JsonProcessingException e) {
-                throw new ModelFormatException(path + ": malformed JSON header: " + e.getOriginalMessage());
-            }
-            if (header == null || !header.isObject()) {
-                throw new ModelFormatException(path + ": header is not a JSON object");
-            }
-            MemorySegment data = residency.load(ch, path, 8 + headerLen, size - 8 - headerLen, arena);
-            return parse(path, header, data);
+            whole = ch.map(FileChannel.MapMode.READ_ONLY, 0, size, arena);
         } catch (NoSuchFileException e) {
             throw new ModelFormatException(path + ": file not found");
         } catch (IOException e) {
             throw new ModelFormatException(path + ": cannot read: " + e.getMessage(), e);
         }
-    }
-
-    private static ByteBuffer readFully(FileChannel ch, Path path, long offset, int length) throws IOException {
-        ByteBuffer b = ByteBuffer.allocate(length);
-        while (b.hasRemaining()) {
-            if (ch.read(b, offset + b.position()) < 0) throw new ModelFormatException(path + ": file ended at byte " + (offset + b.position()));
+        long headerLen = whole.get(ValueLayout.JAVA_LONG_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN), 0);
+        if (headerLen < 2 || headerLen > size - 8) {
+            throw new ModelFormatException(path + ": header length " + headerLen + " does not fit in the file ("
+                    + size + " bytes): truncated or not a safetensors file");
         }
-        return b.flip();
+        if (headerLen > MAX_HEADER_BYTES) {
+            throw new ModelFormatException(path + ": header length " + headerLen + " exceeds the limit of " + MAX_HEADER_BYTES + " bytes");
+        }
+        byte[] headerBytes = whole.asSlice(8, headerLen).toArray(ValueLayout.JAVA_BYTE);
+        JsonNode header;
+        try {
+            header = JSON.readTree(headerBytes);
+        } catch (JsonProcessingException e) {
+            throw new ModelFormatException(path + ": malformed JSON header: " + e.getOriginalMessage());
+        } catch (IOException e) {
+            throw new ModelFormatException(path + ": unreadable JSON header: " + e.getMessage(), e);
+        }
+        if (header == null || !header.isObject()) {
+            throw new ModelFormatException(path + ": header is not a JSON object");
+        }
+        MemorySegment data = whole.asSlice(8 + headerLen);
+        return parse(path, header, data);
     }
 
     private static SafetensorsFile parse(Path path, JsonNode header, MemorySegment data) {
