@@ -20,13 +20,13 @@ import java.nio.ByteOrder;
  * bits it gets alone.
  *
  * <p>The batched kernel works on 4 weight rows × 2 input rows at once (16 accumulators): each widened weight
- * vector feeds 2 FMAs and each input vector 4, so a batched step is bound by the FMA units rather than by
- * loads and widening (docs/BENCHMARKS.md has the measurements).
+ * vector feeds 2 FMAs and each input vector 4. Rows are taken in panels that stay in L2 while every input pair
+ * passes, so only the first pair reads them from memory (docs/BENCHMARKS.md has the measurements).
  */
 final class HalfFloatKernel {
     private HalfFloatKernel() {}
 
-    /** The two storage formats; the format is a loop invariant, so the JIT unswitches on it. */
+    /** The two storage formats; a loop invariant in every kernel, which the JIT unswitches on. */
     enum Format { BF16, F16 }
 
     private static final VectorSpecies<Float> F = FloatVector.SPECIES_PREFERRED;
