@@ -27,7 +27,7 @@ public final class MatMul {
                                 float[] out, int outOff, int outStride, WorkerPool pool) {
         int rows = w.rows();
         long work = (long) rows * w.cols() * batch;
-        if (batch >= 4 && w instanceof Q8_0Matrix q8 && Q8_0Matrix.splitInputs()) {
+        if (w instanceof Q8_0Matrix q8 && Q8_0Matrix.splitInputs()) {
             multiplySplit(q8, x, xOff, xStride, batch, out, outOff, outStride, pool);
             return;
         }
@@ -81,27 +81,56 @@ public final class MatMul {
         }
     }
 
-    private static final ThreadLocal<float[]> SPLIT = ThreadLocal.withInitial(() -> new float[0]);
+    private static final ThreadLocal<SplitTask> SPLIT_TASK = ThreadLocal.withInitial(SplitTask::new);
 
-    /** Q8_0 against a batch: split every input row into even/odd halves once, not once per weight row. */
+    /**
+     * Q8_0 against a batch: split every input row into even/odd halves once per product, not once per weight
+     * row (two lane shuffles per block saved in every dot product, decode included).
+     */
     private static void multiplySplit(Q8_0Matrix w, float[] x, int xOff, int xStride, int batch,
                                       float[] out, int outOff, int outStride, WorkerPool pool) {
         int cols = w.cols();
-        float[] xs = SPLIT.get();
-        if (xs.length < batch * cols) {
-            xs = new float[batch * cols];
-            SPLIT.set(xs);
+        SplitTask task = SPLIT_TASK.get();
+        if (task.split.length < batch * cols) task.split = new float[batch * cols];
+        for (int b = 0; b < batch; b++) Q8Paired.split(x, xOff + b * xStride, task.split, b * cols, cols);
+        task.set(w, batch, out, outOff, outStride);
+        try {
+            long work = (long) w.rows() * cols * batch;
+            if (pool == null || work < PARALLEL_THRESHOLD) task.run(0, w.rows());
+            else pool.parallelFor(w.rows(), Math.max(4, w.rows() / (pool.threads() * 8)), task);
+        } finally {
+            task.clear();
         }
-        for (int b = 0; b < batch; b++) Q8Paired.split(x, xOff + b * xStride, xs, b * cols, cols);
-        float[] split = xs;
-        WorkerPool.RangeBody body = (start, end) -> {
+    }
+
+    /** {@link #multiplySplit}'s loop body and split inputs, reused per calling thread (no allocation per product). */
+    private static final class SplitTask implements WorkerPool.RangeBody {
+        private float[] split = new float[0];
+        private Q8_0Matrix w;
+        private float[] out;
+        private int batch, outOff, outStride;
+
+        void set(Q8_0Matrix w, int batch, float[] out, int outOff, int outStride) {
+            this.w = w;
+            this.batch = batch;
+            this.out = out;
+            this.outOff = outOff;
+            this.outStride = outStride;
+        }
+
+        void clear() {
+            w = null;
+            out = null;
+        }
+
+        @Override
+        public void run(int start, int end) {
+            int cols = w.cols();
             for (int b0 = 0; b0 < batch; b0 += BATCH_TILE) {
                 int n = Math.min(BATCH_TILE, batch - b0);
                 for (int o = start; o < end; o++) w.dotRowsSplit(o, split, b0 * cols, cols, n, out, outOff + b0 * outStride + o, outStride);
             }
-        };
-        if (pool == null) body.run(0, w.rows());
-        else pool.parallelFor(w.rows(), Math.max(4, w.rows() / (pool.threads() * 8)), body);
+        }
     }
 
     private static void range(WeightMatrix w, float[] x, int xOff, int xStride, int batch,

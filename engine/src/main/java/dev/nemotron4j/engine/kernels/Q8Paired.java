@@ -57,6 +57,25 @@ final class Q8Paired {
         return LaneSum.sum(acc0.add(acc1));
     }
 
+    /**
+     * {@link #dot} against an input row already {@link #split}: plain loads instead of two lane shuffles per
+     * block. A shuffle is exact, so the same values meet in the same operations: bit-identical to {@link #dot}.
+     */
+    static float dotSplit(MemorySegment data, long base, int blocks, float[] xs, int xOff) {
+        FloatVector acc0 = FloatVector.zero(F), acc1 = FloatVector.zero(F);
+        for (int blk = 0; blk < blocks; blk++) {
+            long o = base + (long) blk * Q8_0Matrix.BLOCK_BYTES;
+            int xo = xOff + blk * 32;
+            float d = GgmlBlocks.half(data, o);
+            IntVector pairs = codes(data, o + 2);
+            FloatVector v = even(pairs).mul(FloatVector.fromArray(F, xs, xo));
+            v = odd(pairs).fma(FloatVector.fromArray(F, xs, xo + 16), v);
+            if ((blk & 1) == 0) acc0 = v.fma(FloatVector.broadcast(F, d), acc0);
+            else acc1 = v.fma(FloatVector.broadcast(F, d), acc1);
+        }
+        return LaneSum.sum(acc0.add(acc1));
+    }
+
     /** Codes as floats in even/odd order ({@code q[32b .. 32b+16)} even, then odd) and scales into {@code d}. */
     static void decode(MemorySegment data, long base, int blocks, float[] q, float[] d) {
         for (int blk = 0; blk < blocks; blk++) {

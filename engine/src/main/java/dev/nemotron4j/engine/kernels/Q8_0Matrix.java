@@ -83,34 +83,21 @@ public record Q8_0Matrix(MemorySegment data, int rows, int cols) implements Weig
         return Q8Paired.ENABLED;
     }
 
-    /** {@link #dotRows} for input rows already split by {@link Q8Paired#split}, four at a time; bit-identical to {@link #dot}. */
+    /**
+     * {@link #dotRows} for input rows already split by {@link Q8Paired#split}; bit-identical to {@link #dot}.
+     * Fewer than 4 inputs read the codes straight from memory; more decode the row once and take 4 at a time.
+     */
     void dotRowsSplit(int row, float[] xs, int xOff, int xStride, int batch, float[] out, int outOff, int outStride) {
-        RowScratch s = RowScratch.get(cols, cols / 32);
-        Q8Paired.decode(data, row * rowBytes(), cols / 32, s.values, s.scales);
         int b = 0;
-        for (; b + 4 <= batch; b += 4) {
-            Q8Paired.dotSplit4(s.values, s.scales, cols / 32, xs, xOff + b * xStride, xStride, out, outOff + b * outStride, outStride);
-        }
-        for (; b < batch; b++) out[outOff + b * outStride] = Q8Paired.dot(data, row * rowBytes(), cols / 32, unsplitScratch(xs, xOff + b * xStride), 0);
-    }
-
-    /** Undoes {@link Q8Paired#split} for one row (the rare remainder rows of a batch). */
-    private float[] unsplitScratch(float[] xs, int off) {
-        float[] u = UNSPLIT.get();
-        if (u.length < cols) {
-            u = new float[cols];
-            UNSPLIT.set(u);
-        }
-        for (int o = 0; o < cols; o += 32) {
-            for (int j = 0; j < 16; j++) {
-                u[o + 2 * j] = xs[off + o + j];
-                u[o + 2 * j + 1] = xs[off + o + 16 + j];
+        if (batch >= 4) {
+            RowScratch s = RowScratch.get(cols, cols / 32);
+            Q8Paired.decode(data, row * rowBytes(), cols / 32, s.values, s.scales);
+            for (; b + 4 <= batch; b += 4) {
+                Q8Paired.dotSplit4(s.values, s.scales, cols / 32, xs, xOff + b * xStride, xStride, out, outOff + b * outStride, outStride);
             }
         }
-        return u;
+        for (; b < batch; b++) out[outOff + b * outStride] = Q8Paired.dotSplit(data, row * rowBytes(), cols / 32, xs, xOff + b * xStride);
     }
-
-    private static final ThreadLocal<float[]> UNSPLIT = ThreadLocal.withInitial(() -> new float[0]);
 
     /** Codes of row {@code row} as floats into {@code q}, block scales into {@code d}. */
     void decode(int row, float[] q, float[] d) {

@@ -105,6 +105,26 @@ class QuantizedKernelTest {
         return WeightMatrix.of(type, seg, rows, cols, "test");
     }
 
+    /** Q8_0 products split the inputs once per product (any batch); every output equals the row's own dot. */
+    @Test
+    void q8ProductsWithSplitInputsAreBitIdenticalToDots() {
+        Random rnd = new Random(11);
+        try (Arena arena = Arena.ofShared(); WorkerPool pool = new WorkerPool(2)) {
+            WeightMatrix w = random(DType.Q8_0, 37, 2688, rnd, arena);
+            for (int batch : new int[] {1, 2, 3, 4, 5, 9}) {
+                float[] x = new float[batch * 2688];
+                for (int i = 0; i < x.length; i++) x[i] = (float) rnd.nextGaussian();
+                float[] out = new float[batch * 37];
+                MatMul.multiply(w, x, batch, out, pool);
+                for (int b = 0; b < batch; b++) {
+                    for (int r = 0; r < 37; r++) {
+                        assertThat(out[b * 37 + r]).as("batch %d input %d row %d", batch, b, r).isEqualTo(w.dot(r, x, b * 2688));
+                    }
+                }
+            }
+        }
+    }
+
     @Test
     void vectorKernelsAgreeWithScalarTwinsAndExactDequantization() {
         int[][] shapes = {{16, 2688}, {8, 4096}, {12, 1856}, {4, 3712}, {3, 32}, {2, 96}};
