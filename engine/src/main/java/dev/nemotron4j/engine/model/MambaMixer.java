@@ -80,25 +80,46 @@ public final class MambaMixer implements Mixer {
         MatMul.multiply(inProj, in, rows, zxbcdt, pool);
         if (inProjBias != null) addBias(zxbcdt, rows, inProjDim, inProjBias);
 
-        for (int s = 0; s < batch.segments(); s++) {
-            int r0 = batch.start(s), len = batch.length(s);
-            if (len == 0) continue;
-            MambaLayerState st = batch.state(s).mamba(layer);
-            convolve(st, r0, len);
-            timeSteps(r0, len);
-            if (len == 1 || recurrentOnly) scanRecurrent(st, r0, len);
-            else scanChunked(st, r0, len);
-            gatedNorm(r0, len);
-            if (obs != null) {
-                obs.tensor("trace.layer" + layer + ".in_proj", zxbcdt, r0 * inProjDim, len, inProjDim);
-                obs.tensor("trace.layer" + layer + ".conv_act", xbc, r0 * convDim, len, convDim);
-                obs.tensor("trace.layer" + layer + ".dt", dt, r0 * heads, len, heads);
-                obs.tensor("trace.layer" + layer + ".y", y, r0 * inner, len, inner);
-                obs.tensor("trace.layer" + layer + ".gated_norm", gated, r0 * inner, len, inner);
+        if (obs == null && pool != null && batch.segments() > 1 && batch.rows() == batch.segments()) {
+            // A decode step: one row per sequence, each with its own state, so the sequences' conv, scan and
+            // norm run in parallel (the same operations per sequence as below, in any order across them).
+            stepBatch = batch;
+            try {
+                pool.parallelFor(batch.segments(), 1, decodeRows);
+            } finally {
+                stepBatch = null;
             }
+        } else {
+            for (int s = 0; s < batch.segments(); s++) mixSegment(batch, s, obs);
         }
         MatMul.multiply(outProj, gated, rows, out, pool);
         if (outProjBias != null) addBias(out, rows, hidden, outProjBias);
+    }
+
+    /** The sequences of the decode step being computed by {@link #decodeRows}. */
+    private BatchLayout stepBatch;
+    /** Created once: a lambda per step would allocate on every token. */
+    private final dev.nemotron4j.engine.kernels.WorkerPool.RangeBody decodeRows = (s0, s1) -> {
+        for (int s = s0; s < s1; s++) mixSegment(stepBatch, s, null);
+    };
+
+    /** Conv, time steps, scan and gated norm of segment {@code s} (§5.2–§5.4). */
+    private void mixSegment(BatchLayout batch, int s, ForwardObserver obs) {
+        int r0 = batch.start(s), len = batch.length(s);
+        if (len == 0) return;
+        MambaLayerState st = batch.state(s).mamba(layer);
+        convolve(st, r0, len);
+        timeSteps(r0, len);
+        if (len == 1 || recurrentOnly) scanRecurrent(st, r0, len);
+        else scanChunked(st, r0, len);
+        gatedNorm(r0, len);
+        if (obs != null) {
+            obs.tensor("trace.layer" + layer + ".in_proj", zxbcdt, r0 * inProjDim, len, inProjDim);
+            obs.tensor("trace.layer" + layer + ".conv_act", xbc, r0 * convDim, len, convDim);
+            obs.tensor("trace.layer" + layer + ".dt", dt, r0 * heads, len, heads);
+            obs.tensor("trace.layer" + layer + ".y", y, r0 * inner, len, inner);
+            obs.tensor("trace.layer" + layer + ".gated_norm", gated, r0 * inner, len, inner);
+        }
     }
 
     private static void addBias(float[] a, int rows, int width, float[] bias) {
