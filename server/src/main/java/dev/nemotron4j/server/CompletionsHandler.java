@@ -194,6 +194,8 @@ final class CompletionsHandler {
         final StringBuilder[] pendingText;
         final Logprobs[] logprobs;
         final Logprobs[] pendingLogprobs;
+        /** Per choice: characters of token text already sent in stream pieces (text_offset continues from it). */
+        final int[] sentOffset;
         final TextResult[] results;
         final int topLogprobs;
         final Tokenizer tokenizer;
@@ -205,6 +207,7 @@ final class CompletionsHandler {
             pendingText = new StringBuilder[n];
             logprobs = new Logprobs[n];
             pendingLogprobs = new Logprobs[n];
+            sentOffset = new int[n];
             results = new TextResult[n];
             for (int i = 0; i < n; i++) {
                 text[i] = new StringBuilder();
@@ -273,8 +276,9 @@ final class CompletionsHandler {
         /** A stream choice with the text and logprobs gathered since the last one. */
         ObjectNode piece(int c, String finishReason) {
             ObjectNode ch = F.objectNode().put("index", c).put("text", pendingText[c].toString());
-            ch.set("logprobs", topLogprobs < 0 ? F.nullNode() : pendingLogprobs[c].toJson(0));
+            ch.set("logprobs", topLogprobs < 0 ? F.nullNode() : pendingLogprobs[c].toJson(sentOffset[c]));
             ch.put("finish_reason", finishReason);
+            sentOffset[c] += pendingLogprobs[c].textLength();
             pendingText[c].setLength(0);
             pendingLogprobs[c] = new Logprobs();
             return ch;
@@ -304,6 +308,12 @@ final class CompletionsHandler {
             tokens.add(token);
             values.add(logprob);
             tops.add(top);
+        }
+
+        int textLength() {
+            int n = 0;
+            for (String t : tokens) n += t.length();
+            return n;
         }
 
         ObjectNode toJson(int offsetBase) {

@@ -6,6 +6,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.stream.Collectors;
@@ -273,6 +274,35 @@ class OpenAiServerTest {
         List<JsonNode> events = f.stream("/v1/completions", JSON.readTree("{\"prompt\":[5,6,7,8],\"max_tokens\":5,\"temperature\":0,\"ignore_eos\":true,\"stream\":true}"));
         String streamed = events.stream().map(e -> e.path("choices").get(0).path("text").asText()).collect(Collectors.joining());
         assertThat(echoed + streamed).isEqualTo(ch.path("text").asText());
+
+        // Streamed with echo and logprobs: the pieces' tokens, log-probabilities and text offsets concatenate to the
+        // non-streamed object (offsets continue across pieces instead of restarting at 0). Log-probabilities are
+        // compared to 1e-5: a request served while the JIT is still cold was seen to differ in the 7th digit.
+        List<JsonNode> pieces = f.stream("/v1/completions", JSON.readTree("{\"prompt\":[5,6,7,8],\"max_tokens\":5,\"temperature\":0,"
+                + "\"echo\":true,\"logprobs\":1,\"ignore_eos\":true,\"stream\":true}"));
+        List<String> tokens = new ArrayList<>();
+        List<Integer> offsets = new ArrayList<>();
+        List<JsonNode> values = new ArrayList<>();
+        for (JsonNode e : pieces) {
+            JsonNode plp = e.path("choices").get(0).path("logprobs");
+            if (plp.isNull() || plp.isMissingNode()) continue;
+            plp.path("tokens").forEach(t -> tokens.add(t.asText()));
+            plp.path("text_offset").forEach(o -> offsets.add(o.asInt()));
+            plp.path("token_logprobs").forEach(values::add);
+        }
+        List<String> wholeTokens = new ArrayList<>();
+        lp.path("tokens").forEach(t -> wholeTokens.add(t.asText()));
+        List<Integer> wholeOffsets = new ArrayList<>();
+        lp.path("text_offset").forEach(o -> wholeOffsets.add(o.asInt()));
+        List<JsonNode> wholeValues = new ArrayList<>();
+        lp.path("token_logprobs").forEach(wholeValues::add);
+        assertThat(tokens).isEqualTo(wholeTokens);
+        assertThat(offsets).isEqualTo(wholeOffsets).isSorted();
+        assertThat(values).hasSameSizeAs(wholeValues);
+        assertThat(values.get(0).isNull()).isTrue();
+        for (int i = 1; i < values.size(); i++) {
+            assertThat(values.get(i).asDouble()).as("logprob %d", i).isCloseTo(wholeValues.get(i).asDouble(), org.assertj.core.data.Offset.offset(1e-5));
+        }
     }
 
     @Test
