@@ -87,53 +87,6 @@ final class Q8Paired {
         }
     }
 
-    static float dotDecoded(float[] q, float[] d, int blocks, float[] x, int xOff) {
-        FloatVector acc0 = FloatVector.zero(F), acc1 = FloatVector.zero(F);
-        for (int blk = 0; blk < blocks; blk++) {
-            int o = blk * 32, xo = xOff + o;
-            FloatVector xa = FloatVector.fromArray(F, x, xo), xb = FloatVector.fromArray(F, x, xo + 16);
-            FloatVector v = FloatVector.fromArray(F, q, o).mul(xa.rearrange(EVEN, xb));
-            v = FloatVector.fromArray(F, q, o + 16).fma(xa.rearrange(ODD, xb), v);
-            if ((blk & 1) == 0) acc0 = v.fma(FloatVector.broadcast(F, d[blk]), acc0);
-            else acc1 = v.fma(FloatVector.broadcast(F, d[blk]), acc1);
-        }
-        return LaneSum.sum(acc0.add(acc1));
-    }
-
-    /** {@link #dotDecoded} for four input rows sharing each load of the codes (same operations per row). */
-    static void dotDecoded4(float[] q, float[] d, int blocks, float[] x, int xOff, int xStride, float[] out, int outOff, int outStride) {
-        FloatVector a0 = FloatVector.zero(F), a1 = a0, a2 = a0, a3 = a0, b0 = a0, b1 = a0, b2 = a0, b3 = a0;
-        for (int blk = 0; blk < blocks; blk++) {
-            int o = blk * 32;
-            FloatVector qe = FloatVector.fromArray(F, q, o), qo = FloatVector.fromArray(F, q, o + 16);
-            FloatVector dv = FloatVector.broadcast(F, d[blk]);
-            FloatVector v0 = term(qe, qo, x, xOff + o);
-            FloatVector v1 = term(qe, qo, x, xOff + xStride + o);
-            FloatVector v2 = term(qe, qo, x, xOff + 2 * xStride + o);
-            FloatVector v3 = term(qe, qo, x, xOff + 3 * xStride + o);
-            if ((blk & 1) == 0) {
-                a0 = v0.fma(dv, a0);
-                a1 = v1.fma(dv, a1);
-                a2 = v2.fma(dv, a2);
-                a3 = v3.fma(dv, a3);
-            } else {
-                b0 = v0.fma(dv, b0);
-                b1 = v1.fma(dv, b1);
-                b2 = v2.fma(dv, b2);
-                b3 = v3.fma(dv, b3);
-            }
-        }
-        out[outOff] = LaneSum.sum(a0.add(b0));
-        out[outOff + outStride] = LaneSum.sum(a1.add(b1));
-        out[outOff + 2 * outStride] = LaneSum.sum(a2.add(b2));
-        out[outOff + 3 * outStride] = LaneSum.sum(a3.add(b3));
-    }
-
-    private static FloatVector term(FloatVector qe, FloatVector qo, float[] x, int xo) {
-        FloatVector xa = FloatVector.fromArray(F, x, xo), xb = FloatVector.fromArray(F, x, xo + 16);
-        return qo.fma(xa.rearrange(ODD, xb), qe.mul(xa.rearrange(EVEN, xb)));
-    }
-
     /** Splits every 32-block of {@code n} elements of x into its 16 even then 16 odd elements. */
     static void split(float[] x, int xOff, float[] dst, int dstOff, int n) {
         for (int o = 0; o < n; o += 32) {
@@ -144,7 +97,7 @@ final class Q8Paired {
     }
 
     /**
-     * {@link #dotDecoded4} against input rows already {@link #split}: the same values meet in the same
+     * Four input rows already {@link #split} against a row {@link #decode}d once: the same values meet in the same
      * operations (a lane shuffle is exact), so the results are bit-identical to {@link #dot}.
      */
     static void dotSplit4(float[] q, float[] d, int blocks, float[] x, int xOff, int xStride, float[] out, int outOff, int outStride) {
@@ -174,11 +127,5 @@ final class Q8Paired {
         out[outOff + outStride] = LaneSum.sum(a1.add(b1));
         out[outOff + 2 * outStride] = LaneSum.sum(a2.add(b2));
         out[outOff + 3 * outStride] = LaneSum.sum(a3.add(b3));
-    }
-
-    static void dotRowsDecoded(float[] q, float[] d, int blocks, float[] x, int xOff, int xStride, int batch, float[] out, int outOff, int outStride) {
-        int b = 0;
-        for (; b + 4 <= batch; b += 4) dotDecoded4(q, d, blocks, x, xOff + b * xStride, xStride, out, outOff + b * outStride, outStride);
-        for (; b < batch; b++) out[outOff + b * outStride] = dotDecoded(q, d, blocks, x, xOff + b * xStride);
     }
 }

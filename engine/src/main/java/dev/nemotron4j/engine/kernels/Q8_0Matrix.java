@@ -68,12 +68,14 @@ public record Q8_0Matrix(MemorySegment data, int rows, int cols) implements Weig
             for (int b = 0; b < batch; b++) out[outOff + b * outStride] = dot(row, x, xOff + b * xStride);
             return;
         }
-        RowScratch s = RowScratch.get(cols, cols / 32);
         if (Q8Paired.ENABLED) {
-            Q8Paired.decode(data, row * rowBytes(), cols / 32, s.values, s.scales);
-            Q8Paired.dotRowsDecoded(s.values, s.scales, cols / 32, x, xOff, xStride, batch, out, outOff, outStride);
+            // The same path as MatMul: split the inputs once, then the split kernels.
+            float[] xs = RowScratch.inputs(batch * cols);
+            for (int b = 0; b < batch; b++) Q8Paired.split(x, xOff + b * xStride, xs, b * cols, cols);
+            dotRowsSplit(row, xs, 0, cols, batch, out, outOff, outStride);
             return;
         }
+        RowScratch s = RowScratch.get(cols, cols / 32);
         decode(row, s.values, s.scales);
         Block32.dotRowsDecoded(s.values, s.scales, cols / 32, x, xOff, xStride, batch, out, outOff, outStride);
     }

@@ -9,6 +9,14 @@ final class RowScratch {
 
     float[] values = new float[0];
     float[] scales = new float[0];
+    float[] inputs = new float[0];
+
+    /** Split input rows for one {@code dotRows} call (separate from {@link #values}, which the row decode uses). */
+    static float[] inputs(int n) {
+        RowScratch s = LOCAL.get();
+        if (s.inputs.length < n) s.inputs = new float[n];
+        return s.inputs;
+    }
 
     static RowScratch get(int values, int scales) {
         RowScratch s = LOCAL.get();
