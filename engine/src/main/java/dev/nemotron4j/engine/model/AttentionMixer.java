@@ -89,7 +89,8 @@ public final class AttentionMixer implements Mixer {
     /** Output of the query heads of KV head {@code kvh} for one row attending to cache positions [0, visible). */
     private void attend(KvCache cache, int row, int kvh, int visible) {
         int off = row * qWidth + kvh * queriesPerKv * headDim;
-        AttentionKernel.attendGroup(q, off, queriesPerKv, cache.keys(), cache.values(), kvh * headDim, kvWidth, visible, scale, headDim, o, off);
+        int head = cache.headOffset(kvh);
+        AttentionKernel.attendGroup(q, off, queriesPerKv, cache.keys(), head, cache.values(), head, visible, scale, headDim, o, off);
     }
 
     private static void addBias(float[] a, int rows, int width, float[] bias) {

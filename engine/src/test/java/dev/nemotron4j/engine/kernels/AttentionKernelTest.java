@@ -1,5 +1,6 @@
 package dev.nemotron4j.engine.kernels;
 
+import dev.nemotron4j.engine.state.KvCache;
 import org.junit.jupiter.api.Test;
 
 import java.util.Random;
@@ -7,48 +8,82 @@ import java.util.Random;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
-/** The online-softmax attention kernel agrees with its two-pass scalar twin at real shapes (head_dim 128, GQA stride). */
+/**
+ * The blocked online-softmax attention kernel agrees with its two-pass scalar twin at real shapes (head_dim 128,
+ * 2 KV heads, 16 query heads per KV head), reading a {@link KvCache} filled the way the model fills it.
+ */
 class AttentionKernelTest {
+
+    private static KvCache filledCache(Random rnd, int kvHeads, int headDim, int positions) {
+        KvCache cache = new KvCache(kvHeads, headDim, 16, positions);
+        float[] k = new float[kvHeads * headDim], v = new float[kvHeads * headDim];
+        for (int s = 0; s < positions; s++) {
+            for (int i = 0; i < k.length; i++) {
+                k[i] = (float) rnd.nextGaussian();
+                v[i] = (float) rnd.nextGaussian();
+            }
+            cache.append(k, 0, v, 0);
+        }
+        return cache;
+    }
 
     @Test
     void onlineSoftmaxMatchesTwoPassTwin() {
         Random rnd = new Random(3);
-        int headDim = 128, kvHeads = 2, stride = kvHeads * headDim;
-        for (int visible : new int[] {1, 5, 16, 17, 333, 4100}) {
-            float[] keys = new float[visible * stride], values = new float[visible * stride], q = new float[headDim];
-            for (int i = 0; i < keys.length; i++) {
-                keys[i] = (float) rnd.nextGaussian();
-                values[i] = (float) rnd.nextGaussian();
+        int headDim = 128, kvHeads = 2;
+        for (int visible : new int[] {1, 5, 15, 16, 17, 333, 4100}) {
+            KvCache cache = filledCache(rnd, kvHeads, headDim, visible);
+            for (int kvh = 0; kvh < kvHeads; kvh++) {
+                float[] q = new float[headDim];
+                for (int i = 0; i < headDim; i++) q[i] = (float) rnd.nextGaussian() * (visible == 333 ? 3 : 1); // peaked softmax too
+                float[] vec = new float[headDim], scalar = new float[headDim];
+                float scale = (float) (1 / Math.sqrt(headDim));
+                int head = cache.headOffset(kvh);
+                AttentionKernel.attend(q, 0, cache.keys(), head, cache.values(), head, visible, scale, headDim, vec, 0);
+                AttentionKernel.attendScalar(q, 0, cache.keys(), head, cache.values(), head, visible, scale, headDim, scalar, 0);
+                for (int d = 0; d < headDim; d++) {
+                    assertThat(vec[d]).as("visible %d kv head %d dim %d", visible, kvh, d).isCloseTo(scalar[d], within(2e-5f));
+                }
             }
-            for (int i = 0; i < headDim; i++) q[i] = (float) rnd.nextGaussian() * (visible == 333 ? 3 : 1); // peaked softmax too
-            float[] vec = new float[headDim], scalar = new float[headDim];
-            float scale = (float) (1 / Math.sqrt(headDim));
-            AttentionKernel.attend(q, 0, keys, values, headDim, stride, visible, scale, headDim, vec, 0);
-            AttentionKernel.attendScalar(q, 0, keys, values, headDim, stride, visible, scale, headDim, scalar, 0);
-            for (int d = 0; d < headDim; d++) assertThat(vec[d]).as("visible %d dim %d", visible, d).isCloseTo(scalar[d], within(2e-5f));
         }
+    }
+
+    @Test
+    void attendsOnlyToTheVisiblePrefix() {
+        // Positions past `visible` (the causal mask of a prefill row, or a partly filled key block) must not count:
+        // attending to a prefix of a longer cache equals attending to a cache of exactly that prefix.
+        int headDim = 128;
+        KvCache longer = filledCache(new Random(9), 1, headDim, 40);
+        KvCache exact = filledCache(new Random(9), 1, headDim, 21);
+        float[] q = new float[headDim];
+        Random rnd = new Random(2);
+        for (int i = 0; i < headDim; i++) q[i] = (float) rnd.nextGaussian();
+        float[] a = new float[headDim], b = new float[headDim];
+        AttentionKernel.attend(q, 0, longer.keys(), 0, longer.values(), 0, 21, 0.1f, headDim, a, 0);
+        AttentionKernel.attend(q, 0, exact.keys(), 0, exact.values(), 0, 21, 0.1f, headDim, b, 0);
+        assertThat(a).containsExactly(b);
     }
 
     @Test
     void aGroupOfQueryHeadsSharingOneKvHeadMatchesEachHeadAlone() {
         Random rnd = new Random(5);
-        int headDim = 128, heads = 16, stride = 2 * headDim, visible = 1000;
-        float[] keys = new float[visible * stride], values = new float[visible * stride], q = new float[heads * headDim];
-        for (int i = 0; i < keys.length; i++) {
-            keys[i] = (float) rnd.nextGaussian();
-            values[i] = (float) rnd.nextGaussian();
-        }
-        for (int i = 0; i < q.length; i++) q[i] = (float) rnd.nextGaussian();
-        float scale = (float) (1 / Math.sqrt(headDim));
-        float[] group = new float[heads * headDim];
-        AttentionKernel.attendGroup(q, 0, heads, keys, values, headDim, stride, visible, scale, headDim, group, 0);
-        for (int h = 0; h < heads; h++) {
-            float[] alone = new float[headDim], scalar = new float[headDim];
-            AttentionKernel.attend(q, h * headDim, keys, values, headDim, stride, visible, scale, headDim, alone, 0);
-            AttentionKernel.attendScalar(q, h * headDim, keys, values, headDim, stride, visible, scale, headDim, scalar, 0);
-            for (int d = 0; d < headDim; d++) {
-                assertThat(group[h * headDim + d]).as("head %d dim %d bit-identical to alone", h, d).isEqualTo(alone[d]);
-                assertThat(group[h * headDim + d]).as("head %d dim %d vs scalar", h, d).isCloseTo(scalar[d], within(2e-5f));
+        int headDim = 128, visible = 1000;
+        KvCache cache = filledCache(rnd, 2, headDim, visible);
+        for (int heads : new int[] {16, 6, 3}) { // groups of 4 heads and the 1-head remainder
+            float[] q = new float[heads * headDim];
+            for (int i = 0; i < q.length; i++) q[i] = (float) rnd.nextGaussian();
+            float scale = (float) (1 / Math.sqrt(headDim));
+            int head = cache.headOffset(1);
+            float[] group = new float[heads * headDim];
+            AttentionKernel.attendGroup(q, 0, heads, cache.keys(), head, cache.values(), head, visible, scale, headDim, group, 0);
+            for (int h = 0; h < heads; h++) {
+                float[] alone = new float[headDim], scalar = new float[headDim];
+                AttentionKernel.attend(q, h * headDim, cache.keys(), head, cache.values(), head, visible, scale, headDim, alone, 0);
+                AttentionKernel.attendScalar(q, h * headDim, cache.keys(), head, cache.values(), head, visible, scale, headDim, scalar, 0);
+                for (int d = 0; d < headDim; d++) {
+                    assertThat(group[h * headDim + d]).as("%d heads: head %d dim %d bit-identical to alone", heads, h, d).isEqualTo(alone[d]);
+                    assertThat(group[h * headDim + d]).as("%d heads: head %d dim %d vs scalar", heads, h, d).isCloseTo(scalar[d], within(2e-5f));
+                }
             }
         }
     }
