@@ -57,7 +57,7 @@ public final class AttentionKernel {
             }
             return;
         }
-        RowScratch scratch = RowScratch.get(heads * KEY_BLOCK, 2 * heads);
+        RowScratch scratch = RowScratch.get(heads * KEY_BLOCK, 2 * heads + 1);
         float[] p = scratch.values, stats = scratch.scales; // p: a block's scores, then weights, of head h at h·KEY_BLOCK
         for (int h = 0; h < heads; h++) {
             stats[h] = Float.NEGATIVE_INFINITY; // running max
@@ -65,43 +65,69 @@ public final class AttentionKernel {
         }
         for (int d = 0; d < heads * headDim; d++) out[outOff + d] = 0f;
         int blockFloats = headDim * KEY_BLOCK;
+        float touched = 0f;
         for (int s0 = 0, kb = keyOff; s0 < visible; s0 += KEY_BLOCK, kb += blockFloats) {
             int n = Math.min(KEY_BLOCK, visible - s0);
+            int vb = valueOff + s0 * headDim;
+            // Lines read two blocks ahead while this block computes (see accumulateValuePair): in range, or this block's.
+            boolean ahead = s0 + 3 * KEY_BLOCK <= visible;
+            int kAhead = ahead ? kb + 2 * blockFloats : kb, vAhead = ahead ? vb + 2 * blockFloats : vb;
             scoreBlock(q, qOff, heads, keys, kb, headDim, scale, p);
-            for (int h = 0; h < heads; h++) {
+            int h = 0;
+            for (; h + 2 <= heads; h += 2) {
                 softmaxBlock(p, h * KEY_BLOCK, n, stats, h, heads, out, outOff + h * headDim, headDim);
-                accumulateValues(p, h * KEY_BLOCK, n, values, valueOff + s0 * headDim, headDim, out, outOff + h * headDim);
+                softmaxBlock(p, (h + 1) * KEY_BLOCK, n, stats, h + 1, heads, out, outOff + (h + 1) * headDim, headDim);
+                int line = (h / 2) * 16 * LINE_FLOATS % blockFloats;
+                touched += accumulateValuePair(p, h * KEY_BLOCK, n, values, vb, headDim, out, outOff + h * headDim,
+                        keys, kAhead + line, vAhead + line);
+            }
+            for (; h < heads; h++) {
+                softmaxBlock(p, h * KEY_BLOCK, n, stats, h, heads, out, outOff + h * headDim, headDim);
+                accumulateValues(p, h * KEY_BLOCK, n, values, vb, headDim, out, outOff + h * headDim);
             }
         }
+        stats[2 * heads] = touched; // keeps the look-ahead reads alive
         for (int h = 0; h < heads; h++) {
             float inv = 1f / stats[heads + h];
             for (int d = 0; d < headDim; d++) out[outOff + h * headDim + d] *= inv;
         }
     }
 
+    /** Floats per 64-byte cache line. */
+    private static final int LINE_FLOATS = 16;
+
     /**
      * {@code p[h·KEY_BLOCK + i] = scale · q_h · k_i} for the block's positions i (all lanes, also past the
-     * visible end; the caller masks those). Four heads at a time share each key load; a head's lane sees the
+     * visible end; the caller masks those). Eight heads at a time share each key load; a head's lane sees the
      * multiply-adds over d = 0…headDim−1 in order whatever its group.
      */
     private static void scoreBlock(float[] q, int qOff, int heads, float[] keys, int kb, int headDim, float scale, float[] p) {
         int h = 0;
-        for (; h + 4 <= heads; h += 4) {
-            int q0 = qOff + h * headDim, q1 = q0 + headDim, q2 = q1 + headDim, q3 = q2 + headDim;
+        for (; h + 8 <= heads; h += 8) {
+            int q0 = qOff + h * headDim;
             for (int part = 0; part < KEY_BLOCK; part += L) {
-                FloatVector a0 = FloatVector.zero(F), a1 = a0, a2 = a0, a3 = a0;
+                FloatVector a0 = FloatVector.zero(F), a1 = a0, a2 = a0, a3 = a0, a4 = a0, a5 = a0, a6 = a0, a7 = a0;
                 for (int d = 0, k = kb + part; d < headDim; d++, k += KEY_BLOCK) {
                     FloatVector kv = FloatVector.fromArray(F, keys, k);
-                    a0 = kv.fma(FloatVector.broadcast(F, q[q0 + d]), a0);
-                    a1 = kv.fma(FloatVector.broadcast(F, q[q1 + d]), a1);
-                    a2 = kv.fma(FloatVector.broadcast(F, q[q2 + d]), a2);
-                    a3 = kv.fma(FloatVector.broadcast(F, q[q3 + d]), a3);
+                    int qd = q0 + d;
+                    a0 = kv.fma(FloatVector.broadcast(F, q[qd]), a0);
+                    a1 = kv.fma(FloatVector.broadcast(F, q[qd + headDim]), a1);
+                    a2 = kv.fma(FloatVector.broadcast(F, q[qd + 2 * headDim]), a2);
+                    a3 = kv.fma(FloatVector.broadcast(F, q[qd + 3 * headDim]), a3);
+                    a4 = kv.fma(FloatVector.broadcast(F, q[qd + 4 * headDim]), a4);
+                    a5 = kv.fma(FloatVector.broadcast(F, q[qd + 5 * headDim]), a5);
+                    a6 = kv.fma(FloatVector.broadcast(F, q[qd + 6 * headDim]), a6);
+                    a7 = kv.fma(FloatVector.broadcast(F, q[qd + 7 * headDim]), a7);
                 }
                 int o = h * KEY_BLOCK + part;
                 a0.mul(scale).intoArray(p, o);
                 a1.mul(scale).intoArray(p, o + KEY_BLOCK);
                 a2.mul(scale).intoArray(p, o + 2 * KEY_BLOCK);
                 a3.mul(scale).intoArray(p, o + 3 * KEY_BLOCK);
+                a4.mul(scale).intoArray(p, o + 4 * KEY_BLOCK);
+                a5.mul(scale).intoArray(p, o + 5 * KEY_BLOCK);
+                a6.mul(scale).intoArray(p, o + 6 * KEY_BLOCK);
+                a7.mul(scale).intoArray(p, o + 7 * KEY_BLOCK);
             }
         }
         for (; h < heads; h++) {
@@ -168,6 +194,57 @@ public final class AttentionKernel {
             }
             o0.intoArray(out, oh + c);
         }
+    }
+
+    /**
+     * {@link #accumulateValues} for heads h and h+1 (weights at {@code pb} and {@code pb + KEY_BLOCK}, outputs at
+     * {@code oh} and {@code oh + headDim}) sharing each load of a value row; each head sees exactly the operations
+     * it sees alone. Also reads one float of each of 16 key lines from {@code keyAhead} and 16 value lines from
+     * {@code valueAhead} (two blocks ahead) and returns their sum: Java has no prefetch instruction, and without
+     * these early reads a long context is read from memory at a fraction of the bandwidth (the hardware
+     * prefetchers do not run far enough ahead of the alternating score and value passes; measured 170 → 140 ns
+     * per position at 32K together with the load sharing, docs/BENCHMARKS.md).
+     */
+    private static float accumulateValuePair(float[] p, int pb, int n, float[] values, int v0, int headDim, float[] out, int oh,
+                                             float[] keys, int keyAhead, int valueAhead) {
+        if (headDim != 8 * L) {
+            accumulateValues(p, pb, n, values, v0, headDim, out, oh);
+            accumulateValues(p, pb + KEY_BLOCK, n, values, v0, headDim, out, oh + headDim);
+            return 0f;
+        }
+        float touched = 0f;
+        int pb1 = pb + KEY_BLOCK, oh1 = oh + headDim;
+        for (int c = 0; c < headDim; c += 4 * L) {
+            float[] ahead = c == 0 ? keys : values;
+            int a = c == 0 ? keyAhead : valueAhead;
+            FloatVector o0 = FloatVector.fromArray(F, out, oh + c), o1 = FloatVector.fromArray(F, out, oh + c + L);
+            FloatVector o2 = FloatVector.fromArray(F, out, oh + c + 2 * L), o3 = FloatVector.fromArray(F, out, oh + c + 3 * L);
+            FloatVector u0 = FloatVector.fromArray(F, out, oh1 + c), u1 = FloatVector.fromArray(F, out, oh1 + c + L);
+            FloatVector u2 = FloatVector.fromArray(F, out, oh1 + c + 2 * L), u3 = FloatVector.fromArray(F, out, oh1 + c + 3 * L);
+            for (int i = 0, v = v0 + c; i < n; i++, v += headDim) {
+                touched += ahead[a + i * LINE_FLOATS];
+                FloatVector w = FloatVector.broadcast(F, p[pb + i]), x = FloatVector.broadcast(F, p[pb1 + i]);
+                FloatVector r0 = FloatVector.fromArray(F, values, v), r1 = FloatVector.fromArray(F, values, v + L);
+                FloatVector r2 = FloatVector.fromArray(F, values, v + 2 * L), r3 = FloatVector.fromArray(F, values, v + 3 * L);
+                o0 = r0.fma(w, o0);
+                o1 = r1.fma(w, o1);
+                o2 = r2.fma(w, o2);
+                o3 = r3.fma(w, o3);
+                u0 = r0.fma(x, u0);
+                u1 = r1.fma(x, u1);
+                u2 = r2.fma(x, u2);
+                u3 = r3.fma(x, u3);
+            }
+            o0.intoArray(out, oh + c);
+            o1.intoArray(out, oh + c + L);
+            o2.intoArray(out, oh + c + 2 * L);
+            o3.intoArray(out, oh + c + 3 * L);
+            u0.intoArray(out, oh1 + c);
+            u1.intoArray(out, oh1 + c + L);
+            u2.intoArray(out, oh1 + c + 2 * L);
+            u3.intoArray(out, oh1 + c + 3 * L);
+        }
+        return touched;
     }
 
     /** Two-pass scalar twin (scores, max, exponentials, weighted sum), same cache layout. */

@@ -69,7 +69,7 @@ class AttentionKernelTest {
         Random rnd = new Random(5);
         int headDim = 128, visible = 1000;
         KvCache cache = filledCache(rnd, 2, headDim, visible);
-        for (int heads : new int[] {16, 6, 3}) { // groups of 4 heads and the 1-head remainder
+        for (int heads : new int[] {16, 11, 3}) { // groups of 8 heads, pairs and single remainders
             float[] q = new float[heads * headDim];
             for (int i = 0; i < q.length; i++) q[i] = (float) rnd.nextGaussian();
             float scale = (float) (1 / Math.sqrt(headDim));
