@@ -43,18 +43,27 @@ final class Q8Paired {
     /** Row dot product; blocks of 34 bytes from {@code base}. */
     static float dot(MemorySegment data, long base, int blocks, float[] x, int xOff) {
         FloatVector acc0 = FloatVector.zero(F), acc1 = FloatVector.zero(F);
-        for (int blk = 0; blk < blocks; blk++) {
+        int blk = 0;
+        // two blocks per iteration, one per accumulator (no branch on the block's parity)
+        for (; blk + 2 <= blocks; blk += 2) {
             long o = base + (long) blk * Q8_0Matrix.BLOCK_BYTES;
             int xo = xOff + blk * 32;
-            float d = GgmlBlocks.half(data, o);
-            IntVector pairs = codes(data, o + 2);
-            FloatVector xa = FloatVector.fromArray(F, x, xo), xb = FloatVector.fromArray(F, x, xo + 16);
-            FloatVector v = even(pairs).mul(xa.rearrange(EVEN, xb));
-            v = odd(pairs).fma(xa.rearrange(ODD, xb), v);
-            if ((blk & 1) == 0) acc0 = v.fma(FloatVector.broadcast(F, d), acc0);
-            else acc1 = v.fma(FloatVector.broadcast(F, d), acc1);
+            acc0 = pairedBlock(data, o, x, xo).fma(FloatVector.broadcast(F, GgmlBlocks.half(data, o)), acc0);
+            long o1 = o + Q8_0Matrix.BLOCK_BYTES;
+            acc1 = pairedBlock(data, o1, x, xo + 32).fma(FloatVector.broadcast(F, GgmlBlocks.half(data, o1)), acc1);
+        }
+        if (blk < blocks) {
+            long o = base + (long) blk * Q8_0Matrix.BLOCK_BYTES;
+            acc0 = pairedBlock(data, o, x, xOff + blk * 32).fma(FloatVector.broadcast(F, GgmlBlocks.half(data, o)), acc0);
         }
         return LaneSum.sum(acc0.add(acc1));
+    }
+
+    /** Lane-wise {@code q_even·x_even + q_odd·x_odd} of the block at {@code o}, x split by two lane shuffles. */
+    private static FloatVector pairedBlock(MemorySegment data, long o, float[] x, int xo) {
+        IntVector pairs = codes(data, o + 2);
+        FloatVector xa = FloatVector.fromArray(F, x, xo), xb = FloatVector.fromArray(F, x, xo + 16);
+        return odd(pairs).fma(xa.rearrange(ODD, xb), even(pairs).mul(xa.rearrange(EVEN, xb)));
     }
 
     /**
@@ -63,17 +72,26 @@ final class Q8Paired {
      */
     static float dotSplit(MemorySegment data, long base, int blocks, float[] xs, int xOff) {
         FloatVector acc0 = FloatVector.zero(F), acc1 = FloatVector.zero(F);
-        for (int blk = 0; blk < blocks; blk++) {
+        int blk = 0;
+        // two blocks per iteration, one per accumulator (no branch on the block's parity)
+        for (; blk + 2 <= blocks; blk += 2) {
             long o = base + (long) blk * Q8_0Matrix.BLOCK_BYTES;
             int xo = xOff + blk * 32;
-            float d = GgmlBlocks.half(data, o);
-            IntVector pairs = codes(data, o + 2);
-            FloatVector v = even(pairs).mul(FloatVector.fromArray(F, xs, xo));
-            v = odd(pairs).fma(FloatVector.fromArray(F, xs, xo + 16), v);
-            if ((blk & 1) == 0) acc0 = v.fma(FloatVector.broadcast(F, d), acc0);
-            else acc1 = v.fma(FloatVector.broadcast(F, d), acc1);
+            acc0 = splitBlock(data, o, xs, xo).fma(FloatVector.broadcast(F, GgmlBlocks.half(data, o)), acc0);
+            long o1 = o + Q8_0Matrix.BLOCK_BYTES;
+            acc1 = splitBlock(data, o1, xs, xo + 32).fma(FloatVector.broadcast(F, GgmlBlocks.half(data, o1)), acc1);
+        }
+        if (blk < blocks) {
+            long o = base + (long) blk * Q8_0Matrix.BLOCK_BYTES;
+            acc0 = splitBlock(data, o, xs, xOff + blk * 32).fma(FloatVector.broadcast(F, GgmlBlocks.half(data, o)), acc0);
         }
         return LaneSum.sum(acc0.add(acc1));
+    }
+
+    /** Lane-wise {@code q_even·x_even + q_odd·x_odd} of the block at {@code o} against split inputs at {@code xo}. */
+    private static FloatVector splitBlock(MemorySegment data, long o, float[] xs, int xo) {
+        IntVector pairs = codes(data, o + 2);
+        return odd(pairs).fma(FloatVector.fromArray(F, xs, xo + 16), even(pairs).mul(FloatVector.fromArray(F, xs, xo)));
     }
 
     /** Codes as floats in even/odd order ({@code q[32b .. 32b+16)} even, then odd) and scales into {@code d}. */
