@@ -86,11 +86,24 @@ public record Q4_0Matrix(MemorySegment data, int rows, int cols) implements Weig
     /** Lane-wise {@code (q−8)·x} of the block at {@code o}: low half times x[xo..], plus high half times x[xo+16..]. */
     private static FloatVector blockSum(MemorySegment data, long o, float[] x, int xo) {
         var F = Block32.F;
-        IntVector codes = (IntVector) ByteVector.fromMemorySegment(CODE_BYTES, data, o + 2, ByteOrder.LITTLE_ENDIAN)
+        IntVector codes = codes(data, o);
+        return inputSum(low(codes), high(codes), x, xo);
+    }
+
+    /** The 16 code bytes of the block at {@code o}, zero-extended to ints. */
+    private static IntVector codes(MemorySegment data, long o) {
+        return (IntVector) ByteVector.fromMemorySegment(CODE_BYTES, data, o + 2, ByteOrder.LITTLE_ENDIAN)
                 .convertShape(VectorOperators.ZERO_EXTEND_B2I, I, 0);
-        FloatVector low = (FloatVector) codes.and(NIBBLE).sub(OFFSET).convert(VectorOperators.I2F, 0);
-        FloatVector high = (FloatVector) codes.lanewise(VectorOperators.LSHR, 4).sub(OFFSET).convert(VectorOperators.I2F, 0);
-        return high.fma(FloatVector.fromArray(F, x, xo + 16), low.mul(FloatVector.fromArray(F, x, xo)));
+    }
+
+    /** Elements 0–15 of the block, {@code q − 8}. */
+    private static FloatVector low(IntVector codes) {
+        return (FloatVector) codes.and(NIBBLE).sub(OFFSET).convert(VectorOperators.I2F, 0);
+    }
+
+    /** Elements 16–31 of the block, {@code q − 8}. */
+    private static FloatVector high(IntVector codes) {
+        return (FloatVector) codes.lanewise(VectorOperators.LSHR, 4).sub(OFFSET).convert(VectorOperators.I2F, 0);
     }
 
     @Override
@@ -106,9 +119,52 @@ public record Q4_0Matrix(MemorySegment data, int rows, int cols) implements Weig
             for (int b = 0; b < batch; b++) out[outOff + b * outStride] = dot(row, x, xOff + b * xStride);
             return;
         }
+        if (WIDE && batch < FUSED_BELOW) {
+            // Decode-sized batches: nibbles widened in registers once per group of inputs, the row read once.
+            long base = row * rowBytes();
+            int blocks = cols / 32, b = 0;
+            for (; b + 2 <= batch; b += 2) dotWide2(data, base, blocks, x, xOff + b * xStride, xStride, out, outOff + b * outStride, outStride);
+            if (b < batch) out[outOff + b * outStride] = dotWide(data, base, blocks, x, xOff + b * xStride);
+            return;
+        }
         RowScratch s = RowScratch.get(cols, cols / 32);
         decode(row, s.values, s.scales);
         Block32.dotRowsDecoded(s.values, s.scales, cols / 32, x, xOff, xStride, batch, out, outOff, outStride);
+    }
+
+    /** Batches from this size on decode a row into scratch once and reuse it ({@link Block32#dotRowsDecoded}). */
+    static final int FUSED_BELOW = Integer.getInteger("nemotron4j.q4FusedBelow", 9);
+
+    /**
+     * {@link #dotWide} for two inputs {@code xStride} apart, sharing each block's widened codes; bit-identical.
+     * (Four inputs per pass exceed the JIT's inlining budget: every vector gets boxed, 10× slower.)
+     */
+    private static void dotWide2(MemorySegment data, long base, int blocks, float[] x, int xOff, int xStride,
+                                 float[] out, int outOff, int outStride) {
+        var F = Block32.F;
+        FloatVector a0 = FloatVector.zero(F), a1 = a0, b0 = a0, b1 = a0;
+        int x1 = xOff + xStride;
+        for (int blk = 0; blk < blocks; blk++) {
+            long o = base + (long) blk * BLOCK_BYTES;
+            int e = blk * 32;
+            IntVector codes = codes(data, o);
+            FloatVector low = low(codes), high = high(codes), d = FloatVector.broadcast(F, GgmlBlocks.half(data, o));
+            FloatVector v0 = inputSum(low, high, x, xOff + e), v1 = inputSum(low, high, x, x1 + e);
+            if ((blk & 1) == 0) {
+                a0 = v0.fma(d, a0);
+                a1 = v1.fma(d, a1);
+            } else {
+                b0 = v0.fma(d, b0);
+                b1 = v1.fma(d, b1);
+            }
+        }
+        out[outOff] = LaneSum.sum(a0.add(b0));
+        out[outOff + outStride] = LaneSum.sum(a1.add(b1));
+    }
+
+    /** Lane-wise {@code low·x[xo..] + high·x[xo+16..]}: one block against one input, as {@link #blockSum}. */
+    private static FloatVector inputSum(FloatVector low, FloatVector high, float[] x, int xo) {
+        return high.fma(FloatVector.fromArray(Block32.F, x, xo + 16), low.mul(FloatVector.fromArray(Block32.F, x, xo)));
     }
 
     /** Codes of row {@code row} as floats into {@code q}, block scales into {@code d}. */

@@ -88,6 +88,33 @@ final class Q8Paired {
         return LaneSum.sum(acc0.add(acc1));
     }
 
+    /**
+     * {@link #dotSplit} for two split inputs {@code xStride} apart, sharing each block's widened codes;
+     * bit-identical to {@link #dotSplit} for each.
+     */
+    static void dotSplit2(MemorySegment data, long base, int blocks, float[] xs, int xOff, int xStride,
+                          float[] out, int outOff, int outStride) {
+        FloatVector a0 = FloatVector.zero(F), a1 = a0, b0 = a0, b1 = a0;
+        int x1 = xOff + xStride;
+        for (int blk = 0; blk < blocks; blk++) {
+            long o = base + (long) blk * Q8_0Matrix.BLOCK_BYTES;
+            int e = blk * 32;
+            IntVector pairs = codes(data, o + 2);
+            FloatVector ev = even(pairs), od = odd(pairs), d = FloatVector.broadcast(F, GgmlBlocks.half(data, o));
+            FloatVector v0 = od.fma(FloatVector.fromArray(F, xs, xOff + e + 16), ev.mul(FloatVector.fromArray(F, xs, xOff + e)));
+            FloatVector v1 = od.fma(FloatVector.fromArray(F, xs, x1 + e + 16), ev.mul(FloatVector.fromArray(F, xs, x1 + e)));
+            if ((blk & 1) == 0) {
+                a0 = v0.fma(d, a0);
+                a1 = v1.fma(d, a1);
+            } else {
+                b0 = v0.fma(d, b0);
+                b1 = v1.fma(d, b1);
+            }
+        }
+        out[outOff] = LaneSum.sum(a0.add(b0));
+        out[outOff + outStride] = LaneSum.sum(a1.add(b1));
+    }
+
     /** Lane-wise {@code q_even·x_even + q_odd·x_odd} of the block at {@code o} against split inputs at {@code xo}. */
     private static FloatVector splitBlock(MemorySegment data, long o, float[] xs, int xo) {
         IntVector pairs = codes(data, o + 2);

@@ -91,7 +91,13 @@ public record Q8_0Matrix(MemorySegment data, int rows, int cols) implements Weig
      */
     void dotRowsSplit(int row, float[] xs, int xOff, int xStride, int batch, float[] out, int outOff, int outStride) {
         int b = 0;
-        if (batch >= 4) {
+        if (batch < PAIRED_BELOW) {
+            long base = row * rowBytes();
+            for (; b + 2 <= batch; b += 2) {
+                Q8Paired.dotSplit2(data, base, cols / 32, xs, xOff + b * xStride, xStride, out, outOff + b * outStride, outStride);
+            }
+        }
+        if (batch - b >= 4) {
             RowScratch s = RowScratch.get(cols, cols / 32);
             Q8Paired.decode(data, row * rowBytes(), cols / 32, s.values, s.scales);
             for (; b + 4 <= batch; b += 4) {
@@ -100,6 +106,9 @@ public record Q8_0Matrix(MemorySegment data, int rows, int cols) implements Weig
         }
         for (; b < batch; b++) out[outOff + b * outStride] = Q8Paired.dotSplit(data, row * rowBytes(), cols / 32, xs, xOff + b * xStride);
     }
+
+    /** Batches from this size on decode a row into scratch once and reuse it for groups of 4 inputs. */
+    static final int PAIRED_BELOW = Integer.getInteger("nemotron4j.q8PairedBelow", 9);
 
     /** Codes of row {@code row} as floats into {@code q}, block scales into {@code d}. */
     void decode(int row, float[] q, float[] d) {

@@ -173,15 +173,19 @@ class QuantizedKernelTest {
         Random rnd = new Random(9);
         try (Arena arena = Arena.ofShared(); WorkerPool pool = new WorkerPool(2)) {
             for (DType type : new DType[] {DType.Q8_0, DType.Q4_0, DType.Q6_K}) {
-                int rows = 70, cols = type.blockSize() == 256 ? 2816 : 2688, batch = 9; // 2 tiles of 4 rows + 1
+                int rows = 70, cols = type.blockSize() == 256 ? 2816 : 2688;
                 WeightMatrix w = random(type, rows, cols, rnd, arena);
-                float[] x = new float[batch * cols];
-                for (int i = 0; i < x.length; i++) x[i] = (float) rnd.nextGaussian();
-                float[] out = new float[batch * rows];
-                MatMul.multiply(w, x, batch, out, pool);
-                for (int b = 0; b < batch; b++) {
-                    for (int r = 0; r < rows; r++) {
-                        assertThat(out[b * rows + r]).as("%s batch row %d weight row %d", type, b, r).isEqualTo(w.dot(r, x, b * cols));
+                // decode-sized batches (inputs in pairs sharing each widened block, odd remainders) and
+                // prefill-sized ones (row decoded once, groups of 4 inputs, a second batch tile)
+                for (int batch : new int[] {2, 3, 7, 8, 9, 37}) {
+                    float[] x = new float[batch * cols];
+                    for (int i = 0; i < x.length; i++) x[i] = (float) rnd.nextGaussian();
+                    float[] out = new float[batch * rows];
+                    MatMul.multiply(w, x, batch, out, pool);
+                    for (int b = 0; b < batch; b++) {
+                        for (int r = 0; r < rows; r++) {
+                            assertThat(out[b * rows + r]).as("%s batch %d row %d weight row %d", type, batch, b, r).isEqualTo(w.dot(r, x, b * cols));
+                        }
                     }
                 }
             }
