@@ -173,7 +173,11 @@ public record Q4_0Matrix(MemorySegment data, int rows, int cols) implements Weig
         for (int blk = 0; blk < cols / 32; blk++) {
             long o = base + (long) blk * BLOCK_BYTES;
             d[blk] = GgmlBlocks.half(data, o);
-            if (Block32.VECTOR) {
+            if (WIDE) {
+                IntVector codes = codes(data, o);
+                low(codes).intoArray(q, blk * 32);
+                high(codes).intoArray(q, blk * 32 + 16);
+            } else if (Block32.VECTOR) {
                 for (int p = 0; p < Block32.PARTS; p++) Block32.q4Chunk(data, o + 2, p).intoArray(q, blk * 32 + p * Block32.L);
             } else {
                 GgmlBlocks.dequantize(dev.nemotron4j.engine.weights.DType.Q4_0, data, o, q, blk * 32);
