@@ -62,25 +62,22 @@ public record Q4_0Matrix(MemorySegment data, int rows, int cols) implements Weig
 
     /**
      * {@link #dot} with 16-lane vectors: the 16 code bytes of a block are loaded and zero-extended to ints once,
-     * the low nibbles (elements 0–15) and high nibbles (16–31) taken with a mask and a shift, two blocks per
-     * iteration (one per accumulator, no branch). The same values meet in the same operations as the generic
-     * kernel and {@link Block32#dotDecoded}: bit-identical to both.
+     * the low nibbles (elements 0–15) and high nibbles (16–31) taken with a mask and a shift. One block per
+     * iteration and no branch: the body stays small enough that callers inlining it stay under the JIT's
+     * inlining budget (two blocks per iteration overran it in the model). The same values meet in the same
+     * operations as the generic kernel and {@link Block32#dotDecoded}: bit-identical to both.
      */
     private static float dotWide(MemorySegment data, long base, int blocks, float[] x, int xOff) {
         var F = Block32.F;
-        FloatVector acc0 = FloatVector.zero(F), acc1 = acc0;
-        int blk = 0;
-        for (; blk + 2 <= blocks; blk += 2) {
+        FloatVector acc = FloatVector.zero(F), other = acc;
+        for (int blk = 0; blk < blocks; blk++) {
             long o = base + (long) blk * BLOCK_BYTES;
-            int xo = xOff + blk * 32;
-            acc0 = blockSum(data, o, x, xo).fma(FloatVector.broadcast(F, GgmlBlocks.half(data, o)), acc0);
-            acc1 = blockSum(data, o + BLOCK_BYTES, x, xo + 32).fma(FloatVector.broadcast(F, GgmlBlocks.half(data, o + BLOCK_BYTES)), acc1);
+            FloatVector next = blockSum(data, o, x, xOff + blk * 32).fma(FloatVector.broadcast(F, GgmlBlocks.half(data, o)), acc);
+            // even blocks into one accumulator, odd into the other: swap roles instead of branching on parity
+            acc = other;
+            other = next;
         }
-        if (blk < blocks) {
-            long o = base + (long) blk * BLOCK_BYTES;
-            acc0 = blockSum(data, o, x, xOff + blk * 32).fma(FloatVector.broadcast(F, GgmlBlocks.half(data, o)), acc0);
-        }
-        return LaneSum.sum(acc0.add(acc1));
+        return LaneSum.sum(acc.add(other)); // (even + odd or odd + even: float addition commutes exactly)
     }
 
     /** Lane-wise {@code (q−8)·x} of the block at {@code o}: low half times x[xo..], plus high half times x[xo+16..]. */

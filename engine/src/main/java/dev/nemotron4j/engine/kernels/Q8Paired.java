@@ -42,21 +42,15 @@ final class Q8Paired {
 
     /** Row dot product; blocks of 34 bytes from {@code base}. */
     static float dot(MemorySegment data, long base, int blocks, float[] x, int xOff) {
-        FloatVector acc0 = FloatVector.zero(F), acc1 = FloatVector.zero(F);
-        int blk = 0;
-        // two blocks per iteration, one per accumulator (no branch on the block's parity)
-        for (; blk + 2 <= blocks; blk += 2) {
+        FloatVector acc = FloatVector.zero(F), other = acc;
+        for (int blk = 0; blk < blocks; blk++) {
             long o = base + (long) blk * Q8_0Matrix.BLOCK_BYTES;
-            int xo = xOff + blk * 32;
-            acc0 = pairedBlock(data, o, x, xo).fma(FloatVector.broadcast(F, GgmlBlocks.half(data, o)), acc0);
-            long o1 = o + Q8_0Matrix.BLOCK_BYTES;
-            acc1 = pairedBlock(data, o1, x, xo + 32).fma(FloatVector.broadcast(F, GgmlBlocks.half(data, o1)), acc1);
+            FloatVector next = pairedBlock(data, o, x, xOff + blk * 32).fma(FloatVector.broadcast(F, GgmlBlocks.half(data, o)), acc);
+            // even blocks into one accumulator, odd into the other: swap roles instead of branching on parity
+            acc = other;
+            other = next;
         }
-        if (blk < blocks) {
-            long o = base + (long) blk * Q8_0Matrix.BLOCK_BYTES;
-            acc0 = pairedBlock(data, o, x, xOff + blk * 32).fma(FloatVector.broadcast(F, GgmlBlocks.half(data, o)), acc0);
-        }
-        return LaneSum.sum(acc0.add(acc1));
+        return LaneSum.sum(acc.add(other)); // (even + odd or odd + even: float addition commutes exactly)
     }
 
     /** Lane-wise {@code q_even·x_even + q_odd·x_odd} of the block at {@code o}, x split by two lane shuffles. */
@@ -71,21 +65,15 @@ final class Q8Paired {
      * block. A shuffle is exact, so the same values meet in the same operations: bit-identical to {@link #dot}.
      */
     static float dotSplit(MemorySegment data, long base, int blocks, float[] xs, int xOff) {
-        FloatVector acc0 = FloatVector.zero(F), acc1 = FloatVector.zero(F);
-        int blk = 0;
-        // two blocks per iteration, one per accumulator (no branch on the block's parity)
-        for (; blk + 2 <= blocks; blk += 2) {
+        FloatVector acc = FloatVector.zero(F), other = acc;
+        for (int blk = 0; blk < blocks; blk++) {
             long o = base + (long) blk * Q8_0Matrix.BLOCK_BYTES;
-            int xo = xOff + blk * 32;
-            acc0 = splitBlock(data, o, xs, xo).fma(FloatVector.broadcast(F, GgmlBlocks.half(data, o)), acc0);
-            long o1 = o + Q8_0Matrix.BLOCK_BYTES;
-            acc1 = splitBlock(data, o1, xs, xo + 32).fma(FloatVector.broadcast(F, GgmlBlocks.half(data, o1)), acc1);
+            FloatVector next = splitBlock(data, o, xs, xOff + blk * 32).fma(FloatVector.broadcast(F, GgmlBlocks.half(data, o)), acc);
+            // even blocks into one accumulator, odd into the other: swap roles instead of branching on parity
+            acc = other;
+            other = next;
         }
-        if (blk < blocks) {
-            long o = base + (long) blk * Q8_0Matrix.BLOCK_BYTES;
-            acc0 = splitBlock(data, o, xs, xOff + blk * 32).fma(FloatVector.broadcast(F, GgmlBlocks.half(data, o)), acc0);
-        }
-        return LaneSum.sum(acc0.add(acc1));
+        return LaneSum.sum(acc.add(other)); // (even + odd or odd + even: float addition commutes exactly)
     }
 
     /**
