@@ -1,7 +1,6 @@
 package dev.nemotron4j.engine.kernels;
 
 import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
@@ -160,13 +159,7 @@ public final class AttentionKernel {
             max = blockMax;
             stats[h] = max;
         }
-        float sum = 0f;
-        for (int part = 0; part < KEY_BLOCK; part += L) {
-            FloatVector e = FloatVector.fromArray(F, p, pb + part).sub(max).lanewise(VectorOperators.EXP);
-            e.intoArray(p, pb + part);
-            sum += LaneSum.sum(e);
-        }
-        stats[heads + h] += sum;
+        stats[heads + h] += Exponential.expShiftedInPlace(p, pb, KEY_BLOCK, max);
     }
 
     /** {@code out[oh..] += Σ_i p[pb+i] · v_i} over the block's {@code n} value rows from {@code v0}, in order of i. */

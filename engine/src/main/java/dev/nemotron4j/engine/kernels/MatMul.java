@@ -106,8 +106,10 @@ public final class MatMul {
         SplitTask task = SPLIT_TASK.get();
         if (task.split.length < batch * cols) task.split = new float[batch * cols];
         for (int b = 0; b < batch; b++) Q8Paired.split(x, xOff + b * xStride, task.split, b * cols, cols);
-        // A single input gets its own loop body, compiled apart from the batched kernels (see multiply()).
-        SplitTask body = batch == 1 ? SPLIT_DOT_TASK.get().share(task.split) : task;
+        // Single inputs, decode-sized batches and prefill-sized batches each get their own loop body, compiled
+        // apart (see multiply()): together the three paths overran the JIT's inlining budget.
+        SplitTask body = batch == 1 ? SPLIT_DOT_TASK.get().share(task.split)
+                : batch < Q8_0Matrix.PAIRED_BELOW ? SPLIT_PAIRED_TASK.get().share(task.split) : task;
         body.set(w, batch, out, outOff, outStride);
         try {
             long work = (long) w.rows() * cols * batch;
@@ -119,6 +121,21 @@ public final class MatMul {
     }
 
     private static final ThreadLocal<SplitDotTask> SPLIT_DOT_TASK = ThreadLocal.withInitial(SplitDotTask::new);
+    private static final ThreadLocal<SplitPairedTask> SPLIT_PAIRED_TASK = ThreadLocal.withInitial(SplitPairedTask::new);
+
+    /** {@link SplitTask} for decode-sized batches (one tile): {@link Q8_0Matrix#dotRowsPaired}. */
+    private static final class SplitPairedTask extends SplitTask {
+        SplitPairedTask share(float[] split) {
+            this.split = split;
+            return this;
+        }
+
+        @Override
+        public void run(int start, int end) {
+            int cols = w.cols();
+            for (int o = start; o < end; o++) w.dotRowsPaired(o, split, 0, cols, batch, out, outOff + o, outStride);
+        }
+    }
 
     /** {@link SplitTask} for one input: each row's {@link Q8Paired#dotSplit}. */
     private static final class SplitDotTask extends SplitTask {
@@ -159,7 +176,7 @@ public final class MatMul {
             int cols = w.cols();
             for (int b0 = 0; b0 < batch; b0 += BATCH_TILE) {
                 int n = Math.min(BATCH_TILE, batch - b0);
-                for (int o = start; o < end; o++) w.dotRowsSplit(o, split, b0 * cols, cols, n, out, outOff + b0 * outStride + o, outStride);
+                for (int o = start; o < end; o++) w.dotRowsDecoded(o, split, b0 * cols, cols, n, out, outOff + b0 * outStride + o, outStride);
             }
         }
     }

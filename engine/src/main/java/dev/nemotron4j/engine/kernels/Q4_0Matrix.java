@@ -130,7 +130,7 @@ public record Q4_0Matrix(MemorySegment data, int rows, int cols) implements Weig
     }
 
     /** Batches from this size on decode a row into scratch once and reuse it ({@link Block32#dotRowsDecoded}). */
-    static final int FUSED_BELOW = Integer.getInteger("nemotron4j.q4FusedBelow", 9);
+    static final int FUSED_BELOW = 9;
 
     /**
      * {@link #dotWide} for two inputs {@code xStride} apart, sharing each block's widened codes; bit-identical.

@@ -87,17 +87,28 @@ public record Q8_0Matrix(MemorySegment data, int rows, int cols) implements Weig
 
     /**
      * {@link #dotRows} for input rows already split by {@link Q8Paired#split}; bit-identical to {@link #dot}.
-     * Fewer than 4 inputs read the codes straight from memory; more decode the row once and take 4 at a time.
+     * Decode-sized batches take the inputs in pairs against each widened block ({@link #dotRowsPaired}), larger
+     * ones decode the row once and take 4 at a time ({@link #dotRowsDecoded}).
      */
     void dotRowsSplit(int row, float[] xs, int xOff, int xStride, int batch, float[] out, int outOff, int outStride) {
+        if (batch < PAIRED_BELOW) dotRowsPaired(row, xs, xOff, xStride, batch, out, outOff, outStride);
+        else dotRowsDecoded(row, xs, xOff, xStride, batch, out, outOff, outStride);
+    }
+
+    /** Inputs in pairs sharing each block's widened codes, an odd last one alone. */
+    void dotRowsPaired(int row, float[] xs, int xOff, int xStride, int batch, float[] out, int outOff, int outStride) {
+        long base = row * rowBytes();
         int b = 0;
-        if (batch < PAIRED_BELOW) {
-            long base = row * rowBytes();
-            for (; b + 2 <= batch; b += 2) {
-                Q8Paired.dotSplit2(data, base, cols / 32, xs, xOff + b * xStride, xStride, out, outOff + b * outStride, outStride);
-            }
+        for (; b + 2 <= batch; b += 2) {
+            Q8Paired.dotSplit2(data, base, cols / 32, xs, xOff + b * xStride, xStride, out, outOff + b * outStride, outStride);
         }
-        if (batch - b >= 4) {
+        if (b < batch) out[outOff + b * outStride] = Q8Paired.dotSplit(data, base, cols / 32, xs, xOff + b * xStride);
+    }
+
+    /** The row decoded once into scratch, then 4 inputs at a time; the last 1–3 alone from the codes. */
+    void dotRowsDecoded(int row, float[] xs, int xOff, int xStride, int batch, float[] out, int outOff, int outStride) {
+        int b = 0;
+        if (batch >= 4) {
             RowScratch s = RowScratch.get(cols, cols / 32);
             Q8Paired.decode(data, row * rowBytes(), cols / 32, s.values, s.scales);
             for (; b + 4 <= batch; b += 4) {
@@ -108,7 +119,7 @@ public record Q8_0Matrix(MemorySegment data, int rows, int cols) implements Weig
     }
 
     /** Batches from this size on decode a row into scratch once and reuse it for groups of 4 inputs. */
-    static final int PAIRED_BELOW = Integer.getInteger("nemotron4j.q8PairedBelow", 9);
+    static final int PAIRED_BELOW = 9;
 
     /** Codes of row {@code row} as floats into {@code q}, block scales into {@code d}. */
     void decode(int row, float[] q, float[] d) {
