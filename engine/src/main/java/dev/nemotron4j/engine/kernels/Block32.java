@@ -98,10 +98,19 @@ final class Block32 {
                 b3 = v3.fma(dv, b3);
             }
         }
-        out[outOff] = LaneSum.sum(a0.add(b0));
-        out[outOff + outStride] = LaneSum.sum(a1.add(b1));
-        out[outOff + 2 * outStride] = LaneSum.sum(a2.add(b2));
-        out[outOff + 3 * outStride] = LaneSum.sum(a3.add(b3));
+        // Reduced through memory: LaneSum.sum(FloatVector) is not inlined into a method this size and would box.
+        float[][] reduction = LaneSum.scratch();
+        float[] lanes = reduction[0], sums = reduction[1];
+        int l = F.length();
+        a0.add(b0).intoArray(lanes, 0);
+        a1.add(b1).intoArray(lanes, l);
+        a2.add(b2).intoArray(lanes, 2 * l);
+        a3.add(b3).intoArray(lanes, 3 * l);
+        LaneSum.sums(lanes, 4, sums);
+        out[outOff] = sums[0];
+        out[outOff + outStride] = sums[1];
+        out[outOff + 2 * outStride] = sums[2];
+        out[outOff + 3 * outStride] = sums[3];
     }
 
     /** One weight row decoded in {@code q}/{@code d} against {@code batch} input rows. */

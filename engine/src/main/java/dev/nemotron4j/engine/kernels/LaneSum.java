@@ -43,4 +43,12 @@ final class LaneSum {
     static void sums(float[] lanes, int count, float[] sums) {
         for (int k = 0; k < count; k++) sums[k] = sum(FloatVector.fromArray(F, lanes, k * L));
     }
+
+    /** Per-thread room for up to 8 accumulators on their way through {@link #sums}: {@code [lanes, sums]}. */
+    private static final ThreadLocal<float[][]> SCRATCH = ThreadLocal.withInitial(() -> new float[][] {new float[8 * L], new float[8]});
+
+    /** This thread's {@code [lanes, sums]} arrays for {@link #sums} (8 vectors). */
+    static float[][] scratch() {
+        return SCRATCH.get();
+    }
 }
