@@ -44,11 +44,16 @@ final class LaneSum {
         for (int k = 0; k < count; k++) sums[k] = sum(FloatVector.fromArray(F, lanes, k * L));
     }
 
-    /** Per-thread room for up to 8 accumulators on their way through {@link #sums}: {@code [lanes, sums]}. */
-    private static final ThreadLocal<float[][]> SCRATCH = ThreadLocal.withInitial(() -> new float[][] {new float[8 * L], new float[8]});
+    /** Per-thread room for up to 8 vectors on their way through {@link #sumsInto}. */
+    private static final ThreadLocal<float[]> LANES = ThreadLocal.withInitial(() -> new float[8 * L]);
 
-    /** This thread's {@code [lanes, sums]} arrays for {@link #sums} (8 vectors). */
-    static float[][] scratch() {
-        return SCRATCH.get();
+    /** This thread's room for 8 stored vectors. */
+    static float[] lanes() {
+        return LANES.get();
+    }
+
+    /** {@code out[outOff + k·outStride] = sum(vector k)} for the {@code count} vectors stored from {@code lanes[0]}. */
+    static void sumsInto(float[] lanes, int count, float[] out, int outOff, int outStride) {
+        for (int k = 0; k < count; k++) out[outOff + k * outStride] = sum(FloatVector.fromArray(F, lanes, k * L));
     }
 }

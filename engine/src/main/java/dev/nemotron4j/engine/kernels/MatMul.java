@@ -125,11 +125,6 @@ public final class MatMul {
 
     /** {@link SplitTask} for decode-sized batches (one tile): {@link Q8_0Matrix#dotRowsPaired}. */
     private static final class SplitPairedTask extends SplitTask {
-        SplitPairedTask share(float[] split) {
-            this.split = split;
-            return this;
-        }
-
         @Override
         public void run(int start, int end) {
             int cols = w.cols();
@@ -139,11 +134,6 @@ public final class MatMul {
 
     /** {@link SplitTask} for one input: each row's {@link Q8Paired#dotSplit}. */
     private static final class SplitDotTask extends SplitTask {
-        SplitDotTask share(float[] split) {
-            this.split = split;
-            return this;
-        }
-
         @Override
         public void run(int start, int end) {
             long rowBytes = (long) w.cols() / 32 * Q8_0Matrix.BLOCK_BYTES;
@@ -157,6 +147,12 @@ public final class MatMul {
         Q8_0Matrix w;
         float[] out;
         int batch, outOff, outStride;
+
+        /** Uses the split inputs of another body (the calling thread's {@link #SPLIT_TASK}). */
+        SplitTask share(float[] split) {
+            this.split = split;
+            return this;
+        }
 
         void set(Q8_0Matrix w, int batch, float[] out, int outOff, int outStride) {
             this.w = w;

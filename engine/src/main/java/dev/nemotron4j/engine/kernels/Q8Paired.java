@@ -157,17 +157,12 @@ final class Q8Paired {
             }
         }
         // Reduced through memory: LaneSum.sum(FloatVector) is not inlined into a method this size and would box.
-        float[][] reduction = LaneSum.scratch();
-        float[] lanes = reduction[0], sums = reduction[1];
+        float[] lanes = LaneSum.lanes();
         int l = F.length();
         a0.add(b0).intoArray(lanes, 0);
         a1.add(b1).intoArray(lanes, l);
         a2.add(b2).intoArray(lanes, 2 * l);
         a3.add(b3).intoArray(lanes, 3 * l);
-        LaneSum.sums(lanes, 4, sums);
-        out[outOff] = sums[0];
-        out[outOff + outStride] = sums[1];
-        out[outOff + 2 * outStride] = sums[2];
-        out[outOff + 3 * outStride] = sums[3];
+        LaneSum.sumsInto(lanes, 4, out, outOff, outStride);
     }
 }
