@@ -64,11 +64,10 @@ public final class Exponential {
 
     /** Scalar twin of {@link #expNonPositive(FloatVector)}: the same operations in the same order, bit-identical. */
     public static float expNonPositive(float x) {
-        if (x < CUTOFF) return 0f;
-        float clamped = Math.max(x, CUTOFF);
-        int n = (int) (clamped * LOG2E - 0.5f);
+        if (x < CUTOFF) return 0f; // (the vector form clamps instead, then zeroes these lanes)
+        int n = (int) (x * LOG2E - 0.5f);
         float nf = n;
-        float r = Math.fma(-nf, LN2_HI, clamped);
+        float r = Math.fma(-nf, LN2_HI, x);
         r = Math.fma(-nf, LN2_LO, r);
         float p = Math.fma(r, C7, C6);
         p = Math.fma(p, r, C5);

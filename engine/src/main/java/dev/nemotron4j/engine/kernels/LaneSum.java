@@ -34,20 +34,14 @@ final class LaneSum {
         return v.lane(0);
     }
 
-    /**
-     * {@code sums[k] = sum(vector k)} for the {@code count} vectors stored one after another from
-     * {@code lanes[0]}. Big kernels store their accumulators and reduce them here: a call to
-     * {@link #sum(FloatVector)} from a method that large is not inlined, and the call then boxes its vector.
-     * This method is small, so {@code sum} inlines into it.
-     */
-    static void sums(float[] lanes, int count, float[] sums) {
-        for (int k = 0; k < count; k++) sums[k] = sum(FloatVector.fromArray(F, lanes, k * L));
-    }
-
     /** Per-thread room for up to 8 vectors on their way through {@link #sumsInto}. */
     private static final ThreadLocal<float[]> LANES = ThreadLocal.withInitial(() -> new float[8 * L]);
 
-    /** This thread's room for 8 stored vectors. */
+    /**
+     * This thread's room for 8 stored vectors. Big kernels park their accumulators here and reduce them in a
+     * small method: a call to {@link #sum(FloatVector)} from a method that large is not inlined, and the call
+     * then boxes its vector.
+     */
     static float[] lanes() {
         return LANES.get();
     }

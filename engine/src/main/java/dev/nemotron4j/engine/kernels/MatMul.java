@@ -103,14 +103,12 @@ public final class MatMul {
     private static void multiplySplit(Q8_0Matrix w, float[] x, int xOff, int xStride, int batch,
                                       float[] out, int outOff, int outStride, WorkerPool pool) {
         int cols = w.cols();
-        SplitTask task = SPLIT_TASK.get();
-        if (task.split.length < batch * cols) task.split = new float[batch * cols];
-        for (int b = 0; b < batch; b++) Q8Paired.split(x, xOff + b * xStride, task.split, b * cols, cols);
+        float[] split = RowScratch.inputs(batch * cols);
+        for (int b = 0; b < batch; b++) Q8Paired.split(x, xOff + b * xStride, split, b * cols, cols);
         // Single inputs, decode-sized batches and prefill-sized batches each get their own loop body, compiled
         // apart (see multiply()): together the three paths overran the JIT's inlining budget.
-        SplitTask body = batch == 1 ? SPLIT_DOT_TASK.get().share(task.split)
-                : batch < Q8_0Matrix.PAIRED_BELOW ? SPLIT_PAIRED_TASK.get().share(task.split) : task;
-        body.set(w, batch, out, outOff, outStride);
+        SplitTask body = (batch == 1 ? SPLIT_DOT_TASK : batch < Q8_0Matrix.PAIRED_BELOW ? SPLIT_PAIRED_TASK : SPLIT_TASK).get();
+        body.set(w, split, batch, out, outOff, outStride);
         try {
             long work = (long) w.rows() * cols * batch;
             if (pool == null || work < PARALLEL_THRESHOLD) body.run(0, w.rows());
@@ -120,8 +118,8 @@ public final class MatMul {
         }
     }
 
-    private static final ThreadLocal<SplitDotTask> SPLIT_DOT_TASK = ThreadLocal.withInitial(SplitDotTask::new);
-    private static final ThreadLocal<SplitPairedTask> SPLIT_PAIRED_TASK = ThreadLocal.withInitial(SplitPairedTask::new);
+    private static final ThreadLocal<SplitTask> SPLIT_DOT_TASK = ThreadLocal.withInitial(SplitDotTask::new);
+    private static final ThreadLocal<SplitTask> SPLIT_PAIRED_TASK = ThreadLocal.withInitial(SplitPairedTask::new);
 
     /** {@link SplitTask} for decode-sized batches (one tile): {@link Q8_0Matrix#dotRowsPaired}. */
     private static final class SplitPairedTask extends SplitTask {
@@ -141,21 +139,18 @@ public final class MatMul {
         }
     }
 
-    /** {@link #multiplySplit}'s loop body and split inputs, reused per calling thread (no allocation per product). */
+    /**
+     * {@link #multiplySplit}'s loop body for prefill-sized batches (the base of the other two), reused per calling
+     * thread (no allocation per product); the split inputs are the calling thread's {@link RowScratch#inputs}.
+     */
     private static class SplitTask implements WorkerPool.RangeBody {
-        float[] split = new float[0];
         Q8_0Matrix w;
-        float[] out;
+        float[] split, out;
         int batch, outOff, outStride;
 
-        /** Uses the split inputs of another body (the calling thread's {@link #SPLIT_TASK}). */
-        SplitTask share(float[] split) {
-            this.split = split;
-            return this;
-        }
-
-        void set(Q8_0Matrix w, int batch, float[] out, int outOff, int outStride) {
+        void set(Q8_0Matrix w, float[] split, int batch, float[] out, int outOff, int outStride) {
             this.w = w;
+            this.split = split;
             this.batch = batch;
             this.out = out;
             this.outOff = outOff;
@@ -164,6 +159,7 @@ public final class MatMul {
 
         void clear() {
             w = null;
+            split = null;
             out = null;
         }
 

@@ -99,7 +99,7 @@ public final class MambaMixer implements Mixer {
     /** The sequences of the decode step being computed by {@link #decodeRows}. */
     private BatchLayout stepBatch;
     /** Created once: a lambda per step would allocate on every token. */
-    private final dev.nemotron4j.engine.kernels.WorkerPool.RangeBody decodeRows = (s0, s1) -> {
+    private final WorkerPool.RangeBody decodeRows = (s0, s1) -> {
         for (int s = s0; s < s1; s++) mixSegment(stepBatch, s, null);
     };
 

@@ -112,7 +112,10 @@ public final class KvCache {
         ensureCapacity(1);
         for (int h = 0; h < kvHeads; h++) {
             int base = headOffset(h);
-            for (int d = 0; d < headDim; d++) keys[base + AttentionKernel.keyIndex(length, d, headDim)] = k[kOff + h * headDim + d];
+            // the key is one column of its block: dimension d at keyIndex(length, 0) + d·KEY_BLOCK
+            for (int d = 0, i = base + AttentionKernel.keyIndex(length, 0, headDim); d < headDim; d++, i += BLOCK) {
+                keys[i] = k[kOff + h * headDim + d];
+            }
             System.arraycopy(v, vOff + h * headDim, values, base + length * headDim, headDim);
         }
         length++;

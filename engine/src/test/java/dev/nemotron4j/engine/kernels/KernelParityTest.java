@@ -66,7 +66,7 @@ class KernelParityTest {
     @Test
     void rowBlockKernelIsBitIdenticalToSingleDots() {
         Random rnd = new Random(3);
-        int[][] shapes = {{9, 2688}, {6, 1856}, {5, 4096}, {7, 2689}, {4, 40}, {3, 8}, {71, 264}};
+        int[][] shapes = {{9, 2688}, {6, 1856}, {5, 4096}, {7, 2689}, {4, 40}, {3, 8}, {71, 264}, {5, 48}, {6, 2704}}; // 48, 2704: odd chunk counts
         try (Arena arena = Arena.ofConfined()) {
             for (DType type : new DType[] {DType.BF16, DType.F16}) {
                 for (int[] s : shapes) {
