@@ -82,7 +82,6 @@ public record Q4_0Matrix(MemorySegment data, int rows, int cols) implements Weig
 
     /** Lane-wise {@code (q−8)·x} of the block at {@code o}: low half times x[xo..], plus high half times x[xo+16..]. */
     private static FloatVector blockSum(MemorySegment data, long o, float[] x, int xo) {
-        var F = Block32.F;
         IntVector codes = codes(data, o);
         return inputSum(low(codes), high(codes), x, xo);
     }
