@@ -7,6 +7,7 @@ import dev.nemotron4j.engine.kernels.WorkerPool;
 import dev.nemotron4j.engine.model.NemotronHModel;
 import dev.nemotron4j.engine.state.SequenceState;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 import java.io.IOException;
@@ -49,12 +50,16 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = "--json", description = "Print one JSON object.")
     boolean json;
 
+    @Mixin
+    KvCacheOption kvCache;
+
     @Override
     public Integer call() throws IOException {
         if (threads != null) System.setProperty("nemotron4j.threads", Integer.toString(threads));
         WorkerPool pool = WorkerPool.shared();
         long fileBytes = Files.isDirectory(model) ? dirBytes(model) : Files.size(model);
         try (NemotronHModel m = ModelFiles.load(model)) {
+            kvCache.applyTo(m);
             SplittableRandom rnd = new SplittableRandom(42);
             int vocab = m.vocabSize();
             int[] prompt = rnd.ints(Math.max(pp, 1), 0, vocab).toArray();
@@ -99,6 +104,7 @@ final class BenchCommand implements Callable<Integer> {
             o.put("pp", pp);
             o.put("tg", tg);
             o.put("depth", depth);
+            o.put("kv_cache", kvCache.type.toString());
             o.put("reps", reps);
             o.put("pp_tokens_per_s", ppMedian);
             o.put("pp_min", min(ppRate));

@@ -47,6 +47,9 @@ final class ChatCommand implements Callable<Integer> {
     @Mixin
     SamplingOptions sampling;
 
+    @Mixin
+    KvCacheOption kvCache;
+
     private final List<ChatMessage> history = new ArrayList<>();
 
     @Override
@@ -54,7 +57,7 @@ final class ChatCommand implements Callable<Integer> {
         boolean terminal = System.console() != null && System.console().isTerminal();
         PrintStream out = new PrintStream(System.out, true, StandardCharsets.UTF_8);
         BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
-        try (ModelBundle bundle = ModelBundle.open(model);
+        try (ModelBundle bundle = kvCache.open(model);
              TextService service = new TextService(bundle, TextService.defaultOptions(bundle))) {
             bundle.renderPrompt(new ChatRequest(List.of(ChatMessage.user("x")), List.of(), ChatRequestOptions.DEFAULTS)); // fail early if unsupported
             if (terminal) {

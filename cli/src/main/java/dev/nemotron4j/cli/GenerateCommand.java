@@ -73,6 +73,9 @@ final class GenerateCommand implements Callable<Integer> {
     @Mixin
     SamplingOptions sampling;
 
+    @Mixin
+    KvCacheOption kvCache;
+
     @Override
     public Integer call() throws Exception {
         if (maxTokens < 0) throw new IllegalArgumentException("--max-tokens must be >= 0");
@@ -87,6 +90,7 @@ final class GenerateCommand implements Callable<Integer> {
     /** Engine-only path: no tokenizer needed; stops only at --stop-ids. */
     private int generateIds(String format) {
         try (NemotronHModel m = ModelFiles.load(model)) {
+            kvCache.applyTo(m);
             Set<Integer> stops = new HashSet<>();
             if (stopIds != null) for (int s : stopIds.ids()) stops.add(s);
             Sampler sampler = new Sampler(sampling.params(), m.vocabSize());
@@ -106,7 +110,7 @@ final class GenerateCommand implements Callable<Integer> {
     /** Text path: tokenizer, optional chat template, stop strings, streaming output. */
     private int generateText(String format) throws InterruptedException {
         PrintStream out = new PrintStream(System.out, true, StandardCharsets.UTF_8);
-        try (ModelBundle bundle = ModelBundle.open(model);
+        try (ModelBundle bundle = kvCache.open(model);
              TextService service = new TextService(bundle, TextService.defaultOptions(bundle))) {
             Set<Integer> extraStops = new HashSet<>();
             if (stopIds != null) for (int s : stopIds.ids()) extraStops.add(s);

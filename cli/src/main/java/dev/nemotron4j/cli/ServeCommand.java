@@ -7,6 +7,7 @@ import dev.nemotron4j.runtime.TextService;
 import dev.nemotron4j.server.OpenAiServer;
 import dev.nemotron4j.server.ServerConfig;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 import java.nio.file.Files;
@@ -45,6 +46,9 @@ final class ServeCommand implements Callable<Integer> {
     @Option(names = "--context", description = "Tokens per sequence, prompt + output (default: the model's max_position_embeddings).")
     Integer context;
 
+    @Mixin
+    KvCacheOption kvCache;
+
     @Option(names = "--prefill-chunk", defaultValue = "256", description = "Most prompt tokens one sequence feeds per step (default: ${DEFAULT-VALUE}).")
     int prefillChunk;
 
@@ -65,7 +69,7 @@ final class ServeCommand implements Callable<Integer> {
         if (maxBatch < 1 || maxQueue < 1) throw new IllegalArgumentException("--max-batch and --max-queue must be >= 1");
         if (timeoutSeconds < 1) throw new IllegalArgumentException("--request-timeout must be >= 1");
         String key = apiKey != null ? apiKey : System.getenv("NEMOTRON4J_API_KEY");
-        ModelBundle bundle = ModelBundle.open(model);
+        ModelBundle bundle = kvCache.open(model);
         int ctx = context != null ? context : bundle.model().defaultContextLimit();
         if (ctx < 2) throw new IllegalArgumentException("--context must be >= 2");
         TextService service = new TextService(bundle, new BatchScheduler.Options(maxBatch, maxQueue, prefillChunk, Math.max(stepTokens, maxBatch), ctx));

@@ -97,6 +97,20 @@ class CliContractTest {
     }
 
     @Test
+    void halfPrecisionCacheDecodesTheGoldenTokensAndBadTypesAreRejected() throws Exception {
+        for (String model : List.of("tiny-a", "tiny-d")) {
+            JsonNode d = golden(model).get("decode");
+            Run r = run("", "generate", "--model", tiny(model).toString(), "--prompt-ids", join(d.get("prompt"), ","),
+                    "--max-tokens", String.valueOf(d.get("generated").size()), "--temperature", "0", "--output", "ids", "--kv-cache", "f16");
+            assertThat(r.exit()).as(r.err()).isZero();
+            assertThat(r.out().strip()).as(model).isEqualTo(join(d.get("generated"), " "));
+        }
+        Run bad = run("", "generate", "--model", tiny("tiny-a").toString(), "--prompt-ids", "1,2", "--kv-cache", "q4");
+        assertThat(bad.exit()).isNotZero();
+        assertThat(bad.err()).contains("--kv-cache").contains("expected f32 or f16").doesNotContain("Exception in");
+    }
+
+    @Test
     void generateWithSeedIsRepeatableAndStopIdsWork() {
         String[] args = {"generate", "--model", tiny("tiny-a").toString(), "--prompt-ids", "5,6,7", "--max-tokens", "12", "--seed", "42", "--temperature", "0.8"};
         Run a = run("", args), b = run("", args);

@@ -3,6 +3,7 @@ package dev.nemotron4j.engine;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.nemotron4j.engine.TinyFixtures.Golden;
 import dev.nemotron4j.engine.model.NemotronHModel;
+import dev.nemotron4j.engine.state.KvCacheType;
 import dev.nemotron4j.engine.state.SequenceState;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -95,6 +96,48 @@ public class GoldenLogitsTest {
         float[] rows = Arrays.copyOfRange(full, (prompt.length - 1) * vocab, all.length * vocab);
         assertClose(name + " full-sequence rows of the decode", rows, expectedLogits, golden.tolerance());
     }
+
+    /**
+     * The half-precision attention cache (opt-in) stays close to the reference: every golden sequence's logits
+     * within a tolerance wider than the exact one, the same greedy decode; and it is really in use (the logits
+     * differ from the exact float32 cache's).
+     */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("models")
+    void halfPrecisionCacheStaysCloseToTheReference(String name) {
+        NemotronHModel model = models.get(name);
+        Golden golden = goldens.get(name);
+        double tol = Math.max(HALF_CACHE_TOLERANCE, golden.tolerance());
+        boolean differs = false;
+        model.setKvCacheType(KvCacheType.F16);
+        try {
+            for (JsonNode seq : golden.json().get("sequences")) {
+                int[] tokens = TinyFixtures.ints(seq.get("tokens"));
+                float[] expected = golden.tensor(seq.get("logits").asText());
+                float[] half = model.forwardAll(model.newState(), tokens, null);
+                assertClose(name + " " + seq.get("name").asText() + " (f16 cache)", half, expected, tol);
+                model.setKvCacheType(KvCacheType.F32);
+                differs |= !Arrays.equals(half, model.forwardAll(model.newState(), tokens, null));
+                model.setKvCacheType(KvCacheType.F16);
+            }
+            JsonNode decode = golden.json().get("decode");
+            SequenceState state = model.newState();
+            float[] logits = model.forwardLast(state, TinyFixtures.ints(decode.get("prompt")));
+            int[] expectedIds = TinyFixtures.ints(decode.get("generated"));
+            int[] generated = new int[expectedIds.length];
+            for (int i = 0; i < generated.length; i++) {
+                generated[i] = argmax(logits, 0, model.vocabSize());
+                if (i + 1 < generated.length) logits = model.forwardLast(state, new int[] {generated[i]});
+            }
+            assertThat(generated).as(name + " greedy ids with an f16 cache").containsExactly(expectedIds);
+        } finally {
+            model.setKvCacheType(KvCacheType.F32);
+        }
+        assertThat(differs).as(name + ": f16 cache logits differ from the float32 cache's somewhere").isTrue();
+    }
+
+    /** Largest logit difference allowed with a half-precision cache (the tiny fixtures measure up to 2.5e-3). */
+    static final double HALF_CACHE_TOLERANCE = 1e-2;
 
     static int argmax(float[] a, int off, int n) {
         int best = 0;

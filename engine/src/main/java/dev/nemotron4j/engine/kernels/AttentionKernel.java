@@ -56,40 +56,95 @@ public final class AttentionKernel {
             }
             return;
         }
-        RowScratch scratch = RowScratch.get(heads * KEY_BLOCK, 2 * heads + 1);
-        float[] p = scratch.values, stats = scratch.scales; // p: a block's scores, then weights, of head h at h·KEY_BLOCK
+        float[] stats = RowScratch.get(0, 2 * heads + 1).scales;
+        float[] p = startGroup(heads, headDim, stats, out, outOff);
+        int blockFloats = headDim * KEY_BLOCK;
+        float touched = 0f;
+        for (int s0 = 0, kb = keyOff; s0 < visible; s0 += KEY_BLOCK, kb += blockFloats) {
+            int vb = valueOff + s0 * headDim;
+            // Lines read two blocks ahead while this block computes (see accumulateValuePair): in range, or this block's.
+            boolean ahead = s0 + 3 * KEY_BLOCK <= visible;
+            touched += block(q, qOff, heads, keys, kb, values, vb, Math.min(KEY_BLOCK, visible - s0), scale, headDim, p, stats,
+                    out, outOff, ahead ? kb + 2 * blockFloats : kb, ahead ? vb + 2 * blockFloats : vb);
+        }
+        finishGroup(heads, headDim, stats, touched, out, outOff);
+    }
+
+    /**
+     * {@link #attendGroup} over a cache stored as IEEE half floats (same layout, {@code short} bit patterns): each
+     * block's keys and value rows are widened exactly into per-thread scratch and attended by the float32 code, so
+     * the output is bit-identical to {@link #attendGroup} over a float cache holding the widened values, with half
+     * the bytes to stream at long context.
+     */
+    public static void attendGroupHalf(float[] q, int qOff, int heads, short[] keys, int keyOff, short[] values, int valueOff,
+                                       int visible, float scale, int headDim, float[] out, int outOff) {
+        int blockFloats = headDim * KEY_BLOCK;
+        if (!VECTOR || headDim % L != 0) {
+            float[] k32 = new float[Math.multiplyExact((visible + KEY_BLOCK - 1) / KEY_BLOCK, blockFloats)], v32 = new float[visible * headDim];
+            HalfFloatKernel.widen(keys, keyOff, k32, 0, k32.length);
+            HalfFloatKernel.widen(values, valueOff, v32, 0, v32.length);
+            attendGroup(q, qOff, heads, k32, 0, v32, 0, visible, scale, headDim, out, outOff);
+            return;
+        }
+        float[] kv = RowScratch.get(2 * blockFloats, 0).values; // the block's keys, then its value rows
+        float[] stats = RowScratch.get(0, 2 * heads + 1).scales;
+        float[] p = startGroup(heads, headDim, stats, out, outOff);
+        float touched = 0f;
+        for (int s0 = 0, kb = keyOff; s0 < visible; s0 += KEY_BLOCK, kb += blockFloats) {
+            int n = Math.min(KEY_BLOCK, visible - s0);
+            int vb = valueOff + s0 * headDim;
+            HalfFloatKernel.widen(keys, kb, kv, 0, blockFloats);
+            HalfFloatKernel.widen(values, vb, kv, blockFloats, n * headDim);
+            if (s0 + 3 * KEY_BLOCK <= visible) {
+                // Java has no prefetch instruction: read one element per cache line two blocks ahead
+                for (int i = 0; i < blockFloats; i += 2 * LINE_FLOATS) touched += keys[kb + 2 * blockFloats + i] + values[vb + 2 * blockFloats + i];
+            }
+            touched += block(q, qOff, heads, kv, 0, kv, blockFloats, n, scale, headDim, p, stats, out, outOff, 0, blockFloats);
+        }
+        finishGroup(heads, headDim, stats, touched, out, outOff);
+    }
+
+    /** Resets the group's running statistics and outputs; returns the per-thread buffer for a block's scores. */
+    private static float[] startGroup(int heads, int headDim, float[] stats, float[] out, int outOff) {
         for (int h = 0; h < heads; h++) {
             stats[h] = Float.NEGATIVE_INFINITY; // running max
             stats[heads + h] = 0f;              // running sum of exponentials
         }
         for (int d = 0; d < heads * headDim; d++) out[outOff + d] = 0f;
-        int blockFloats = headDim * KEY_BLOCK;
-        float touched = 0f;
-        for (int s0 = 0, kb = keyOff; s0 < visible; s0 += KEY_BLOCK, kb += blockFloats) {
-            int n = Math.min(KEY_BLOCK, visible - s0);
-            int vb = valueOff + s0 * headDim;
-            // Lines read two blocks ahead while this block computes (see accumulateValuePair): in range, or this block's.
-            boolean ahead = s0 + 3 * KEY_BLOCK <= visible;
-            int kAhead = ahead ? kb + 2 * blockFloats : kb, vAhead = ahead ? vb + 2 * blockFloats : vb;
-            scoreBlock(q, qOff, heads, keys, kb, headDim, scale, p);
-            int h = 0;
-            for (; h + 2 <= heads; h += 2) {
-                softmaxBlock(p, h * KEY_BLOCK, n, stats, h, heads, out, outOff + h * headDim, headDim);
-                softmaxBlock(p, (h + 1) * KEY_BLOCK, n, stats, h + 1, heads, out, outOff + (h + 1) * headDim, headDim);
-                int line = (h / 2) * 16 * LINE_FLOATS % blockFloats;
-                touched += accumulateValuePair(p, h * KEY_BLOCK, n, values, vb, headDim, out, outOff + h * headDim,
-                        keys, kAhead + line, vAhead + line);
-            }
-            for (; h < heads; h++) {
-                softmaxBlock(p, h * KEY_BLOCK, n, stats, h, heads, out, outOff + h * headDim, headDim);
-                accumulateValues(p, h * KEY_BLOCK, n, values, vb, headDim, out, outOff + h * headDim);
-            }
-        }
+        return RowScratch.scores(heads * KEY_BLOCK);
+    }
+
+    /** Divides each head's output by its sum of exponentials. */
+    private static void finishGroup(int heads, int headDim, float[] stats, float touched, float[] out, int outOff) {
         stats[2 * heads] = touched; // keeps the look-ahead reads alive
         for (int h = 0; h < heads; h++) {
             float inv = 1f / stats[heads + h];
             for (int d = 0; d < headDim; d++) out[outOff + h * headDim + d] *= inv;
         }
+    }
+
+    /**
+     * One key block of {@code n} visible positions (keys at {@code kb}, value rows at {@code vb}) for every head of
+     * the group: scores, online-softmax step, weighted values. Returns the sum of the look-ahead reads.
+     */
+    private static float block(float[] q, int qOff, int heads, float[] keys, int kb, float[] values, int vb, int n, float scale,
+                               int headDim, float[] p, float[] stats, float[] out, int outOff, int kAhead, int vAhead) {
+        scoreBlock(q, qOff, heads, keys, kb, headDim, scale, p);
+        float touched = 0f;
+        int blockFloats = headDim * KEY_BLOCK;
+        int h = 0;
+        for (; h + 2 <= heads; h += 2) {
+            softmaxBlock(p, h * KEY_BLOCK, n, stats, h, heads, out, outOff + h * headDim, headDim);
+            softmaxBlock(p, (h + 1) * KEY_BLOCK, n, stats, h + 1, heads, out, outOff + (h + 1) * headDim, headDim);
+            int line = (h / 2) * 16 * LINE_FLOATS % blockFloats;
+            touched += accumulateValuePair(p, h * KEY_BLOCK, n, values, vb, headDim, out, outOff + h * headDim,
+                    keys, kAhead + line, vAhead + line);
+        }
+        for (; h < heads; h++) {
+            softmaxBlock(p, h * KEY_BLOCK, n, stats, h, heads, out, outOff + h * headDim, headDim);
+            accumulateValues(p, h * KEY_BLOCK, n, values, vb, headDim, out, outOff + h * headDim);
+        }
+        return touched;
     }
 
     /** Floats per 64-byte cache line. */

@@ -59,6 +59,20 @@ final class HalfFloatKernel {
         return i.lanewise(VectorOperators.LSHL, 13).and(F16_MASK).reinterpretAsFloats().mul(F16_SCALE);
     }
 
+    /**
+     * {@code dst[dstOff + i] = float16ToFloat(src[srcOff + i])} for {@code i < n}: IEEE half bit patterns widened
+     * exactly as {@link #load} does (finite values; an infinity or NaN does not occur where this is used, the
+     * half-precision attention cache, which saturates on narrowing).
+     */
+    static void widen(short[] src, int srcOff, float[] dst, int dstOff, int n) {
+        int i = 0;
+        for (; i <= n - STEP; i += STEP) {
+            IntVector bits = (IntVector) ShortVector.fromArray(S, src, srcOff + i).convertShape(VectorOperators.S2I, I, 0);
+            bits.lanewise(VectorOperators.LSHL, 13).and(F16_MASK).reinterpretAsFloats().mul(F16_SCALE).intoArray(dst, dstOff + i);
+        }
+        for (; i < n; i++) dst[dstOff + i] = Float.float16ToFloat(src[srcOff + i]);
+    }
+
     /** Exact widening of one value. */
     static float toFloat(Format format, short bits) {
         return format == Format.BF16 ? Float.intBitsToFloat(bits << 16) : Float.float16ToFloat(bits);

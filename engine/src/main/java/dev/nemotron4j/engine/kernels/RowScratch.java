@@ -10,6 +10,14 @@ final class RowScratch {
     float[] values = new float[0];
     float[] scales = new float[0];
     float[] inputs = new float[0];
+    float[] scores = new float[0];
+
+    /** A block's attention scores per head ({@code AttentionKernel}; separate from {@link #values}, its widened cache block). */
+    static float[] scores(int n) {
+        RowScratch s = LOCAL.get();
+        if (s.scores.length < n) s.scores = new float[n];
+        return s.scores;
+    }
 
     /** Split input rows for one {@code dotRows} call (separate from {@link #values}, which the row decode uses). */
     static float[] inputs(int n) {

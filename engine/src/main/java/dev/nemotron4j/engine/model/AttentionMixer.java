@@ -90,7 +90,10 @@ public final class AttentionMixer implements Mixer {
     private void attend(KvCache cache, int row, int kvh, int visible) {
         int off = row * qWidth + kvh * queriesPerKv * headDim;
         int head = cache.headOffset(kvh);
-        AttentionKernel.attendGroup(q, off, queriesPerKv, cache.keys(), head, cache.values(), head, visible, scale, headDim, o, off);
+        switch (cache.type()) {
+            case F32 -> AttentionKernel.attendGroup(q, off, queriesPerKv, cache.keys(), head, cache.values(), head, visible, scale, headDim, o, off);
+            case F16 -> AttentionKernel.attendGroupHalf(q, off, queriesPerKv, cache.halfKeys(), head, cache.halfValues(), head, visible, scale, headDim, o, off);
+        }
     }
 
     private static void addBias(float[] a, int rows, int width, float[] bias) {

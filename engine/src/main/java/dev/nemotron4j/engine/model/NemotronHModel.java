@@ -4,6 +4,7 @@ import dev.nemotron4j.engine.kernels.MatMul;
 import dev.nemotron4j.engine.kernels.WeightMatrix;
 import dev.nemotron4j.engine.kernels.WorkerPool;
 import dev.nemotron4j.engine.state.KvCache;
+import dev.nemotron4j.engine.state.KvCacheType;
 import dev.nemotron4j.engine.state.MambaLayerState;
 import dev.nemotron4j.engine.state.SequenceState;
 import dev.nemotron4j.engine.weights.TensorSource;
@@ -11,6 +12,7 @@ import dev.nemotron4j.engine.weights.TensorSource;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Objects;
 
 /**
  * Nemotron-H: token embedding → blocks {@code h ← h + Mixer(RMSNorm(h))} → final RMSNorm → untied LM head
@@ -38,6 +40,7 @@ public final class NemotronHModel implements AutoCloseable {
     private final WeightMatrix lmHead;
     private final WorkerPool pool;
     private int defaultContextLimit;
+    private KvCacheType kvCacheType = KvCacheType.F32;
 
     // scratch, grown on demand
     private float[] h = new float[0], normed = new float[0], mixOut = new float[0], headIn = new float[0];
@@ -89,6 +92,15 @@ public final class NemotronHModel implements AutoCloseable {
         return defaultContextLimit;
     }
 
+    /** Element type of the attention caches of states created from now on (default {@link KvCacheType#F32}, exact). */
+    public void setKvCacheType(KvCacheType type) {
+        this.kvCacheType = Objects.requireNonNull(type);
+    }
+
+    public KvCacheType kvCacheType() {
+        return kvCacheType;
+    }
+
     /** A fresh, empty sequence state. */
     public SequenceState newState() {
         return newState(defaultContextLimit);
@@ -103,7 +115,7 @@ public final class NemotronHModel implements AutoCloseable {
             switch (config.layer(i)) {
                 case MAMBA -> m[i] = new MambaLayerState(config.convKernel() - 1, config.convDim(),
                         config.mambaNumHeads(), config.mambaHeadDim(), config.ssmStateSize());
-                case ATTENTION -> kv[i] = new KvCache(config.numKeyValueHeads(), config.headDim(), Math.min(256, contextLimit), contextLimit);
+                case ATTENTION -> kv[i] = new KvCache(config.numKeyValueHeads(), config.headDim(), Math.min(256, contextLimit), contextLimit, kvCacheType);
                 default -> { }
             }
         }

@@ -3,31 +3,41 @@ package dev.nemotron4j.engine.state;
 import dev.nemotron4j.engine.kernels.AttentionKernel;
 
 /**
- * Keys and values of one attention layer for one sequence (ARCHITECTURE.md §6), float32, each KV head in its
- * own contiguous region so that attending streams it sequentially:
+ * Keys and values of one attention layer for one sequence (ARCHITECTURE.md §6), float32 or IEEE half
+ * ({@link KvCacheType}), each KV head in its own contiguous region so that attending streams it sequentially:
  * <ul>
  *   <li>keys: per KV head, blocks of {@link AttentionKernel#KEY_BLOCK} positions, each block transposed
  *       ({@code [headDim][KEY_BLOCK]}), so one vector load holds one dimension of consecutive positions and
  *       the kernel scores a whole block without horizontal sums;</li>
  *   <li>values: per KV head, {@code [position][headDim]}.</li>
  * </ul>
- * Grows by doubling up to {@code maxPositions}.
+ * Grows by doubling up to {@code maxPositions}. A half-precision cache holds the same layout as {@code short}
+ * bit patterns ({@link #halfKeys()}, {@link #halfValues()}); values are rounded to nearest-even on append and
+ * saturate at ±65504 (no infinities in the cache).
  */
 public final class KvCache {
     private static final int BLOCK = AttentionKernel.KEY_BLOCK;
 
     private final int kvHeads, headDim;
     private final int maxPositions;
+    private final KvCacheType type;
     /** Positions allocated per head, a whole number of key blocks. */
     private int capacity;
-    private float[] keys;
-    private float[] values;
+    // float32 storage, or (F16) null and the half-precision arrays instead
+    private float[] keys, values;
+    private short[] halfKeys, halfValues;
     private int length;
 
+    /** A float32 cache. */
     public KvCache(int kvHeads, int headDim, int initialPositions, int maxPositions) {
+        this(kvHeads, headDim, initialPositions, maxPositions, KvCacheType.F32);
+    }
+
+    public KvCache(int kvHeads, int headDim, int initialPositions, int maxPositions, KvCacheType type) {
         this.kvHeads = kvHeads;
         this.headDim = headDim;
         this.maxPositions = maxPositions;
+        this.type = type;
         allocate(roundUp(Math.max(1, Math.min(initialPositions, maxPositions))));
     }
 
@@ -35,8 +45,9 @@ public final class KvCache {
         this.kvHeads = other.kvHeads;
         this.headDim = other.headDim;
         this.maxPositions = other.maxPositions;
+        this.type = other.type;
         allocate(roundUp(Math.max(other.length, 1)));
-        copyHeads(other.keys, other.values, other.capacity, other.length);
+        copyHeads(other.keyArray(), other.valueArray(), other.capacity, other.length);
         this.length = other.length;
     }
 
@@ -46,16 +57,33 @@ public final class KvCache {
 
     private void allocate(int cap) {
         capacity = cap;
-        keys = new float[Math.multiplyExact(Math.multiplyExact(kvHeads, cap), headDim)];
-        values = new float[keys.length];
+        int elements = Math.multiplyExact(Math.multiplyExact(kvHeads, cap), headDim);
+        if (type == KvCacheType.F16) {
+            halfKeys = new short[elements];
+            halfValues = new short[elements];
+        } else {
+            keys = new float[elements];
+            values = new float[elements];
+        }
     }
 
-    /** Copies the first {@code n} positions of every head from arrays laid out with {@code oldCap} positions per head. */
-    private void copyHeads(float[] oldKeys, float[] oldValues, int oldCap, int n) {
-        int keyFloats = roundUp(n) * headDim; // whole key blocks
+    /** The key storage, float[] or short[]. */
+    private Object keyArray() {
+        return keys != null ? keys : halfKeys;
+    }
+
+    /** The value storage, float[] or short[]. */
+    private Object valueArray() {
+        return values != null ? values : halfValues;
+    }
+
+    /** Copies the first {@code n} positions of every head from arrays of this cache's type laid out with {@code oldCap} positions per head. */
+    private void copyHeads(Object srcKeys, Object srcValues, int oldCap, int n) {
+        Object dstKeys = keyArray(), dstValues = valueArray();
+        int keyElements = roundUp(n) * headDim; // whole key blocks
         for (int h = 0; h < kvHeads; h++) {
-            System.arraycopy(oldKeys, h * oldCap * headDim, keys, h * capacity * headDim, keyFloats);
-            System.arraycopy(oldValues, h * oldCap * headDim, values, h * capacity * headDim, n * headDim);
+            System.arraycopy(srcKeys, h * oldCap * headDim, dstKeys, h * capacity * headDim, keyElements);
+            System.arraycopy(srcValues, h * oldCap * headDim, dstValues, h * capacity * headDim, n * headDim);
         }
     }
 
@@ -69,14 +97,32 @@ public final class KvCache {
         return kvHeads * headDim;
     }
 
-    /** All heads' keys; head h's blocked keys start at {@link #headOffset}(h). */
+    public KvCacheType type() {
+        return type;
+    }
+
+    /** All heads' keys of a float32 cache; head h's blocked keys start at {@link #headOffset}(h). */
     public float[] keys() {
+        if (keys == null) throw new IllegalStateException("a " + type + " cache has no float32 keys");
         return keys;
     }
 
-    /** All heads' values; head h's rows start at {@link #headOffset}(h), {@code headDim} floats apart. */
+    /** All heads' values of a float32 cache; head h's rows start at {@link #headOffset}(h), {@code headDim} floats apart. */
     public float[] values() {
+        if (values == null) throw new IllegalStateException("a " + type + " cache has no float32 values");
         return values;
+    }
+
+    /** {@link #keys()} of a half-precision cache, as IEEE half bit patterns. */
+    public short[] halfKeys() {
+        if (halfKeys == null) throw new IllegalStateException("a " + type + " cache has no half-precision keys");
+        return halfKeys;
+    }
+
+    /** {@link #values()} of a half-precision cache, as IEEE half bit patterns. */
+    public short[] halfValues() {
+        if (halfValues == null) throw new IllegalStateException("a " + type + " cache has no half-precision values");
+        return halfValues;
     }
 
     /** Where KV head {@code kvHead}'s region starts, in {@link #keys()} and in {@link #values()}. */
@@ -86,12 +132,14 @@ public final class KvCache {
 
     /** Element {@code d} of the key of {@code position} for KV head {@code kvHead}. */
     public float key(int position, int kvHead, int d) {
-        return keys[headOffset(kvHead) + AttentionKernel.keyIndex(position, d, headDim)];
+        int i = headOffset(kvHead) + AttentionKernel.keyIndex(position, d, headDim);
+        return keys != null ? keys[i] : Float.float16ToFloat(halfKeys[i]);
     }
 
     /** Element {@code d} of the value of {@code position} for KV head {@code kvHead}. */
     public float value(int position, int kvHead, int d) {
-        return values[headOffset(kvHead) + position * headDim + d];
+        int i = headOffset(kvHead) + position * headDim + d;
+        return values != null ? values[i] : Float.float16ToFloat(halfValues[i]);
     }
 
     /** Makes room for {@code extra} more positions. */
@@ -101,7 +149,7 @@ public final class KvCache {
             throw new ContextOverflowException("context length " + need + " exceeds the limit of " + maxPositions + " tokens");
         }
         if (need <= capacity) return;
-        float[] oldKeys = keys, oldValues = values;
+        Object oldKeys = keyArray(), oldValues = valueArray();
         int oldCap = capacity;
         allocate(roundUp((int) Math.min(maxPositions, Math.max(need, 2L * capacity))));
         copyHeads(oldKeys, oldValues, oldCap, length);
@@ -111,14 +159,23 @@ public final class KvCache {
     public void append(float[] k, int kOff, float[] v, int vOff) {
         ensureCapacity(1);
         for (int h = 0; h < kvHeads; h++) {
-            int base = headOffset(h);
+            int base = headOffset(h), kh = kOff + h * headDim, vh = vOff + h * headDim, row = base + length * headDim;
             // the key is one column of its block: dimension d at keyIndex(length, 0) + d·KEY_BLOCK
-            for (int d = 0, i = base + AttentionKernel.keyIndex(length, 0, headDim); d < headDim; d++, i += BLOCK) {
-                keys[i] = k[kOff + h * headDim + d];
+            int column = base + AttentionKernel.keyIndex(length, 0, headDim);
+            if (keys != null) {
+                for (int d = 0, i = column; d < headDim; d++, i += BLOCK) keys[i] = k[kh + d];
+                System.arraycopy(v, vh, values, row, headDim);
+            } else {
+                for (int d = 0, i = column; d < headDim; d++, i += BLOCK) halfKeys[i] = toHalf(k[kh + d]);
+                for (int d = 0; d < headDim; d++) halfValues[row + d] = toHalf(v[vh + d]);
             }
-            System.arraycopy(v, vOff + h * headDim, values, base + length * headDim, headDim);
         }
         length++;
+    }
+
+    /** Round to nearest-even half precision, saturating at the largest finite half (±65504). */
+    private static short toHalf(float x) {
+        return Float.floatToFloat16(Math.max(-65504f, Math.min(65504f, x)));
     }
 
     /** Forgets positions from {@code newLength} on (e.g. to roll back a speculative suffix). */
@@ -137,6 +194,6 @@ public final class KvCache {
 
     /** Bytes currently allocated. */
     public long allocatedBytes() {
-        return 8L * keys.length;
+        return 2L * type.bytesPerElement() * kvHeads * capacity * headDim;
     }
 }

@@ -1,18 +1,23 @@
 package dev.nemotron4j.engine.state;
 
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-/** The per-head blocked layout keeps every appended key and value across growth, copies and truncation. */
+/**
+ * The per-head blocked layout keeps every appended key and value across growth, copies and truncation, in float32
+ * and in half precision (the test values are small integers, exact in both).
+ */
 class KvCacheTest {
 
     private static final int HEADS = 2, DIM = 8;
 
-    /** A distinct value for (position, head, d, key or value). */
+    /** A distinct value for (position, head, d, key or value), exact in half precision up to position 127. */
     private static float element(int position, int head, int d, boolean key) {
-        return position * 1000 + head * 100 + d + (key ? 0.25f : 0.5f);
+        return (key ? 1 : -1) * (position * 16 + head * 8 + d + 1);
     }
 
     private static void appendPositions(KvCache cache, int from, int to) {
@@ -40,29 +45,62 @@ class KvCacheTest {
         }
     }
 
-    @Test
-    void appendedRowsSurviveGrowthAcrossBlocks() {
-        KvCache cache = new KvCache(HEADS, DIM, 1, 1000);
+    @ParameterizedTest
+    @EnumSource(KvCacheType.class)
+    void appendedRowsSurviveGrowthAcrossBlocks(KvCacheType type) {
+        KvCache cache = new KvCache(HEADS, DIM, 1, 1000, type);
         appendPositions(cache, 0, 77); // grows 16 → 32 → 64 → 128 positions per head
         assertHolds(cache, 77);
-        assertThat(cache.allocatedBytes()).isEqualTo(8L * HEADS * 128 * DIM);
+        assertThat(cache.allocatedBytes()).isEqualTo(2L * type.bytesPerElement() * HEADS * 128 * DIM);
     }
 
-    @Test
-    void headsAreContiguousAndKeysTransposedPerBlock() {
-        KvCache cache = new KvCache(HEADS, DIM, 32, 1000);
+    @ParameterizedTest
+    @EnumSource(KvCacheType.class)
+    void headsAreContiguousAndKeysTransposedPerBlock(KvCacheType type) {
+        KvCache cache = new KvCache(HEADS, DIM, 32, 1000, type);
         appendPositions(cache, 0, 20);
-        float[] keys = cache.keys();
         int head1 = cache.headOffset(1);
         assertThat(head1).isEqualTo(32 * DIM);
         // block 1 (positions 16..31), dimension 3, position 18 → lane 2
-        assertThat(keys[head1 + 16 * DIM + 3 * 16 + 2]).isEqualTo(element(18, 1, 3, true));
-        assertThat(cache.values()[head1 + 18 * DIM + 3]).isEqualTo(element(18, 1, 3, false));
+        int key = head1 + 16 * DIM + 3 * 16 + 2, value = head1 + 18 * DIM + 3;
+        if (type == KvCacheType.F32) {
+            assertThat(cache.keys()[key]).isEqualTo(element(18, 1, 3, true));
+            assertThat(cache.values()[value]).isEqualTo(element(18, 1, 3, false));
+            assertThatThrownBy(cache::halfKeys).isInstanceOf(IllegalStateException.class);
+        } else {
+            assertThat(Float.float16ToFloat(cache.halfKeys()[key])).isEqualTo(element(18, 1, 3, true));
+            assertThat(Float.float16ToFloat(cache.halfValues()[value])).isEqualTo(element(18, 1, 3, false));
+            assertThatThrownBy(cache::keys).isInstanceOf(IllegalStateException.class).hasMessageContaining("f16");
+        }
     }
 
     @Test
-    void copyAndTruncateKeepTheRightPositions() {
-        KvCache cache = new KvCache(HEADS, DIM, 16, 1000);
+    void halfPrecisionRoundsToNearestEvenAndSaturates() {
+        KvCache cache = new KvCache(1, DIM, 16, 100, KvCacheType.F16);
+        float[] k = {1f / 3, 1e6f, -1e6f, 65504f, 1e-6f, 2049f, 2051f, -0.1f};
+        float[] v = {0.1f, 70000f, -65520f, 1f, 0f, 3.14159f, -2f, 1e-8f};
+        cache.append(k, 0, v, 0);
+        for (int d = 0; d < DIM; d++) {
+            float ek = Math.abs(k[d]) > 65504 ? Math.copySign(65504f, k[d]) : Float.float16ToFloat(Float.floatToFloat16(k[d]));
+            float ev = Math.abs(v[d]) > 65504 ? Math.copySign(65504f, v[d]) : Float.float16ToFloat(Float.floatToFloat16(v[d]));
+            assertThat(cache.key(0, 0, d)).as("key %d", d).isEqualTo(ek);
+            assertThat(cache.value(0, 0, d)).as("value %d", d).isEqualTo(ev);
+        }
+        assertThat(cache.key(0, 0, 5)).as("2049 rounds to even").isEqualTo(2048f);
+        assertThat(cache.key(0, 0, 6)).as("2051 rounds to even").isEqualTo(2052f);
+    }
+
+    @Test
+    void parsesTypeNames() {
+        assertThat(KvCacheType.parse("F16")).isEqualTo(KvCacheType.F16);
+        assertThat(KvCacheType.parse(" f32")).isEqualTo(KvCacheType.F32);
+        assertThatThrownBy(() -> KvCacheType.parse("q8_0")).hasMessageContaining("'q8_0'").hasMessageContaining("f32 or f16");
+    }
+
+    @ParameterizedTest
+    @EnumSource(KvCacheType.class)
+    void copyAndTruncateKeepTheRightPositions(KvCacheType type) {
+        KvCache cache = new KvCache(HEADS, DIM, 16, 1000, type);
         appendPositions(cache, 0, 40);
         KvCache copy = cache.copy();
         assertHolds(copy, 40);

@@ -1,0 +1,34 @@
+package dev.nemotron4j.cli;
+
+import dev.nemotron4j.engine.model.NemotronHModel;
+import dev.nemotron4j.engine.state.KvCacheType;
+import dev.nemotron4j.runtime.ModelBundle;
+import picocli.CommandLine.Option;
+
+import java.nio.file.Path;
+
+/** {@code --kv-cache f32|f16}, shared by the commands that decode: the attention cache's element type. */
+final class KvCacheOption {
+    @Option(names = "--kv-cache", defaultValue = "f32", converter = Converter.class,
+            description = "Attention cache element type: f32 (exact, default) or f16 (half the memory and of the bytes a "
+                    + "long-context decode step reads; logits move by ~1e-3).")
+    KvCacheType type = KvCacheType.F32;
+
+    void applyTo(NemotronHModel model) {
+        model.setKvCacheType(type);
+    }
+
+    /** Opens the model bundle at {@code path} with this cache type. */
+    ModelBundle open(Path path) {
+        ModelBundle bundle = ModelBundle.open(path);
+        applyTo(bundle.model());
+        return bundle;
+    }
+
+    static final class Converter implements picocli.CommandLine.ITypeConverter<KvCacheType> {
+        @Override
+        public KvCacheType convert(String value) {
+            return KvCacheType.parse(value);
+        }
+    }
+}
