@@ -1,6 +1,7 @@
 package dev.nemotron4j.engine.kernels;
 
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
@@ -202,9 +203,12 @@ public final class AttentionKernel {
      * the visible end) and adds them to the running sum.
      */
     private static void softmaxBlock(float[] p, int pb, int n, float[] stats, int h, int heads, float[] out, int oh, int headDim) {
-        float blockMax = Float.NEGATIVE_INFINITY;
-        for (int i = 0; i < n; i++) blockMax = Math.max(blockMax, p[pb + i]);
         for (int i = n; i < KEY_BLOCK; i++) p[pb + i] = Float.NEGATIVE_INFINITY;
+        // One lane-wise max per vector and one reduction: a scalar loop is a chain of dependent maxima (~a fifth of
+        // the kernel's time at 16 heads). The maximum is exact in any order.
+        FloatVector m = FloatVector.fromArray(F, p, pb);
+        for (int i = L; i < KEY_BLOCK; i += L) m = m.max(FloatVector.fromArray(F, p, pb + i));
+        float blockMax = m.reduceLanes(VectorOperators.MAX);
         float max = stats[h];
         if (blockMax > max) {
             // rescale what was accumulated under the old max (exp(−inf) = 0 on the first block)
