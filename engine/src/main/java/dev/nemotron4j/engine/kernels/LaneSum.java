@@ -48,6 +48,11 @@ final class LaneSum {
 
     /** {@code out[outOff + k·outStride] = sum(vector k)} for the {@code count} vectors stored from {@code lanes[0]}. */
     static void sumsInto(float[] lanes, int count, float[] out, int outOff, int outStride) {
-        for (int k = 0; k < count; k++) out[outOff + k * outStride] = sum(FloatVector.fromArray(F, lanes, k * L));
+        sumsInto(lanes, 0, count, out, outOff, outStride);
+    }
+
+    /** {@link #sumsInto(float[], int, float[], int, int)} for the vectors stored from vector {@code first} on. */
+    static void sumsInto(float[] lanes, int first, int count, float[] out, int outOff, int outStride) {
+        for (int k = 0; k < count; k++) out[outOff + k * outStride] = sum(FloatVector.fromArray(F, lanes, (first + k) * L));
     }
 }

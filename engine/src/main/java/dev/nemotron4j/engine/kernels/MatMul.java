@@ -168,7 +168,9 @@ public final class MatMul {
             int cols = w.cols();
             for (int b0 = 0; b0 < batch; b0 += BATCH_TILE) {
                 int n = Math.min(BATCH_TILE, batch - b0);
-                for (int o = start; o < end; o++) w.dotRowsDecoded(o, split, b0 * cols, cols, n, out, outOff + b0 * outStride + o, outStride);
+                int o = start;
+                for (; o + 2 <= end; o += 2) w.dotRowPairDecoded(o, split, b0 * cols, cols, n, out, outOff + b0 * outStride + o, outStride);
+                if (o < end) w.dotRowsDecoded(o, split, b0 * cols, cols, n, out, outOff + b0 * outStride + o, outStride);
             }
         }
     }

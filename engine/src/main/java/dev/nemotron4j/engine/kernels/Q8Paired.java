@@ -111,12 +111,17 @@ final class Q8Paired {
 
     /** Codes as floats in even/odd order ({@code q[32b .. 32b+16)} even, then odd) and scales into {@code d}. */
     static void decode(MemorySegment data, long base, int blocks, float[] q, float[] d) {
+        decode(data, base, blocks, q, 0, d, 0);
+    }
+
+    /** {@link #decode} into {@code q} from {@code qOff} and {@code d} from {@code dOff}. */
+    static void decode(MemorySegment data, long base, int blocks, float[] q, int qOff, float[] d, int dOff) {
         for (int blk = 0; blk < blocks; blk++) {
             long o = base + (long) blk * Q8_0Matrix.BLOCK_BYTES;
-            d[blk] = GgmlBlocks.half(data, o);
+            d[dOff + blk] = GgmlBlocks.half(data, o);
             IntVector pairs = codes(data, o + 2);
-            even(pairs).intoArray(q, blk * 32);
-            odd(pairs).intoArray(q, blk * 32 + 16);
+            even(pairs).intoArray(q, qOff + blk * 32);
+            odd(pairs).intoArray(q, qOff + blk * 32 + 16);
         }
     }
 
@@ -127,6 +132,65 @@ final class Q8Paired {
             xa.rearrange(EVEN, xb).intoArray(dst, dstOff + o);
             xa.rearrange(ODD, xb).intoArray(dst, dstOff + o + 16);
         }
+    }
+
+    /**
+     * Two rows {@link #decode}d once (codes of row 1 at {@code q[32·blocks ..]}, its scales at {@code d[blocks ..]})
+     * against four split inputs: row r, input b into {@code out[outOff + r + b·outStride]}. Each input vector feeds
+     * both rows, halving the input traffic from L2 that bounds the one-row kernel; each (row, input) sees exactly
+     * the operations of {@link #dotSplit4}, so the results are bit-identical to {@link #dot}. The accumulators of the
+     * even and the odd blocks swap roles every block (no parity branch; a small body for the JIT's inlining budget).
+     */
+    static void dotSplit2x4(float[] q, float[] d, int blocks, float[] x, int xOff, int xStride, float[] out, int outOff, int outStride) {
+        FloatVector a0 = FloatVector.zero(F), a1 = a0, a2 = a0, a3 = a0, e0 = a0, e1 = a0, e2 = a0, e3 = a0; // row 0
+        FloatVector b0 = a0, b1 = a0, b2 = a0, b3 = a0, f0 = a0, f1 = a0, f2 = a0, f3 = a0;                 // row 1
+        int x1 = xOff + xStride, x2 = x1 + xStride, x3 = x2 + xStride, row1 = blocks * 32;
+        for (int blk = 0; blk < blocks; blk++) {
+            int o = blk * 32;
+            FloatVector qe = FloatVector.fromArray(F, q, o), qo = FloatVector.fromArray(F, q, o + 16);
+            FloatVector re = FloatVector.fromArray(F, q, row1 + o), ro = FloatVector.fromArray(F, q, row1 + o + 16);
+            FloatVector d0 = FloatVector.broadcast(F, d[blk]), d1 = FloatVector.broadcast(F, d[blocks + blk]);
+            FloatVector xe = FloatVector.fromArray(F, x, xOff + o), xo = FloatVector.fromArray(F, x, xOff + o + 16);
+            FloatVector n0 = qo.fma(xo, qe.mul(xe)).fma(d0, a0), m0 = ro.fma(xo, re.mul(xe)).fma(d1, b0);
+            xe = FloatVector.fromArray(F, x, x1 + o);
+            xo = FloatVector.fromArray(F, x, x1 + o + 16);
+            FloatVector n1 = qo.fma(xo, qe.mul(xe)).fma(d0, a1), m1 = ro.fma(xo, re.mul(xe)).fma(d1, b1);
+            xe = FloatVector.fromArray(F, x, x2 + o);
+            xo = FloatVector.fromArray(F, x, x2 + o + 16);
+            FloatVector n2 = qo.fma(xo, qe.mul(xe)).fma(d0, a2), m2 = ro.fma(xo, re.mul(xe)).fma(d1, b2);
+            xe = FloatVector.fromArray(F, x, x3 + o);
+            xo = FloatVector.fromArray(F, x, x3 + o + 16);
+            FloatVector n3 = qo.fma(xo, qe.mul(xe)).fma(d0, a3), m3 = ro.fma(xo, re.mul(xe)).fma(d1, b3);
+            a0 = e0;
+            a1 = e1;
+            a2 = e2;
+            a3 = e3;
+            e0 = n0;
+            e1 = n1;
+            e2 = n2;
+            e3 = n3;
+            b0 = f0;
+            b1 = f1;
+            b2 = f2;
+            b3 = f3;
+            f0 = m0;
+            f1 = m1;
+            f2 = m2;
+            f3 = m3;
+        }
+        // Reduced through memory: LaneSum.sum(FloatVector) is not inlined into a method this size and would box.
+        float[] lanes = LaneSum.lanes();
+        int l = F.length();
+        a0.add(e0).intoArray(lanes, 0);
+        a1.add(e1).intoArray(lanes, l);
+        a2.add(e2).intoArray(lanes, 2 * l);
+        a3.add(e3).intoArray(lanes, 3 * l);
+        b0.add(f0).intoArray(lanes, 4 * l);
+        b1.add(f1).intoArray(lanes, 5 * l);
+        b2.add(f2).intoArray(lanes, 6 * l);
+        b3.add(f3).intoArray(lanes, 7 * l);
+        LaneSum.sumsInto(lanes, 4, out, outOff, outStride);
+        LaneSum.sumsInto(lanes, 4, 4, out, outOff + 1, outStride);
     }
 
     /**

@@ -118,6 +118,27 @@ public record Q8_0Matrix(MemorySegment data, int rows, int cols) implements Weig
         for (; b < batch; b++) out[outOff + b * outStride] = Q8Paired.dotSplit(data, row * rowBytes(), cols / 32, xs, xOff + b * xStride);
     }
 
+    /**
+     * {@link #dotRowsDecoded} for rows {@code row} and {@code row + 1} (outputs {@code out[outOff + b·outStride]} and
+     * {@code out[outOff + 1 + b·outStride]}): both decoded once, then 4 inputs at a time against the pair
+     * ({@link Q8Paired#dotSplit2x4}); the last 1–3 inputs alone from the codes. Bit-identical to {@link #dot}.
+     */
+    void dotRowPairDecoded(int row, float[] xs, int xOff, int xStride, int batch, float[] out, int outOff, int outStride) {
+        int blocks = cols / 32, b = 0;
+        if (batch >= 4) {
+            RowScratch s = RowScratch.get(2 * cols, 2 * blocks);
+            Q8Paired.decode(data, row * rowBytes(), blocks, s.values, 0, s.scales, 0);
+            Q8Paired.decode(data, (row + 1) * rowBytes(), blocks, s.values, cols, s.scales, blocks);
+            for (; b + 4 <= batch; b += 4) {
+                Q8Paired.dotSplit2x4(s.values, s.scales, blocks, xs, xOff + b * xStride, xStride, out, outOff + b * outStride, outStride);
+            }
+        }
+        for (; b < batch; b++) {
+            out[outOff + b * outStride] = Q8Paired.dotSplit(data, row * rowBytes(), blocks, xs, xOff + b * xStride);
+            out[outOff + 1 + b * outStride] = Q8Paired.dotSplit(data, (row + 1) * rowBytes(), blocks, xs, xOff + b * xStride);
+        }
+    }
+
     /** Batches from this size on decode a row into scratch once and reuse it for groups of 4 inputs. */
     static final int PAIRED_BELOW = 9;
 

@@ -105,13 +105,13 @@ class QuantizedKernelTest {
         return WeightMatrix.of(type, seg, rows, cols, "test");
     }
 
-    /** Q8_0 products split the inputs once per product (any batch); every output equals the row's own dot. */
+    /** Q8_0 products split the inputs once per product (any batch, prefill-sized ones two rows at a time); every output equals the row's own dot. */
     @Test
     void q8ProductsWithSplitInputsAreBitIdenticalToDots() {
         Random rnd = new Random(11);
         try (Arena arena = Arena.ofShared(); WorkerPool pool = new WorkerPool(2)) {
             WeightMatrix w = random(DType.Q8_0, 37, 2688, rnd, arena);
-            for (int batch : new int[] {1, 2, 3, 4, 5, 9}) {
+            for (int batch : new int[] {1, 2, 3, 4, 5, 9, 37, 70}) { // 37, 70: row pairs over tiles of 32 with remainders
                 float[] x = new float[batch * 2688];
                 for (int i = 0; i < x.length; i++) x[i] = (float) rnd.nextGaussian();
                 float[] out = new float[batch * 37];
