@@ -26,6 +26,8 @@ final class Block32 {
     /** Whether the vector kernels apply (a block must be a whole number of float vectors of 8 or 16 lanes). */
     static final boolean VECTOR = L >= 8 && L <= 16;
     static final int PARTS = 32 / L;
+    /** Whether prefill takes decoded rows in pairs ({@link #dotDecoded2x4}): its 16 accumulators need 32 vector registers. */
+    static final boolean ROW_PAIRS = L == 16;
 
     static final VectorSpecies<Integer> I = jdk.incubator.vector.IntVector.SPECIES_PREFERRED;
 
@@ -49,15 +51,20 @@ final class Block32 {
 
     /** Dot of x with a row decoded into {@code q} (codes as floats) and {@code d} (one scale per block). */
     static float dotDecoded(float[] q, float[] d, int blocks, float[] x, int xOff) {
+        return dotDecodedAt(q, 0, d, 0, blocks, x, xOff);
+    }
+
+    /** {@link #dotDecoded} of the row decoded at {@code q[qOff ..]}, {@code d[dOff ..]}. */
+    static float dotDecodedAt(float[] q, int qOff, float[] d, int dOff, int blocks, float[] x, int xOff) {
         FloatVector acc0 = FloatVector.zero(F), acc1 = FloatVector.zero(F);
         for (int blk = 0; blk < blocks; blk++) {
-            int o = blk * 32, xo = xOff + o;
-            FloatVector v = FloatVector.fromArray(F, q, o).mul(FloatVector.fromArray(F, x, xo));
+            int o = blk * 32, xo = xOff + o, qo = qOff + o;
+            FloatVector v = FloatVector.fromArray(F, q, qo).mul(FloatVector.fromArray(F, x, xo));
             for (int p = 1; p < PARTS; p++) {
-                v = FloatVector.fromArray(F, q, o + p * L).fma(FloatVector.fromArray(F, x, xo + p * L), v);
+                v = FloatVector.fromArray(F, q, qo + p * L).fma(FloatVector.fromArray(F, x, xo + p * L), v);
             }
-            if ((blk & 1) == 0) acc0 = v.fma(FloatVector.broadcast(F, d[blk]), acc0);
-            else acc1 = v.fma(FloatVector.broadcast(F, d[blk]), acc1);
+            if ((blk & 1) == 0) acc0 = v.fma(FloatVector.broadcast(F, d[dOff + blk]), acc0);
+            else acc1 = v.fma(FloatVector.broadcast(F, d[dOff + blk]), acc1);
         }
         return LaneSum.sum(acc0.add(acc1));
     }
@@ -106,6 +113,94 @@ final class Block32 {
         a2.add(b2).intoArray(lanes, 2 * l);
         a3.add(b3).intoArray(lanes, 3 * l);
         LaneSum.sumsInto(lanes, 4, out, outOff, outStride);
+    }
+
+    /**
+     * Two decoded rows (row 1's codes at {@code q[32·blocks ..]}, its scales at {@code d[blocks ..]}) against four
+     * input rows: row r, input b into {@code out[outOff + r + b·outStride]}. Each input vector feeds both rows,
+     * halving the input traffic from L2 that bounds {@link #dotDecoded4}; every (row, input) sees exactly the
+     * operations of {@link #dotDecoded}, so results are bit-identical. Even/odd-block accumulators swap roles every
+     * block (a small body for the JIT's inlining budget).
+     */
+    static void dotDecoded2x4(float[] q, float[] d, int blocks, float[] x, int xOff, int xStride, float[] out, int outOff, int outStride) {
+        FloatVector a0 = FloatVector.zero(F), a1 = a0, a2 = a0, a3 = a0, e0 = a0, e1 = a0, e2 = a0, e3 = a0; // row 0
+        FloatVector b0 = a0, b1 = a0, b2 = a0, b3 = a0, f0 = a0, f1 = a0, f2 = a0, f3 = a0;                 // row 1
+        int x1 = xOff + xStride, x2 = x1 + xStride, x3 = x2 + xStride, row1 = blocks * 32;
+        for (int blk = 0; blk < blocks; blk++) {
+            int o = blk * 32;
+            FloatVector w = FloatVector.fromArray(F, q, o), u = FloatVector.fromArray(F, q, row1 + o);
+            FloatVector xv = FloatVector.fromArray(F, x, xOff + o);
+            FloatVector v0 = w.mul(xv), r0 = u.mul(xv);
+            xv = FloatVector.fromArray(F, x, x1 + o);
+            FloatVector v1 = w.mul(xv), r1 = u.mul(xv);
+            xv = FloatVector.fromArray(F, x, x2 + o);
+            FloatVector v2 = w.mul(xv), r2 = u.mul(xv);
+            xv = FloatVector.fromArray(F, x, x3 + o);
+            FloatVector v3 = w.mul(xv), r3 = u.mul(xv);
+            for (int p = 1; p < PARTS; p++) {
+                int e = o + p * L;
+                w = FloatVector.fromArray(F, q, e);
+                u = FloatVector.fromArray(F, q, row1 + e);
+                xv = FloatVector.fromArray(F, x, xOff + e);
+                v0 = w.fma(xv, v0);
+                r0 = u.fma(xv, r0);
+                xv = FloatVector.fromArray(F, x, x1 + e);
+                v1 = w.fma(xv, v1);
+                r1 = u.fma(xv, r1);
+                xv = FloatVector.fromArray(F, x, x2 + e);
+                v2 = w.fma(xv, v2);
+                r2 = u.fma(xv, r2);
+                xv = FloatVector.fromArray(F, x, x3 + e);
+                v3 = w.fma(xv, v3);
+                r3 = u.fma(xv, r3);
+            }
+            FloatVector d0 = FloatVector.broadcast(F, d[blk]), d1 = FloatVector.broadcast(F, d[blocks + blk]);
+            FloatVector n0 = v0.fma(d0, a0), n1 = v1.fma(d0, a1), n2 = v2.fma(d0, a2), n3 = v3.fma(d0, a3);
+            FloatVector m0 = r0.fma(d1, b0), m1 = r1.fma(d1, b1), m2 = r2.fma(d1, b2), m3 = r3.fma(d1, b3);
+            a0 = e0;
+            a1 = e1;
+            a2 = e2;
+            a3 = e3;
+            e0 = n0;
+            e1 = n1;
+            e2 = n2;
+            e3 = n3;
+            b0 = f0;
+            b1 = f1;
+            b2 = f2;
+            b3 = f3;
+            f0 = m0;
+            f1 = m1;
+            f2 = m2;
+            f3 = m3;
+        }
+        // Reduced through memory: LaneSum.sum(FloatVector) is not inlined into a method this size and would box.
+        float[] lanes = LaneSum.lanes();
+        a0.add(e0).intoArray(lanes, 0);
+        a1.add(e1).intoArray(lanes, L);
+        a2.add(e2).intoArray(lanes, 2 * L);
+        a3.add(e3).intoArray(lanes, 3 * L);
+        b0.add(f0).intoArray(lanes, 4 * L);
+        b1.add(f1).intoArray(lanes, 5 * L);
+        b2.add(f2).intoArray(lanes, 6 * L);
+        b3.add(f3).intoArray(lanes, 7 * L);
+        LaneSum.sumsInto(lanes, 4, out, outOff, outStride);
+        LaneSum.sumsInto(lanes, 4, 4, out, outOff + 1, outStride);
+    }
+
+    /**
+     * Two weight rows decoded in {@code q}/{@code d} (as for {@link #dotDecoded2x4}) against {@code batch} input rows;
+     * row r's outputs at {@code out[outOff + r + b·outStride]}.
+     */
+    static void dotRowPairDecoded(float[] q, float[] d, int blocks, float[] x, int xOff, int xStride, int batch, float[] out, int outOff, int outStride) {
+        int b = 0;
+        for (; b + 4 <= batch; b += 4) {
+            dotDecoded2x4(q, d, blocks, x, xOff + b * xStride, xStride, out, outOff + b * outStride, outStride);
+        }
+        for (; b < batch; b++) {
+            out[outOff + b * outStride] = dotDecoded(q, d, blocks, x, xOff + b * xStride);
+            out[outOff + 1 + b * outStride] = dotDecodedAt(q, blocks * 32, d, blocks, blocks, x, xOff + b * xStride);
+        }
     }
 
     /** One weight row decoded in {@code q}/{@code d} against {@code batch} input rows. */

@@ -128,6 +128,25 @@ public record Q4_0Matrix(MemorySegment data, int rows, int cols) implements Weig
         Block32.dotRowsDecoded(s.values, s.scales, cols / 32, x, xOff, xStride, batch, out, outOff, outStride);
     }
 
+    /**
+     * Prefill-sized batches take the rows two at a time, both decoded once ({@link Block32#dotRowPairDecoded});
+     * smaller ones row by row ({@link #dotRows}). Bit-identical to {@link #dot} either way.
+     */
+    @Override
+    public void multiplyRows(int start, int end, float[] x, int xOff, int xStride, int batch, float[] out, int outOff, int outStride) {
+        int o = start;
+        if (batch >= FUSED_BELOW && Block32.ROW_PAIRS) {
+            int blocks = cols / 32;
+            RowScratch s = RowScratch.get(2 * cols, 2 * blocks);
+            for (; o + 2 <= end; o += 2) {
+                decode(o, s.values, 0, s.scales, 0);
+                decode(o + 1, s.values, cols, s.scales, blocks);
+                Block32.dotRowPairDecoded(s.values, s.scales, blocks, x, xOff, xStride, batch, out, outOff + o, outStride);
+            }
+        }
+        for (; o < end; o++) dotRows(o, x, xOff, xStride, batch, out, outOff + o, outStride);
+    }
+
     /** Batches from this size on decode a row into scratch once and reuse it ({@link Block32#dotRowsDecoded}). */
     static final int FUSED_BELOW = 9;
 
@@ -165,19 +184,25 @@ public record Q4_0Matrix(MemorySegment data, int rows, int cols) implements Weig
 
     /** Codes of row {@code row} as floats into {@code q}, block scales into {@code d}. */
     void decode(int row, float[] q, float[] d) {
+        decode(row, q, 0, d, 0);
+    }
+
+    /** {@link #decode} into {@code q} from {@code qOff} and {@code d} from {@code dOff}. */
+    void decode(int row, float[] q, int qOff, float[] d, int dOff) {
         long base = row * rowBytes();
         for (int blk = 0; blk < cols / 32; blk++) {
             long o = base + (long) blk * BLOCK_BYTES;
-            d[blk] = GgmlBlocks.half(data, o);
+            int qb = qOff + blk * 32;
+            d[dOff + blk] = GgmlBlocks.half(data, o);
             if (WIDE) {
                 IntVector codes = codes(data, o);
-                low(codes).intoArray(q, blk * 32);
-                high(codes).intoArray(q, blk * 32 + 16);
+                low(codes).intoArray(q, qb);
+                high(codes).intoArray(q, qb + 16);
             } else if (Block32.VECTOR) {
-                for (int p = 0; p < Block32.PARTS; p++) Block32.q4Chunk(data, o + 2, p).intoArray(q, blk * 32 + p * Block32.L);
+                for (int p = 0; p < Block32.PARTS; p++) Block32.q4Chunk(data, o + 2, p).intoArray(q, qb + p * Block32.L);
             } else {
-                GgmlBlocks.dequantize(dev.nemotron4j.engine.weights.DType.Q4_0, data, o, q, blk * 32);
-                for (int j = 0; j < 32; j++) q[blk * 32 + j] /= d[blk]; // codes back from d·q (exact: d is a power-of-two-free half, used only off the vector path)
+                GgmlBlocks.dequantize(dev.nemotron4j.engine.weights.DType.Q4_0, data, o, q, qb);
+                for (int j = 0; j < 32; j++) q[qb + j] /= d[dOff + blk]; // codes back from d·q (exact: d is a power-of-two-free half, used only off the vector path)
             }
         }
     }

@@ -173,10 +173,10 @@ class QuantizedKernelTest {
         Random rnd = new Random(9);
         try (Arena arena = Arena.ofShared(); WorkerPool pool = new WorkerPool(2)) {
             for (DType type : new DType[] {DType.Q8_0, DType.Q4_0, DType.Q6_K}) {
-                int rows = 70, cols = type.blockSize() == 256 ? 2816 : 2688;
+                int rows = 71, cols = type.blockSize() == 256 ? 2816 : 2688; // odd: a row left over from the pairs
                 WeightMatrix w = random(type, rows, cols, rnd, arena);
                 // decode-sized batches (inputs in pairs sharing each widened block, odd remainders) and
-                // prefill-sized ones (row decoded once, groups of 4 inputs, a second batch tile)
+                // prefill-sized ones (rows decoded once, two at a time; groups of 4 inputs; a second batch tile)
                 for (int batch : new int[] {2, 3, 7, 8, 9, 37}) {
                     float[] x = new float[batch * cols];
                     for (int i = 0; i < x.length; i++) x[i] = (float) rnd.nextGaussian();
