@@ -1,5 +1,5 @@
 // Runs the official `openai` npm client, unchanged, against `./nemotron4j serve` on a tiny model:
-// models, chat (thinking on/off, streaming, n, logprobs), tool calls (plain and streamed) and tool results,
+// models, chat (thinking on/off, streaming, n, logprobs), tool calls (plain and streamed, tool_choice) and tool results,
 // completions, errors, and a client abort. Prints "N passed, M failed" and exits non-zero on any failure.
 import OpenAI from 'openai';
 import { spawn } from 'node:child_process';
@@ -144,6 +144,23 @@ try {
     const r = await client.chat.completions.create({ ...greedy, max_tokens: 80, messages: user('Weather?'), ...forcedCall, tool_choice: 'none' });
     assert.equal(r.choices[0].message.tool_calls, undefined);
     assert.ok(r.choices[0].message.content.includes('<function=get_weather>'));
+  });
+
+  await check('tool_choice required and named: the answer is constrained to a call', async () => {
+    const timeTool = { type: 'function', function: { name: 'get_time', parameters: { type: 'object', properties: {} } } };
+    const required = await client.chat.completions.create({ ...greedy, max_tokens: 40, messages: user('Time?'),
+      tools: [timeTool, weatherTool], tool_choice: 'required', logit_bias: { [imEnd]: 100 },
+      chat_template_kwargs: { enable_thinking: false } });
+    const calls = required.choices[0].message.tool_calls;
+    assert.ok(calls && calls.length >= 1, 'a call');
+    assert.ok(['get_time', 'get_weather'].includes(calls[0].function.name));
+    const named = await client.chat.completions.create({ ...greedy, max_tokens: 40, messages: user('Time?'),
+      tools: [timeTool, weatherTool], tool_choice: { type: 'function', function: { name: 'get_time' } },
+      logit_bias: { [imEnd]: 100 }, reasoning_budget: 0, thinking_budget_grace_period: 0 });
+    assert.equal(named.choices[0].finish_reason, 'tool_calls');
+    assert.equal(named.choices[0].message.tool_calls.length, 1);
+    assert.equal(named.choices[0].message.tool_calls[0].function.name, 'get_time');
+    assert.equal(named.choices[0].message.tool_calls[0].function.arguments, '{}');
   });
 
   await check('n choices with a seed, logprobs', async () => {

@@ -39,6 +39,7 @@ public final class ModelBundle implements AutoCloseable {
     private final String templateProblem;
     private final Set<Integer> stopTokenIds;
     private final ThinkingControlTokens thinkingTokens;
+    private TokenTexts tokenTexts; // built on first use (constrained decoding)
 
     private ModelBundle(Path path, NemotronHModel model, Tokenizer tokenizer, SupportedChatTemplate template,
                         String templateProblem, Set<Integer> stopTokenIds) {
@@ -194,6 +195,12 @@ public final class ModelBundle implements AutoCloseable {
     }
 
     /** End-of-turn / end-of-sequence ids from the model's files. */
+    /** Every token's text as bytes, for grammar-constrained decoding (built on first use: one decode per id). */
+    synchronized TokenTexts tokenTexts() {
+        if (tokenTexts == null) tokenTexts = new TokenTexts(tokenizer, model.vocabSize());
+        return tokenTexts;
+    }
+
     public Set<Integer> stopTokenIds() {
         return stopTokenIds;
     }

@@ -19,7 +19,8 @@ import java.util.Set;
 
 /**
  * Turns a token stream into text events: incremental UTF-8-safe decoding, stop strings, the reasoning budget
- * (forced end-of-thinking tokens), and the Nemotron output parser (reasoning / content / tool calls).
+ * (forced end-of-thinking tokens), the tool-call constraint of {@code tool_choice} required / named, and the
+ * Nemotron output parser (reasoning / content / tool calls).
  */
 final class TextGenerationListener implements GenerationListener {
     private final Tokenizer tokenizer;
@@ -30,14 +31,17 @@ final class TextGenerationListener implements GenerationListener {
     private final StopStringMatcher stops;
     private final NemotronOutputParser parser;
     private final ThinkingBudgetController budget;
+    private final ToolCallConstraint toolCalls;
     private final List<OutputEvent> events = new ArrayList<>();
     private final StringBuilder raw = new StringBuilder();
     private boolean reasoningOpen;
     private int reasoningTokens;
     private int completionTokens;
 
-    TextGenerationListener(Tokenizer tokenizer, TextJob job, Set<Integer> stopTokens, ThinkingControlTokens thinking, TextSink sink) {
+    TextGenerationListener(Tokenizer tokenizer, TextJob job, Set<Integer> stopTokens, ThinkingControlTokens thinking,
+                           ToolCallConstraint toolCalls, TextSink sink) {
         this.tokenizer = tokenizer;
+        this.toolCalls = toolCalls;
         this.job = job;
         this.stopTokens = stopTokens;
         this.sink = sink;
@@ -59,7 +63,13 @@ final class TextGenerationListener implements GenerationListener {
     }
 
     @Override
+    public void constrain(float[] logits, int offset, int vocab) {
+        if (toolCalls != null) toolCalls.mask(logits, offset, vocab);
+    }
+
+    @Override
     public boolean onToken(int token, TokenLogprobs logprobs) {
+        if (toolCalls != null) toolCalls.accept(token);
         completionTokens++;
         if (reasoningOpen) reasoningTokens++;
         if (budget != null) budget.accept(token, tokenizer.decode(new int[] {token}, false));

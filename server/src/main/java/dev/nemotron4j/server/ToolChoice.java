@@ -2,14 +2,16 @@ package dev.nemotron4j.server;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.nemotron4j.chat.ToolDefinition;
+import dev.nemotron4j.chat.output.ToolCallGrammar;
 
 import java.util.List;
 
 /**
- * The request's {@code tool_choice}. Decoding is not constrained, so the choice acts on what the model is shown:
- * {@code none} renders the prompt without tools (and no calls are parsed), {@code auto} and {@code required} render
- * all tools, a named function renders only that tool. For {@code required} the server reports whether the reply
- * really called a tool ({@link #unsatisfiedBy}); it never invents a call.
+ * The request's {@code tool_choice}: {@code none} renders the prompt without tools (and no calls are parsed),
+ * {@code auto} and {@code required} render all tools, a named function renders only that tool. For {@code required}
+ * and a named function the answer is decoded under a {@link ToolCallGrammar} (PROTOCOL.md §6): after any
+ * reasoning it can only be well-formed calls (one or more; exactly one of the named function). A reply can still
+ * lack a call when it runs out of tokens first; the server counts those ({@link #unsatisfiedBy}).
  *
  * @param mode     auto, none, required or named
  * @param function the function name when named
@@ -52,6 +54,15 @@ public record ToolChoice(Mode mode, String function) {
             case NONE -> List.of();
             case AUTO, REQUIRED -> tools;
             case NAMED -> tools.stream().filter(t -> t.name().orElse("").equals(function)).toList();
+        };
+    }
+
+    /** The grammar the answer must follow (required / named), or null; {@code tools} as rendered ({@link #visibleTools}). */
+    public ToolCallGrammar grammar(List<ToolDefinition> tools, boolean startsInReasoning) {
+        return switch (mode) {
+            case REQUIRED -> ToolCallGrammar.anyOf(tools, startsInReasoning);
+            case NAMED -> ToolCallGrammar.named(tools.getFirst(), startsInReasoning);
+            case AUTO, NONE -> null;
         };
     }
 

@@ -202,6 +202,59 @@ class OpenAiServerTest {
         assertThat(r.json().path("error").path("param").asText()).isEqualTo("tool_choice");
     }
 
+    static final String TIME_TOOL = """
+            {"type":"function","function":{"name":"get_time","parameters":{"type":"object","properties":{}}}}""";
+    static final String DATE_TOOL = """
+            {"type":"function","function":{"name":"get_date","parameters":{"type":"object","properties":{}}}}""";
+
+    /**
+     * tool_choice required / named constrain the answer to calls (PROTOCOL.md §6): the tiny random model answers
+     * with a well-formed call only under the constraint.
+     */
+    @Test
+    void requiredToolChoiceConstrainsTheAnswerToACall() throws Exception {
+        ObjectNode body = chat("What time is it?", 40);
+        body.putArray("tools").add(JSON.readTree(TIME_TOOL)).add(JSON.readTree(DATE_TOOL));
+        body.putObject("chat_template_kwargs").put("enable_thinking", false);
+        body.putObject("logit_bias").put(String.valueOf(imEnd()), 100); // end the turn as soon as it may
+        body.put("tool_choice", "required");
+        JsonNode choice = f.post("/v1/chat/completions", body).json().path("choices").get(0);
+        assertThat(choice.path("finish_reason").asText()).isEqualTo("tool_calls");
+        JsonNode calls = choice.path("message").path("tool_calls");
+        assertThat(calls).hasSize(1);
+        assertThat(calls.get(0).path("function").path("name").asText()).isIn("get_time", "get_date");
+        assertThat(calls.get(0).path("function").path("arguments").asText()).isEqualTo("{}");
+        assertThat(choice.path("message").path("content").isNull()).isTrue();
+
+        body.put("tool_choice", "auto"); // unconstrained, the same request ends at once without a call
+        JsonNode free = f.post("/v1/chat/completions", body).json().path("choices").get(0);
+        assertThat(free.path("message").has("tool_calls")).isFalse();
+        assertThat(free.path("finish_reason").asText()).isEqualTo("stop");
+    }
+
+    @Test
+    void namedToolChoiceStreamsACallOfThatFunctionAfterTheReasoning() throws Exception {
+        ObjectNode body = chat("Weather?", 40);
+        body.putArray("tools").add(JSON.readTree(WEATHER_TOOL)).add(JSON.readTree(TIME_TOOL));
+        body.put("reasoning_budget", 0).put("thinking_budget_grace_period", 0); // thinking on, ended at once
+        body.putObject("tool_choice").put("type", "function").putObject("function").put("name", "get_weather");
+        body.put("stream", true);
+        String name = null;
+        StringBuilder args = new StringBuilder();
+        for (JsonNode e : f.stream("/v1/chat/completions", body)) {
+            for (JsonNode tc : e.path("choices").get(0).path("delta").path("tool_calls")) {
+                assertThat(tc.path("index").asInt()).isZero();
+                if (tc.path("function").has("name")) name = tc.path("function").path("name").asText();
+                args.append(tc.path("function").path("arguments").asText(""));
+            }
+        }
+        assertThat(name).isEqualTo("get_weather");
+        // the random model's value may run to max_tokens, but the call is well-formed: a declared parameter first
+        JsonNode parsed = JSON.readTree(args.toString());
+        assertThat(parsed.isObject()).isTrue();
+        assertThat(parsed.fieldNames()).toIterable().isNotEmpty().isSubsetOf("location", "days");
+    }
+
     @Test
     void toolHistoryAndContentPartsAreAccepted() throws Exception {
         String body = """

@@ -249,7 +249,9 @@ public final class BatchScheduler implements AutoCloseable {
         GenerationListener l = a.request.listener();
         try {
             int forced = l.forcedNextToken();
-            int token = forced >= 0 && forced < vocab ? forced : a.sampler.sample(logits, off);
+            boolean force = forced >= 0 && forced < vocab;
+            if (!force) l.constrain(logits, off, vocab);
+            int token = force ? forced : a.sampler.sample(logits, off);
             a.sampler.accept(token);
             a.generated++;
             if (a.firstToken == 0) a.firstToken = System.nanoTime();

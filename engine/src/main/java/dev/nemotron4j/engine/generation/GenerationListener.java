@@ -14,6 +14,14 @@ public interface GenerationListener {
     }
 
     /**
+     * Restricts what may be sampled next by setting the logits of disallowed tokens ({@code logits[offset + id]},
+     * {@code id < vocab}) to −∞, e.g. to keep the output in a grammar. Called once per step before sampling (and
+     * before log-probabilities are taken), not when {@link #forcedNextToken} supplies the token.
+     */
+    default void constrain(float[] logits, int offset, int vocab) {
+    }
+
+    /**
      * A generated token. Return false to stop (finish reason {@link FinishReason#STOPPED_BY_LISTENER}),
      * e.g. when a stop string was completed or the client went away.
      */
