@@ -66,7 +66,7 @@ public final class AttentionKernel {
             // Lines read two blocks ahead while this block computes (see accumulateValuePair): in range, or this block's.
             boolean ahead = s0 + 3 * KEY_BLOCK <= visible;
             touched += block(q, qOff, heads, keys, kb, values, vb, Math.min(KEY_BLOCK, visible - s0), scale, headDim, p, stats,
-                    out, outOff, ahead ? kb + 2 * blockFloats : kb, ahead ? vb + 2 * blockFloats : vb);
+                    out, outOff, ahead ? kb + 2 * blockFloats : kb, ahead ? vb + 2 * blockFloats : vb, false);
         }
         finishGroup(heads, headDim, stats, touched, out, outOff);
     }
@@ -100,7 +100,8 @@ public final class AttentionKernel {
                 // Java has no prefetch instruction: read one element per cache line two blocks ahead
                 for (int i = 0; i < blockFloats; i += 2 * LINE_FLOATS) touched += keys[kb + 2 * blockFloats + i] + values[vb + 2 * blockFloats + i];
             }
-            touched += block(q, qOff, heads, kv, 0, kv, blockFloats, n, scale, headDim, p, stats, out, outOff, 0, blockFloats);
+            // value rows shared by four heads: faster from the L1 scratch (from the float32 cache in memory, slower)
+            touched += block(q, qOff, heads, kv, 0, kv, blockFloats, n, scale, headDim, p, stats, out, outOff, 0, blockFloats, true);
         }
         finishGroup(heads, headDim, stats, touched, out, outOff);
     }
@@ -129,11 +130,19 @@ public final class AttentionKernel {
      * the group: scores, online-softmax step, weighted values. Returns the sum of the look-ahead reads.
      */
     private static float block(float[] q, int qOff, int heads, float[] keys, int kb, float[] values, int vb, int n, float scale,
-                               int headDim, float[] p, float[] stats, float[] out, int outOff, int kAhead, int vAhead) {
+                               int headDim, float[] p, float[] stats, float[] out, int outOff, int kAhead, int vAhead, boolean quads) {
         scoreBlock(q, qOff, heads, keys, kb, headDim, scale, p);
         float touched = 0f;
         int blockFloats = headDim * KEY_BLOCK;
         int h = 0;
+        if (quads && headDim == 8 * L) {
+            for (; h + 4 <= heads; h += 4) {
+                for (int j = h; j < h + 4; j++) softmaxBlock(p, j * KEY_BLOCK, n, stats, j, heads, out, outOff + j * headDim, headDim);
+                int line = (h / 2) * 16 * LINE_FLOATS % blockFloats;
+                touched += accumulateValueQuad(p, h * KEY_BLOCK, n, values, vb, headDim, out, outOff + h * headDim,
+                        keys, kAhead + line, vAhead + line);
+            }
+        }
         for (; h + 2 <= heads; h += 2) {
             softmaxBlock(p, h * KEY_BLOCK, n, stats, h, heads, out, outOff + h * headDim, headDim);
             softmaxBlock(p, (h + 1) * KEY_BLOCK, n, stats, h + 1, heads, out, outOff + (h + 1) * headDim, headDim);
@@ -295,6 +304,73 @@ public final class AttentionKernel {
             u1.intoArray(out, oh1 + c + L);
             u2.intoArray(out, oh1 + c + 2 * L);
             u3.intoArray(out, oh1 + c + 3 * L);
+        }
+        return touched;
+    }
+
+    /**
+     * {@link #accumulateValues} for heads h … h+3 (weights {@code KEY_BLOCK} apart from {@code pb}, outputs
+     * {@code headDim} apart from {@code oh}; {@code headDim = 8·L}) sharing each load of a value row: 4 loads and 4
+     * broadcasts per 16 multiply-adds. Each head sees exactly the operations it sees alone. Reads two floats of the
+     * look-ahead lines per row ({@link #accumulateValuePair}: 32 key lines from {@code keyAhead}, 32 value lines from
+     * {@code valueAhead}) and returns their sum.
+     */
+    private static float accumulateValueQuad(float[] p, int pb, int n, float[] values, int v0, int headDim, float[] out, int oh,
+                                             float[] keys, int keyAhead, int valueAhead) {
+        float touched = 0f;
+        for (int c = 0; c < headDim; c += 4 * L) {
+            float[] ahead = c == 0 ? keys : values;
+            int a = c == 0 ? keyAhead : valueAhead;
+            int o0 = oh + c, o1 = o0 + headDim, o2 = o1 + headDim, o3 = o2 + headDim;
+            FloatVector s0 = FloatVector.fromArray(F, out, o0), s1 = FloatVector.fromArray(F, out, o0 + L);
+            FloatVector s2 = FloatVector.fromArray(F, out, o0 + 2 * L), s3 = FloatVector.fromArray(F, out, o0 + 3 * L);
+            FloatVector t0 = FloatVector.fromArray(F, out, o1), t1 = FloatVector.fromArray(F, out, o1 + L);
+            FloatVector t2 = FloatVector.fromArray(F, out, o1 + 2 * L), t3 = FloatVector.fromArray(F, out, o1 + 3 * L);
+            FloatVector u0 = FloatVector.fromArray(F, out, o2), u1 = FloatVector.fromArray(F, out, o2 + L);
+            FloatVector u2 = FloatVector.fromArray(F, out, o2 + 2 * L), u3 = FloatVector.fromArray(F, out, o2 + 3 * L);
+            FloatVector z0 = FloatVector.fromArray(F, out, o3), z1 = FloatVector.fromArray(F, out, o3 + L);
+            FloatVector z2 = FloatVector.fromArray(F, out, o3 + 2 * L), z3 = FloatVector.fromArray(F, out, o3 + 3 * L);
+            for (int i = 0, v = v0 + c; i < n; i++, v += headDim) {
+                touched += ahead[a + i * LINE_FLOATS] + ahead[a + (16 + i) * LINE_FLOATS];
+                FloatVector r0 = FloatVector.fromArray(F, values, v), r1 = FloatVector.fromArray(F, values, v + L);
+                FloatVector r2 = FloatVector.fromArray(F, values, v + 2 * L), r3 = FloatVector.fromArray(F, values, v + 3 * L);
+                FloatVector w = FloatVector.broadcast(F, p[pb + i]);
+                s0 = r0.fma(w, s0);
+                s1 = r1.fma(w, s1);
+                s2 = r2.fma(w, s2);
+                s3 = r3.fma(w, s3);
+                w = FloatVector.broadcast(F, p[pb + KEY_BLOCK + i]);
+                t0 = r0.fma(w, t0);
+                t1 = r1.fma(w, t1);
+                t2 = r2.fma(w, t2);
+                t3 = r3.fma(w, t3);
+                w = FloatVector.broadcast(F, p[pb + 2 * KEY_BLOCK + i]);
+                u0 = r0.fma(w, u0);
+                u1 = r1.fma(w, u1);
+                u2 = r2.fma(w, u2);
+                u3 = r3.fma(w, u3);
+                w = FloatVector.broadcast(F, p[pb + 3 * KEY_BLOCK + i]);
+                z0 = r0.fma(w, z0);
+                z1 = r1.fma(w, z1);
+                z2 = r2.fma(w, z2);
+                z3 = r3.fma(w, z3);
+            }
+            s0.intoArray(out, o0);
+            s1.intoArray(out, o0 + L);
+            s2.intoArray(out, o0 + 2 * L);
+            s3.intoArray(out, o0 + 3 * L);
+            t0.intoArray(out, o1);
+            t1.intoArray(out, o1 + L);
+            t2.intoArray(out, o1 + 2 * L);
+            t3.intoArray(out, o1 + 3 * L);
+            u0.intoArray(out, o2);
+            u1.intoArray(out, o2 + L);
+            u2.intoArray(out, o2 + 2 * L);
+            u3.intoArray(out, o2 + 3 * L);
+            z0.intoArray(out, o3);
+            z1.intoArray(out, o3 + L);
+            z2.intoArray(out, o3 + 2 * L);
+            z3.intoArray(out, o3 + 3 * L);
         }
         return touched;
     }
