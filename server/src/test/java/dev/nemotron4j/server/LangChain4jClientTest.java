@@ -6,6 +6,7 @@ import dev.langchain4j.data.message.AiMessage;
 import dev.langchain4j.data.message.ToolExecutionResultMessage;
 import dev.langchain4j.data.message.UserMessage;
 import dev.langchain4j.model.chat.request.ChatRequest;
+import dev.langchain4j.model.chat.request.ToolChoice;
 import dev.langchain4j.model.chat.request.json.JsonObjectSchema;
 import dev.langchain4j.model.chat.response.ChatResponse;
 import dev.langchain4j.model.chat.response.PartialThinking;
@@ -161,6 +162,23 @@ class LangChain4jClientTest {
                 ToolExecutionResultMessage.from(call, "{\"temperature\": 18}"))).build());
         assertThat(next.tokenUsage().inputTokenCount()).isGreaterThan(r.tokenUsage().inputTokenCount());
         assertThat(next.finishReason()).isIn(FinishReason.STOP, FinishReason.LENGTH, FinishReason.TOOL_EXECUTION);
+    }
+
+    /** {@code ToolChoice.REQUIRED} reaches the server as {@code tool_choice: "required"}: the answer is constrained to a call. */
+    @Test
+    void requiredToolChoiceGivesACall() {
+        ToolSpecification time = ToolSpecification.builder().name("get_time").description("Current time")
+                .parameters(JsonObjectSchema.builder().build()).build();
+        Map<String, Object> endAtOnce = Map.of("chat_template_kwargs", Map.of("enable_thinking", false),
+                "logit_bias", Map.of(String.valueOf(f.bundle.tokenizer().tokenToId("<|im_end|>").orElseThrow()), 100));
+        ChatRequest request = ChatRequest.builder().messages(UserMessage.from("What time is it?")).toolSpecifications(time)
+                .toolChoice(ToolChoice.REQUIRED)
+                .parameters(OpenAiChatRequestParameters.builder().customParameters(endAtOnce).build()).build();
+        ChatResponse r = OpenAiChatModel.builder().baseUrl(f.url("/v1")).apiKey(KEY).modelName("tiny-a").temperature(0.0)
+                .maxTokens(40).build().chat(request);
+        assertThat(r.finishReason()).isEqualTo(FinishReason.TOOL_EXECUTION);
+        assertThat(r.aiMessage().toolExecutionRequests()).hasSize(1);
+        assertThat(r.aiMessage().toolExecutionRequests().getFirst().name()).isEqualTo("get_time");
     }
 
     @Test
