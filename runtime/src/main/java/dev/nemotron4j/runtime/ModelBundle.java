@@ -191,16 +191,35 @@ public final class ModelBundle implements AutoCloseable {
 
     /** Prompt text → ids, as chat prompts are tokenized (no special tokens added; PROTOCOL.md §1). */
     public int[] encodePrompt(String text) {
-        return tokenizer.encode(text, false);
+        return encode(text, false);
     }
 
-    /** End-of-turn / end-of-sequence ids from the model's files. */
+    /** Text → ids; refuses ids the weights do not have ({@link MismatchedTokenizerException}). */
+    public int[] encode(String text, boolean addSpecialTokens) {
+        int[] ids = tokenizer.encode(text, addSpecialTokens);
+        for (int id : ids) {
+            if (id >= model.vocabSize()) {
+                throw new MismatchedTokenizerException(path + ": the tokenizer encodes this text to token id " + id
+                        + ", outside the model's vocabulary of " + model.vocabSize() + " ids: the tokenizer does not belong to these weights");
+            }
+        }
+        return ids;
+    }
+
+    /** The tokenizer produced an id the weights do not have: a broken model directory, not a bad request. */
+    public static final class MismatchedTokenizerException extends IllegalStateException {
+        MismatchedTokenizerException(String message) {
+            super(message);
+        }
+    }
+
     /** Every token's text as bytes, for grammar-constrained decoding (built on first use: one decode per id). */
     synchronized TokenTexts tokenTexts() {
         if (tokenTexts == null) tokenTexts = new TokenTexts(tokenizer, model.vocabSize());
         return tokenTexts;
     }
 
+    /** End-of-turn / end-of-sequence ids from the model's files. */
     public Set<Integer> stopTokenIds() {
         return stopTokenIds;
     }

@@ -11,6 +11,7 @@ import dev.nemotron4j.engine.generation.TokenLogprobs;
 import dev.nemotron4j.runtime.GenerationSettings;
 import dev.nemotron4j.runtime.TextJob;
 import dev.nemotron4j.runtime.TextResult;
+import dev.nemotron4j.runtime.ModelBundle;
 import dev.nemotron4j.runtime.TextService;
 import dev.nemotron4j.tokenizer.Tokenizer;
 import org.slf4j.Logger;
@@ -50,7 +51,7 @@ final class CompletionsHandler {
         Tokenizer tokenizer = service.bundle().tokenizer();
         int vocab = service.bundle().model().vocabSize();
         OpenAiServer.checkModel(body.string("model").orElse(null), config);
-        List<Prompt> prompts = prompts(body, tokenizer, vocab, body.bool("add_special_tokens", true));
+        List<Prompt> prompts = prompts(body, service.bundle(), vocab, body.bool("add_special_tokens", true));
         boolean echo = body.bool("echo", false);
         SamplingRequest sampling = SamplingRequest.read(body, vocab, 1.0, echo ? 0 : 1);
         boolean stream = body.bool("stream", false);
@@ -149,17 +150,18 @@ final class CompletionsHandler {
         return chunk;
     }
 
-    private static List<Prompt> prompts(RequestReader body, Tokenizer tokenizer, int vocab, boolean addSpecial) {
+    private static List<Prompt> prompts(RequestReader body, ModelBundle bundle, int vocab, boolean addSpecial) {
+        Tokenizer tokenizer = bundle.tokenizer();
         JsonNode p = body.node("prompt");
         if (p == null) throw ApiError.badRequest("'prompt' is required", "prompt");
         List<Prompt> out = new ArrayList<>();
         if (p.isTextual()) {
-            out.add(textPrompt(p.textValue(), tokenizer, addSpecial));
+            out.add(textPrompt(p.textValue(), bundle, addSpecial));
         } else if (p.isArray() && !p.isEmpty() && p.get(0).isIntegralNumber()) {
             out.add(idPrompt(p, tokenizer, vocab));
         } else if (p.isArray() && !p.isEmpty()) {
             for (JsonNode item : p) {
-                if (item.isTextual()) out.add(textPrompt(item.textValue(), tokenizer, addSpecial));
+                if (item.isTextual()) out.add(textPrompt(item.textValue(), bundle, addSpecial));
                 else if (item.isArray() && !item.isEmpty()) out.add(idPrompt(item, tokenizer, vocab));
                 else throw RequestReader.wrongType("prompt", "a string, an array of strings, an array of token ids or an array of those", p);
             }
@@ -170,8 +172,8 @@ final class CompletionsHandler {
         return out;
     }
 
-    private static Prompt textPrompt(String text, Tokenizer tokenizer, boolean addSpecial) {
-        int[] ids = tokenizer.encode(text, addSpecial);
+    private static Prompt textPrompt(String text, ModelBundle bundle, boolean addSpecial) {
+        int[] ids = bundle.encode(text, addSpecial);
         if (ids.length == 0) throw ApiError.badRequest("'prompt' must not be empty", "prompt");
         return new Prompt(ids, text);
     }

@@ -8,6 +8,7 @@ import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import dev.nemotron4j.chat.ChatRequest;
 import dev.nemotron4j.chat.ChatRequestReader;
+import dev.nemotron4j.runtime.ModelBundle;
 import dev.nemotron4j.runtime.TextService;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -107,6 +108,9 @@ public final class OpenAiServer implements AutoCloseable {
         } catch (IOException e) {
             LOG.debug("I/O error on {}: {}", path, e.toString());
             status = 499;
+        } catch (ModelBundle.MismatchedTokenizerException e) {
+            LOG.error("{} {}: {}", exchange.getRequestMethod(), path, e.getMessage());
+            status = sendError(exchange, new ApiError(500, "server_error", e.getMessage(), null, null));
         } catch (RuntimeException | Error e) {
             LOG.error("unexpected failure on {} {}", exchange.getRequestMethod(), path, e);
             status = sendError(exchange, ApiError.internal());
