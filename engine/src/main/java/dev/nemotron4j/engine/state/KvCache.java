@@ -2,6 +2,8 @@ package dev.nemotron4j.engine.state;
 
 import dev.nemotron4j.engine.kernels.AttentionKernel;
 
+import java.util.Objects;
+
 /**
  * Keys and values of one attention layer for one sequence (ARCHITECTURE.md §6), float32 or IEEE half
  * ({@link KvCacheType}), each KV head in its own contiguous region so that attending streams it sequentially:
@@ -37,7 +39,7 @@ public final class KvCache {
         this.kvHeads = kvHeads;
         this.headDim = headDim;
         this.maxPositions = maxPositions;
-        this.type = type;
+        this.type = Objects.requireNonNull(type, "type");
         allocate(roundUp(Math.max(1, Math.min(initialPositions, maxPositions))));
     }
 
