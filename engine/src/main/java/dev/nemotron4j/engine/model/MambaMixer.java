@@ -300,13 +300,63 @@ public final class MambaMixer implements Mixer {
         float total = (float) Math.exp(cum[L - 1]);
         for (int p = 0; p < headDim; p++) {
             int sBase = sOff + p * stateSize;
-            for (int n = 0; n < stateSize; n++) S[sBase + n] *= total;
-            for (int s = 0; s < L; s++) {
-                float w = decay[s] * xbc[(row0 + s) * convDim + h * headDim + p];
-                int bBase = (row0 + s) * convDim + bRel + g * stateSize;
-                for (int n = 0; n < stateSize; n++) S[sBase + n] += w * xbc[bBase + n];
+            int n = 0;
+            // Vectorised across n with a separate multiply and add, so each element is rounded exactly as the
+            // scalar loop below rounds it; eight vectors of the state row stay in registers across the chunk.
+            for (; n + 8 * FV.length() <= stateSize; n += 8 * FV.length()) updateStateSlice(S, sBase + n, total, h, p, g, row0, L, bRel + n, decay);
+            for (; n + FV.length() <= stateSize; n += FV.length()) updateStateVector(S, sBase + n, total, h, p, g, row0, L, bRel + n, decay);
+            for (; n < stateSize; n++) {
+                float v = S[sBase + n] * total;
+                for (int s = 0; s < L; s++) {
+                    v += decay[s] * xbc[(row0 + s) * convDim + h * headDim + p] * xbc[(row0 + s) * convDim + bRel + g * stateSize + n];
+                }
+                S[sBase + n] = v;
             }
         }
+    }
+
+    /** {@link #updateStateSlice} for one vector (state sizes that are not a multiple of 8 vectors). */
+    private void updateStateVector(float[] S, int at, float total, int h, int p, int g, int row0, int L, int bRel, float[] decay) {
+        FloatVector v = FloatVector.fromArray(FV, S, at).mul(total);
+        for (int s = 0; s < L; s++) {
+            int row = (row0 + s) * convDim;
+            v = v.add(FloatVector.fromArray(FV, xbc, row + bRel + g * stateSize).mul(decay[s] * xbc[row + h * headDim + p]));
+        }
+        v.intoArray(S, at);
+    }
+
+    /**
+     * {@code S[at + j] = S[at + j]·total + Σ_s w_s·B_s[j]} for the 8 vectors from {@code at}, in s order, where
+     * {@code w_s = decay[s]·x_s[p]} and B_s starts at {@code bRel} (+ the group's offset) in row s's xBC.
+     */
+    private void updateStateSlice(float[] S, int at, float total, int h, int p, int g, int row0, int L, int bRel, float[] decay) {
+        int lanes = FV.length();
+        FloatVector t = FloatVector.broadcast(FV, total);
+        FloatVector s0 = FloatVector.fromArray(FV, S, at).mul(t), s1 = FloatVector.fromArray(FV, S, at + lanes).mul(t);
+        FloatVector s2 = FloatVector.fromArray(FV, S, at + 2 * lanes).mul(t), s3 = FloatVector.fromArray(FV, S, at + 3 * lanes).mul(t);
+        FloatVector s4 = FloatVector.fromArray(FV, S, at + 4 * lanes).mul(t), s5 = FloatVector.fromArray(FV, S, at + 5 * lanes).mul(t);
+        FloatVector s6 = FloatVector.fromArray(FV, S, at + 6 * lanes).mul(t), s7 = FloatVector.fromArray(FV, S, at + 7 * lanes).mul(t);
+        for (int s = 0; s < L; s++) {
+            int row = (row0 + s) * convDim;
+            FloatVector w = FloatVector.broadcast(FV, decay[s] * xbc[row + h * headDim + p]);
+            int b = row + bRel + g * stateSize;
+            s0 = s0.add(FloatVector.fromArray(FV, xbc, b).mul(w));
+            s1 = s1.add(FloatVector.fromArray(FV, xbc, b + lanes).mul(w));
+            s2 = s2.add(FloatVector.fromArray(FV, xbc, b + 2 * lanes).mul(w));
+            s3 = s3.add(FloatVector.fromArray(FV, xbc, b + 3 * lanes).mul(w));
+            s4 = s4.add(FloatVector.fromArray(FV, xbc, b + 4 * lanes).mul(w));
+            s5 = s5.add(FloatVector.fromArray(FV, xbc, b + 5 * lanes).mul(w));
+            s6 = s6.add(FloatVector.fromArray(FV, xbc, b + 6 * lanes).mul(w));
+            s7 = s7.add(FloatVector.fromArray(FV, xbc, b + 7 * lanes).mul(w));
+        }
+        s0.intoArray(S, at);
+        s1.intoArray(S, at + lanes);
+        s2.intoArray(S, at + 2 * lanes);
+        s3.intoArray(S, at + 3 * lanes);
+        s4.intoArray(S, at + 4 * lanes);
+        s5.intoArray(S, at + 5 * lanes);
+        s6.intoArray(S, at + 6 * lanes);
+        s7.intoArray(S, at + 7 * lanes);
     }
 
     /** §5.6: v = y ⊙ SiLU(z), RMS-normalised within each of G contiguous groups, times norm.weight. */
