@@ -197,8 +197,10 @@ public final class MambaMixer implements Mixer {
     /** Per-thread temporaries of the chunked scan (each group's task needs its own). */
     private static final class ChunkScratch {
         float[] cb = new float[0], decay = new float[0], cum = new float[0], coef = new float[0], acc = new float[0];
+        float[] stateT = new float[0];
 
-        void ensure(int q, int headDim) {
+        void ensure(int q, int headDim, int stateSize) {
+            if (stateT.length < headDim * stateSize) stateT = new float[headDim * stateSize];
             if (cb.length < q * q) cb = new float[q * q];
             if (decay.length < q) {
                 decay = new float[q];
@@ -231,7 +233,7 @@ public final class MambaMixer implements Mixer {
         int pn = headDim * stateSize;
         int bRel = inner, cRel = inner + groups * stateSize;
         ChunkScratch cs = CHUNK_SCRATCH.get();
-        cs.ensure(q, headDim);
+        cs.ensure(q, headDim, stateSize);
         float[] cb = cs.cb;
         for (int g = g0; g < g1; g++) {
             // CB[t][s] = C_t · B_s (s ≤ t), shared by the heads of group g.
@@ -260,6 +262,11 @@ public final class MambaMixer implements Mixer {
             cum[t] = run;
         }
         int vecEnd = headDim - headDim % FV.length();
+        // the chunk's incoming state transposed to [n][p], for the inter-chunk term below
+        float[] stT = cs.stateT;
+        for (int p = 0; p < headDim; p++) {
+            for (int n = 0; n < stateSize; n++) stT[n * headDim + p] = S[sOff + p * stateSize + n];
+        }
         for (int t = 0; t < L; t++) {
             int row = row0 + t;
             // Intra-chunk weights: coef[s] = exp(Σ_{r=s+1..t} a_r) · CB[t][s] · dt_s, exponent built by
@@ -283,12 +290,23 @@ public final class MambaMixer implements Mixer {
             }
             float carry = (float) Math.exp(cum[t]);
             int cBase = row * convDim + cRel + g * stateSize;
-            int xRow = row * convDim + h * headDim;
-            for (int p = 0; p < headDim; p++) {
+            int xRow = row * convDim + h * headDim, yRow = row * inner + h * headDim;
+            // off[p] = Σ_n S[p][n]·C_t[n] in n order for every p: vectorised across p over the transposed state,
+            // with a separate multiply and add, so each element is rounded exactly as the scalar loop rounds it
+            int p = 0;
+            for (; p < vecEnd; p += FV.length()) {
+                FloatVector o = FloatVector.zero(FV);
+                for (int n = 0; n < stateSize; n++) {
+                    o = o.add(FloatVector.fromArray(FV, stT, n * headDim + p).mul(xbc[cBase + n]));
+                }
+                FloatVector.fromArray(FV, accs, p).add(o.mul(carry)).add(FloatVector.fromArray(FV, xbc, xRow + p).mul(skipD[h]))
+                        .intoArray(y, yRow + p);
+            }
+            for (; p < headDim; p++) {
                 int sBase = sOff + p * stateSize;
                 float off = 0f;
                 for (int n = 0; n < stateSize; n++) off += S[sBase + n] * xbc[cBase + n];
-                y[row * inner + h * headDim + p] = accs[p] + carry * off + skipD[h] * xbc[xRow + p];
+                y[yRow + p] = accs[p] + carry * off + skipD[h] * xbc[xRow + p];
             }
         }
         // State update: S_out = exp(Λ_{L−1})·S_in + Σ_s exp(Σ_{r=s+1..L−1} a_r)·dt_s·x_s ⊗ B_s
