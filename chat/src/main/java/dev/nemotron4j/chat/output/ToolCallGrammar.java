@@ -107,9 +107,9 @@ public final class ToolCallGrammar {
 
     /** The whole state in a few ints, so a probe can copy it without allocating. */
     private static final class State {
-        int phase, node, count; // node: trie node or literal position; count: blanks, name length or calls
-        int literal, function, calls;
-        long used;
+        int phase, node, count; // node: trie node or literal position; count: blanks or name length
+        int literal, function;
+        long used;              // parameters of the current call already given (bit per declared name)
 
         void copyFrom(State o) {
             phase = o.phase;
@@ -117,7 +117,6 @@ public final class ToolCallGrammar {
             count = o.count;
             literal = o.literal;
             function = o.function;
-            calls = o.calls;
             used = o.used;
         }
     }
@@ -226,7 +225,6 @@ public final class ToolCallGrammar {
                 } else if (body.terminal(next) == 0) {
                     enter(s, PARAMETER_NAME);
                 } else if (body.terminal(next) == 1) {
-                    s.calls++;
                     s.phase = AFTER_CALL;
                 } else {
                     s.node = next;
