@@ -163,6 +163,15 @@ try {
     assert.equal(named.choices[0].message.tool_calls[0].function.arguments, '{}');
   });
 
+  await check('response_format json_object: the answer is one JSON object', async () => {
+    const quote = (await tokenize('"'))[0], close = (await tokenize('}'))[0];
+    const r = await client.chat.completions.create({ ...greedy, max_tokens: 60, messages: user('Give JSON'),
+      response_format: { type: 'json_object' }, chat_template_kwargs: { enable_thinking: false },
+      logit_bias: { [quote]: 100, [close]: 50 } });
+    assert.equal(r.choices[0].finish_reason, 'stop');
+    assert.equal(typeof JSON.parse(r.choices[0].message.content), 'object');
+  });
+
   await check('n choices with a seed, logprobs', async () => {
     const r = await client.chat.completions.create({ model: MODEL, messages: user('Pick one'), n: 2, seed: 3, temperature: 1,
       max_tokens: 5, logprobs: true, top_logprobs: 2 });

@@ -19,7 +19,7 @@ import java.util.Set;
 
 /**
  * Turns a token stream into text events: incremental UTF-8-safe decoding, stop strings, the reasoning budget
- * (forced end-of-thinking tokens), the tool-call constraint of {@code tool_choice} required / named, and the
+ * (forced end-of-thinking tokens), an output grammar (tool_choice required / named, response_format json_object), the
  * Nemotron output parser (reasoning / content / tool calls).
  */
 final class TextGenerationListener implements GenerationListener {
@@ -31,7 +31,7 @@ final class TextGenerationListener implements GenerationListener {
     private final StopStringMatcher stops;
     private final NemotronOutputParser parser;
     private final ThinkingBudgetController budget;
-    private final ToolCallConstraint toolCalls;
+    private final GrammarConstraint grammar;
     private final List<OutputEvent> events = new ArrayList<>();
     private final StringBuilder raw = new StringBuilder();
     private boolean reasoningOpen;
@@ -39,9 +39,9 @@ final class TextGenerationListener implements GenerationListener {
     private int completionTokens;
 
     TextGenerationListener(Tokenizer tokenizer, TextJob job, Set<Integer> stopTokens, ThinkingControlTokens thinking,
-                           ToolCallConstraint toolCalls, TextSink sink) {
+                           GrammarConstraint grammar, TextSink sink) {
         this.tokenizer = tokenizer;
-        this.toolCalls = toolCalls;
+        this.grammar = grammar;
         this.job = job;
         this.stopTokens = stopTokens;
         this.sink = sink;
@@ -64,12 +64,12 @@ final class TextGenerationListener implements GenerationListener {
 
     @Override
     public void constrain(float[] logits, int offset, int vocab) {
-        if (toolCalls != null) toolCalls.mask(logits, offset, vocab);
+        if (grammar != null) grammar.mask(logits, offset, vocab);
     }
 
     @Override
     public boolean onToken(int token, TokenLogprobs logprobs) {
-        if (toolCalls != null) toolCalls.accept(token);
+        if (grammar != null) grammar.accept(token);
         completionTokens++;
         if (reasoningOpen) reasoningTokens++;
         if (budget != null) budget.accept(token, tokenizer.decode(new int[] {token}, false));

@@ -16,12 +16,14 @@ final class TokenTexts {
 
     private final byte[][] bytes;
     private final boolean[] special;
-    private final boolean[] hasTagStart; // contains '<'
+    private final boolean[] hasTagStart;    // contains '<'
+    private final boolean[] hasStringBreak; // contains '"', '\\' or a control character
 
     TokenTexts(Tokenizer tokenizer, int vocab) {
         bytes = new byte[vocab][];
         special = new boolean[vocab];
         hasTagStart = new boolean[vocab];
+        hasStringBreak = new boolean[vocab];
         int[] one = new int[1];
         for (int id = 0; id < vocab; id++) {
             if (id >= tokenizer.vocabSize() || tokenizer.idToToken(id) == null) {
@@ -32,7 +34,10 @@ final class TokenTexts {
             String text = tokenizer.decode(one, false);
             bytes[id] = text.indexOf('\uFFFD') >= 0 ? PARTIAL : text.getBytes(StandardCharsets.UTF_8);
             special[id] = tokenizer.isSpecial(id);
-            for (byte b : bytes[id]) hasTagStart[id] |= b == '<';
+            for (byte b : bytes[id]) {
+                hasTagStart[id] |= b == '<';
+                hasStringBreak[id] |= b == '"' || b == '\\' || (b >= 0 && b < 0x20);
+            }
         }
     }
 
@@ -49,6 +54,11 @@ final class TokenTexts {
     /** Whether {@code id}'s text contains {@code <} (where every tag of the tool-call format starts). */
     boolean hasTagStart(int id) {
         return hasTagStart[id];
+    }
+
+    /** Whether {@code id}'s text contains what could end a JSON string ({@code "}, {@code \\}, a control character). */
+    boolean hasStringBreak(int id) {
+        return hasStringBreak[id];
     }
 
     int size() {

@@ -6,6 +6,8 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.nemotron4j.chat.ChatRequest;
 import dev.nemotron4j.chat.ChatRequestReader;
 import dev.nemotron4j.chat.ToolDefinition;
+import dev.nemotron4j.chat.output.JsonObjectGrammar;
+import dev.nemotron4j.chat.output.OutputGrammar;
 import dev.nemotron4j.chat.budget.ThinkingBudget;
 import dev.nemotron4j.chat.budget.ThinkingBudgetRequest;
 
@@ -24,11 +26,18 @@ import java.util.Set;
  * @param topLogprobs   -1: no logprobs; otherwise {@code logprobs: true} with this many alternatives
  * @param budget        the reasoning budget, or null
  * @param budgetEndIds  the request's forced ending ids ({@code end_token_ids}), or null
+ * @param jsonObject    {@code response_format: {"type": "json_object"}}: the answer is constrained to one JSON object
  */
 public record ChatCompletionRequest(String model, ChatRequest chat, ToolChoice toolChoice, SamplingRequest sampling,
                                     boolean stream, boolean includeUsage, int topLogprobs, ThinkingBudget budget,
-                                    List<Integer> budgetEndIds) {
+                                    List<Integer> budgetEndIds, boolean jsonObject) {
     private static final Set<String> ROLES = Set.of("system", "user", "assistant", "tool");
+
+    /** The grammar the answer must follow (tool_choice required / named, or response_format json_object), or null. */
+    public OutputGrammar grammar(boolean startsInReasoning) {
+        if (jsonObject) return new JsonObjectGrammar(startsInReasoning);
+        return toolChoice.grammar(chat.tools(), startsInReasoning);
+    }
 
     /** Validates and reads a body; every problem is a 400 {@link ApiError} naming the field. */
     public static ChatCompletionRequest read(RequestReader r, int vocabSize) {
@@ -54,9 +63,14 @@ public record ChatCompletionRequest(String model, ChatRequest chat, ToolChoice t
         else if (r.has("top_logprobs")) r.integer("top_logprobs", 0, 20); // type-checked, ignored as OpenAI does
 
         JsonNode format = r.node("response_format");
-        if (format != null && !"text".equals(format.path("type").asText())) {
-            throw ApiError.badRequest("'response_format' " + format.path("type").asText("?")
-                    + " is not supported (no constrained decoding); use \"text\"", "response_format");
+        String formatType = format == null ? "text" : format.path("type").asText("?");
+        if (!formatType.equals("text") && !formatType.equals("json_object")) {
+            throw ApiError.badRequest("'response_format' " + formatType + " is not supported; use \"text\" or \"json_object\"", "response_format");
+        }
+        boolean jsonObject = formatType.equals("json_object");
+        if (jsonObject && (choice.mode() == ToolChoice.Mode.REQUIRED || choice.mode() == ToolChoice.Mode.NAMED)) {
+            throw ApiError.badRequest("'response_format' json_object cannot be combined with a 'tool_choice' that requires a call",
+                    "response_format");
         }
         ThinkingBudget budget;
         List<Integer> endIds;
@@ -69,7 +83,7 @@ public record ChatCompletionRequest(String model, ChatRequest chat, ToolChoice t
         if (endIds != null && endIds.stream().anyMatch(id -> id < 0 || id >= vocabSize)) {
             throw ApiError.badRequest("'end_token_ids' holds an id outside the vocabulary [0, " + vocabSize + ")", "end_token_ids");
         }
-        return new ChatCompletionRequest(model, chat, choice, sampling, stream, includeUsage, topLogprobs, budget, endIds);
+        return new ChatCompletionRequest(model, chat, choice, sampling, stream, includeUsage, topLogprobs, budget, endIds, jsonObject);
     }
 
     /**

@@ -3,7 +3,7 @@ package dev.nemotron4j.server;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.nemotron4j.chat.output.OutputEvent;
-import dev.nemotron4j.chat.output.ToolCallGrammar;
+import dev.nemotron4j.chat.output.OutputGrammar;
 import dev.nemotron4j.chat.template.UnsupportedChatTemplateException;
 import dev.nemotron4j.engine.generation.FinishReason;
 import dev.nemotron4j.runtime.GenerationSettings;
@@ -54,9 +54,9 @@ final class ChatCompletionsHandler {
         } catch (IllegalArgumentException e) {
             throw ApiError.badRequest("The messages cannot be rendered: " + e.getMessage(), "messages");
         }
-        ToolCallGrammar toolCalls;
+        OutputGrammar grammar;
         try {
-            toolCalls = req.toolChoice().grammar(req.chat().tools(), rendered.parse().startsInReasoning());
+            grammar = req.grammar(rendered.parse().startsInReasoning());
         } catch (IllegalArgumentException e) {
             throw ApiError.badRequest("'tool_choice' cannot be enforced: " + e.getMessage(), "tool_choice");
         }
@@ -67,7 +67,7 @@ final class ChatCompletionsHandler {
         for (int i = 0; i < req.sampling().n(); i++) {
             GenerationSettings settings = new GenerationSettings(req.sampling().samplingFor(i), maxTokens, req.sampling().stop(), Set.of(),
                     req.sampling().ignoreEos(), req.budget(), req.budgetEndIds(), req.topLogprobs(), config.requestTimeout());
-            jobs.add(new TextJob(rendered.promptIds(), rendered.parse(), settings, toolCalls));
+            jobs.add(new TextJob(rendered.promptIds(), rendered.parse(), settings, grammar));
         }
         GenerationStream gen = new GenerationStream(service, jobs, metrics, startNanos, req.topLogprobs() >= 0);
         metrics.promptTokens(promptLen * jobs.size());

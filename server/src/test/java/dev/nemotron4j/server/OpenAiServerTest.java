@@ -255,6 +255,29 @@ class OpenAiServerTest {
         assertThat(parsed.fieldNames()).toIterable().isNotEmpty().isSubsetOf("location", "days");
     }
 
+    /** response_format json_object constrains the answer to one JSON object (the biases make the random model close it). */
+    @Test
+    void jsonObjectResponseFormatGivesAJsonObject() throws Exception {
+        ObjectNode body = chat("Give JSON", 60);
+        body.putObject("chat_template_kwargs").put("enable_thinking", false);
+        body.putObject("response_format").put("type", "json_object");
+        ObjectNode bias = body.putObject("logit_bias");
+        bias.put(String.valueOf(f.ids("\"")[0]), 100).put(String.valueOf(f.ids("}")[0]), 50);
+        JsonNode choice = f.post("/v1/chat/completions", body).json().path("choices").get(0);
+        assertThat(choice.path("finish_reason").asText()).isEqualTo("stop");
+        String content = choice.path("message").path("content").asText();
+        assertThat(JSON.readTree(content).isObject()).as(content).isTrue();
+
+        body.remove("response_format"); // unconstrained, the same biases give no JSON object
+        String free = f.post("/v1/chat/completions", body).json().path("choices").get(0).path("message").path("content").asText();
+        assertThat(free).doesNotStartWith("{");
+
+        body.putObject("response_format").put("type", "json_schema");
+        var r = f.post("/v1/chat/completions", body);
+        assertThat(r.status()).isEqualTo(400);
+        assertThat(r.json().path("error").path("param").asText()).isEqualTo("response_format");
+    }
+
     @Test
     void toolHistoryAndContentPartsAreAccepted() throws Exception {
         String body = """

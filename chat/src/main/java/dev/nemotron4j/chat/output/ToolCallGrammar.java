@@ -25,9 +25,9 @@ import java.util.Map;
  * NAME is an offered function (or the named one). VALUE is free text that does not contain a tag the parser would
  * take as the end of the value ({@code <parameter=}, {@code </function>}, {@code </tool_call>}). A generator asks a
  * {@link Matcher} which tokens may come next ({@link Matcher#accepts}), feeds it the chosen one
- * ({@link Matcher#advance}) and may end the turn only where {@link Matcher#complete} holds.
+ * ({@link Matcher#advance}) and may end the turn only where {@link Matcher#complete} holds ({@link OutputGrammar}).
  */
-public final class ToolCallGrammar {
+public final class ToolCallGrammar implements OutputGrammar {
 
     private static final byte[] CALL_OPEN = bytes("<tool_call>\n<function=");
     private static final byte[] NEWLINE = bytes("\n");
@@ -90,7 +90,7 @@ public final class ToolCallGrammar {
         return new ToolCallGrammar(startsInReasoning, true, List.of(tool));
     }
 
-    /** A fresh matcher at the start of the output. */
+    @Override
     public Matcher start() {
         return new Matcher();
     }
@@ -122,7 +122,7 @@ public final class ToolCallGrammar {
     }
 
     /** Where one output stands in the grammar. Not thread-safe. */
-    public final class Matcher {
+    public final class Matcher implements OutputGrammar.Matcher {
         private final State state = new State(), probe = new State();
 
         private Matcher() {
@@ -130,29 +130,30 @@ public final class ToolCallGrammar {
         }
 
         /** Whether the output is in the unconstrained reasoning part. */
+        @Override
         public boolean free() {
             return state.phase == REASONING;
         }
 
         /** Whether the output is inside a parameter value (free text, where special tokens do not belong). */
-        public boolean inValue() {
+        @Override
+        public boolean inText() {
             return state.phase == VALUE;
         }
 
-        /**
-         * Whether the output is inside a parameter value with no tag begun: any text without {@code <} is accepted
-         * (and keeps it so).
-         */
-        public boolean inPlainValue() {
-            return state.phase == VALUE && state.node == 0;
+        /** Inside a parameter value with no tag begun, any text without {@code <} is accepted (and keeps it so). */
+        @Override
+        public FreeText freeText() {
+            return state.phase == VALUE && state.node == 0 ? FreeText.NO_TAG_START : FreeText.NONE;
         }
 
         /** Whether the output may end here: at least one whole call, and nothing after it. */
+        @Override
         public boolean complete() {
             return state.phase == AFTER_CALL;
         }
 
-        /** Whether {@code text} (UTF-8 bytes of a token) may come next. */
+        @Override
         public boolean accepts(byte[] text) {
             probe.copyFrom(state);
             for (byte b : text) {
@@ -162,7 +163,7 @@ public final class ToolCallGrammar {
             return true;
         }
 
-        /** Moves past {@code text}; once it leaves the grammar, nothing more is accepted. */
+        @Override
         public void advance(byte[] text) {
             for (byte b : text) step(state, b);
         }

@@ -101,12 +101,12 @@ class ToolCallGrammarTest {
         assertThat(acceptsWhole(g, open + "Paris</parameter>x")).as("a newline follows the close").isFalse();
         ToolCallGrammar.Matcher m = g.start();
         feed(m, open + "Pa");
-        assertThat(m.inValue()).isTrue();
-        assertThat(m.inPlainValue()).isTrue();
+        assertThat(m.inText()).isTrue();
+        assertThat(m.freeText()).isEqualTo(OutputGrammar.FreeText.NO_TAG_START);
         feed(m, "<");
-        assertThat(m.inPlainValue()).as("a tag may have begun").isFalse();
+        assertThat(m.freeText()).as("a tag may have begun").isEqualTo(OutputGrammar.FreeText.NONE);
         feed(m, "b>");
-        assertThat(m.inPlainValue()).isTrue();
+        assertThat(m.freeText()).isEqualTo(OutputGrammar.FreeText.NO_TAG_START);
     }
 
     @Test

@@ -1,17 +1,17 @@
 package dev.nemotron4j.runtime;
 
-import dev.nemotron4j.chat.output.ToolCallGrammar;
+import dev.nemotron4j.chat.output.OutputGrammar;
 
 import java.util.Set;
 
 /**
- * Constrained decoding for {@code tool_choice} required / named: before each sampled token, the logits of every
- * token the {@link ToolCallGrammar} does not allow next become −∞. The end-of-turn tokens are allowed only once a
- * call is complete; special tokens never inside a parameter value; a token that adds no text never. If nothing is
- * allowed (a grammar the vocabulary cannot continue), the logits are left as they are.
+ * Constrained decoding ({@code tool_choice} required / named, {@code response_format} json_object): before each
+ * sampled token, the logits of every token the {@link OutputGrammar} does not allow next become −∞. The end-of-turn
+ * tokens are allowed only where the output is complete; special tokens never inside free text; a token that adds no
+ * text never. If nothing is allowed (a grammar the vocabulary cannot continue), the logits are left as they are.
  */
-final class ToolCallConstraint {
-    private final ToolCallGrammar.Matcher matcher;
+final class GrammarConstraint {
+    private final OutputGrammar.Matcher matcher;
     private final TokenTexts texts;
     private final boolean[] endToken; // by id
     private boolean[] allowed = new boolean[0];
@@ -22,7 +22,7 @@ final class ToolCallConstraint {
         for (int b = 0; b < 256; b++) SINGLE_BYTES[b] = new byte[] {(byte) b};
     }
 
-    ToolCallConstraint(ToolCallGrammar grammar, TokenTexts texts, Set<Integer> endTokens) {
+    GrammarConstraint(OutputGrammar grammar, TokenTexts texts, Set<Integer> endTokens) {
         this.matcher = grammar.start();
         this.texts = texts;
         this.endToken = new boolean[texts.size()];
@@ -32,27 +32,34 @@ final class ToolCallConstraint {
     /**
      * Sets the logits of disallowed tokens to −∞ ({@code logits[offset + id]}, ids below {@code vocab}). Cheap checks
      * first, so a step costs well under a millisecond for a 150K vocabulary: a token whose first byte the grammar
-     * refuses is out without simulating it, and inside a value with no tag begun any token without {@code <} is in.
+     * refuses is out without simulating it, and inside free text ({@link OutputGrammar.FreeText}) a token without the
+     * bytes that could end it is in.
      */
     void mask(float[] logits, int offset, int vocab) {
         if (matcher.free()) return;
         if (allowed.length < vocab) allowed = new boolean[vocab];
         for (int b = 0; b < 256; b++) firstByte[b] = matcher.accepts(SINGLE_BYTES[b]);
         int n = Math.min(vocab, texts.size()), count = 0;
-        boolean complete = matcher.complete(), inValue = matcher.inValue(), plainText = matcher.inPlainValue();
+        boolean complete = matcher.complete(), inText = matcher.inText();
+        OutputGrammar.FreeText freeText = matcher.freeText();
         for (int id = 0; id < vocab; id++) {
             allowed[id] = id < n && logits[offset + id] != Float.NEGATIVE_INFINITY
-                    && (endToken[id] ? complete : ok(id, inValue, plainText));
+                    && (endToken[id] ? complete : ok(id, inText, freeText));
             if (allowed[id]) count++;
         }
         if (count == 0) return;
         for (int id = 0; id < vocab; id++) if (!allowed[id]) logits[offset + id] = Float.NEGATIVE_INFINITY;
     }
 
-    private boolean ok(int id, boolean inValue, boolean plainText) {
+    private boolean ok(int id, boolean inText, OutputGrammar.FreeText freeText) {
         byte[] b = texts.bytes(id);
-        if (b.length == 0 || (inValue && texts.special(id)) || !firstByte[b[0] & 0xFF]) return false;
-        return (plainText && !texts.hasTagStart(id)) || b.length == 1 || matcher.accepts(b);
+        if (b.length == 0 || (inText && texts.special(id)) || !firstByte[b[0] & 0xFF]) return false;
+        boolean plain = switch (freeText) {
+            case NONE -> false;
+            case NO_TAG_START -> !texts.hasTagStart(id);
+            case NO_STRING_BREAK -> !texts.hasStringBreak(id);
+        };
+        return plain || b.length == 1 || matcher.accepts(b);
     }
 
     /** Moves past the token that was chosen (sampled or forced). */

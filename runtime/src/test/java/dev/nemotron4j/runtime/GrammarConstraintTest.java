@@ -14,7 +14,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * The logit mask of constrained tool calls, on the tiny models' real tokenizer: only tokens that continue the grammar
  * survive, the end of turn only after a complete call, special tokens never inside a value.
  */
-class ToolCallConstraintTest {
+class GrammarConstraintTest {
 
     private static final Tokenizer TOKENIZER = load();
 
@@ -31,16 +31,16 @@ class ToolCallConstraintTest {
     }
 
     /** The ids that survive the mask, for a constraint that has seen {@code prefix}. */
-    private static int[] allowedAfter(ToolCallConstraint c, String prefix) {
+    private static int[] allowedAfter(GrammarConstraint c, String prefix) {
         for (int t : TOKENIZER.encode(prefix, false)) c.accept(t);
         float[] logits = new float[TOKENIZER.vocabSize() + 3]; // 3 ids past the tokenizer: never allowed
         c.mask(logits, 0, logits.length);
         return java.util.stream.IntStream.range(0, logits.length).filter(i -> logits[i] == 0f).toArray();
     }
 
-    private static ToolCallConstraint constraint(int end) {
+    private static GrammarConstraint constraint(int end) {
         ToolDefinition tool = ToolDefinition.function("get_time", null, null);
-        return new ToolCallConstraint(ToolCallGrammar.named(tool, false), new TokenTexts(TOKENIZER, TOKENIZER.vocabSize() + 3), Set.of(end));
+        return new GrammarConstraint(ToolCallGrammar.named(tool, false), new TokenTexts(TOKENIZER, TOKENIZER.vocabSize() + 3), Set.of(end));
     }
 
     @Test
@@ -58,14 +58,14 @@ class ToolCallConstraintTest {
         int[] inValue = allowedAfter(constraint(end), "<tool_call>\n<function=get_time>\n<parameter=x>\nab");
         assertThat(inValue.length).as("free text: most tokens").isGreaterThan(TOKENIZER.vocabSize() / 2);
         assertThat(inValue).doesNotContain(end, id("<|im_start|>"));
-        ToolCallConstraint done = constraint(end);
+        GrammarConstraint done = constraint(end);
         int[] afterCall = allowedAfter(done, "<tool_call>\n<function=get_time>\n</function>\n</tool_call>\n");
         assertThat(afterCall).containsExactly(end);
     }
 
     @Test
     void aGrammarTheTokensCannotContinueLeavesTheLogitsAlone() {
-        ToolCallConstraint c = constraint(id("<|im_end|>"));
+        GrammarConstraint c = constraint(id("<|im_end|>"));
         for (int t : TOKENIZER.encode("Hello", false)) c.accept(t); // already outside the grammar
         float[] logits = new float[TOKENIZER.vocabSize()];
         Arrays.fill(logits, 1.5f);
