@@ -53,10 +53,9 @@ public final class JsonObjectGrammar implements OutputGrammar {
     }
 
     /** Where one output stands in the grammar. Not thread-safe. */
-    public final class Matcher implements OutputGrammar.Matcher {
-        private final State state = new State(), probe = new State();
-
+    public final class Matcher extends AutomatonMatcher<State> {
         private Matcher() {
+            super(new State(), new State());
             state.phase = startsInReasoning ? REASONING : LEAD;
         }
 
@@ -82,18 +81,18 @@ public final class JsonObjectGrammar implements OutputGrammar {
         }
 
         @Override
-        public boolean accepts(byte[] text) {
-            probe.copyFrom(state);
-            for (byte b : text) {
-                step(probe, b);
-                if (probe.phase == DEAD) return false;
-            }
-            return true;
+        void copy(State from, State to) {
+            to.copyFrom(from);
         }
 
         @Override
-        public void advance(byte[] text) {
-            for (byte b : text) step(state, b);
+        void step(State s, byte b) {
+            JsonObjectGrammar.step(s, b);
+        }
+
+        @Override
+        boolean dead(State s) {
+            return s.phase == DEAD;
         }
     }
 
