@@ -12,7 +12,6 @@ public final class JsonObjectGrammar implements OutputGrammar {
 
     private static final int MAX_BLANKS = 16;
     private static final int MAX_DEPTH = 63;
-    private static final byte[] THINK_END = "</think>".getBytes(StandardCharsets.US_ASCII);
     private static final byte[][] LITERALS = {
         "true".getBytes(StandardCharsets.US_ASCII), "false".getBytes(StandardCharsets.US_ASCII), "null".getBytes(StandardCharsets.US_ASCII)};
 
@@ -29,19 +28,25 @@ public final class JsonObjectGrammar implements OutputGrammar {
     }
 
     // Phases; State.sub and State.pos say where inside them.
-    private static final int REASONING = 0, LEAD = 1, VALUE = 2, FIRST_KEY_OR_END = 3, KEY = 4, COLON = 5,
+    private static final int LEAD = 1, VALUE = 2, FIRST_KEY_OR_END = 3, KEY = 4, COLON = 5,
             AFTER_VALUE = 6, FIRST_VALUE_OR_END = 7, STRING = 8, ESCAPE = 9, UNICODE = 10, NUMBER = 11, LITERAL = 12,
             DONE = 13, DEAD = 14;
     // Number sub-states: after '-', after a leading 0, in the integer digits, after '.', in the fraction, after
     // 'e', after the exponent's sign, in the exponent digits.
     private static final int MINUS = 0, ZERO = 1, INT = 2, DOT = 3, FRAC = 4, E = 5, E_SIGN = 6, EXP = 7;
 
-    private static final class State {
+    private static final class State implements AutomatonMatcher.GrammarState<State> {
         int phase, sub, pos, depth, blanks;
         long objects; // bit d set: the container at depth d is an object (else an array)
         boolean key;  // the string being read is an object key
 
-        void copyFrom(State o) {
+        @Override
+        public boolean dead() {
+            return phase == DEAD;
+        }
+
+        @Override
+        public void copyFrom(State o) {
             phase = o.phase;
             sub = o.sub;
             pos = o.pos;
@@ -55,13 +60,8 @@ public final class JsonObjectGrammar implements OutputGrammar {
     /** Where one output stands in the grammar. Not thread-safe. */
     public final class Matcher extends AutomatonMatcher<State> {
         private Matcher() {
-            super(new State(), new State());
-            state.phase = startsInReasoning ? REASONING : LEAD;
-        }
-
-        @Override
-        public boolean free() {
-            return state.phase == REASONING;
+            super(new State(), new State(), startsInReasoning);
+            state.phase = LEAD;
         }
 
         @Override
@@ -81,18 +81,8 @@ public final class JsonObjectGrammar implements OutputGrammar {
         }
 
         @Override
-        void copy(State from, State to) {
-            to.copyFrom(from);
-        }
-
-        @Override
         void step(State s, byte b) {
             JsonObjectGrammar.step(s, b);
-        }
-
-        @Override
-        boolean dead(State s) {
-            return s.phase == DEAD;
         }
     }
 
@@ -106,18 +96,8 @@ public final class JsonObjectGrammar implements OutputGrammar {
 
     private static void step(State s, byte b) {
         switch (s.phase) {
-            case REASONING -> {
-                // "</think>" has no '<' after its first byte, so a '<' always restarts the match
-                s.pos = b == '<' ? 1 : s.pos > 0 && b == THINK_END[s.pos] ? s.pos + 1 : 0;
-                if (s.pos == THINK_END.length) {
-                    s.phase = LEAD;
-                    s.pos = 0;
-                    s.blanks = 0;
-                }
-            }
-            case LEAD -> {
-                if (blank(b) && s.blanks < 2) s.blanks++;
-                else if (b == '{') open(s, true);
+            case LEAD -> { // the answer's first byte (blanks before it are the matcher's)
+                if (b == '{') open(s, true);
                 else s.phase = DEAD;
             }
             case VALUE, FIRST_VALUE_OR_END -> {

@@ -33,7 +33,6 @@ public final class ToolCallGrammar implements OutputGrammar {
     private static final byte[] NEWLINE = bytes("\n");
     private static final String PARAMETER_OPEN = "<parameter=";
     private static final String CALL_CLOSE = "</function>\n</tool_call>\n";
-    private static final int MAX_LEADING_BLANKS = 2;
     /** Parameter names when a function declares none: these bytes, at most this long. */
     private static final int MAX_FREE_NAME = 64;
 
@@ -44,7 +43,6 @@ public final class ToolCallGrammar implements OutputGrammar {
     private final long[] requiredMasks;      // per function: bits of parameterNames terminals that must appear
     private final ByteTrie body;             // "<parameter=" (terminal 0) or the call close (terminal 1)
     private final ByteTrie valueTags;        // tags that end a value: </parameter> (0), others (1, 2, 3)
-    private final ByteTrie thinkEnd;         // </think>
     private final int bodyAfterOpen;         // the body trie's node after '<', where the two branches part
 
     private ToolCallGrammar(boolean startsInReasoning, boolean single, List<ToolDefinition> tools) {
@@ -76,7 +74,6 @@ public final class ToolCallGrammar implements OutputGrammar {
         this.functionNames = new ByteTrie(names);
         this.body = new ByteTrie(List.of(PARAMETER_OPEN, CALL_CLOSE));
         this.valueTags = new ByteTrie(List.of("</parameter>", PARAMETER_OPEN, "</function>", "</tool_call>"));
-        this.thinkEnd = new ByteTrie(List.of("</think>"));
         this.bodyAfterOpen = body.next(0, (byte) '<');
     }
 
@@ -100,18 +97,24 @@ public final class ToolCallGrammar implements OutputGrammar {
     }
 
     // Phases of the automaton; the other fields of State say where inside the phase it is.
-    private static final int REASONING = 0, LEAD = 1, LITERAL = 2, FUNCTION_NAME = 3, BODY = 4, PARAMETER_NAME = 5,
+    private static final int LEAD = 1, LITERAL = 2, FUNCTION_NAME = 3, BODY = 4, PARAMETER_NAME = 5,
             VALUE = 6, AFTER_CALL = 7, DEAD = 8;
     // What follows each literal.
     private static final int AFTER_CALL_OPEN = 0, AFTER_FUNCTION_NAME = 1, AFTER_PARAMETER_NAME = 2, AFTER_VALUE = 3;
 
     /** The whole state in a few ints, so a probe can copy it without allocating. */
-    private static final class State {
-        int phase, node, count; // node: trie node or literal position; count: blanks or name length
+    private static final class State implements AutomatonMatcher.GrammarState<State> {
+        int phase, node, count; // node: trie node or literal position; count: length of a free parameter name
         int literal, function;
         long used;              // parameters of the current call already given (bit per declared name)
 
-        void copyFrom(State o) {
+        @Override
+        public boolean dead() {
+            return phase == DEAD;
+        }
+
+        @Override
+        public void copyFrom(State o) {
             phase = o.phase;
             node = o.node;
             count = o.count;
@@ -124,14 +127,8 @@ public final class ToolCallGrammar implements OutputGrammar {
     /** Where one output stands in the grammar. Not thread-safe. */
     public final class Matcher extends AutomatonMatcher<State> {
         private Matcher() {
-            super(new State(), new State());
-            state.phase = startsInReasoning ? REASONING : LEAD;
-        }
-
-        /** Whether the output is in the unconstrained reasoning part. */
-        @Override
-        public boolean free() {
-            return state.phase == REASONING;
+            super(new State(), new State(), startsInReasoning);
+            state.phase = LEAD;
         }
 
         /** Whether the output is inside a parameter value (free text, where special tokens do not belong). */
@@ -153,36 +150,15 @@ public final class ToolCallGrammar implements OutputGrammar {
         }
 
         @Override
-        void copy(State from, State to) {
-            to.copyFrom(from);
-        }
-
-        @Override
         void step(State s, byte b) {
             ToolCallGrammar.this.step(s, b);
-        }
-
-        @Override
-        boolean dead(State s) {
-            return s.phase == DEAD;
         }
     }
 
     private void step(State s, byte b) {
         switch (s.phase) {
-            case REASONING -> {
-                // no tag but </think> contains '<' after its first byte, so a '<' always restarts the match
-                int next = b == '<' ? thinkEnd.next(0, b) : s.node > 0 ? thinkEnd.next(s.node, b) : -1;
-                s.node = Math.max(next, 0);
-                if (next > 0 && thinkEnd.terminal(next) >= 0) {
-                    s.phase = LEAD;
-                    s.node = 0;
-                    s.count = 0;
-                }
-            }
-            case LEAD -> {
-                if ((b == '\n' || b == ' ') && s.count < MAX_LEADING_BLANKS) s.count++;
-                else if (b == CALL_OPEN[0]) literal(s, AFTER_CALL_OPEN, 1);
+            case LEAD -> { // the answer's first byte (blanks before it are the matcher's)
+                if (b == CALL_OPEN[0]) literal(s, AFTER_CALL_OPEN, 1);
                 else s.phase = DEAD;
             }
             case AFTER_CALL -> {
