@@ -44,7 +44,7 @@ abstract class AutomatonMatcher<S extends AutomatonMatcher.GrammarState<S>> impl
                 return true;
             }
             if (lead < 0) return false;
-            if (b == ' ' || b == '\n' || b == '\t' || b == '\r') {
+            if (b == ' ' || b == '\n') { // the layout after </think> (tabs and returns are not)
                 lead = lead < MAX_LEADING_BLANKS ? lead + 1 : TOO_MANY_BLANKS;
                 return true;
             }
