@@ -14,9 +14,15 @@ import java.nio.ByteOrder;
  * The Q8_0 kernels for 16-lane float vectors. The 32 codes of a block are loaded as 16 little-endian shorts
  * and widened to ints once; each int then holds an even code in its low byte and an odd code in the next, so
  * two shifts give the even and the odd codes (sign-extended) — much cheaper than widening bytes one vector
- * at a time. x is split the same way (two lane shuffles), and each block contributes
- * {@code d · (q_even·x_even + q_odd·x_odd)}. The decoded form keeps codes in that even/odd order so that
- * batched and single-row results stay bit-identical.
+ * at a time. x is split the same way (two lane shuffles, or once per product by {@link #split}).
+ *
+ * <p>Every path computes with the dequantized weights {@code w = d·q}, which float32 holds exactly (an 8-bit code
+ * times an 11-bit half mantissa), as the GGUF goldens define the result. One order for every path: per (weight row,
+ * input row), the even-code halves of the blocks accumulate into one vector and the odd-code halves into another,
+ * in block order; the two are added and summed by {@link LaneSum}. A row dequantized once into scratch
+ * ({@link #decode}: each block's 16 even then 16 odd weights) is then a plain float row whose 16-lane chunks go
+ * alternately into the two accumulators, so batched products share one float kernel and every output is
+ * bit-identical to {@link #dot}.
  */
 final class Q8Paired {
     private Q8Paired() {}
@@ -40,24 +46,18 @@ final class Q8Paired {
         return (FloatVector) pairs.lanewise(VectorOperators.ASHR, 8).convert(VectorOperators.I2F, 0);
     }
 
-    /** Row dot product; blocks of 34 bytes from {@code base}. */
+    /** Row dot product against an unsplit input; blocks of 34 bytes from {@code base}. */
     static float dot(MemorySegment data, long base, int blocks, float[] x, int xOff) {
-        FloatVector acc = FloatVector.zero(F), other = acc;
+        FloatVector accE = FloatVector.zero(F), accO = accE;
         for (int blk = 0; blk < blocks; blk++) {
             long o = base + (long) blk * Q8_0Matrix.BLOCK_BYTES;
-            FloatVector next = pairedBlock(data, o, x, xOff + blk * 32).fma(FloatVector.broadcast(F, GgmlBlocks.half(data, o)), acc);
-            // even blocks into one accumulator, odd into the other: swap roles instead of branching on parity
-            acc = other;
-            other = next;
+            IntVector pairs = codes(data, o + 2);
+            FloatVector d = FloatVector.broadcast(F, GgmlBlocks.half(data, o));
+            FloatVector xa = FloatVector.fromArray(F, x, xOff + blk * 32), xb = FloatVector.fromArray(F, x, xOff + blk * 32 + 16);
+            accE = even(pairs).mul(d).fma(xa.rearrange(EVEN, xb), accE);
+            accO = odd(pairs).mul(d).fma(xa.rearrange(ODD, xb), accO);
         }
-        return LaneSum.sum(acc.add(other)); // (even + odd or odd + even: float addition commutes exactly)
-    }
-
-    /** Lane-wise {@code q_even·x_even + q_odd·x_odd} of the block at {@code o}, x split by two lane shuffles. */
-    private static FloatVector pairedBlock(MemorySegment data, long o, float[] x, int xo) {
-        IntVector pairs = codes(data, o + 2);
-        FloatVector xa = FloatVector.fromArray(F, x, xo), xb = FloatVector.fromArray(F, x, xo + 16);
-        return odd(pairs).fma(xa.rearrange(ODD, xb), even(pairs).mul(xa.rearrange(EVEN, xb)));
+        return LaneSum.sum(accE.add(accO));
     }
 
     /**
@@ -65,63 +65,109 @@ final class Q8Paired {
      * block. A shuffle is exact, so the same values meet in the same operations: bit-identical to {@link #dot}.
      */
     static float dotSplit(MemorySegment data, long base, int blocks, float[] xs, int xOff) {
-        FloatVector acc = FloatVector.zero(F), other = acc;
+        FloatVector accE = FloatVector.zero(F), accO = accE;
         for (int blk = 0; blk < blocks; blk++) {
             long o = base + (long) blk * Q8_0Matrix.BLOCK_BYTES;
-            FloatVector next = splitBlock(data, o, xs, xOff + blk * 32).fma(FloatVector.broadcast(F, GgmlBlocks.half(data, o)), acc);
-            // even blocks into one accumulator, odd into the other: swap roles instead of branching on parity
-            acc = other;
-            other = next;
+            IntVector pairs = codes(data, o + 2);
+            FloatVector d = FloatVector.broadcast(F, GgmlBlocks.half(data, o));
+            int xo = xOff + blk * 32;
+            accE = even(pairs).mul(d).fma(FloatVector.fromArray(F, xs, xo), accE);
+            accO = odd(pairs).mul(d).fma(FloatVector.fromArray(F, xs, xo + 16), accO);
         }
-        return LaneSum.sum(acc.add(other)); // (even + odd or odd + even: float addition commutes exactly)
+        return LaneSum.sum(accE.add(accO));
     }
 
     /**
-     * {@link #dotSplit} for two split inputs {@code xStride} apart, sharing each block's widened codes;
+     * {@link #dotSplit} for two split inputs {@code xStride} apart, sharing each block's dequantized weights;
      * bit-identical to {@link #dotSplit} for each.
      */
     static void dotSplit2(MemorySegment data, long base, int blocks, float[] xs, int xOff, int xStride,
                           float[] out, int outOff, int outStride) {
-        FloatVector a0 = FloatVector.zero(F), a1 = a0, b0 = a0, b1 = a0;
+        FloatVector e0 = FloatVector.zero(F), o0 = e0, e1 = e0, o1 = e0;
         int x1 = xOff + xStride;
         for (int blk = 0; blk < blocks; blk++) {
             long o = base + (long) blk * Q8_0Matrix.BLOCK_BYTES;
-            int e = blk * 32;
+            int c = blk * 32;
             IntVector pairs = codes(data, o + 2);
-            FloatVector ev = even(pairs), od = odd(pairs), d = FloatVector.broadcast(F, GgmlBlocks.half(data, o));
-            FloatVector v0 = od.fma(FloatVector.fromArray(F, xs, xOff + e + 16), ev.mul(FloatVector.fromArray(F, xs, xOff + e)));
-            FloatVector v1 = od.fma(FloatVector.fromArray(F, xs, x1 + e + 16), ev.mul(FloatVector.fromArray(F, xs, x1 + e)));
-            if ((blk & 1) == 0) {
-                a0 = v0.fma(d, a0);
-                a1 = v1.fma(d, a1);
-            } else {
-                b0 = v0.fma(d, b0);
-                b1 = v1.fma(d, b1);
-            }
+            FloatVector d = FloatVector.broadcast(F, GgmlBlocks.half(data, o));
+            FloatVector we = even(pairs).mul(d), wo = odd(pairs).mul(d);
+            e0 = we.fma(FloatVector.fromArray(F, xs, xOff + c), e0);
+            o0 = wo.fma(FloatVector.fromArray(F, xs, xOff + c + 16), o0);
+            e1 = we.fma(FloatVector.fromArray(F, xs, x1 + c), e1);
+            o1 = wo.fma(FloatVector.fromArray(F, xs, x1 + c + 16), o1);
         }
-        out[outOff] = LaneSum.sum(a0.add(b0));
-        out[outOff + outStride] = LaneSum.sum(a1.add(b1));
+        out[outOff] = LaneSum.sum(e0.add(o0));
+        out[outOff + outStride] = LaneSum.sum(e1.add(o1));
     }
 
-    /** Lane-wise {@code q_even·x_even + q_odd·x_odd} of the block at {@code o} against split inputs at {@code xo}. */
-    private static FloatVector splitBlock(MemorySegment data, long o, float[] xs, int xo) {
-        IntVector pairs = codes(data, o + 2);
-        return odd(pairs).fma(FloatVector.fromArray(F, xs, xo + 16), even(pairs).mul(FloatVector.fromArray(F, xs, xo)));
+    /**
+     * Rows at {@code base0} and {@code base1} against four split inputs, both rows dequantized in registers block by
+     * block (no scratch): row r, input b into {@code out[outOff + r + b·outStride]}; bit-identical to {@link #dotSplit}.
+     */
+    static void dotSplit2x4(MemorySegment data, long base0, long base1, int blocks, float[] x, int xOff, int xStride,
+                            float[] out, int outOff, int outStride) {
+        FloatVector a0 = FloatVector.zero(F), a1 = a0, a2 = a0, a3 = a0, e0 = a0, e1 = a0, e2 = a0, e3 = a0;
+        FloatVector b0 = a0, b1 = a0, b2 = a0, b3 = a0, f0 = a0, f1 = a0, f2 = a0, f3 = a0;
+        int x1 = xOff + xStride, x2 = x1 + xStride, x3 = x2 + xStride;
+        for (int blk = 0; blk < blocks; blk++) {
+            long o0 = base0 + (long) blk * Q8_0Matrix.BLOCK_BYTES, o1 = base1 + (long) blk * Q8_0Matrix.BLOCK_BYTES;
+            int c = blk * 32;
+            IntVector pairs = codes(data, o0 + 2);
+            FloatVector d = FloatVector.broadcast(F, GgmlBlocks.half(data, o0));
+            FloatVector p = even(pairs).mul(d), pp = odd(pairs).mul(d);
+            pairs = codes(data, o1 + 2);
+            d = FloatVector.broadcast(F, GgmlBlocks.half(data, o1));
+            FloatVector q = even(pairs).mul(d), qq = odd(pairs).mul(d);
+            FloatVector v = FloatVector.fromArray(F, x, xOff + c);
+            a0 = p.fma(v, a0);
+            b0 = q.fma(v, b0);
+            v = FloatVector.fromArray(F, x, x1 + c);
+            a1 = p.fma(v, a1);
+            b1 = q.fma(v, b1);
+            v = FloatVector.fromArray(F, x, x2 + c);
+            a2 = p.fma(v, a2);
+            b2 = q.fma(v, b2);
+            v = FloatVector.fromArray(F, x, x3 + c);
+            a3 = p.fma(v, a3);
+            b3 = q.fma(v, b3);
+            v = FloatVector.fromArray(F, x, xOff + c + 16);
+            e0 = pp.fma(v, e0);
+            f0 = qq.fma(v, f0);
+            v = FloatVector.fromArray(F, x, x1 + c + 16);
+            e1 = pp.fma(v, e1);
+            f1 = qq.fma(v, f1);
+            v = FloatVector.fromArray(F, x, x2 + c + 16);
+            e2 = pp.fma(v, e2);
+            f2 = qq.fma(v, f2);
+            v = FloatVector.fromArray(F, x, x3 + c + 16);
+            e3 = pp.fma(v, e3);
+            f3 = qq.fma(v, f3);
+        }
+        float[] lanes = LaneSum.lanes();
+        int l = F.length();
+        a0.add(e0).intoArray(lanes, 0);
+        a1.add(e1).intoArray(lanes, l);
+        a2.add(e2).intoArray(lanes, 2 * l);
+        a3.add(e3).intoArray(lanes, 3 * l);
+        b0.add(f0).intoArray(lanes, 4 * l);
+        b1.add(f1).intoArray(lanes, 5 * l);
+        b2.add(f2).intoArray(lanes, 6 * l);
+        b3.add(f3).intoArray(lanes, 7 * l);
+        LaneSum.sumsInto(lanes, 4, out, outOff, outStride);
+        LaneSum.sumsInto(lanes, 4, 4, out, outOff + 1, outStride);
     }
 
-    /** Codes as floats in even/odd order ({@code q[32b .. 32b+16)} even, then odd) and scales into {@code d}. */
-    static void decode(MemorySegment data, long base, int blocks, float[] q, float[] d) {
-        decode(data, base, blocks, q, 0, d, 0);
-    }
-
-    /** {@link #decode} into {@code q} from {@code qOff} and {@code d} from {@code dOff}. */
-    static void decode(MemorySegment data, long base, int blocks, float[] q, int qOff, float[] d, int dOff) {
+    /**
+     * Dequantized weights {@code d·q} of {@code blocks} blocks from {@code base} into {@code w} from {@code wOff},
+     * each block's 16 even-code weights then its 16 odd-code ones (exact: see the class comment).
+     */
+    static void decode(MemorySegment data, long base, int blocks, float[] w, int wOff) {
         for (int blk = 0; blk < blocks; blk++) {
             long o = base + (long) blk * Q8_0Matrix.BLOCK_BYTES;
-            d[dOff + blk] = GgmlBlocks.half(data, o);
             IntVector pairs = codes(data, o + 2);
-            even(pairs).intoArray(q, qOff + blk * 32);
-            odd(pairs).intoArray(q, qOff + blk * 32 + 16);
+            FloatVector d = FloatVector.broadcast(F, GgmlBlocks.half(data, o));
+            even(pairs).mul(d).intoArray(w, wOff + blk * 32);
+            odd(pairs).mul(d).intoArray(w, wOff + blk * 32 + 16);
         }
     }
 
@@ -135,48 +181,43 @@ final class Q8Paired {
     }
 
     /**
-     * Two rows {@link #decode}d once (codes of row 1 at {@code q[32·blocks ..]}, its scales at {@code d[blocks ..]})
-     * against four split inputs: row r, input b into {@code out[outOff + r + b·outStride]}. Each input vector feeds
-     * both rows, halving the input traffic from L2 that bounds the one-row kernel; each (row, input) sees exactly
-     * the operations of {@link #dotSplit4}, so the results are bit-identical to {@link #dot}. The accumulators of the
-     * even and the odd blocks swap roles every block (no parity branch; a small body for the JIT's inlining budget).
+     * Two {@link #decode}d rows ({@code w[0 .. cols)} and {@code w[cols .. 2·cols)}) against four split inputs:
+     * row r, input b into {@code out[outOff + r + b·outStride]}. Each weight vector feeds four FMAs and each input
+     * vector two; per (row, input) the operations of {@link #dotSplit}, so the results are bit-identical to it.
      */
-    static void dotSplit2x4(float[] q, float[] d, int blocks, float[] x, int xOff, int xStride, float[] out, int outOff, int outStride) {
-        FloatVector a0 = FloatVector.zero(F), a1 = a0, a2 = a0, a3 = a0, e0 = a0, e1 = a0, e2 = a0, e3 = a0; // row 0
-        FloatVector b0 = a0, b1 = a0, b2 = a0, b3 = a0, f0 = a0, f1 = a0, f2 = a0, f3 = a0;                 // row 1
-        int x1 = xOff + xStride, x2 = x1 + xStride, x3 = x2 + xStride, row1 = blocks * 32;
-        for (int blk = 0; blk < blocks; blk++) {
-            int o = blk * 32;
-            FloatVector qe = FloatVector.fromArray(F, q, o), qo = FloatVector.fromArray(F, q, o + 16);
-            FloatVector re = FloatVector.fromArray(F, q, row1 + o), ro = FloatVector.fromArray(F, q, row1 + o + 16);
-            FloatVector d0 = FloatVector.broadcast(F, d[blk]), d1 = FloatVector.broadcast(F, d[blocks + blk]);
-            FloatVector xe = FloatVector.fromArray(F, x, xOff + o), xo = FloatVector.fromArray(F, x, xOff + o + 16);
-            FloatVector n0 = qo.fma(xo, qe.mul(xe)).fma(d0, a0), m0 = ro.fma(xo, re.mul(xe)).fma(d1, b0);
-            xe = FloatVector.fromArray(F, x, x1 + o);
-            xo = FloatVector.fromArray(F, x, x1 + o + 16);
-            FloatVector n1 = qo.fma(xo, qe.mul(xe)).fma(d0, a1), m1 = ro.fma(xo, re.mul(xe)).fma(d1, b1);
-            xe = FloatVector.fromArray(F, x, x2 + o);
-            xo = FloatVector.fromArray(F, x, x2 + o + 16);
-            FloatVector n2 = qo.fma(xo, qe.mul(xe)).fma(d0, a2), m2 = ro.fma(xo, re.mul(xe)).fma(d1, b2);
-            xe = FloatVector.fromArray(F, x, x3 + o);
-            xo = FloatVector.fromArray(F, x, x3 + o + 16);
-            FloatVector n3 = qo.fma(xo, qe.mul(xe)).fma(d0, a3), m3 = ro.fma(xo, re.mul(xe)).fma(d1, b3);
-            a0 = e0;
-            a1 = e1;
-            a2 = e2;
-            a3 = e3;
-            e0 = n0;
-            e1 = n1;
-            e2 = n2;
-            e3 = n3;
-            b0 = f0;
-            b1 = f1;
-            b2 = f2;
-            b3 = f3;
-            f0 = m0;
-            f1 = m1;
-            f2 = m2;
-            f3 = m3;
+    static void dotDecoded2x4(float[] w, int cols, float[] x, int xOff, int xStride, float[] out, int outOff, int outStride) {
+        // aB/eB: row 0 against input B, even and odd halves; bB/fB: the same for row 1.
+        FloatVector a0 = FloatVector.zero(F), a1 = a0, a2 = a0, a3 = a0, e0 = a0, e1 = a0, e2 = a0, e3 = a0;
+        FloatVector b0 = a0, b1 = a0, b2 = a0, b3 = a0, f0 = a0, f1 = a0, f2 = a0, f3 = a0;
+        int x1 = xOff + xStride, x2 = x1 + xStride, x3 = x2 + xStride;
+        for (int c = 0; c < cols; c += 32) {
+            FloatVector p = FloatVector.fromArray(F, w, c), q = FloatVector.fromArray(F, w, cols + c);
+            FloatVector v = FloatVector.fromArray(F, x, xOff + c);
+            a0 = p.fma(v, a0);
+            b0 = q.fma(v, b0);
+            v = FloatVector.fromArray(F, x, x1 + c);
+            a1 = p.fma(v, a1);
+            b1 = q.fma(v, b1);
+            v = FloatVector.fromArray(F, x, x2 + c);
+            a2 = p.fma(v, a2);
+            b2 = q.fma(v, b2);
+            v = FloatVector.fromArray(F, x, x3 + c);
+            a3 = p.fma(v, a3);
+            b3 = q.fma(v, b3);
+            p = FloatVector.fromArray(F, w, c + 16);
+            q = FloatVector.fromArray(F, w, cols + c + 16);
+            v = FloatVector.fromArray(F, x, xOff + c + 16);
+            e0 = p.fma(v, e0);
+            f0 = q.fma(v, f0);
+            v = FloatVector.fromArray(F, x, x1 + c + 16);
+            e1 = p.fma(v, e1);
+            f1 = q.fma(v, f1);
+            v = FloatVector.fromArray(F, x, x2 + c + 16);
+            e2 = p.fma(v, e2);
+            f2 = q.fma(v, f2);
+            v = FloatVector.fromArray(F, x, x3 + c + 16);
+            e3 = p.fma(v, e3);
+            f3 = q.fma(v, f3);
         }
         // Reduced through memory: LaneSum.sum(FloatVector) is not inlined into a method this size and would box.
         float[] lanes = LaneSum.lanes();
@@ -193,40 +234,43 @@ final class Q8Paired {
         LaneSum.sumsInto(lanes, 4, 4, out, outOff + 1, outStride);
     }
 
-    /**
-     * Four input rows already {@link #split} against a row {@link #decode}d once: the same values meet in the same
-     * operations (a lane shuffle is exact), so the results are bit-identical to {@link #dot}.
-     */
-    static void dotSplit4(float[] q, float[] d, int blocks, float[] x, int xOff, int xStride, float[] out, int outOff, int outStride) {
-        FloatVector a0 = FloatVector.zero(F), a1 = a0, a2 = a0, a3 = a0, b0 = a0, b1 = a0, b2 = a0, b3 = a0;
-        int x1 = xOff + xStride, x2 = x1 + xStride, x3 = x2 + xStride;
-        for (int blk = 0; blk < blocks; blk++) {
-            int o = blk * 32;
-            FloatVector qe = FloatVector.fromArray(F, q, o), qo = FloatVector.fromArray(F, q, o + 16);
-            FloatVector dv = FloatVector.broadcast(F, d[blk]);
-            FloatVector v0 = qo.fma(FloatVector.fromArray(F, x, xOff + o + 16), qe.mul(FloatVector.fromArray(F, x, xOff + o)));
-            FloatVector v1 = qo.fma(FloatVector.fromArray(F, x, x1 + o + 16), qe.mul(FloatVector.fromArray(F, x, x1 + o)));
-            FloatVector v2 = qo.fma(FloatVector.fromArray(F, x, x2 + o + 16), qe.mul(FloatVector.fromArray(F, x, x2 + o)));
-            FloatVector v3 = qo.fma(FloatVector.fromArray(F, x, x3 + o + 16), qe.mul(FloatVector.fromArray(F, x, x3 + o)));
-            if ((blk & 1) == 0) {
-                a0 = v0.fma(dv, a0);
-                a1 = v1.fma(dv, a1);
-                a2 = v2.fma(dv, a2);
-                a3 = v3.fma(dv, a3);
-            } else {
-                b0 = v0.fma(dv, b0);
-                b1 = v1.fma(dv, b1);
-                b2 = v2.fma(dv, b2);
-                b3 = v3.fma(dv, b3);
-            }
+    /** {@link #dotDecoded2x4} for two inputs: row r, input b into {@code out[outOff + r + b·outStride]}. */
+    static void dotDecoded2x2(float[] w, int cols, float[] x, int xOff, int xStride, float[] out, int outOff, int outStride) {
+        FloatVector a0 = FloatVector.zero(F), a1 = a0, e0 = a0, e1 = a0, b0 = a0, b1 = a0, f0 = a0, f1 = a0;
+        int x1 = xOff + xStride;
+        for (int c = 0; c < cols; c += 32) {
+            FloatVector p = FloatVector.fromArray(F, w, c), q = FloatVector.fromArray(F, w, cols + c);
+            FloatVector v = FloatVector.fromArray(F, x, xOff + c), u = FloatVector.fromArray(F, x, x1 + c);
+            a0 = p.fma(v, a0);
+            b0 = q.fma(v, b0);
+            a1 = p.fma(u, a1);
+            b1 = q.fma(u, b1);
+            p = FloatVector.fromArray(F, w, c + 16);
+            q = FloatVector.fromArray(F, w, cols + c + 16);
+            v = FloatVector.fromArray(F, x, xOff + c + 16);
+            u = FloatVector.fromArray(F, x, x1 + c + 16);
+            e0 = p.fma(v, e0);
+            f0 = q.fma(v, f0);
+            e1 = p.fma(u, e1);
+            f1 = q.fma(u, f1);
         }
-        // Reduced through memory: LaneSum.sum(FloatVector) is not inlined into a method this size and would box.
-        float[] lanes = LaneSum.lanes();
-        int l = F.length();
-        a0.add(b0).intoArray(lanes, 0);
-        a1.add(b1).intoArray(lanes, l);
-        a2.add(b2).intoArray(lanes, 2 * l);
-        a3.add(b3).intoArray(lanes, 3 * l);
-        LaneSum.sumsInto(lanes, 4, out, outOff, outStride);
+        out[outOff] = LaneSum.sum(a0.add(e0));
+        out[outOff + 1] = LaneSum.sum(b0.add(f0));
+        out[outOff + outStride] = LaneSum.sum(a1.add(e1));
+        out[outOff + outStride + 1] = LaneSum.sum(b1.add(f1));
+    }
+
+    /** {@link #dotDecoded2x4} for one input: row r into {@code out[outOff + r]}. */
+    static void dotDecoded2x1(float[] w, int cols, float[] x, int xOff, float[] out, int outOff) {
+        FloatVector a = FloatVector.zero(F), e = a, b = a, f = a;
+        for (int c = 0; c < cols; c += 32) {
+            FloatVector v = FloatVector.fromArray(F, x, xOff + c), u = FloatVector.fromArray(F, x, xOff + c + 16);
+            a = FloatVector.fromArray(F, w, c).fma(v, a);
+            b = FloatVector.fromArray(F, w, cols + c).fma(v, b);
+            e = FloatVector.fromArray(F, w, c + 16).fma(u, e);
+            f = FloatVector.fromArray(F, w, cols + c + 16).fma(u, f);
+        }
+        out[outOff] = LaneSum.sum(a.add(e));
+        out[outOff + 1] = LaneSum.sum(b.add(f));
     }
 }

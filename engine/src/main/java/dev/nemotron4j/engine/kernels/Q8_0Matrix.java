@@ -72,7 +72,7 @@ public record Q8_0Matrix(MemorySegment data, int rows, int cols) implements Weig
             // The same path as MatMul: split the inputs once, then the split kernels.
             float[] xs = RowScratch.inputs(batch * cols);
             for (int b = 0; b < batch; b++) Q8Paired.split(x, xOff + b * xStride, xs, b * cols, cols);
-            dotRowsSplit(row, xs, 0, cols, batch, out, outOff, outStride);
+            dotRowsPaired(row, xs, 0, cols, batch, out, outOff, outStride);
             return;
         }
         RowScratch s = RowScratch.get(cols, cols / 32);
@@ -80,22 +80,12 @@ public record Q8_0Matrix(MemorySegment data, int rows, int cols) implements Weig
         Block32.dotRowsDecoded(s.values, s.scales, cols / 32, x, xOff, xStride, batch, out, outOff, outStride);
     }
 
-    /** Whether {@link #dotRowsSplit} applies (16-lane vectors). */
+    /** Whether MatMul splits the inputs once per product for the {@link Q8Paired} kernels (16-lane vectors). */
     static boolean splitInputs() {
         return Q8Paired.ENABLED;
     }
 
-    /**
-     * {@link #dotRows} for input rows already split by {@link Q8Paired#split}; bit-identical to {@link #dot}.
-     * Decode-sized batches take the inputs in pairs against each widened block ({@link #dotRowsPaired}), larger
-     * ones decode the row once and take 4 at a time ({@link #dotRowsDecoded}).
-     */
-    void dotRowsSplit(int row, float[] xs, int xOff, int xStride, int batch, float[] out, int outOff, int outStride) {
-        if (batch < PAIRED_BELOW) dotRowsPaired(row, xs, xOff, xStride, batch, out, outOff, outStride);
-        else dotRowsDecoded(row, xs, xOff, xStride, batch, out, outOff, outStride);
-    }
-
-    /** Inputs in pairs sharing each block's widened codes, an odd last one alone. */
+    /** Inputs in pairs sharing each block's dequantized weights, an odd last one alone. */
     void dotRowsPaired(int row, float[] xs, int xOff, int xStride, int batch, float[] out, int outOff, int outStride) {
         long base = row * rowBytes();
         int b = 0;
@@ -105,42 +95,62 @@ public record Q8_0Matrix(MemorySegment data, int rows, int cols) implements Weig
         if (b < batch) out[outOff + b * outStride] = Q8Paired.dotSplit(data, base, cols / 32, xs, xOff + b * xStride);
     }
 
-    /** The row decoded once into scratch, then 4 inputs at a time; the last 1–3 alone from the codes. */
-    void dotRowsDecoded(int row, float[] xs, int xOff, int xStride, int batch, float[] out, int outOff, int outStride) {
-        int b = 0;
-        if (batch >= 4) {
-            RowScratch s = RowScratch.get(cols, cols / 32);
-            Q8Paired.decode(data, row * rowBytes(), cols / 32, s.values, s.scales);
-            for (; b + 4 <= batch; b += 4) {
-                Q8Paired.dotSplit4(s.values, s.scales, cols / 32, xs, xOff + b * xStride, xStride, out, outOff + b * outStride, outStride);
-            }
-        }
-        for (; b < batch; b++) out[outOff + b * outStride] = Q8Paired.dotSplit(data, row * rowBytes(), cols / 32, xs, xOff + b * xStride);
+    /**
+     * Rows {@code row} and {@code row + 1} (outputs {@code out[outOff + b·outStride]} and
+     * {@code out[outOff + 1 + b·outStride]}): {@link #dotRowPairFromCodes} below {@link #DECODED_FROM} inputs,
+     * {@link #dotRowPairDecoded} from it on. Bit-identical to {@link #dot}.
+     */
+    void dotRowPair(int row, float[] xs, int xOff, int xStride, int batch, float[] out, int outOff, int outStride) {
+        if (batch < DECODED_FROM) dotRowPairFromCodes(row, xs, xOff, xStride, batch, out, outOff, outStride);
+        else dotRowPairDecoded(row, xs, xOff, xStride, batch, out, outOff, outStride);
     }
 
     /**
-     * {@link #dotRowsDecoded} for rows {@code row} and {@code row + 1} (outputs {@code out[outOff + b·outStride]} and
-     * {@code out[outOff + 1 + b·outStride]}): both decoded once, then 4 inputs at a time against the pair
-     * ({@link Q8Paired#dotSplit2x4}); the last 1–3 inputs alone from the codes. Bit-identical to {@link #dot}.
+     * {@link #dotRowPair} for small batches: 4 inputs at a time with both rows
+     * dequantized in registers ({@link Q8Paired#dotSplit2x4}), the last 1–3 in pairs per row. Bit-identical to
+     * {@link #dot}.
      */
-    void dotRowPairDecoded(int row, float[] xs, int xOff, int xStride, int batch, float[] out, int outOff, int outStride) {
-        int blocks = cols / 32, b = 0;
-        if (batch >= 4) {
-            RowScratch s = RowScratch.get(2 * cols, 2 * blocks);
-            Q8Paired.decode(data, row * rowBytes(), blocks, s.values, 0, s.scales, 0);
-            Q8Paired.decode(data, (row + 1) * rowBytes(), blocks, s.values, cols, s.scales, blocks);
-            for (; b + 4 <= batch; b += 4) {
-                Q8Paired.dotSplit2x4(s.values, s.scales, blocks, xs, xOff + b * xStride, xStride, out, outOff + b * outStride, outStride);
-            }
+    void dotRowPairFromCodes(int row, float[] xs, int xOff, int xStride, int batch, float[] out, int outOff, int outStride) {
+        int b = 0;
+        for (; b + 4 <= batch; b += 4) {
+            Q8Paired.dotSplit2x4(data, row * rowBytes(), (row + 1) * rowBytes(), cols / 32, xs, xOff + b * xStride, xStride,
+                    out, outOff + b * outStride, outStride);
         }
-        for (; b < batch; b++) {
-            out[outOff + b * outStride] = Q8Paired.dotSplit(data, row * rowBytes(), blocks, xs, xOff + b * xStride);
-            out[outOff + 1 + b * outStride] = Q8Paired.dotSplit(data, (row + 1) * rowBytes(), blocks, xs, xOff + b * xStride);
+        if (b < batch) {
+            dotRowsPaired(row, xs, xOff + b * xStride, xStride, batch - b, out, outOff + b * outStride, outStride);
+            dotRowsPaired(row + 1, xs, xOff + b * xStride, xStride, batch - b, out, outOff + 1 + b * outStride, outStride);
         }
     }
 
-    /** Batches from this size on decode a row into scratch once and reuse it for groups of 4 inputs. */
-    static final int PAIRED_BELOW = 9;
+    /**
+     * Rows {@code row} and {@code row + 1} (outputs {@code out[outOff + b·outStride]} and
+     * {@code out[outOff + 1 + b·outStride]}) dequantized once into scratch, then 4 inputs at a time against the
+     * pair ({@link Q8Paired#dotDecoded2x4}), the last 1–3 two and one at a time.
+     * Bit-identical to {@link #dot}.
+     */
+    void dotRowPairDecoded(int row, float[] xs, int xOff, int xStride, int batch, float[] out, int outOff, int outStride) {
+        int blocks = cols / 32, b = 0;
+        float[] w = RowScratch.get(2 * cols, 0).values;
+        Q8Paired.decode(data, row * rowBytes(), blocks, w, 0);
+        Q8Paired.decode(data, (row + 1) * rowBytes(), blocks, w, cols);
+        for (; b + 4 <= batch; b += 4) {
+            Q8Paired.dotDecoded2x4(w, cols, xs, xOff + b * xStride, xStride, out, outOff + b * outStride, outStride);
+        }
+        if (b + 2 <= batch) {
+            Q8Paired.dotDecoded2x2(w, cols, xs, xOff + b * xStride, xStride, out, outOff + b * outStride, outStride);
+            b += 2;
+        }
+        if (b < batch) Q8Paired.dotDecoded2x1(w, cols, xs, xOff + b * xStride, out, outOff + b * outStride);
+    }
+
+    /** Batches from this size on take the rows two at a time ({@link #dotRowPair}). */
+    static final int PAIRED_BELOW = 4;
+
+    /**
+     * Batches below this size dequantize the codes in registers for every group of 4 inputs
+     * ({@link #dotRowPairFromCodes}); from it on, once per row into scratch ({@link #dotRowPairDecoded}).
+     */
+    static final int DECODED_FROM = 9;
 
     /** Codes of row {@code row} as floats into {@code q}, block scales into {@code d}. */
     void decode(int row, float[] q, float[] d) {

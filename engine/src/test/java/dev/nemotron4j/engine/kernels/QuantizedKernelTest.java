@@ -105,7 +105,7 @@ class QuantizedKernelTest {
         return WeightMatrix.of(type, seg, rows, cols, "test");
     }
 
-    /** Q8_0 products split the inputs once per product (any batch, prefill-sized ones two rows at a time); every output equals the row's own dot. */
+    /** Q8_0 products split the inputs once per product (any batch, from 4 on two rows at a time); every output equals the row's own dot. */
     @Test
     void q8ProductsWithSplitInputsAreBitIdenticalToDots() {
         Random rnd = new Random(11);
@@ -175,8 +175,8 @@ class QuantizedKernelTest {
             for (DType type : new DType[] {DType.Q8_0, DType.Q4_0, DType.Q6_K}) {
                 int rows = 71, cols = type.blockSize() == 256 ? 2816 : 2688; // odd: a row left over from the pairs
                 WeightMatrix w = random(type, rows, cols, rnd, arena);
-                // decode-sized batches (inputs in pairs sharing each widened block, odd remainders) and
-                // prefill-sized ones (rows decoded once, two at a time; groups of 4 inputs; a second batch tile)
+                // decode-sized batches (2-3: inputs in pairs sharing each block; 4-8: prefetched panels, row pairs, groups
+                // of 4 inputs, remainders) and prefill-sized ones (rows decoded once, two at a time; a second batch tile)
                 for (int batch : new int[] {2, 3, 7, 8, 9, 37}) {
                     float[] x = new float[batch * cols];
                     for (int i = 0; i < x.length; i++) x[i] = (float) rnd.nextGaussian();
@@ -189,6 +189,20 @@ class QuantizedKernelTest {
                     }
                 }
             }
+        }
+    }
+
+    /** The panel prefetch reads exactly one byte per 64-byte line of the range (and nothing past its end). */
+    @Test
+    void panelPrefetchReadsOneByteOfEveryLine() {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment seg = arena.allocate(1000);
+            for (int i = 0; i < 1000; i++) seg.set(ValueLayout.JAVA_BYTE, i, (byte) (i % 7));
+            long expected = 0;
+            for (int o = 10; o < 700; o += 64) expected += o % 7;
+            assertThat(PanelPrefetch.touch(seg, 10, 700)).isEqualTo(expected);
+            assertThat(PanelPrefetch.touch(seg, 936, 1000)).isEqualTo(936 % 7);
+            assertThat(PanelPrefetch.touch(seg, 5, 5)).isZero();
         }
     }
 }
