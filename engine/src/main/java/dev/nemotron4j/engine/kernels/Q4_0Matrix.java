@@ -129,8 +129,10 @@ public record Q4_0Matrix(MemorySegment data, int rows, int cols) implements Weig
     }
 
     /**
-     * Prefill-sized batches take the rows two at a time, both decoded once ({@link Block32#dotRowPairDecoded});
-     * smaller ones row by row ({@link #dotRows}). Bit-identical to {@link #dot} either way.
+     * With 16-lane vectors, prefill-sized batches take the rows two at a time, both decoded once
+     * ({@link Block32#dotRowPairDecoded}); decode batches of 4 to 8 go panel by panel, each panel first prefetched into
+     * L2 ({@link PanelPrefetch}), then two rows against 4 inputs at a time with the codes widened in registers
+     * ({@link #dotWide2x4}). Other batches row by row ({@link #dotRows}). Bit-identical to {@link #dot} every way.
      */
     @Override
     public void multiplyRows(int start, int end, float[] x, int xOff, int xStride, int batch, float[] out, int outOff, int outStride) {
@@ -143,9 +145,36 @@ public record Q4_0Matrix(MemorySegment data, int rows, int cols) implements Weig
                 decode(o + 1, s.values, cols, s.scales, blocks);
                 Block32.dotRowPairDecoded(s.values, s.scales, blocks, x, xOff, xStride, batch, out, outOff + o, outStride);
             }
+        } else if (WIDE && batch >= 4) {
+            long rowBytes = rowBytes();
+            for (int p0 = start; p0 < end; p0 += PANEL_ROWS) {
+                int p1 = Math.min(end, p0 + PANEL_ROWS);
+                prefetched += PanelPrefetch.touch(data, p0 * rowBytes, p1 * rowBytes);
+                for (o = p0; o + 2 <= p1; o += 2) rowPairWide(o, x, xOff, xStride, batch, out, outOff + o, outStride);
+                if (o < p1) dotRows(o, x, xOff, xStride, batch, out, outOff + o, outStride);
+            }
+            return;
         }
         for (; o < end; o++) dotRows(o, x, xOff, xStride, batch, out, outOff + o, outStride);
     }
+
+    /** Rows {@code row} and {@code row + 1} against a decode batch: 4 inputs at a time, the rest in pairs per row. */
+    private void rowPairWide(int row, float[] x, int xOff, int xStride, int batch, float[] out, int outOff, int outStride) {
+        int b = 0;
+        for (; b + 4 <= batch; b += 4) {
+            dotWide2x4(data, row * rowBytes(), (row + 1) * rowBytes(), cols / 32, x, xOff + b * xStride, xStride, out, outOff + b * outStride, outStride);
+        }
+        if (b < batch) {
+            dotRows(row, x, xOff + b * xStride, xStride, batch - b, out, outOff + b * outStride, outStride);
+            dotRows(row + 1, x, xOff + b * xStride, xStride, batch - b, out, outOff + 1 + b * outStride, outStride);
+        }
+    }
+
+    /** Rows per prefetched panel: 128 rows of 2688 are 189 KB, inside L2 with the inputs. */
+    private static final int PANEL_ROWS = 128;
+
+    /** The prefetched bytes' sum, kept so the prefetch loads stay (racy across threads, which does not matter). */
+    private static long prefetched;
 
     /** Batches from this size on decode a row into scratch once and reuse it ({@link Block32#dotRowsDecoded}). */
     static final int FUSED_BELOW = 9;
@@ -175,6 +204,69 @@ public record Q4_0Matrix(MemorySegment data, int rows, int cols) implements Weig
         }
         out[outOff] = LaneSum.sum(a0.add(b0));
         out[outOff + outStride] = LaneSum.sum(a1.add(b1));
+    }
+
+    /**
+     * Rows at {@code base0} and {@code base1} against four inputs, the codes of both widened in registers block by
+     * block: row r, input b into {@code out[outOff + r + b·outStride]}. Per (row, input) the operations of
+     * {@link #dotWide} (even and odd blocks' accumulators swap roles every block): bit-identical to it. (The shape of
+     * {@link Q8Paired#dotSplit2x4}, kept apart: a helper taking or returning vectors is not inlined into a kernel this
+     * size, and every vector would be boxed.)
+     */
+    private static void dotWide2x4(MemorySegment data, long base0, long base1, int blocks, float[] x, int xOff, int xStride,
+                                   float[] out, int outOff, int outStride) {
+        var F = Block32.F;
+        FloatVector a0 = FloatVector.zero(F), a1 = a0, a2 = a0, a3 = a0, e0 = a0, e1 = a0, e2 = a0, e3 = a0; // row 0
+        FloatVector b0 = a0, b1 = a0, b2 = a0, b3 = a0, f0 = a0, f1 = a0, f2 = a0, f3 = a0;                 // row 1
+        int x1 = xOff + xStride, x2 = x1 + xStride, x3 = x2 + xStride;
+        for (int blk = 0; blk < blocks; blk++) {
+            long o0 = base0 + (long) blk * BLOCK_BYTES, o1 = base1 + (long) blk * BLOCK_BYTES;
+            int c = blk * 32;
+            IntVector codes = codes(data, o0);
+            FloatVector lo0 = low(codes), hi0 = high(codes), d0 = FloatVector.broadcast(F, GgmlBlocks.half(data, o0));
+            codes = codes(data, o1);
+            FloatVector lo1 = low(codes), hi1 = high(codes), d1 = FloatVector.broadcast(F, GgmlBlocks.half(data, o1));
+            FloatVector xl = FloatVector.fromArray(F, x, xOff + c), xh = FloatVector.fromArray(F, x, xOff + c + 16);
+            FloatVector n0 = hi0.fma(xh, lo0.mul(xl)).fma(d0, a0), m0 = hi1.fma(xh, lo1.mul(xl)).fma(d1, b0);
+            xl = FloatVector.fromArray(F, x, x1 + c);
+            xh = FloatVector.fromArray(F, x, x1 + c + 16);
+            FloatVector n1 = hi0.fma(xh, lo0.mul(xl)).fma(d0, a1), m1 = hi1.fma(xh, lo1.mul(xl)).fma(d1, b1);
+            xl = FloatVector.fromArray(F, x, x2 + c);
+            xh = FloatVector.fromArray(F, x, x2 + c + 16);
+            FloatVector n2 = hi0.fma(xh, lo0.mul(xl)).fma(d0, a2), m2 = hi1.fma(xh, lo1.mul(xl)).fma(d1, b2);
+            xl = FloatVector.fromArray(F, x, x3 + c);
+            xh = FloatVector.fromArray(F, x, x3 + c + 16);
+            FloatVector n3 = hi0.fma(xh, lo0.mul(xl)).fma(d0, a3), m3 = hi1.fma(xh, lo1.mul(xl)).fma(d1, b3);
+            a0 = e0;
+            a1 = e1;
+            a2 = e2;
+            a3 = e3;
+            e0 = n0;
+            e1 = n1;
+            e2 = n2;
+            e3 = n3;
+            b0 = f0;
+            b1 = f1;
+            b2 = f2;
+            b3 = f3;
+            f0 = m0;
+            f1 = m1;
+            f2 = m2;
+            f3 = m3;
+        }
+        // Reduced through memory: LaneSum.sum(FloatVector) is not inlined into a method this size and would box.
+        float[] lanes = LaneSum.lanes();
+        int l = F.length();
+        a0.add(e0).intoArray(lanes, 0);
+        a1.add(e1).intoArray(lanes, l);
+        a2.add(e2).intoArray(lanes, 2 * l);
+        a3.add(e3).intoArray(lanes, 3 * l);
+        b0.add(f0).intoArray(lanes, 4 * l);
+        b1.add(f1).intoArray(lanes, 5 * l);
+        b2.add(f2).intoArray(lanes, 6 * l);
+        b3.add(f3).intoArray(lanes, 7 * l);
+        LaneSum.sumsInto(lanes, 4, out, outOff, outStride);
+        LaneSum.sumsInto(lanes, 4, 4, out, outOff + 1, outStride);
     }
 
     /** Lane-wise {@code low·x[xo..] + high·x[xo+16..]}: one block against one input, as {@link #blockSum}. */

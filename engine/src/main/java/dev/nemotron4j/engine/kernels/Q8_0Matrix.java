@@ -106,9 +106,8 @@ public record Q8_0Matrix(MemorySegment data, int rows, int cols) implements Weig
     }
 
     /**
-     * {@link #dotRowPair} for small batches: 4 inputs at a time with both rows
-     * dequantized in registers ({@link Q8Paired#dotSplit2x4}), the last 1–3 in pairs per row. Bit-identical to
-     * {@link #dot}.
+     * {@link #dotRowPair} for small batches: 4 inputs at a time with both rows dequantized in registers
+     * ({@link Q8Paired#dotSplit2x4}), the last 1–3 in pairs per row. Bit-identical to {@link #dot}.
      */
     void dotRowPairFromCodes(int row, float[] xs, int xOff, int xStride, int batch, float[] out, int outOff, int outStride) {
         int b = 0;
@@ -124,25 +123,16 @@ public record Q8_0Matrix(MemorySegment data, int rows, int cols) implements Weig
 
     /**
      * Rows {@code row} and {@code row + 1} (outputs {@code out[outOff + b·outStride]} and
-     * {@code out[outOff + 1 + b·outStride]}) dequantized once into scratch, then 4 inputs at a time against the
-     * pair ({@link Q8Paired#dotDecoded2x4}), the last 1–3 two and one at a time.
-     * Bit-identical to {@link #dot}.
+     * {@code out[outOff + 1 + b·outStride]}) dequantized once into scratch, then
+     * {@link DequantizedRows#dotRowPair}. Bit-identical to {@link #dot}.
      */
     void dotRowPairDecoded(int row, float[] xs, int xOff, int xStride, int batch, float[] out, int outOff, int outStride) {
-        int blocks = cols / 32, b = 0;
+        int blocks = cols / 32;
         float[] w = RowScratch.get(2 * cols, 0).values;
         Q8Paired.decode(data, row * rowBytes(), blocks, w, 0);
         Q8Paired.decode(data, (row + 1) * rowBytes(), blocks, w, cols);
-        for (; b + 4 <= batch; b += 4) {
-            Q8Paired.dotDecoded2x4(w, cols, xs, xOff + b * xStride, xStride, out, outOff + b * outStride, outStride);
-        }
-        if (b + 2 <= batch) {
-            Q8Paired.dotDecoded2x2(w, cols, xs, xOff + b * xStride, xStride, out, outOff + b * outStride, outStride);
-            b += 2;
-        }
-        if (b < batch) Q8Paired.dotDecoded2x1(w, cols, xs, xOff + b * xStride, out, outOff + b * outStride);
+        DequantizedRows.dotRowPair(w, cols, xs, xOff, xStride, batch, out, outOff, outStride);
     }
-
     /** Batches from this size on take the rows two at a time ({@link #dotRowPair}). */
     static final int PAIRED_BELOW = 4;
 
