@@ -21,7 +21,7 @@ import java.nio.ByteOrder;
  * input row), the even-code halves of the blocks accumulate into one vector and the odd-code halves into another,
  * in block order; the two are added and summed by {@link LaneSum}. A row dequantized once into scratch
  * ({@link #decode}: each block's 16 even then 16 odd weights) is then a plain float row whose 16-lane chunks go
- * alternately into the two accumulators, so batched products share one float kernel and every output is
+ * alternately into the two accumulators, so batched products share one float kernel ({@link DequantizedRows}) and every output is
  * bit-identical to {@link #dot}.
  */
 final class Q8Paired {

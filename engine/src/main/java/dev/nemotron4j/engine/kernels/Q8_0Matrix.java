@@ -133,6 +133,7 @@ public record Q8_0Matrix(MemorySegment data, int rows, int cols) implements Weig
         Q8Paired.decode(data, (row + 1) * rowBytes(), blocks, w, cols);
         DequantizedRows.dotRowPair(w, cols, xs, xOff, xStride, batch, out, outOff, outStride);
     }
+
     /** Batches from this size on take the rows two at a time ({@link #dotRowPair}). */
     static final int PAIRED_BELOW = 4;
 
