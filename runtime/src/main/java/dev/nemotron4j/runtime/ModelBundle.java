@@ -40,6 +40,7 @@ public final class ModelBundle implements AutoCloseable {
     private final Set<Integer> stopTokenIds;
     private final ThinkingControlTokens thinkingTokens;
     private TokenTexts tokenTexts; // built on first use (constrained decoding)
+    private LineBreakTokens lineBreakTokens; // filled as tokens are met (reasoning budget)
 
     private ModelBundle(Path path, NemotronHModel model, Tokenizer tokenizer, SupportedChatTemplate template,
                         String templateProblem, Set<Integer> stopTokenIds) {
@@ -217,6 +218,12 @@ public final class ModelBundle implements AutoCloseable {
     synchronized TokenTexts tokenTexts() {
         if (tokenTexts == null) tokenTexts = new TokenTexts(tokenizer, model.vocabSize());
         return tokenTexts;
+    }
+
+    /** Which ids decode to a line break, for the reasoning budget (each id decoded once, when first met). */
+    synchronized LineBreakTokens lineBreakTokens() {
+        if (lineBreakTokens == null) lineBreakTokens = new LineBreakTokens(tokenizer, model.vocabSize());
+        return lineBreakTokens;
     }
 
     /** End-of-turn / end-of-sequence ids from the model's files. */

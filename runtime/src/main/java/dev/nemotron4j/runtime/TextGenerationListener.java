@@ -23,7 +23,6 @@ import java.util.Set;
  * Nemotron output parser (reasoning / content / tool calls).
  */
 final class TextGenerationListener implements GenerationListener {
-    private final Tokenizer tokenizer;
     private final TextJob job;
     private final Set<Integer> stopTokens;
     private final TextSink sink;
@@ -31,6 +30,7 @@ final class TextGenerationListener implements GenerationListener {
     private final StopStringMatcher stops;
     private final NemotronOutputParser parser;
     private final ThinkingBudgetController budget;
+    private final LineBreakTokens lineBreaks;
     private final GrammarConstraint grammar;
     private final List<OutputEvent> events = new ArrayList<>();
     private final StringBuilder raw = new StringBuilder();
@@ -39,8 +39,8 @@ final class TextGenerationListener implements GenerationListener {
     private int completionTokens;
 
     TextGenerationListener(Tokenizer tokenizer, TextJob job, Set<Integer> stopTokens, ThinkingControlTokens thinking,
-                           GrammarConstraint grammar, TextSink sink) {
-        this.tokenizer = tokenizer;
+                           LineBreakTokens lineBreaks, GrammarConstraint grammar, TextSink sink) {
+        this.lineBreaks = lineBreaks;
         this.grammar = grammar;
         this.job = job;
         this.stopTokens = stopTokens;
@@ -72,7 +72,7 @@ final class TextGenerationListener implements GenerationListener {
         if (grammar != null) grammar.accept(token);
         completionTokens++;
         if (reasoningOpen) reasoningTokens++;
-        if (budget != null) budget.accept(token, tokenizer.decode(new int[] {token}, false));
+        if (budget != null) budget.accept(token, lineBreaks.contains(token));
         if (stopTokens.contains(token)) {
             sink.onToken(token, "", logprobs);
             return true; // the scheduler ends with STOP; the end-of-turn text is not part of the output

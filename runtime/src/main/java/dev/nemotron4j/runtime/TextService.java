@@ -56,7 +56,7 @@ public final class TextService implements AutoCloseable {
         Set<Integer> stops = new HashSet<>(s.extraStopTokens());
         if (!s.ignoreEos()) stops.addAll(bundle.stopTokenIds());
         GrammarConstraint grammar = job.grammar() == null ? null : new GrammarConstraint(job.grammar(), bundle.tokenTexts(), stops);
-        TextGenerationListener listener = new TextGenerationListener(bundle.tokenizer(), job, stops, bundle.thinkingTokens(), grammar, sink);
+        TextGenerationListener listener = new TextGenerationListener(bundle.tokenizer(), job, stops, bundle.thinkingTokens(), bundle.lineBreakTokens(), grammar, sink);
         long deadline = s.timeout() == null ? 0 : System.nanoTime() + s.timeout().toNanos();
         if (deadline == 0 && s.timeout() != null) deadline = 1;
         return scheduler.submit(new GenerationRequest(job.promptIds(), s.sampling(), s.maxTokens(), stops, s.topLogprobs(), deadline, listener));

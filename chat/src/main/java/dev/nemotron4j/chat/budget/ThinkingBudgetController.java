@@ -87,8 +87,16 @@ public final class ThinkingBudgetController {
      * @param tokenText its decoded text (used to see whether it contains a newline)
      */
     public void accept(int tokenId, String tokenText) {
+        accept(tokenId, tokenText != null && tokenText.indexOf('\n') >= 0);
+    }
+
+    /**
+     * Reports a generated token (sampled or forced) by whether its text holds a newline, for callers that know it
+     * without decoding the token again.
+     */
+    public void accept(int tokenId, boolean tokenHasNewline) {
         generated.add(tokenId);
-        lastTokenHadNewline = tokenText != null && tokenText.indexOf('\n') >= 0;
+        lastTokenHadNewline = tokenHasNewline;
         if (phase == Phase.INACTIVE || phase == Phase.DONE) return;
         if (phase == Phase.ENDING) {
             // The forced ending is written in full, even when it holds a think ending followed by more ids (a
