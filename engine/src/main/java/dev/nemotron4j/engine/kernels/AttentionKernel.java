@@ -81,10 +81,13 @@ public final class AttentionKernel {
                                        int visible, float scale, int headDim, float[] out, int outOff) {
         int blockFloats = headDim * KEY_BLOCK;
         if (!VECTOR || headDim % L != 0) {
-            float[] k32 = new float[Math.multiplyExact((visible + KEY_BLOCK - 1) / KEY_BLOCK, blockFloats)], v32 = new float[visible * headDim];
-            HalfFloatKernel.widen(keys, keyOff, k32, 0, k32.length);
-            HalfFloatKernel.widen(values, valueOff, v32, 0, v32.length);
-            attendGroup(q, qOff, heads, k32, 0, v32, 0, visible, scale, headDim, out, outOff);
+            // Widened whole into this thread's input scratch (free here: no product is running on this thread), keys
+            // then values; attendGroup itself uses the other scratch arrays.
+            int keyFloats = Math.multiplyExact((visible + KEY_BLOCK - 1) / KEY_BLOCK, blockFloats);
+            float[] kv = RowScratch.inputs(Math.addExact(keyFloats, visible * headDim));
+            HalfFloatKernel.widen(keys, keyOff, kv, 0, keyFloats);
+            HalfFloatKernel.widen(values, valueOff, kv, keyFloats, visible * headDim);
+            attendGroup(q, qOff, heads, kv, 0, kv, keyFloats, visible, scale, headDim, out, outOff);
             return;
         }
         float[] kv = RowScratch.get(2 * blockFloats, 0).values; // the block's keys, then its value rows

@@ -40,8 +40,6 @@ final class HalfFloatKernel {
      */
     static final int PANEL_BLOCKS = 8;
 
-    /** The prefetched bytes' sum, kept so the prefetch loads stay (racy across threads, which does not matter). */
-    private static long prefetched;
 
     /** Rows of a weight block in {@link #multiplyRows}. */
     static final int ROW_BLOCK = 4;
@@ -123,7 +121,7 @@ final class HalfFloatKernel {
                 if (batch >= 4) {
                     // The 4x2 blocks do too much arithmetic per byte to stream their first pass well (PanelPrefetch):
                     // a bench-s step at batch 8, 71.7-78.6 -> 66.8-70.6 ms in bfloat16 (the LM head alone: no change).
-                    prefetched += PanelPrefetch.touch(w, (o + p0 * ROW_BLOCK) * rowBytes, (o + p1 * ROW_BLOCK) * rowBytes);
+                    PanelPrefetch.prefetch(w, (o + p0 * ROW_BLOCK) * rowBytes, (o + p1 * ROW_BLOCK) * rowBytes);
                 }
                 if (batch < 4) {
                     // A single pair is bound by memory: row by row, one sequential stream, is what the

@@ -134,25 +134,20 @@ public final class MatMul {
 
     private static final ThreadLocal<SplitTask> SPLIT_PANEL_TASK = ThreadLocal.withInitial(SplitPanelTask::new);
 
-    /** Rows per panel of {@link SplitPanelTask}: 64 Q8_0 rows of 2688 are 183 KB, inside L2 with a tile of inputs. */
-    static final int PANEL_ROWS = 64;
-
     /**
-     * {@link SplitTask} for batches of 4 up to one tile: panels of {@link #PANEL_ROWS} rows, each first prefetched
+     * {@link SplitTask} for batches of 4 up to one tile: panels of rows, each first prefetched
      * into L2 ({@link PanelPrefetch}), then two rows at a time ({@link Q8_0Matrix#dotRowPair}). Batch 8 on a
      * 131072 × 2688 matrix: 68–80 ms without the prefetch, 38–46 ms with it (KernelBench, 2 threads).
      */
     private static final class SplitPanelTask extends SplitTask {
-        /** The prefetched bytes' sum, kept so the prefetch loads stay. */
-        long touched;
-
         @Override
         public void run(int start, int end) {
             int cols = w.cols();
             long rowBytes = (long) cols / 32 * Q8_0Matrix.BLOCK_BYTES;
-            for (int p0 = start; p0 < end; p0 += PANEL_ROWS) {
-                int p1 = Math.min(end, p0 + PANEL_ROWS);
-                touched += PanelPrefetch.touch(w.data(), p0 * rowBytes, p1 * rowBytes);
+            int panelRows = PanelPrefetch.rowsPerPanel(rowBytes);
+            for (int p0 = start; p0 < end; p0 += panelRows) {
+                int p1 = Math.min(end, p0 + panelRows);
+                PanelPrefetch.prefetch(w.data(), p0 * rowBytes, p1 * rowBytes);
                 int o = p0;
                 for (; o + 2 <= p1; o += 2) w.dotRowPair(o, split, 0, cols, batch, out, outOff + o, outStride);
                 if (o < p1) w.dotRowsPaired(o, split, 0, cols, batch, out, outOff + o, outStride);

@@ -17,9 +17,25 @@ final class PanelPrefetch {
 
     private static final int LINE = 64;
 
+    /** Bytes per prefetched panel: well inside a 1 MiB L2 next to a tile of inputs (measured at 183–189 KB). */
+    static final long PANEL_BYTES = 192 * 1024;
+
+    /** Where the prefetched bytes' sum goes, so the loads stay (racy across threads, which does not matter). */
+    private static long sink;
+
+    /** Rows of {@code rowBytes} bytes per panel (at least 2, so row pairs fit). */
+    static int rowsPerPanel(long rowBytes) {
+        return (int) Math.max(2, PANEL_BYTES / rowBytes);
+    }
+
+    /** Reads {@code [from, to)} of {@code data} into this core's caches, one load per line ({@link #touch}). */
+    static void prefetch(MemorySegment data, long from, long to) {
+        sink += touch(data, from, to);
+    }
+
     /**
-     * Reads one byte of every cache line in {@code [from, to)} of {@code data}; returns their sum, which the caller
-     * must keep (store it) so the loads are not removed as dead code.
+     * Reads one byte of every cache line in {@code [from, to)} of {@code data}; returns their sum, which must be kept
+     * (stored) so the loads are not removed as dead code.
      */
     static long touch(MemorySegment data, long from, long to) {
         long sum = 0;

@@ -147,9 +147,10 @@ public record Q4_0Matrix(MemorySegment data, int rows, int cols) implements Weig
             }
         } else if (WIDE && batch >= 4) {
             long rowBytes = rowBytes();
-            for (int p0 = start; p0 < end; p0 += PANEL_ROWS) {
-                int p1 = Math.min(end, p0 + PANEL_ROWS);
-                prefetched += PanelPrefetch.touch(data, p0 * rowBytes, p1 * rowBytes);
+            int panelRows = PanelPrefetch.rowsPerPanel(rowBytes);
+            for (int p0 = start; p0 < end; p0 += panelRows) {
+                int p1 = Math.min(end, p0 + panelRows);
+                PanelPrefetch.prefetch(data, p0 * rowBytes, p1 * rowBytes);
                 for (o = p0; o + 2 <= p1; o += 2) rowPairWide(o, x, xOff, xStride, batch, out, outOff + o, outStride);
                 if (o < p1) dotRows(o, x, xOff, xStride, batch, out, outOff + o, outStride);
             }
@@ -169,12 +170,6 @@ public record Q4_0Matrix(MemorySegment data, int rows, int cols) implements Weig
             dotRows(row + 1, x, xOff + b * xStride, xStride, batch - b, out, outOff + 1 + b * outStride, outStride);
         }
     }
-
-    /** Rows per prefetched panel: 128 rows of 2688 are 189 KB, inside L2 with the inputs. */
-    private static final int PANEL_ROWS = 128;
-
-    /** The prefetched bytes' sum, kept so the prefetch loads stay (racy across threads, which does not matter). */
-    private static long prefetched;
 
     /** Batches from this size on decode a row into scratch once and reuse it ({@link Block32#dotRowsDecoded}). */
     static final int FUSED_BELOW = 9;

@@ -100,33 +100,35 @@ class AttentionKernelTest {
     @Test
     void halfPrecisionCacheEqualsFloatCacheOfItsWidenedValues() {
         Random rnd = new Random(11);
-        int headDim = 128, kvHeads = 2;
-        float scale = (float) (1 / Math.sqrt(headDim));
-        for (int visible : new int[] {1, 15, 17, 48, 333, 4100}) {
-            KvCache half = filledCache(rnd, kvHeads, headDim, visible, KvCacheType.F16);
-            KvCache widened = new KvCache(kvHeads, headDim, 16, visible);
-            float[] k = new float[kvHeads * headDim], v = new float[kvHeads * headDim];
-            for (int s = 0; s < visible; s++) {
-                for (int h = 0; h < kvHeads; h++) {
-                    for (int d = 0; d < headDim; d++) {
-                        k[h * headDim + d] = half.key(s, h, d);
-                        v[h * headDim + d] = half.value(s, h, d);
+        int kvHeads = 2;
+        for (int headDim : new int[] {128, 24}) { // 24: not a whole number of vectors, widened whole first
+            float scale = (float) (1 / Math.sqrt(headDim));
+            for (int visible : new int[] {1, 15, 17, 48, 333, 4100}) {
+                KvCache half = filledCache(rnd, kvHeads, headDim, visible, KvCacheType.F16);
+                KvCache widened = new KvCache(kvHeads, headDim, 16, visible);
+                float[] k = new float[kvHeads * headDim], v = new float[kvHeads * headDim];
+                for (int s = 0; s < visible; s++) {
+                    for (int h = 0; h < kvHeads; h++) {
+                        for (int d = 0; d < headDim; d++) {
+                            k[h * headDim + d] = half.key(s, h, d);
+                            v[h * headDim + d] = half.value(s, h, d);
+                        }
                     }
+                    widened.append(k, 0, v, 0);
                 }
-                widened.append(k, 0, v, 0);
-            }
-            for (int heads : new int[] {16, 3}) {
-                float[] q = new float[heads * headDim];
-                for (int i = 0; i < q.length; i++) q[i] = (float) rnd.nextGaussian();
-                int head = half.headOffset(1);
-                float[] fromHalf = new float[heads * headDim], fromFloat = new float[heads * headDim];
-                AttentionKernel.attendGroupHalf(q, 0, heads, half.halfKeys(), head, half.halfValues(), head, visible, scale, headDim, fromHalf, 0);
-                AttentionKernel.attendGroup(q, 0, heads, widened.keys(), head, widened.values(), head, visible, scale, headDim, fromFloat, 0);
-                assertThat(fromHalf).as("visible %d, %d heads", visible, heads).containsExactly(fromFloat);
-                float[] scalar = new float[headDim];
-                AttentionKernel.attendScalar(q, 2 * headDim, widened.keys(), head, widened.values(), head, visible, scale, headDim, scalar, 0);
-                for (int d = 0; d < headDim; d++) {
-                    assertThat(fromHalf[2 * headDim + d]).as("visible %d dim %d vs scalar", visible, d).isCloseTo(scalar[d], within(2e-5f));
+                for (int heads : new int[] {16, 3}) {
+                    float[] q = new float[heads * headDim];
+                    for (int i = 0; i < q.length; i++) q[i] = (float) rnd.nextGaussian();
+                    int head = half.headOffset(1);
+                    float[] fromHalf = new float[heads * headDim], fromFloat = new float[heads * headDim];
+                    AttentionKernel.attendGroupHalf(q, 0, heads, half.halfKeys(), head, half.halfValues(), head, visible, scale, headDim, fromHalf, 0);
+                    AttentionKernel.attendGroup(q, 0, heads, widened.keys(), head, widened.values(), head, visible, scale, headDim, fromFloat, 0);
+                    assertThat(fromHalf).as("visible %d, %d heads", visible, heads).containsExactly(fromFloat);
+                    float[] scalar = new float[headDim];
+                    AttentionKernel.attendScalar(q, 2 * headDim, widened.keys(), head, widened.values(), head, visible, scale, headDim, scalar, 0);
+                    for (int d = 0; d < headDim; d++) {
+                        assertThat(fromHalf[2 * headDim + d]).as("visible %d dim %d vs scalar", visible, d).isCloseTo(scalar[d], within(2e-5f));
+                    }
                 }
             }
         }
