@@ -18,7 +18,9 @@ import java.lang.foreign.ValueLayout;
 import java.nio.ByteOrder;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 import java.util.stream.Stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -26,18 +28,25 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * The pass criteria of testdata/tiny-gguf/README.md: every GGUF fixture, loaded through the GGUF reader with
  * its weights dequantized exactly, reproduces its dequantized-weights golden (logits of len1/len7/len64 within
- * the file's tolerance, argmax where the margin allows, 16 greedy decode steps with cached state).
+ * the file's tolerance, argmax where the margin allows, 16 greedy decode steps with cached state). Covers both
+ * {@code testdata/tiny-gguf} and {@code testdata/tiny-gguf-published} (every ggml type of the published Nano files).
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class GgufGoldenTest {
 
-    static final Path ROOT = TinyFixtures.ROOT.resolveSibling("tiny-gguf");
+    /** testdata/; fixture files are named relative to it. */
+    static final Path ROOT = TinyFixtures.ROOT.getParent();
+    static final List<String> SETS = List.of("tiny-gguf", "tiny-gguf-published");
     private final WorkerPool pool = new WorkerPool(2);
 
     static Stream<String> files() throws IOException {
-        try (Stream<Path> s = Files.walk(ROOT)) {
-            return s.filter(p -> p.toString().endsWith(".gguf")).map(p -> ROOT.relativize(p).toString()).sorted().toList().stream();
+        List<String> out = new ArrayList<>();
+        for (String set : SETS) {
+            try (Stream<Path> s = Files.walk(ROOT.resolve(set))) {
+                s.filter(p -> p.toString().endsWith(".gguf")).map(p -> ROOT.relativize(p).toString()).sorted().forEach(out::add);
+            }
         }
+        return out.stream();
     }
 
     @AfterAll

@@ -131,7 +131,7 @@ public final class GgufFile implements TensorSource {
                 elements = Math.multiplyExact(elements, ne[d]);
             }
             int typeId = r.u32();
-            DType type = GgmlType.toDType(typeId).orElseThrow(() -> r.error("ggml type " + GgmlType.name(typeId) + " is not supported"));
+            DType type = GgmlType.toDType(typeId).orElseThrow(() -> r.error("ggml type " + GgmlType.describe(typeId) + " is not supported"));
             if (ne[0] % type.blockSize() != 0) throw r.error("rows of " + ne[0] + " are not whole " + type + " blocks of " + type.blockSize());
             long offset = r.u64();
             if (offset < 0 || offset % alignment != 0) throw r.error("data offset " + Long.toUnsignedString(offset) + " is not a multiple of the alignment " + alignment);

@@ -18,11 +18,32 @@ import java.nio.ByteOrder;
  *   <li>Q4_K / Q5_K: super-blocks of 256 = 8 sub-blocks of 32 with 6-bit scales and mins packed in 12
  *       bytes — {@code (d·sc)·q − (dmin·m)}</li>
  *   <li>Q6_K: 4+2-bit quants, 16 int8 scales, d last — {@code (d·sc)·(q−32)}</li>
+ *   <li>Q2_K: 16 sub-blocks of 16 with 4-bit scale and min nibbles, 2-bit quants, d and dmin last —
+ *       {@code (d·sc)·q − (dmin·m)}</li>
+ *   <li>Q3_K: 2-bit quants plus a high-bit mask (a clear bit subtracts 4), 16 6-bit scales packed in 12 bytes,
+ *       d last — {@code (d·(sc−32))·q}</li>
+ *   <li>IQ4_NL: d, nibbles as Q4_0 indexing the non-linear table {@link #IQ4_VALUES} — {@code d·code}</li>
+ *   <li>IQ4_XS: super-blocks of 256 with a 6-bit scale per 32 (low nibbles in 4 bytes, high bit pairs in a
+ *       16-bit word) — {@code (d·(ls−32))·code}</li>
+ *   <li>MXFP4: an E8M0 exponent byte e, nibbles as Q4_0 indexing the doubled E2M1 table {@link #FP4_VALUES}
+ *       — {@code code·2^(e−128)}</li>
+ *   <li>NVFP4: 64 values as 4 sub-blocks of 16, each with an unsigned E4M3 scale byte (decoded ×0.5), then
+ *       8 bytes of nibbles per sub-block (low nibbles are its elements 0–7, high 8–15) — {@code code·scale}</li>
  * </ul>
- * The products are evaluated in the order ggml's reference does, so every value is bit-identical to it.
+ * The lattice i-quants (IQ2_*, IQ3_*, IQ1_*) are decoded by {@link LatticeBlocks}. The products are evaluated
+ * in the order ggml's reference ({@code dequantize_row_*} in ggml-quants.c) does, so every value is
+ * bit-identical to it.
  */
 public final class GgmlBlocks {
     private GgmlBlocks() {}
+
+    /** IQ4_NL / IQ4_XS code book (ggml's {@code kvalues_iq4nl}). */
+    static final int[] IQ4_VALUES = {-127, -104, -83, -65, -49, -35, -22, -10, 1, 13, 25, 38, 53, 69, 89, 113};
+    /**
+     * E2M1 values doubled (ggml's {@code kvalues_fp4}), shared by MXFP4 and NVFP4. The negative-zero code 8 is
+     * the integer 0 here, so it dequantizes to +0.0 exactly as ggml's does.
+     */
+    static final int[] FP4_VALUES = {0, 1, 2, 3, 4, 6, 8, 12, 0, -1, -2, -3, -4, -6, -8, -12};
 
     static final ValueLayout.OfShort LE_SHORT = ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
     static final ValueLayout.OfInt LE_INT = ValueLayout.JAVA_INT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
@@ -80,10 +101,119 @@ public final class GgmlBlocks {
                     dst[dstOff + j + 16] = hi * d + m;
                 }
             }
+            case IQ4_NL -> {
+                float d = half(s, off);
+                for (int j = 0; j < 16; j++) {
+                    int b = u8(s, off + 2 + j);
+                    dst[dstOff + j] = d * IQ4_VALUES[b & 0xF];
+                    dst[dstOff + j + 16] = d * IQ4_VALUES[b >>> 4];
+                }
+            }
+            case MXFP4 -> {
+                float d = e8m0Half(u8(s, off));
+                for (int j = 0; j < 16; j++) {
+                    int b = u8(s, off + 1 + j);
+                    dst[dstOff + j] = FP4_VALUES[b & 0xF] * d;
+                    dst[dstOff + j + 16] = FP4_VALUES[b >>> 4] * d;
+                }
+            }
+            case NVFP4 -> {
+                for (int sub = 0; sub < 4; sub++) {
+                    float d = ue4m3Half(u8(s, off + sub));
+                    int o = dstOff + 16 * sub;
+                    for (int j = 0; j < 8; j++) {
+                        int b = u8(s, off + 4 + 8 * sub + j);
+                        dst[o + j] = FP4_VALUES[b & 0xF] * d;
+                        dst[o + j + 8] = FP4_VALUES[b >>> 4] * d;
+                    }
+                }
+            }
+            case Q2_K -> dequantizeQ2K(s, off, dst, dstOff);
+            case Q3_K -> dequantizeQ3K(s, off, dst, dstOff);
+            case IQ4_XS -> dequantizeIQ4XS(s, off, dst, dstOff);
+            case IQ2_XXS, IQ2_XS, IQ2_S, IQ3_XXS, IQ3_S, IQ1_S, IQ1_M -> LatticeBlocks.dequantize(type, s, off, dst, dstOff);
             case Q4_K -> dequantizeQ4K(s, off, dst, dstOff);
             case Q5_K -> dequantizeQ5K(s, off, dst, dstOff);
             case Q6_K -> dequantizeQ6K(s, off, dst, dstOff);
             default -> throw new IllegalArgumentException(type + " is not a block type");
+        }
+    }
+
+    /**
+     * An E8M0 exponent byte as ggml's MXFP4 scale: {@code 2^(e−128)}, half the E8M0 value because the E2M1 codes
+     * are doubled. Every byte is a finite power of two (e = 0 and 1 give subnormals, 255 gives 2^127; ggml
+     * assigns no NaN).
+     */
+    static float e8m0Half(int e) {
+        return e < 2 ? Float.intBitsToFloat(0x00200000 << e) : Float.intBitsToFloat((e - 1) << 23);
+    }
+
+    /**
+     * An NVFP4 sub-block scale byte as ggml decodes it: unsigned E4M3 (4 exponent bits with bias 7, 3 mantissa
+     * bits; bit 7 is ignored) times 0.5 for the doubled codes. Bytes 0x00 and 0x7F (E4M3's NaN) give 0.
+     */
+    static float ue4m3Half(int x) {
+        if (x == 0 || x == 0x7F) return 0f;
+        int exp = (x >>> 3) & 0xF, man = x & 7;
+        float raw = exp == 0 ? Math.scalb((float) man, -9) : Math.scalb(1f + man / 8f, exp - 7);
+        return raw * 0.5f;
+    }
+
+    private static void dequantizeQ2K(MemorySegment s, long off, float[] dst, int dstOff) {
+        long scales = off, qs = off + 16;
+        float d = half(s, off + 80), dmin = half(s, off + 82);
+        int o = dstOff, is = 0;
+        for (int half = 0; half < 2; half++) { // 128 elements from 32 quant bytes, 2 bits at a time
+            long q = qs + 32L * half;
+            for (int shift = 0; shift < 8; shift += 2) {
+                for (int part = 0; part < 2; part++) {
+                    int sc = u8(s, scales + is++);
+                    float dl = d * (sc & 0xF), ml = dmin * (sc >>> 4);
+                    for (int l = 0; l < 16; l++) dst[o++] = dl * ((u8(s, q + 16 * part + l) >>> shift) & 3) - ml;
+                }
+            }
+        }
+    }
+
+    /** The 6-bit Q3_K scale of sub-block {@code j}: low nibble from bytes 0–7, high bit pair from bytes 8–11. */
+    static int scaleQ3K(MemorySegment s, long scales, int j) {
+        int low = j < 8 ? u8(s, scales + j) & 0xF : u8(s, scales + j - 8) >>> 4;
+        int high = (u8(s, scales + 8 + (j & 3)) >>> (2 * (j >>> 2))) & 3;
+        return low | (high << 4);
+    }
+
+    private static void dequantizeQ3K(MemorySegment s, long off, float[] dst, int dstOff) {
+        long hmask = off, qs = off + 32, scales = off + 96;
+        float d = half(s, off + 108);
+        int o = dstOff, is = 0, bit = 0;
+        for (int half = 0; half < 2; half++) {
+            long q = qs + 32L * half;
+            for (int shift = 0; shift < 8; shift += 2, bit++) {
+                for (int part = 0; part < 2; part++) {
+                    float dl = d * (scaleQ3K(s, scales, is++) - 32);
+                    for (int l = 0; l < 16; l++) {
+                        int low = (u8(s, q + 16 * part + l) >>> shift) & 3;
+                        int high = (u8(s, hmask + 16 * part + l) >>> bit) & 1;
+                        dst[o++] = dl * (low - (high != 0 ? 0 : 4));
+                    }
+                }
+            }
+        }
+    }
+
+    private static void dequantizeIQ4XS(MemorySegment s, long off, float[] dst, int dstOff) {
+        float d = half(s, off);
+        int scalesHigh = s.get(LE_SHORT, off + 2) & 0xFFFF;
+        long scalesLow = off + 4, qs = off + 8;
+        for (int ib = 0; ib < 8; ib++) {
+            int ls = ((u8(s, scalesLow + ib / 2) >>> (4 * (ib % 2))) & 0xF) | (((scalesHigh >>> (2 * ib)) & 3) << 4);
+            float dl = d * (ls - 32);
+            int o = dstOff + 32 * ib;
+            for (int j = 0; j < 16; j++) {
+                int b = u8(s, qs + 16L * ib + j);
+                dst[o + j] = dl * IQ4_VALUES[b & 0xF];
+                dst[o + j + 16] = dl * IQ4_VALUES[b >>> 4];
+            }
         }
     }
 

@@ -67,7 +67,8 @@ public sealed interface WeightMatrix permits F32Matrix, Bf16Matrix, F16Matrix, Q
             case F16 -> new F16Matrix(data, rows, cols);
             case Q8_0 -> new Q8_0Matrix(data, rows, cols);
             case Q4_0 -> new Q4_0Matrix(data, rows, cols);
-            case Q4_1, Q5_0, Q5_1, Q4_K, Q5_K, Q6_K -> new BlockQuantMatrix(dtype, data, rows, cols);
+            case Q4_1, Q5_0, Q5_1, Q2_K, Q3_K, Q4_K, Q5_K, Q6_K, IQ4_NL, IQ4_XS, IQ2_XXS, IQ2_XS, IQ2_S, IQ3_XXS, IQ3_S, IQ1_S, IQ1_M,
+                 MXFP4, NVFP4 -> new BlockQuantMatrix(dtype, data, rows, cols);
             default -> throw new ModelFormatException(name + ": dtype " + dtype + " is not supported for weights (F32, F16, BF16, GGUF block types)");
         };
     }

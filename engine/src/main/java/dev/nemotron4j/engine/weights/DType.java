@@ -12,9 +12,12 @@ public enum DType {
     F64(8), F32(4), F16(2), BF16(2),
     I64(8), I32(4), I16(2), I8(1), U64(8), U32(4), U16(2), U8(1), BOOL(1),
     F8_E4M3(1), F8_E5M2(1), F8_E8M0(1), F6_E2M3(1), F6_E3M2(1), F4(1),
-    // GGUF block types (ggml's layouts): elements per block, bytes per block
+    // GGUF block types (ggml's layouts in ggml-common.h): elements per block, bytes per block
     Q4_0(32, 18), Q4_1(32, 20), Q5_0(32, 22), Q5_1(32, 24), Q8_0(32, 34),
-    Q4_K(256, 144), Q5_K(256, 176), Q6_K(256, 210);
+    Q2_K(256, 84), Q3_K(256, 110), Q4_K(256, 144), Q5_K(256, 176), Q6_K(256, 210),
+    IQ4_NL(32, 18), IQ4_XS(256, 136),
+    IQ2_XXS(256, 66), IQ2_XS(256, 74), IQ2_S(256, 82), IQ3_XXS(256, 98), IQ3_S(256, 110), IQ1_S(256, 50), IQ1_M(256, 56),
+    MXFP4(32, 17), NVFP4(64, 36);
 
     private final int blockSize;
     private final int blockBytes;

@@ -82,10 +82,18 @@ class GgufCorruptFileTest {
         int typePos = at + "token_embd.weight".length() + 4 + 2 * 8; // name, n_dims, two dims
         ByteBuffer bb = ByteBuffer.wrap(b).order(ByteOrder.LITTLE_ENDIAN);
         int oldType = bb.getInt(typePos);
-        bb.putInt(typePos, 10); // Q2_K
-        Path p = write("type.gguf", b);
-        assertThatThrownBy(() -> GgufFile.open(p)).isInstanceOf(ModelFormatException.class)
-                .hasMessageContaining("tensor 'token_embd.weight'").hasMessageContaining("Q2_K");
+        // a type ggml defines but the engine does not read, a retired layout, and an id ggml never had
+        for (var c : new Object[][] {{41, "ggml type Q1_0 (41) is not supported"}, {36, "ggml type IQ4_NL_4_4 (36) is not supported"},
+                {97, "ggml type unknown (97) is not supported"}}) {
+            bb.putInt(typePos, (Integer) c[0]);
+            Path p = write("type" + c[0] + ".gguf", b);
+            assertThatThrownBy(() -> GgufFile.open(p)).isInstanceOf(ModelFormatException.class)
+                    .hasMessageContaining(p.toString()).hasMessageContaining("tensor 'token_embd.weight': " + c[1]);
+        }
+        bb.putInt(typePos, 10); // Q2_K is read, but its 256-element blocks do not fit the 64-wide rows
+        Path k = write("q2k.gguf", b);
+        assertThatThrownBy(() -> GgufFile.open(k)).isInstanceOf(ModelFormatException.class)
+                .hasMessageContaining("tensor 'token_embd.weight'").hasMessageContaining("not whole Q2_K blocks of 256");
         bb.putInt(typePos, oldType);
         bb.putLong(typePos + 4, bb.getLong(typePos + 4) + 3);
         Path q = write("offset.gguf", b);
