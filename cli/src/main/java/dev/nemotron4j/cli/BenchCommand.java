@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.nemotron4j.engine.kernels.MemoryBandwidth;
 import dev.nemotron4j.engine.kernels.WorkerPool;
+import dev.nemotron4j.engine.loading.ModelSource;
 import dev.nemotron4j.engine.model.NemotronHModel;
 import dev.nemotron4j.engine.state.SequenceState;
 import picocli.CommandLine.Command;
@@ -28,8 +29,8 @@ import java.util.concurrent.Callable;
         description = "Measure prompt-processing and decode speed, peak RSS and %% of the memory-bandwidth roofline.")
 final class BenchCommand implements Callable<Integer> {
 
-    @Option(names = "--model", required = true, description = "GGUF file or Hugging Face model directory.")
-    Path model;
+    @Mixin
+    ModelOption model;
 
     @Option(names = "--pp", defaultValue = "512", description = "Prompt length (default: ${DEFAULT-VALUE}; 0 skips).")
     int pp;
@@ -57,8 +58,9 @@ final class BenchCommand implements Callable<Integer> {
     public Integer call() throws IOException {
         if (threads != null) System.setProperty("nemotron4j.threads", Integer.toString(threads));
         WorkerPool pool = WorkerPool.shared();
-        long fileBytes = Files.isDirectory(model) ? dirBytes(model) : Files.size(model);
-        try (NemotronHModel m = ModelFiles.load(model)) {
+        ModelSource source = model.source();
+        long fileBytes = source.fileBytes();
+        try (NemotronHModel m = source.load()) {
             kvCache.applyTo(m);
             SplittableRandom rnd = new SplittableRandom(42);
             int vocab = m.vocabSize();
@@ -98,7 +100,7 @@ final class BenchCommand implements Callable<Integer> {
             double roofline = bandwidth / weightBytes;
 
             ObjectNode o = new ObjectMapper().createObjectNode();
-            o.put("model", model.toString());
+            o.put("model", model.path.toString());
             o.put("file_bytes", fileBytes);
             o.put("threads", pool.threads());
             o.put("pp", pp);
@@ -122,7 +124,7 @@ final class BenchCommand implements Callable<Integer> {
             } else {
                 System.out.printf(Locale.ROOT, "%s: pp%d %.2f t/s [%.2f–%.2f], tg%d %.2f t/s [%.2f–%.2f], peak RSS %.2f GiB (file %.2f GiB), "
                                 + "%.0f MB/token, bandwidth %.1f GB/s, roofline %.1f t/s (%.0f%%)%n",
-                        model.getFileName(), pp, ppMedian, min(ppRate), max(ppRate), tg, tgMedian, min(tgRate), max(tgRate),
+                        model.path.getFileName(), pp, ppMedian, min(ppRate), max(ppRate), tg, tgMedian, min(tgRate), max(tgRate),
                         peakRss / 1073741824.0, fileBytes / 1073741824.0, weightBytes / 1e6, bandwidth / 1e9, roofline, 100 * tgMedian / roofline);
             }
         }
@@ -170,11 +172,5 @@ final class BenchCommand implements Callable<Integer> {
             return -1;
         }
         return -1;
-    }
-
-    static long dirBytes(Path dir) throws IOException {
-        try (var s = Files.list(dir)) {
-            return s.filter(p -> p.toString().endsWith(".safetensors")).mapToLong(p -> p.toFile().length()).sum();
-        }
     }
 }

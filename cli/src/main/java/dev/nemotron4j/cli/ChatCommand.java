@@ -32,8 +32,8 @@ import java.util.concurrent.ExecutionException;
         description = "Chat with the model in the terminal (/help lists the commands).")
 final class ChatCommand implements Callable<Integer> {
 
-    @Option(names = "--model", required = true, description = "Model directory (weights, tokenizer.json, tokenizer_config.json).")
-    Path model;
+    @Mixin
+    ModelOption model;
 
     @Mixin
     ReasoningOptions reasoning;
@@ -57,7 +57,7 @@ final class ChatCommand implements Callable<Integer> {
         boolean terminal = System.console() != null && System.console().isTerminal();
         PrintStream out = new PrintStream(System.out, true, StandardCharsets.UTF_8);
         BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
-        try (ModelBundle bundle = kvCache.open(model);
+        try (ModelBundle bundle = kvCache.open(model.source());
              TextService service = new TextService(bundle, TextService.defaultOptions(bundle))) {
             bundle.renderPrompt(new ChatRequest(List.of(ChatMessage.user("x")), List.of(), ChatRequestOptions.DEFAULTS)); // fail early if unsupported
             if (terminal) {

@@ -1,7 +1,9 @@
 package dev.nemotron4j.cli;
 
 import dev.nemotron4j.engine.gguf.GgufConverter;
+import dev.nemotron4j.engine.loading.ModelSource;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 import java.nio.file.Files;
@@ -13,8 +15,8 @@ import java.util.concurrent.Callable;
         description = "Convert a Hugging Face Nemotron-H checkpoint to GGUF (f16/q8_0/q4_0 byte-identical to llama.cpp's quantizer).")
 final class ConvertCommand implements Callable<Integer> {
 
-    @Option(names = "--model", required = true, description = "Hugging Face model directory (config.json + safetensors).")
-    Path model;
+    @Mixin
+    ModelOption model;
 
     @Option(names = "--out", required = true, description = "Output .gguf file.")
     Path out;
@@ -27,7 +29,10 @@ final class ConvertCommand implements Callable<Integer> {
         long t0 = System.nanoTime();
         Path parent = out.toAbsolutePath().getParent();
         if (parent != null) Files.createDirectories(parent);
-        GgufConverter.convert(model, out, GgufConverter.parseType(type));
+        if (!(model.source() instanceof ModelSource.HfDirectory dir)) {
+            throw new IllegalArgumentException(model.path + ": convert reads a Hugging Face directory with bfloat16, float16 or float32 weights");
+        }
+        GgufConverter.convert(dir.path(), out, GgufConverter.parseType(type));
         System.err.printf("wrote %s (%,d bytes) in %.1f s%n", out, Files.size(out), (System.nanoTime() - t0) / 1e9);
         return 0;
     }

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.nemotron4j.chat.ChatMessage;
 import dev.nemotron4j.chat.ChatRequest;
 import dev.nemotron4j.chat.ChatRequestOptions;
+import dev.nemotron4j.engine.loading.ModelSource;
 import dev.nemotron4j.engine.model.ParameterCounts;
 import dev.nemotron4j.engine.sampling.SamplingParams;
 import dev.nemotron4j.engine.weights.SafetensorsFile;
@@ -36,16 +37,17 @@ import java.util.concurrent.Callable;
 @Command(name = "demo", mixinStandardHelpOptions = true, description = "A short demo on a bundled tiny model.")
 final class DemoCommand implements Callable<Integer> {
 
-    @Option(names = "--model", description = "Model directory (default: the bundled testdata/tiny/tiny-a).")
+    @Option(names = "--model", paramLabel = "PATH", description = ModelSource.DESCRIPTION + " Default: the bundled testdata/tiny/tiny-a.")
     Path model;
 
     @Override
     public Integer call() throws Exception {
         PrintStream out = new PrintStream(System.out, true, StandardCharsets.UTF_8);
-        Path dir = model != null ? model : bundledModel();
+        ModelSource source = ModelSource.of(model != null ? model : bundledModel());
+        Path dir = source.path();
         boolean ansi = System.console() != null && System.console().isTerminal();
         out.println("== nemotron4j demo: " + dir);
-        try (ModelBundle bundle = ModelBundle.open(dir);
+        try (ModelBundle bundle = ModelBundle.open(source);
              TextService service = new TextService(bundle, TextService.defaultOptions(bundle))) {
             var c = bundle.model().config();
             ParameterCounts p = ParameterCounts.of(c);
@@ -54,7 +56,7 @@ final class DemoCommand implements Callable<Integer> {
             out.printf(Locale.ROOT, "parameters: %,d total, %,d active per token (random weights: the text below is noise)%n%n",
                     p.total(), p.activePerToken());
 
-            exactness(dir, bundle, out);
+            if (source instanceof ModelSource.Directory) exactness(dir, bundle, out);
 
             ChatRequest request = new ChatRequest(List.of(ChatMessage.system("You are a helpful assistant."),
                     ChatMessage.user("What is the capital of France?")), List.of(), ChatRequestOptions.DEFAULTS);
@@ -122,7 +124,7 @@ final class DemoCommand implements Callable<Integer> {
         String home = System.getProperty("nemotron4j.home");
         Path base = home != null ? Path.of(home) : Path.of("").toAbsolutePath();
         Path p = base.resolve("testdata/tiny/tiny-a");
-        if (!Files.isDirectory(p)) throw new IllegalStateException("bundled model not found at " + p + " (use --model DIR)");
+        if (!Files.isDirectory(p)) throw new IllegalStateException("bundled model not found at " + p + " (use --model PATH)");
         return p;
     }
 }

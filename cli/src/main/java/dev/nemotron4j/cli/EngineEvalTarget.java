@@ -10,6 +10,7 @@ import dev.nemotron4j.chat.ToolDefinition;
 import dev.nemotron4j.chat.budget.ThinkingBudget;
 import dev.nemotron4j.chat.output.OutputEvent;
 import dev.nemotron4j.engine.generation.TokenLogprobs;
+import dev.nemotron4j.engine.loading.ModelSource;
 import dev.nemotron4j.engine.sampling.SamplingParams;
 import dev.nemotron4j.eval.target.GenerationRequest;
 import dev.nemotron4j.eval.target.GenerationResult;
@@ -53,7 +54,10 @@ import java.util.stream.Stream;
  */
 final class EngineEvalTarget implements Target {
 
-    /** Registered in META-INF/services so {@code eval run --model DIR} finds the engine. */
+    /**
+     * Registered in META-INF/services so {@code eval run --model PATH} finds the engine. It takes every path:
+     * {@link ModelSource#of} decides what the path is and gives the one error for a path that is no model.
+     */
     public static final class Factory implements InProcessTargetFactory {
         @Override
         public String name() {
@@ -61,14 +65,8 @@ final class EngineEvalTarget implements Target {
         }
 
         @Override
-        public boolean accepts(Path model) {
-            return Files.isDirectory(model) && Files.isRegularFile(model.resolve("config.json"))
-                    || Files.isRegularFile(model) && model.getFileName().toString().endsWith(".gguf");
-        }
-
-        @Override
         public Target open(Path model, Map<String, String> options) {
-            return new EngineEvalTarget(ModelBundle.open(model), options);
+            return new EngineEvalTarget(ModelBundle.open(ModelSource.of(model)), options);
         }
     }
 
@@ -213,7 +211,7 @@ final class EngineEvalTarget implements Target {
     private static TargetIdentity identify(ModelBundle bundle) {
         Map<String, String> a = new LinkedHashMap<>();
         Path dir = bundle.path();
-        if (Files.isRegularFile(dir)) return identifyGguf(bundle);
+        if (bundle.source() instanceof ModelSource.Gguf) return identifyGguf(bundle);
         try {
             MessageDigest weights = MessageDigest.getInstance("SHA-256");
             update(weights, dir.resolve("config.json"), Long.MAX_VALUE);

@@ -1,5 +1,6 @@
 package dev.nemotron4j.cli;
 
+import dev.nemotron4j.engine.loading.ModelSource;
 import dev.nemotron4j.eval.analysis.Rescorer;
 import dev.nemotron4j.eval.analysis.RunComparison;
 import dev.nemotron4j.eval.analysis.RunVerifier;
@@ -44,7 +45,7 @@ public final class EvalCommand implements Runnable {
     static final class Run implements Callable<Integer> {
         @Option(names = "--config", paramLabel = "FILE", description = "evaluation YAML")
         Path config;
-        @Option(names = "--model", paramLabel = "PATH", description = "in-process model")
+        @Option(names = "--model", paramLabel = "PATH", description = "in-process " + ModelSource.DESCRIPTION)
         String model;
         @Option(names = "--endpoint", paramLabel = "URL", description = "OpenAI-compatible base URL, e.g. http://localhost:8000/v1")
         String endpoint;

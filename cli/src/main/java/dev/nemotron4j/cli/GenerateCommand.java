@@ -20,7 +20,6 @@ import picocli.CommandLine.Option;
 
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashSet;
@@ -38,8 +37,8 @@ import java.util.stream.Collectors;
         description = "Generate from a prompt (token ids or text) with cached-state incremental decoding.")
 final class GenerateCommand implements Callable<Integer> {
 
-    @Option(names = "--model", required = true, description = "Model directory.")
-    Path model;
+    @Mixin
+    ModelOption model;
 
     @ArgGroup(exclusive = true, multiplicity = "1")
     Prompt prompt;
@@ -89,7 +88,7 @@ final class GenerateCommand implements Callable<Integer> {
 
     /** Engine-only path: no tokenizer needed; stops only at --stop-ids. */
     private int generateIds(String format) {
-        try (NemotronHModel m = ModelFiles.load(model)) {
+        try (NemotronHModel m = model.source().load()) {
             kvCache.applyTo(m);
             Set<Integer> stops = new HashSet<>();
             if (stopIds != null) for (int s : stopIds.ids()) stops.add(s);
@@ -110,7 +109,7 @@ final class GenerateCommand implements Callable<Integer> {
     /** Text path: tokenizer, optional chat template, stop strings, streaming output. */
     private int generateText(String format) throws InterruptedException {
         PrintStream out = new PrintStream(System.out, true, StandardCharsets.UTF_8);
-        try (ModelBundle bundle = kvCache.open(model);
+        try (ModelBundle bundle = kvCache.open(model.source());
              TextService service = new TextService(bundle, TextService.defaultOptions(bundle))) {
             Set<Integer> extraStops = new HashSet<>();
             if (stopIds != null) for (int s : stopIds.ids()) extraStops.add(s);

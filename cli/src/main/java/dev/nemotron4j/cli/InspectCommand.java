@@ -1,19 +1,16 @@
 package dev.nemotron4j.cli;
 
-import dev.nemotron4j.engine.gguf.GgufConfig;
-import dev.nemotron4j.engine.gguf.GgufFile;
+import dev.nemotron4j.engine.loading.ModelSource;
 import dev.nemotron4j.engine.model.LayerType;
 import dev.nemotron4j.engine.model.ModelConfig;
 import dev.nemotron4j.engine.model.ParameterCounts;
-import dev.nemotron4j.engine.weights.SafetensorsCheckpoint;
 import dev.nemotron4j.engine.weights.TensorInfo;
 import dev.nemotron4j.engine.weights.TensorSource;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 import java.io.PrintStream;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -25,8 +22,8 @@ import java.util.stream.IntStream;
         description = "Print the config summary, layer pattern, parameter counts, tensor table and memory needs of a model.")
 final class InspectCommand implements Callable<Integer> {
 
-    @Option(names = "--model", required = true, description = "Model directory (config.json, optionally with safetensors) or GGUF file.")
-    Path model;
+    @Mixin
+    ModelOption model;
 
     @Option(names = "--no-tensors", description = "Skip the tensor table.")
     boolean noTensors;
@@ -36,17 +33,10 @@ final class InspectCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        boolean gguf = Files.isRegularFile(model) && model.getFileName().toString().endsWith(".gguf");
-        ModelConfig c;
-        if (gguf) {
-            try (GgufFile f = GgufFile.open(model)) {
-                c = GgufConfig.of(f);
-            }
-        } else {
-            c = ModelConfig.load(model);
-        }
+        ModelSource source = model.source();
+        ModelConfig c = source.config();
         PrintStream out = System.out;
-        out.println("model: " + model.toAbsolutePath().normalize());
+        out.println("model: " + source.path().toAbsolutePath().normalize());
         out.println("type: " + c.modelType() + " (Nemotron-H)");
         out.printf("vocab %d, hidden %d, %d layers, RMSNorm eps %s%n", c.vocabSize(), c.hiddenSize(), c.numLayers(), c.layerNormEpsilon());
         out.println("pattern: " + c.pattern());
@@ -78,10 +68,9 @@ final class InspectCommand implements Callable<Integer> {
         out.printf("  active per token (w/o embeddings/head) %s%n", n(p.activeWithoutEmbeddings()));
 
         long weightBytes;
-        boolean hasWeights = gguf || Files.isRegularFile(model.resolve(SafetensorsCheckpoint.INDEX_FILE))
-                || Files.isRegularFile(model.resolve(SafetensorsCheckpoint.SINGLE_FILE));
+        boolean hasWeights = !(source instanceof ModelSource.Directory dir) || dir.hasWeights();
         if (hasWeights) {
-            try (TensorSource ck = gguf ? GgufFile.open(model) : SafetensorsCheckpoint.open(model)) {
+            try (TensorSource ck = source.openTensors()) {
                 weightBytes = ck.totalBytes();
                 if (!noTensors) {
                     out.println("tensors: " + ck.names().size());

@@ -1,11 +1,11 @@
 package dev.nemotron4j.cli;
 
+import dev.nemotron4j.engine.loading.ModelSource;
 import dev.nemotron4j.engine.model.NemotronHModel;
 import dev.nemotron4j.engine.state.KvCacheType;
 import dev.nemotron4j.runtime.ModelBundle;
 import picocli.CommandLine.Option;
 
-import java.nio.file.Path;
 
 /** {@code --kv-cache f32|f16}, shared by the commands that decode: the attention cache's element type. */
 final class KvCacheOption {
@@ -18,9 +18,9 @@ final class KvCacheOption {
         model.setKvCacheType(type);
     }
 
-    /** Opens the model bundle at {@code path} with this cache type. */
-    ModelBundle open(Path path) {
-        ModelBundle bundle = ModelBundle.open(path);
+    /** Opens the model bundle of {@code source} with this cache type. */
+    ModelBundle open(ModelSource source) {
+        ModelBundle bundle = ModelBundle.open(source);
         applyTo(bundle.model());
         return bundle;
     }

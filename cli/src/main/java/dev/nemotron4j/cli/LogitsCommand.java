@@ -2,6 +2,7 @@ package dev.nemotron4j.cli;
 
 import dev.nemotron4j.engine.model.NemotronHModel;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 import java.io.BufferedOutputStream;
@@ -18,8 +19,8 @@ import java.util.concurrent.Callable;
         description = "Write the logits of every position of a token sequence (float32 little-endian, [T, vocab], row-major).")
 final class LogitsCommand implements Callable<Integer> {
 
-    @Option(names = "--model", required = true, description = "Model directory (config.json + safetensors).")
-    Path model;
+    @Mixin
+    ModelOption model;
 
     @Option(names = "--tokens", required = true, converter = TokenList.class, description = "Token ids, e.g. 1,2,3.")
     TokenList.Ids tokenIds;
@@ -30,7 +31,7 @@ final class LogitsCommand implements Callable<Integer> {
     @Override
     public Integer call() throws IOException {
         int[] tokens = tokenIds.ids();
-        try (NemotronHModel m = ModelFiles.load(model)) {
+        try (NemotronHModel m = model.source().load()) {
             float[] logits = m.forwardAll(m.newState(), tokens, null);
             Path parent = out.toAbsolutePath().getParent();
             if (parent != null) Files.createDirectories(parent);

@@ -1,7 +1,6 @@
 package dev.nemotron4j.cli;
 
 import dev.nemotron4j.engine.generation.BatchScheduler;
-import dev.nemotron4j.engine.weights.ModelFormatException;
 import dev.nemotron4j.runtime.ModelBundle;
 import dev.nemotron4j.runtime.TextService;
 import dev.nemotron4j.server.OpenAiServer;
@@ -10,8 +9,6 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
@@ -22,8 +19,8 @@ import java.util.concurrent.CountDownLatch;
                 + "tokenize, metrics) with continuous batching.")
 final class ServeCommand implements Callable<Integer> {
 
-    @Option(names = "--model", required = true, description = "Model directory (Hugging Face layout with tokenizer.json).")
-    Path model;
+    @Mixin
+    ModelOption model;
 
     @Option(names = "--host", defaultValue = "127.0.0.1", description = "Address to bind (default: ${DEFAULT-VALUE}; 0.0.0.0 for all).")
     String host;
@@ -34,7 +31,7 @@ final class ServeCommand implements Callable<Integer> {
     @Option(names = "--api-key", description = "Require 'Authorization: Bearer KEY' (default: env NEMOTRON4J_API_KEY, else none).")
     String apiKey;
 
-    @Option(names = "--served-model-name", description = "Model name clients use (default: the model directory's name).")
+    @Option(names = "--served-model-name", description = "Model name clients use (default: the model directory's name, or the GGUF file's without .gguf).")
     String servedModelName;
 
     @Option(names = "--max-batch", defaultValue = "16", description = "Sequences decoded together per step (default: ${DEFAULT-VALUE}).")
@@ -63,13 +60,10 @@ final class ServeCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        if (!Files.isDirectory(model) && !(Files.isRegularFile(model) && model.toString().endsWith(".gguf"))) {
-            throw new ModelFormatException(model + ": expected a model directory or a .gguf file");
-        }
         if (maxBatch < 1 || maxQueue < 1) throw new IllegalArgumentException("--max-batch and --max-queue must be >= 1");
         if (timeoutSeconds < 1) throw new IllegalArgumentException("--request-timeout must be >= 1");
         String key = apiKey != null ? apiKey : System.getenv("NEMOTRON4J_API_KEY");
-        ModelBundle bundle = kvCache.open(model);
+        ModelBundle bundle = kvCache.open(model.source());
         int ctx = context != null ? context : bundle.model().defaultContextLimit();
         if (ctx < 2) throw new IllegalArgumentException("--context must be >= 2");
         TextService service = new TextService(bundle, new BatchScheduler.Options(maxBatch, maxQueue, prefillChunk, Math.max(stepTokens, maxBatch), ctx));

@@ -2,9 +2,10 @@ package dev.nemotron4j.cli;
 
 import dev.nemotron4j.chat.ChatRequest;
 import dev.nemotron4j.chat.ChatRequestReader;
-import dev.nemotron4j.chat.template.ChatTemplates;
 import dev.nemotron4j.chat.template.SupportedChatTemplate;
+import dev.nemotron4j.runtime.ModelBundle;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 import java.io.PrintStream;
@@ -22,9 +23,8 @@ import java.util.concurrent.Callable;
                 + "with the model's chat template and print the prompt exactly.")
 public final class TemplateCommand implements Callable<Integer> {
 
-    @Option(names = "--model", required = true, paramLabel = "PATH",
-            description = "Model directory whose tokenizer_config.json (or chat_template.jinja) holds the template.")
-    Path model;
+    @Mixin
+    ModelOption model;
 
     @Option(names = "--messages", required = true, paramLabel = "FILE.json",
             description = "Request JSON: {\"messages\": [...], \"tools\": [...], \"chat_template_kwargs\": {...}, "
@@ -33,7 +33,7 @@ public final class TemplateCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        SupportedChatTemplate template = ChatTemplates.forModelDirectory(model);
+        SupportedChatTemplate template = ModelBundle.chatTemplate(model.source());
         ChatRequest request = ChatRequestReader.read(messages);
         byte[] prompt = template.render(request).getBytes(StandardCharsets.UTF_8);
         PrintStream out = System.out;

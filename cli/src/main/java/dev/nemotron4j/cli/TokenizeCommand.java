@@ -3,6 +3,8 @@ package dev.nemotron4j.cli;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.nemotron4j.engine.loading.ModelSource;
+import dev.nemotron4j.runtime.ModelBundle;
 import dev.nemotron4j.tokenizer.Tokenizer;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
@@ -29,16 +31,18 @@ import java.util.concurrent.Callable;
         description = "Encode {\"text\": ...} JSONL records into {\"ids\": [...]} JSONL records.")
 public final class TokenizeCommand implements Callable<Integer> {
 
-    /** Where the tokenizer comes from: a tokenizer.json file or a model directory containing one. */
+    /** Where the tokenizer comes from: a tokenizer.json file, or a model (its tokenizer.json or GGUF metadata). */
     static final class Source {
         @Option(names = "--tokenizer", paramLabel = "FILE", description = "A tokenizer.json file.")
         Path tokenizer;
 
-        @Option(names = "--model", paramLabel = "DIR", description = "Model directory; uses DIR/tokenizer.json.")
+        @Option(names = "--model", paramLabel = "PATH", description = ModelSource.DESCRIPTION)
         Path model;
 
-        Path tokenizerJson() {
-            return tokenizer != null ? tokenizer : model.resolve("tokenizer.json");
+        Tokenizer open() throws IOException {
+            if (model != null) return ModelBundle.tokenizer(ModelSource.of(model));
+            if (!Files.isRegularFile(tokenizer)) throw new NoSuchFileException(tokenizer.toString(), null, "tokenizer file not found");
+            return Tokenizer.load(tokenizer);
         }
     }
 
@@ -61,14 +65,10 @@ public final class TokenizeCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
-        Path tokenizerJson = source.tokenizerJson();
-        if (!Files.isRegularFile(tokenizerJson)) {
-            throw new NoSuchFileException(tokenizerJson.toString(), null, "tokenizer file not found");
-        }
         if (!Files.isRegularFile(input)) {
             throw new NoSuchFileException(input.toString(), null, "input file not found");
         }
-        Tokenizer tokenizer = Tokenizer.load(tokenizerJson);
+        Tokenizer tokenizer = source.open();
 
         Path absoluteOutput = output.toAbsolutePath();
         Path directory = absoluteOutput.getParent();

@@ -12,7 +12,10 @@ import java.nio.file.Path;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** inspect, logits and generate on a GGUF file; convert then inspect; synth writes a loadable checkpoint. */
+/**
+ * Every command takes {@code --model} as a directory or a GGUF file ({@code ModelSource}): inspect, logits, generate,
+ * template, tokenize and chat on a GGUF file; convert then inspect; one clear error for a path that is neither.
+ */
 class GgufCommandsTest {
 
     @TempDir
@@ -57,5 +60,64 @@ class GgufCommandsTest {
         var i = CliContractTest.run("", "inspect", "--model", out.toString(), "--no-tensors");
         assertThat(i.exit()).as(i.err()).isZero();
         assertThat(i.out()).contains("pattern: *EMEME").contains("n_group 4 / topk_group 2");
+    }
+
+    @Test
+    void textCommandsReadTheTokenizerAndTemplateFromTheGgufMetadata() throws Exception {
+        Path file = gguf("tiny-a", "q8_0");
+        Path messages = CliContractTest.root().resolve("testdata/chat/03_multi_turn_tool_call.input.json");
+        var fromDir = CliContractTest.run("", "template", "--model", CliContractTest.tiny("tiny-a").toString(), "--messages", messages.toString());
+        var fromGguf = CliContractTest.run("", "template", "--model", file.toString(), "--messages", messages.toString());
+        assertThat(fromGguf.exit()).as(fromGguf.err()).isZero();
+        assertThat(fromGguf.out()).isNotEmpty().isEqualTo(fromDir.out());
+
+        Path in = Files.writeString(tmp.resolve("in.jsonl"), "{\"text\": \"Hello world, naïve café\"}\n{\"text\": \"  tabs\\tand 123\"}\n");
+        var dirIds = CliContractTest.run("", "tokenize", "--model", CliContractTest.tiny("tiny-a").toString(), "--input", in.toString(),
+                "--output", tmp.resolve("dir.jsonl").toString());
+        var ggufIds = CliContractTest.run("", "tokenize", "--model", file.toString(), "--input", in.toString(),
+                "--output", tmp.resolve("gguf.jsonl").toString());
+        assertThat(ggufIds.exit()).as(ggufIds.err()).isZero();
+        assertThat(dirIds.exit()).as(dirIds.err()).isZero();
+        assertThat(Files.readAllLines(tmp.resolve("gguf.jsonl"))).hasSize(2).isEqualTo(Files.readAllLines(tmp.resolve("dir.jsonl")));
+
+        var chat = CliContractTest.run("Hello\n", "chat", "--model", file.toString(), "--max-tokens", "4", "--seed", "1");
+        assertThat(chat.exit()).as(chat.err()).isZero();
+    }
+
+    @Test
+    void aPathThatIsNeitherADirectoryNorAGgufFileGetsOneErrorInEveryCommand() throws Exception {
+        Path notGguf = Files.writeString(tmp.resolve("model.gguf"), "plain text, not a model");
+        Path noConfig = Files.createDirectories(tmp.resolve("no-config"));
+        Path messages = CliContractTest.root().resolve("testdata/chat/01_single_turn_reasoning_on.input.json");
+        Path in = Files.writeString(tmp.resolve("in.jsonl"), "{\"text\": \"x\"}\n");
+        for (Path bad : new Path[] {notGguf, noConfig}) {
+            String[][] commands = {
+                    {"inspect", "--model", bad.toString()},
+                    {"logits", "--model", bad.toString(), "--tokens", "1", "--out", tmp.resolve("l.bin").toString()},
+                    {"generate", "--model", bad.toString(), "--prompt-ids", "1"},
+                    {"generate", "--model", bad.toString(), "--prompt", "hi"},
+                    {"template", "--model", bad.toString(), "--messages", messages.toString()},
+                    {"tokenize", "--model", bad.toString(), "--input", in.toString(), "--output", tmp.resolve("o.jsonl").toString()},
+                    {"bench", "--model", bad.toString(), "--pp", "1", "--tg", "1", "--reps", "1"},
+                    {"convert", "--model", bad.toString(), "--out", tmp.resolve("o.gguf").toString()},
+                    {"serve", "--model", bad.toString(), "--port", "0"},
+                    {"chat", "--model", bad.toString()},
+            };
+            for (String[] args : commands) {
+                var r = CliContractTest.run("", args);
+                assertThat(r.exit()).as(String.join(" ", args)).isEqualTo(1);
+                assertThat(r.err().strip()).as(String.join(" ", args)).startsWith("error: " + bad)
+                        .contains("expected a Hugging Face model directory (config.json + *.safetensors) or a GGUF file")
+                        .doesNotContain("\n");
+            }
+        }
+    }
+
+    @Test
+    void convertRefusesAGgufFileByName() {
+        Path file = gguf("tiny-a", "q8_0");
+        var r = CliContractTest.run("", "convert", "--model", file.toString(), "--out", tmp.resolve("o.gguf").toString());
+        assertThat(r.exit()).isEqualTo(1);
+        assertThat(r.err()).contains(file.toString()).contains("convert reads a Hugging Face directory");
     }
 }

@@ -1,8 +1,8 @@
 package dev.nemotron4j.engine;
 
+import dev.nemotron4j.engine.loading.ModelSource;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.nemotron4j.engine.gguf.GgufModelLoader;
 import dev.nemotron4j.engine.kernels.WorkerPool;
 import dev.nemotron4j.engine.model.NemotronHModel;
 import dev.nemotron4j.engine.state.SequenceState;
@@ -62,7 +62,7 @@ class GgufGoldenTest {
         JsonNode json = new ObjectMapper().readTree(gguf.resolveSibling(stem + ".golden-dequant.json").toFile());
         double tol = json.path("tolerance").path("logits_max_abs").asDouble();
         try (Arena arena = Arena.ofConfined();
-             NemotronHModel model = GgufModelLoader.load(gguf, pool)) {
+             NemotronHModel model = ModelSource.of(gguf).load(pool)) {
             SafetensorsFile golden = SafetensorsFile.open(gguf.resolveSibling(stem + ".golden-dequant.safetensors"), arena);
             int vocab = model.vocabSize();
             for (JsonNode seq : json.get("sequences")) {

@@ -1,5 +1,6 @@
 package dev.nemotron4j.engine;
 
+import dev.nemotron4j.engine.loading.ModelSource;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.nemotron4j.engine.TinyFixtures.Golden;
 import dev.nemotron4j.engine.model.NemotronHModel;
@@ -36,7 +37,7 @@ public class GoldenLogitsTest {
     @BeforeAll
     void load() {
         TinyFixtures.models().forEach(m -> {
-            models.put(m, NemotronHModel.load(TinyFixtures.dir(m)));
+            models.put(m, ModelSource.of(TinyFixtures.dir(m)).load());
             goldens.put(m, Golden.load(m));
         });
     }

@@ -1,5 +1,6 @@
 package dev.nemotron4j.engine;
 
+import dev.nemotron4j.engine.loading.ModelSource;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.nemotron4j.engine.TinyFixtures.Golden;
 import dev.nemotron4j.engine.model.NemotronHModel;
@@ -30,7 +31,7 @@ class TraceAndScheduleTest {
     @ParameterizedTest(name = "{0}")
     @MethodSource("models")
     void everyTraceTensorMatches(String name) {
-        try (NemotronHModel model = NemotronHModel.load(TinyFixtures.dir(name)); Golden golden = Golden.load(name)) {
+        try (NemotronHModel model = ModelSource.of(TinyFixtures.dir(name)).load(); Golden golden = Golden.load(name)) {
             JsonNode trace = golden.json().get("trace");
             JsonNode seq = null;
             for (JsonNode s : golden.json().get("sequences")) if (s.get("name").asText().equals(trace.get("sequence").asText())) seq = s;
@@ -81,7 +82,7 @@ class TraceAndScheduleTest {
     @ParameterizedTest(name = "{0}")
     @MethodSource("models")
     void chunkedAndRecurrentScansAgreeForEveryChunkSize(String name) {
-        try (NemotronHModel model = NemotronHModel.load(TinyFixtures.dir(name)); Golden golden = Golden.load(name)) {
+        try (NemotronHModel model = ModelSource.of(TinyFixtures.dir(name)).load(); Golden golden = Golden.load(name)) {
             JsonNode seq = sequence(golden, "len64");
             int[] tokens = TinyFixtures.ints(seq.get("tokens"));
             float[] expected = golden.tensor(seq.get("logits").asText());
@@ -100,7 +101,7 @@ class TraceAndScheduleTest {
     @ParameterizedTest(name = "{0}")
     @MethodSource("models")
     void promptInUnevenPiecesEqualsOneForward(String name) {
-        try (NemotronHModel model = NemotronHModel.load(TinyFixtures.dir(name)); Golden golden = Golden.load(name)) {
+        try (NemotronHModel model = ModelSource.of(TinyFixtures.dir(name)).load(); Golden golden = Golden.load(name)) {
             JsonNode seq = sequence(golden, "len300");
             int[] tokens = TinyFixtures.ints(seq.get("tokens"));
             float[] expected = golden.tensor(seq.get("logits").asText());

@@ -8,7 +8,7 @@ import dev.nemotron4j.chat.template.ChatTemplates;
 import dev.nemotron4j.chat.template.SupportedChatTemplate;
 import dev.nemotron4j.chat.template.UnsupportedChatTemplateException;
 import dev.nemotron4j.engine.gguf.GgufCheckpoint;
-import dev.nemotron4j.engine.gguf.GgufModelLoader;
+import dev.nemotron4j.engine.loading.ModelSource;
 import dev.nemotron4j.engine.model.NemotronHModel;
 import dev.nemotron4j.engine.weights.ModelFormatException;
 import dev.nemotron4j.tokenizer.Tokenizer;
@@ -24,13 +24,15 @@ import java.util.OptionalInt;
 import java.util.Set;
 
 /**
- * Everything a model directory provides for talking to the model in text: the weights, the tokenizer, the chat
- * format named by {@code tokenizer_config.json}, and the end-of-turn token ids from the model's own files
- * ({@code generation_config.json}, {@code config.json}, {@code tokenizer_config.json}) — never hard-coded.
+ * Everything a model provides for talking to it in text: the weights, the tokenizer, the chat format, and the
+ * end-of-turn token ids from the model's own files — never hard-coded. A Hugging Face directory gives them in
+ * {@code tokenizer.json}, {@code tokenizer_config.json} (or {@code chat_template.jinja}), {@code generation_config.json}
+ * and {@code config.json}; a GGUF file in its {@code tokenizer.*} metadata.
  */
 public final class ModelBundle implements AutoCloseable {
     private static final ObjectMapper JSON = new ObjectMapper();
 
+    private final ModelSource source;
     private final Path path;
     private final String name;
     private final NemotronHModel model;
@@ -42,11 +44,11 @@ public final class ModelBundle implements AutoCloseable {
     private TokenTexts tokenTexts; // built on first use (constrained decoding)
     private LineBreakTokens lineBreakTokens; // filled as tokens are met (reasoning budget)
 
-    private ModelBundle(Path path, NemotronHModel model, Tokenizer tokenizer, SupportedChatTemplate template,
+    private ModelBundle(ModelSource source, NemotronHModel model, Tokenizer tokenizer, SupportedChatTemplate template,
                         String templateProblem, Set<Integer> stopTokenIds) {
-        this.path = path;
-        String base = path.toAbsolutePath().normalize().getFileName().toString();
-        this.name = base.endsWith(".gguf") ? base.substring(0, base.length() - ".gguf".length()) : base;
+        this.source = source;
+        this.path = source.path();
+        this.name = source.name();
         this.model = model;
         this.tokenizer = tokenizer;
         this.template = template;
@@ -58,58 +60,108 @@ public final class ModelBundle implements AutoCloseable {
                 ids(tokenizer.encode(ThinkingControlTokens.DEFAULT_FORCED_ENDING_TEXT, false)));
     }
 
-    /** Opens a Hugging Face model directory, or a GGUF file (tokenizer and template from its metadata). */
-    public static ModelBundle open(Path dir) {
-        if (Files.isRegularFile(dir) && dir.getFileName().toString().endsWith(".gguf")) return openGguf(dir);
-        Path tokenizerFile = dir.resolve("tokenizer.json");
-        if (!Files.isRegularFile(tokenizerFile)) throw new ModelFormatException(dir + ": no tokenizer.json (needed for text)");
-        Tokenizer tokenizer;
+    /** Opens the model at {@code path}: a Hugging Face directory or a GGUF file ({@link ModelSource#of}). */
+    public static ModelBundle open(Path path) {
+        return open(ModelSource.of(path));
+    }
+
+    /** Opens a model source: weights, tokenizer, chat template and end-of-turn ids. */
+    public static ModelBundle open(ModelSource source) {
+        return switch (source) {
+            case ModelSource.Directory dir -> openDirectory(dir);
+            case ModelSource.Gguf gguf -> openGguf(gguf);
+        };
+    }
+
+    /** The tokenizer of a model: {@code tokenizer.json} of a directory, the {@code tokenizer.*} metadata of a GGUF file. */
+    public static Tokenizer tokenizer(ModelSource source) {
+        return switch (source) {
+            case ModelSource.Directory dir -> directoryTokenizer(dir);
+            case ModelSource.Gguf gguf -> ggufTokenizer(gguf, gguf.readMetadata());
+        };
+    }
+
+    /**
+     * The chat format of a model: named by a directory's {@code chat_template.jinja} or {@code tokenizer_config.json},
+     * or by a GGUF file's {@code tokenizer.chat_template}.
+     *
+     * @throws UnsupportedChatTemplateException naming the model when it has no template or one we do not render
+     */
+    public static SupportedChatTemplate chatTemplate(ModelSource source) {
+        Template t = switch (source) {
+            case ModelSource.Directory dir -> directoryTemplate(dir);
+            case ModelSource.Gguf gguf -> ggufTemplate(gguf, gguf.readMetadata());
+        };
+        if (t.template() == null) throw new UnsupportedChatTemplateException(source.path() + ": " + t.problem());
+        return t.template();
+    }
+
+    /** A recognized template, or why there is none. */
+    private record Template(SupportedChatTemplate template, String problem) {}
+
+    private static Tokenizer directoryTokenizer(ModelSource.Directory dir) {
+        Path tokenizerFile = dir.file("tokenizer.json");
+        if (!Files.isRegularFile(tokenizerFile)) throw new ModelFormatException(dir.path() + ": no tokenizer.json (needed for text)");
         try {
-            tokenizer = Tokenizer.load(tokenizerFile);
+            return Tokenizer.load(tokenizerFile);
         } catch (IOException e) {
             throw new ModelFormatException(tokenizerFile + ": cannot read: " + e.getMessage(), e);
         }
-        SupportedChatTemplate template = null;
-        String problem = null;
+    }
+
+    private static Template directoryTemplate(ModelSource.Directory dir) {
         try {
-            template = ChatTemplates.forModelDirectory(dir);
+            return new Template(ChatTemplates.forModelDirectory(dir.path()), null);
         } catch (IOException | IllegalArgumentException e) {
-            problem = e.getMessage();
+            return new Template(null, e.getMessage());
         }
-        NemotronHModel model = NemotronHModel.load(dir);
+    }
+
+    private static Tokenizer ggufTokenizer(ModelSource.Gguf gguf, Map<String, Object> meta) {
+        if (!meta.containsKey("tokenizer.ggml.tokens")) {
+            throw new ModelFormatException(gguf.path() + ": no tokenizer in the GGUF metadata (tokenizer.ggml.tokens), needed for text");
+        }
+        return Tokenizer.fromGgufMetadata(meta);
+    }
+
+    private static Template ggufTemplate(ModelSource.Gguf gguf, Map<String, Object> meta) {
+        if (!(meta.get("tokenizer.chat_template") instanceof String text)) {
+            return new Template(null, gguf.path() + " has no tokenizer.chat_template");
+        }
         try {
-            return new ModelBundle(dir, model, tokenizer, template, problem, stopTokens(dir, model, tokenizer));
+            return new Template(ChatTemplates.identify(text), null);
+        } catch (IllegalArgumentException e) {
+            return new Template(null, e.getMessage());
+        }
+    }
+
+    private static ModelBundle openDirectory(ModelSource.Directory dir) {
+        Tokenizer tokenizer = directoryTokenizer(dir);
+        Template template = directoryTemplate(dir);
+        NemotronHModel model = dir.load();
+        try {
+            return new ModelBundle(dir, model, tokenizer, template.template(), template.problem(),
+                    stopTokens(dir.path(), model, tokenizer));
         } catch (RuntimeException e) {
             model.close();
             throw e;
         }
     }
 
-    private static ModelBundle openGguf(Path file) {
-        NemotronHModel model = GgufModelLoader.load(file);
+    private static ModelBundle openGguf(ModelSource.Gguf gguf) {
+        NemotronHModel model = gguf.load();
         try {
-            if (!(model.tensors() instanceof GgufCheckpoint gguf)) throw new IllegalStateException("not a GGUF checkpoint");
-            Map<String, Object> meta = gguf.file().metadata();
-            if (!meta.containsKey("tokenizer.ggml.tokens")) {
-                throw new ModelFormatException(file + ": no tokenizer in the GGUF metadata (tokenizer.ggml.tokens), needed for text");
-            }
-            Tokenizer tokenizer = Tokenizer.fromGgufMetadata(meta);
-            SupportedChatTemplate template = null;
-            String problem = file + " has no tokenizer.chat_template";
-            if (meta.get("tokenizer.chat_template") instanceof String text) {
-                try {
-                    template = ChatTemplates.identify(text);
-                } catch (IllegalArgumentException e) {
-                    problem = e.getMessage();
-                }
-            }
+            // the loaded checkpoint has parsed the header already: its metadata holds the tokenizer and template
+            Map<String, Object> meta = model.tensors() instanceof GgufCheckpoint checkpoint ? checkpoint.file().metadata() : gguf.readMetadata();
+            Tokenizer tokenizer = ggufTokenizer(gguf, meta);
+            Template template = ggufTemplate(gguf, meta);
             Set<Integer> stops = new LinkedHashSet<>();
             for (String key : List.of("tokenizer.ggml.eos_token_id", "tokenizer.ggml.eot_token_id")) {
                 if (meta.get(key) instanceof Number n) stops.add(n.intValue());
             }
-            if (template != null) addTurnEnd(stops, tokenizer);
+            if (template.template() != null) addTurnEnd(stops, tokenizer);
             stops.removeIf(i -> i < 0 || i >= model.vocabSize());
-            return new ModelBundle(file, model, tokenizer, template, problem, stops);
+            return new ModelBundle(gguf, model, tokenizer, template.template(), template.problem(), stops);
         } catch (RuntimeException e) {
             model.close();
             throw e;
@@ -160,13 +212,18 @@ public final class ModelBundle implements AutoCloseable {
         return java.util.Arrays.stream(a).boxed().toList();
     }
 
-    /** The directory's base name (the default served model name). */
+    /** The model's short name: the directory's name or the GGUF file's without {@code .gguf} (the default served model name). */
     public String name() {
         return name;
     }
 
     public Path path() {
         return path;
+    }
+
+    /** What kind of model this is (directory or GGUF file). */
+    public ModelSource source() {
+        return source;
     }
 
     public NemotronHModel model() {

@@ -3,14 +3,11 @@ package dev.nemotron4j.engine.model;
 import dev.nemotron4j.engine.kernels.WeightMatrix;
 import dev.nemotron4j.engine.kernels.WorkerPool;
 import dev.nemotron4j.engine.weights.ModelFormatException;
-import dev.nemotron4j.engine.weights.SafetensorsCheckpoint;
 import dev.nemotron4j.engine.weights.TensorInfo;
 import dev.nemotron4j.engine.weights.TensorSource;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.Optional;
 import java.util.Set;
 
@@ -24,19 +21,6 @@ public final class ModelLoader {
     private static final Logger LOG = LoggerFactory.getLogger(ModelLoader.class);
 
     private ModelLoader() {}
-
-    /** Loads {@code dir} (config.json + safetensors). */
-    public static NemotronHModel load(Path dir, WorkerPool pool) {
-        if (!Files.isDirectory(dir)) throw new ModelFormatException(dir + ": not a model directory");
-        ModelConfig config = ModelConfig.load(dir);
-        TensorSource source = SafetensorsCheckpoint.open(dir);
-        try {
-            return build(config, source, pool);
-        } catch (RuntimeException e) {
-            source.close();
-            throw e;
-        }
-    }
 
     /** Binds the tensors of {@code source} to a model of {@code config}. The model owns the source. */
     public static NemotronHModel build(ModelConfig c, TensorSource source, WorkerPool pool) {

@@ -9,7 +9,6 @@ import dev.nemotron4j.engine.state.MambaLayerState;
 import dev.nemotron4j.engine.state.SequenceState;
 import dev.nemotron4j.engine.weights.TensorSource;
 
-import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
@@ -56,11 +55,6 @@ public final class NemotronHModel implements AutoCloseable {
         this.lmHead = lmHead;
         this.pool = pool;
         this.defaultContextLimit = Math.max(config.maxPositionEmbeddings(), 1);
-    }
-
-    /** Loads a Hugging Face model directory (config.json + safetensors) on the shared worker pool. */
-    public static NemotronHModel load(Path dir) {
-        return ModelLoader.load(dir, WorkerPool.shared());
     }
 
     public ModelConfig config() {

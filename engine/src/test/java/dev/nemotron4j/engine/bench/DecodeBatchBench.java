@@ -1,5 +1,6 @@
 package dev.nemotron4j.engine.bench;
 
+import dev.nemotron4j.engine.loading.ModelSource;
 import dev.nemotron4j.engine.model.NemotronHModel;
 import dev.nemotron4j.engine.state.SequenceState;
 
@@ -19,7 +20,7 @@ public final class DecodeBatchBench {
             System.err.println("usage: DecodeBatchBench MODEL [batches=1,2,4,8] [steps=30] [warmup=60]");
             System.exit(2);
         }
-        NemotronHModel model = args[0].endsWith(".gguf") ? dev.nemotron4j.engine.gguf.GgufModelLoader.load(Path.of(args[0])) : NemotronHModel.load(Path.of(args[0]));
+        NemotronHModel model = ModelSource.of(Path.of(args[0])).load();
         String[] batches = (args.length > 1 ? args[1] : "1,2,4,8").split(",");
         int steps = args.length > 2 ? Integer.parseInt(args[2]) : 30;
         int warmup = args.length > 3 ? Integer.parseInt(args[3]) : 60;

@@ -1,5 +1,6 @@
 package dev.nemotron4j.engine.generation;
 
+import dev.nemotron4j.engine.loading.ModelSource;
 import dev.nemotron4j.engine.TinyFixtures;
 import dev.nemotron4j.engine.model.NemotronHModel;
 import dev.nemotron4j.engine.sampling.SamplingParams;
@@ -25,7 +26,7 @@ class BatchSchedulerTest {
 
     @BeforeAll
     static void load() {
-        model = NemotronHModel.load(TinyFixtures.dir("tiny-d"));
+        model = ModelSource.of(TinyFixtures.dir("tiny-d")).load();
     }
 
     @AfterAll

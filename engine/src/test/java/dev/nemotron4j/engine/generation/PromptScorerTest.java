@@ -1,5 +1,6 @@
 package dev.nemotron4j.engine.generation;
 
+import dev.nemotron4j.engine.loading.ModelSource;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.nemotron4j.engine.TinyFixtures;
 import dev.nemotron4j.engine.TinyFixtures.Golden;
@@ -14,7 +15,7 @@ class PromptScorerTest {
 
     @Test
     void everyPositionMatchesTheReferenceLogSoftmax() {
-        try (NemotronHModel model = NemotronHModel.load(TinyFixtures.dir("tiny-b")); Golden golden = Golden.load("tiny-b")) {
+        try (NemotronHModel model = ModelSource.of(TinyFixtures.dir("tiny-b")).load(); Golden golden = Golden.load("tiny-b")) {
             JsonNode seq = null;
             for (JsonNode s : golden.json().get("sequences")) if (s.get("name").asText().equals("len300")) seq = s;
             int[] ids = TinyFixtures.ints(seq.get("tokens"));

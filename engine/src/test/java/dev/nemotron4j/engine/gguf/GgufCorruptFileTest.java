@@ -1,5 +1,6 @@
 package dev.nemotron4j.engine.gguf;
 
+import dev.nemotron4j.engine.loading.ModelSource;
 import dev.nemotron4j.engine.weights.ModelFormatException;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -117,7 +118,7 @@ class GgufCorruptFileTest {
         int dim1 = at + "blk.0.ssm_out.weight".length() + 4 + 8;
         bb.putLong(dim1, bb.getLong(dim1) - 1); // one output row fewer: still a valid file
         Path p = write("shape.gguf", b);
-        assertThatThrownBy(() -> GgufModelLoader.load(p)).isInstanceOf(ModelFormatException.class)
+        assertThatThrownBy(() -> ModelSource.of(p).load()).isInstanceOf(ModelFormatException.class)
                 .hasMessageContaining(p.toString()).hasMessageContaining("blk.0.ssm_out.weight").hasMessageContaining("shape");
     }
 
@@ -127,7 +128,7 @@ class GgufCorruptFileTest {
         int at = indexOf(b, "nemotron_h_moe.block_count".getBytes());
         b[at + "nemotron_h_moe.".length()] = 'X'; // rename the key
         Path p = write("key.gguf", b);
-        assertThatThrownBy(() -> GgufModelLoader.load(p)).isInstanceOf(ModelFormatException.class)
+        assertThatThrownBy(() -> ModelSource.of(p).load()).isInstanceOf(ModelFormatException.class)
                 .hasMessageContaining(p.toString()).hasMessageContaining("nemotron_h_moe.block_count");
     }
 

@@ -1,5 +1,6 @@
 package dev.nemotron4j.engine.model;
 
+import dev.nemotron4j.engine.loading.ModelSource;
 import dev.nemotron4j.engine.TinyFixtures;
 import dev.nemotron4j.engine.sampling.Sampler;
 import dev.nemotron4j.engine.state.SequenceState;
@@ -24,7 +25,7 @@ class BatchedDecodeTest {
     @ParameterizedTest(name = "{0}")
     @MethodSource("models")
     void batchedGreedyDecodeEqualsEachSequenceAlone(String name) {
-        try (NemotronHModel model = NemotronHModel.load(TinyFixtures.dir(name))) {
+        try (NemotronHModel model = ModelSource.of(TinyFixtures.dir(name)).load()) {
             int vocab = model.vocabSize(), steps = 12;
             Random rnd = new Random(name.hashCode());
             for (int n = 1; n <= 8; n++) {
@@ -60,7 +61,7 @@ class BatchedDecodeTest {
     @ParameterizedTest(name = "{0}")
     @MethodSource("models")
     void prefillPieceJoiningRunningDecodesChangesNothing(String name) {
-        try (NemotronHModel model = NemotronHModel.load(TinyFixtures.dir(name))) {
+        try (NemotronHModel model = ModelSource.of(TinyFixtures.dir(name)).load()) {
             int vocab = model.vocabSize();
             int[] a = {5, 9, 33, 7}, b = {100, 3, 8, 2, 44, 19, 70, 1, 1, 2};
             SequenceState sa = model.newState();

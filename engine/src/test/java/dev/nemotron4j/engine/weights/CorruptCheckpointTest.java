@@ -1,5 +1,6 @@
 package dev.nemotron4j.engine.weights;
 
+import dev.nemotron4j.engine.loading.ModelSource;
 import dev.nemotron4j.engine.TinyFixtures;
 import dev.nemotron4j.engine.model.NemotronHModel;
 import org.junit.jupiter.api.Test;
@@ -55,7 +56,7 @@ class CorruptCheckpointTest {
     }
 
     private static void assertRejected(Path dir, String... mustMention) {
-        assertThatThrownBy(() -> NemotronHModel.load(dir).close())
+        assertThatThrownBy(() -> ModelSource.of(dir).load().close())
                 .isInstanceOf(ModelFormatException.class)
                 .satisfies(e -> {
                     for (String s : mustMention) assertThat(e.getMessage()).contains(s);
@@ -181,7 +182,7 @@ class CorruptCheckpointTest {
                 + p.data().length + "," + (p.data().length + 4) + "]},\"backbone.unused.thing\":{\"dtype\":\"U8\",\"shape\":[4],\"data_offsets\":["
                 + (p.data().length + 4) + "," + (p.data().length + 8) + "]},");
         new Parts(header, data).write(f);
-        try (NemotronHModel m = NemotronHModel.load(dir)) {
+        try (NemotronHModel m = ModelSource.of(dir).load()) {
             assertThat(m.forwardLast(m.newState(), new int[] {1, 2, 3})).hasSize(m.vocabSize());
         }
     }
@@ -204,7 +205,7 @@ class CorruptCheckpointTest {
             String file = models[m].equals("tiny-d") ? "model-00001-of-00002.safetensors" : "model.safetensors";
             byte[] bytes = mutate(originals[m], rnd);
             Files.write(dirs[m].resolve(file), bytes);
-            try (NemotronHModel model = NemotronHModel.load(dirs[m])) {
+            try (NemotronHModel model = ModelSource.of(dirs[m]).load()) {
                 float[] logits = model.forwardLast(model.newState(), new int[] {3, 1, 4});
                 assertThat(logits).hasSize(model.vocabSize());
                 loaded++;

@@ -1,5 +1,6 @@
 package dev.nemotron4j.engine.weights;
 
+import dev.nemotron4j.engine.loading.ModelSource;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
@@ -97,7 +98,7 @@ class ResavedLayoutTest {
         });
         Files.writeString(out.resolve("config.json"), config.toString());
 
-        try (NemotronHModel model = NemotronHModel.load(out); Golden golden = Golden.load(name)) {
+        try (NemotronHModel model = ModelSource.of(out).load(); Golden golden = Golden.load(name)) {
             for (JsonNode seq : golden.json().get("sequences")) {
                 if (!seq.get("name").asText().equals("len64")) continue;
                 float[] logits = model.forwardAll(model.newState(), TinyFixtures.ints(seq.get("tokens")), null);
