@@ -1,5 +1,6 @@
 package dev.nemotron4j.engine.gguf;
 
+import dev.nemotron4j.engine.kernels.GgmlBlocks;
 import dev.nemotron4j.engine.weights.DType;
 
 import java.nio.ByteBuffer;
@@ -9,7 +10,9 @@ import java.nio.ByteBuffer;
  * match {@code llama-quantize}: F16 and BF16 round to nearest even; Q8_0 takes {@code d = amax/127} and rounds
  * {@code x/d} half away from zero; Q4_0 takes {@code d = max/−8} of the element with the largest magnitude
  * and truncates {@code x/d + 8.5}, capped at 15. Q4_K and Q6_K use a simple (not llama.cpp's search-based)
- * choice of scales: valid files, not byte-identical to llama.cpp.
+ * choice of scales: valid files, not byte-identical to llama.cpp. NVFP4 takes for each sub-block of 16 the E4M3
+ * scale nearest to {@code amax/6} (so the largest E2M1 code, 6, lands on the largest magnitude) and the nearest
+ * code for each element: also valid, not byte-identical.
  */
 public final class GgmlQuantizer {
     private GgmlQuantizer() {}
@@ -24,8 +27,47 @@ public final class GgmlQuantizer {
             case Q4_0 -> { for (int b = 0; b < n; b += 32) q4_0(x, off + b, out); }
             case Q4_K -> { for (int b = 0; b < n; b += 256) q4_K(x, off + b, out); }
             case Q6_K -> { for (int b = 0; b < n; b += 256) q6_K(x, off + b, out); }
+            case NVFP4 -> { for (int b = 0; b < n; b += 64) nvfp4(x, off + b, out); }
             default -> throw new IllegalArgumentException("quantizing to " + type + " is not supported");
         }
+    }
+
+    /** NVFP4 block of 64: four E4M3 scale bytes, then per sub-block 8 bytes (low nibbles elements 0–7, high 8–15). */
+    private static void nvfp4(float[] x, int o, ByteBuffer out) {
+        byte[] codes = new byte[64];
+        for (int sub = 0; sub < 4; sub++) {
+            float amax = 0;
+            for (int j = 0; j < 16; j++) amax = Math.max(amax, Math.abs(x[o + 16 * sub + j]));
+            int best = 0; // the byte whose value (GgmlBlocks.ue4m3Half is half of it) is nearest amax/6
+            float target = amax / 6, bestErr = target;
+            for (int b = 1; b <= 0x7E; b++) {
+                float err = Math.abs(2 * GgmlBlocks.ue4m3Half(b) - target);
+                if (err < bestErr) {
+                    bestErr = err;
+                    best = b;
+                }
+            }
+            out.put((byte) best);
+            float d = GgmlBlocks.ue4m3Half(best);
+            for (int j = 0; j < 16; j++) codes[16 * sub + j] = (byte) nearestFp4(x[o + 16 * sub + j], d);
+        }
+        for (int sub = 0; sub < 4; sub++) {
+            for (int j = 0; j < 8; j++) out.put((byte) (codes[16 * sub + j] | (codes[16 * sub + 8 + j] << 4)));
+        }
+    }
+
+    /** The E2M1 code whose (doubled) value times {@code d} is nearest {@code v}. */
+    private static int nearestFp4(float v, float d) {
+        int best = 0;
+        float bestErr = Float.POSITIVE_INFINITY;
+        for (int c = 0; c < 16; c++) {
+            float err = Math.abs(GgmlBlocks.fp4Value(c) * d - v);
+            if (err < bestErr) {
+                bestErr = err;
+                best = c;
+            }
+        }
+        return best;
     }
 
     /** float32 → bfloat16, round to nearest even (NaN stays a quiet NaN). */

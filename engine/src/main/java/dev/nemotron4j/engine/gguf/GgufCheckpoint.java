@@ -91,8 +91,32 @@ public final class GgufCheckpoint implements TensorSource {
         }
     }
 
-    /** The HF name of a GGUF tensor name, or null for names outside the Nemotron-H layout. */
+    /**
+     * The matrices that may carry {@code .scale} / {@code .input_scale} companions: those llama.cpp looks them up
+     * for (its generic pass after loading; not {@code token_embd}, the router or the convolution).
+     */
+    private static final Set<String> SCALED_MATRICES = Set.of("ssm_in", "ssm_out", "attn_q", "attn_k", "attn_v",
+            "attn_output", "ffn_up", "ffn_down", "ffn_up_shexp", "ffn_down_shexp", "ffn_up_exps", "ffn_down_exps", "output");
+
+    /**
+     * The HF name of a GGUF tensor name, or null for names outside the Nemotron-H layout. A matrix's
+     * {@code .scale} / {@code .input_scale} companion maps to {@link TensorSource#outputScaleName} /
+     * {@link TensorSource#inputScaleName} of the matrix's HF name.
+     */
     static String hfName(String gguf) {
+        for (String companion : new String[] {".input_scale", ".scale"}) {
+            if (!gguf.endsWith(companion)) continue;
+            String base = gguf.substring(0, gguf.length() - companion.length());
+            Matcher m = BLOCK.matcher(base);
+            if (!SCALED_MATRICES.contains(m.matches() ? m.group(2) : base)) return null;
+            String hf = hfMatrixName(base + ".weight");
+            if (hf == null) return null;
+            return companion.equals(".scale") ? TensorSource.outputScaleName(hf) : TensorSource.inputScaleName(hf);
+        }
+        return hfMatrixName(gguf);
+    }
+
+    private static String hfMatrixName(String gguf) {
         String g = GLOBAL_NAMES.get(gguf);
         if (g != null) return g;
         Matcher m = BLOCK.matcher(gguf);

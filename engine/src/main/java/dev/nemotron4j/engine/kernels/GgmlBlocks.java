@@ -139,12 +139,17 @@ public final class GgmlBlocks {
         }
     }
 
+    /** The doubled E2M1 value of an MXFP4 / NVFP4 nibble (0–15): −12 … 12, code 8 (−0) is 0. */
+    public static int fp4Value(int nibble) {
+        return FP4_VALUES[nibble];
+    }
+
     /**
      * An E8M0 exponent byte as ggml's MXFP4 scale: {@code 2^(e−128)}, half the E8M0 value because the E2M1 codes
      * are doubled. Every byte is a finite power of two (e = 0 and 1 give subnormals, 255 gives 2^127; ggml
      * assigns no NaN).
      */
-    static float e8m0Half(int e) {
+    public static float e8m0Half(int e) {
         return e < 2 ? Float.intBitsToFloat(0x00200000 << e) : Float.intBitsToFloat((e - 1) << 23);
     }
 
@@ -152,7 +157,7 @@ public final class GgmlBlocks {
      * An NVFP4 sub-block scale byte as ggml decodes it: unsigned E4M3 (4 exponent bits with bias 7, 3 mantissa
      * bits; bit 7 is ignored) times 0.5 for the doubled codes. Bytes 0x00 and 0x7F (E4M3's NaN) give 0.
      */
-    static float ue4m3Half(int x) {
+    public static float ue4m3Half(int x) {
         if (x == 0 || x == 0x7F) return 0f;
         int exp = (x >>> 3) & 0xF, man = x & 7;
         float raw = exp == 0 ? Math.scalb((float) man, -9) : Math.scalb(1f + man / 8f, exp - 7);

@@ -60,13 +60,16 @@ final class LatticeGrids {
     }
 
     private static Map<String, long[]> load() {
-        String text;
         try (InputStream in = LatticeGrids.class.getResourceAsStream(RESOURCE)) {
             if (in == null) throw new IllegalStateException("resource " + RESOURCE + " is missing from the engine jar");
-            text = new String(in.readAllBytes(), StandardCharsets.US_ASCII);
+            return parse(new String(in.readAllBytes(), StandardCharsets.US_ASCII));
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read resource " + RESOURCE, e);
         }
+    }
+
+    /** The tables of the resource's text, each checked against its SHA-256. */
+    static Map<String, long[]> parse(String text) {
         record Table(int width, long[] values) {}
         Map<String, Table> tables = new LinkedHashMap<>();
         Table current = null;

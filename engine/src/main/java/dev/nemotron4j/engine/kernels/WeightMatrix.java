@@ -13,7 +13,7 @@ import java.lang.foreign.MemorySegment;
  * <p>Every implementation has a vectorised {@link #dot} and a plain scalar twin {@link #dotScalar};
  * tests keep them in agreement on real shapes.
  */
-public sealed interface WeightMatrix permits F32Matrix, Bf16Matrix, F16Matrix, Q8_0Matrix, Q4_0Matrix, BlockQuantMatrix {
+public sealed interface WeightMatrix permits F32Matrix, Bf16Matrix, F16Matrix, Q8_0Matrix, Q4_0Matrix, BlockQuantMatrix, ScaledMatrix {
 
     int rows();
 

@@ -92,14 +92,11 @@ public final class ModelLoader {
         SquaredReluMlp[] experts = new SquaredReluMlp[e];
         Optional<String> fusedUp = firstPresent(b, p + "experts.up_proj", p + "experts.up_proj.weight");
         if (fusedUp.isPresent()) {
-            TensorInfo up = b.require(fusedUp.get());
-            TensorInfo down = b.require(firstPresent(b, p + "experts.down_proj", p + "experts.down_proj.weight")
-                    .orElseThrow(() -> new ModelFormatException(b.bodyName("") + ": missing tensor '" + p + "experts.down_proj' (fused layout)")));
-            b.checkShape(up, e, f, h);
-            b.checkShape(down, e, h, f);
-            for (int x = 0; x < e; x++) {
-                experts[x] = new SquaredReluMlp(b.expertSlice(up, x, f, h), b.expertSlice(down, x, h, f), null, null);
-            }
+            String downName = firstPresent(b, p + "experts.down_proj", p + "experts.down_proj.weight")
+                    .orElseThrow(() -> new ModelFormatException(b.bodyName("") + ": missing tensor '" + p + "experts.down_proj' (fused layout)"));
+            WeightMatrix[] ups = b.experts(fusedUp.get(), e, f, h);
+            WeightMatrix[] downs = b.experts(downName, e, h, f);
+            for (int x = 0; x < e; x++) experts[x] = new SquaredReluMlp(ups[x], downs[x], null, null);
         } else {
             for (int x = 0; x < e; x++) experts[x] = mlp(b, p + "experts." + x + ".", f, h, c.mlpBias());
         }

@@ -1,6 +1,7 @@
 package dev.nemotron4j.engine.model;
 
 import dev.nemotron4j.engine.kernels.Bf16Matrix;
+import dev.nemotron4j.engine.kernels.ScaledMatrix;
 import dev.nemotron4j.engine.kernels.WeightMatrix;
 import dev.nemotron4j.engine.weights.ModelFormatException;
 import dev.nemotron4j.engine.weights.TensorInfo;
@@ -69,20 +70,54 @@ final class WeightBinder {
         return require(body + suffix);
     }
 
-    /** A 2-D weight [rows, cols] (also accepts [rows, 1, cols]-free exact 2-D only). */
+    /**
+     * A 2-D weight [rows, cols] (exactly 2-D), with its output scale ({@link TensorSource#outputScaleName}, shape
+     * [1]) applied if the source has one.
+     */
     WeightMatrix matrix(String fullName, int rows, int cols) {
         TensorInfo t = require(fullName);
         checkShape(t, rows, cols);
         checkMatrixType(t);
-        return WeightMatrix.of(t.dtype(), t.data(), rows, cols, where(t));
+        WeightMatrix m = WeightMatrix.of(t.dtype(), t.data(), rows, cols, where(t));
+        float[] scale = outputScales(fullName, 1);
+        return scale == null ? m : new ScaledMatrix(m, scale[0]);
     }
 
-    /** One expert's [rows, cols] slice of a fused [experts, rows, cols] tensor. */
-    WeightMatrix expertSlice(TensorInfo fused, int expert, int rows, int cols) {
+    /**
+     * The experts' [rows, cols] slices of the fused [experts, rows, cols] tensor {@code fullName}, each with its
+     * own output scale (shape [experts]) applied if the source has one.
+     */
+    WeightMatrix[] experts(String fullName, int experts, int rows, int cols) {
+        TensorInfo fused = require(fullName);
+        checkShape(fused, experts, rows, cols);
         checkMatrixType(fused);
+        float[] scales = outputScales(fullName, experts);
         long per = fused.dtype().byteSize((long) rows * cols);
-        MemorySegment seg = fused.data().asSlice(expert * per, per);
-        return WeightMatrix.of(fused.dtype(), seg, rows, cols, where(fused));
+        WeightMatrix[] out = new WeightMatrix[experts];
+        for (int e = 0; e < experts; e++) {
+            WeightMatrix m = WeightMatrix.of(fused.dtype(), fused.data().asSlice(e * per, per), rows, cols, where(fused));
+            out[e] = scales == null ? m : new ScaledMatrix(m, scales[e]);
+        }
+        return out;
+    }
+
+    /**
+     * The factors multiplying the outputs of matrix {@code matrixName} ({@code count} of them: 1, or one per
+     * expert), or null if the source has none. The matrix's input scale, if any, is marked used: llama.cpp loads
+     * it but never applies it, and neither does the engine.
+     */
+    private float[] outputScales(String matrixName, int count) {
+        if (source.find(TensorSource.inputScaleName(matrixName)).isPresent()) used.add(TensorSource.inputScaleName(matrixName));
+        String name = TensorSource.outputScaleName(matrixName);
+        if (source.find(name).isEmpty()) return null;
+        TensorInfo t = require(name);
+        checkShape(t, count);
+        checkFloat(t);
+        float[] v = widen(t);
+        for (int i = 0; i < v.length; i++) {
+            if (!Float.isFinite(v[i])) throw new ModelFormatException(where(t) + ": scale[" + i + "] = " + v[i] + " is not finite");
+        }
+        return v;
     }
 
     /** A float vector with exactly this shape, widened exactly to float32. */

@@ -19,6 +19,23 @@ public interface TensorSource extends AutoCloseable {
     /** Where the tensors come from (a directory or file), for messages. */
     Path location();
 
+    /**
+     * The name under which a source offers the factor that multiplies every output of the matrix
+     * {@code matrixName}: GGUF's {@code <tensor>.scale} companion (NVFP4's second-level scale), an F32 tensor of
+     * shape [1], or [experts] for a fused expert tensor.
+     */
+    static String outputScaleName(String matrixName) {
+        return matrixName + ".scale";
+    }
+
+    /**
+     * The name of a matrix's activation scale (GGUF's {@code <tensor>.input_scale}, written by llama.cpp's NVFP4
+     * converter). llama.cpp loads it but no graph uses it; the engine accepts it and does the same.
+     */
+    static String inputScaleName(String matrixName) {
+        return matrixName + ".input_scale";
+    }
+
     /** Total bytes of tensor data. */
     default long totalBytes() {
         long sum = 0;
