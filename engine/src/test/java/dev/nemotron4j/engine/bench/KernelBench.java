@@ -1,6 +1,7 @@
 package dev.nemotron4j.engine.bench;
 
 import dev.nemotron4j.engine.kernels.MatMul;
+import dev.nemotron4j.engine.kernels.MemoryBandwidth;
 import dev.nemotron4j.engine.kernels.WeightMatrix;
 import dev.nemotron4j.engine.kernels.WorkerPool;
 import dev.nemotron4j.engine.weights.DType;
@@ -13,7 +14,8 @@ import java.util.Random;
 
 /**
  * Matrix-vector and matrix-matrix throughput per weight type (a manual benchmark, not a test):
- * {@code java -cp ... dev.nemotron4j.engine.bench.KernelBench [threads] [batch]}.
+ * {@code java -cp ... dev.nemotron4j.engine.bench.KernelBench [threads] [batch] [TYPE,TYPE...]}
+ * ({@code -Drows=N}, {@code -Dsecs=S}, {@code -Dwarmup=S}, {@code -Dbandwidth=true} to print {@link MemoryBandwidth}'s figure first).
  */
 public final class KernelBench {
     public static void main(String[] args) {
@@ -27,8 +29,11 @@ public final class KernelBench {
             default -> Arena.ofShared();
         };
         try (WorkerPool pool = new WorkerPool(threads)) {
-            for (DType t : new DType[] {DType.Q8_0, DType.Q4_0, DType.F16, DType.BF16, DType.F32, DType.Q4_K, DType.Q6_K}) {
-                if (only != null && !t.name().equalsIgnoreCase(only)) continue;
+            if (Boolean.getBoolean("bandwidth")) {
+                System.out.printf("memory bandwidth (MemoryBandwidth, 1 GiB, best of 5): %.1f GB/s%n", MemoryBandwidth.measure(pool, 1L << 30, 5) / 1e9);
+            }
+            for (DType t : new DType[] {DType.Q8_0, DType.Q4_0, DType.Q5_0, DType.Q5_1, DType.Q4_1, DType.F16, DType.BF16, DType.F32, DType.Q4_K, DType.Q6_K}) {
+                if (only != null && java.util.Arrays.stream(only.split(",")).noneMatch(t.name()::equalsIgnoreCase)) continue;
                 int c = t.blockSize() == 256 ? 2816 : cols;
                 long bytes = t.byteSize((long) rows * c);
                 MemorySegment seg = arena.allocate(bytes, 64);
@@ -38,6 +43,10 @@ public final class KernelBench {
                 WeightMatrix w = WeightMatrix.of(t, seg, rows, c, "bench");
                 float[] x = new float[batch * c], out = new float[batch * rows];
                 for (int i = 0; i < x.length; i++) x[i] = rnd.nextFloat();
+                // warm-up, not timed: the first calls run interpreted, where every vector operation allocates
+                for (long w0 = System.nanoTime(); System.nanoTime() - w0 < Double.parseDouble(System.getProperty("warmup", "2")) * 1e9; ) {
+                    MatMul.multiply(w, x, batch, out, pool);
+                }
                 int iters = 0;
                 long t0 = System.nanoTime(), best = Long.MAX_VALUE;
                 while (System.nanoTime() - t0 < Double.parseDouble(System.getProperty("secs", "4")) * 1e9) {
