@@ -13,7 +13,8 @@ import java.lang.foreign.MemorySegment;
  * <p>Every implementation has a vectorised {@link #dot} and a plain scalar twin {@link #dotScalar};
  * tests keep them in agreement on real shapes.
  */
-public sealed interface WeightMatrix permits F32Matrix, Bf16Matrix, F16Matrix, Q8_0Matrix, Q4_0Matrix, Q5_0Matrix, Q5_1Matrix, Q4_1Matrix, BlockQuantMatrix, ScaledMatrix {
+public sealed interface WeightMatrix permits F32Matrix, Bf16Matrix, F16Matrix, Q8_0Matrix, Q4_0Matrix, Q5_0Matrix, Q5_1Matrix, Q4_1Matrix,
+        Iq4NlMatrix, Mxfp4Matrix, Nvfp4Matrix, BlockQuantMatrix, ScaledMatrix {
 
     int rows();
 
@@ -70,8 +71,10 @@ public sealed interface WeightMatrix permits F32Matrix, Bf16Matrix, F16Matrix, Q
             case Q5_0 -> new Q5_0Matrix(data, rows, cols);
             case Q5_1 -> new Q5_1Matrix(data, rows, cols);
             case Q4_1 -> new Q4_1Matrix(data, rows, cols);
-            case Q2_K, Q3_K, Q4_K, Q5_K, Q6_K, IQ4_NL, IQ4_XS, IQ2_XXS, IQ2_XS, IQ2_S, IQ3_XXS, IQ3_S, IQ1_S, IQ1_M,
-                 MXFP4, NVFP4 -> new BlockQuantMatrix(dtype, data, rows, cols);
+            case IQ4_NL -> new Iq4NlMatrix(data, rows, cols);
+            case MXFP4 -> new Mxfp4Matrix(data, rows, cols);
+            case NVFP4 -> new Nvfp4Matrix(data, rows, cols);
+            case Q2_K, Q3_K, Q4_K, Q5_K, Q6_K, IQ4_XS, IQ2_XXS, IQ2_XS, IQ2_S, IQ3_XXS, IQ3_S, IQ1_S, IQ1_M -> new BlockQuantMatrix(dtype, data, rows, cols);
             default -> throw new ModelFormatException(name + ": dtype " + dtype + " is not supported for weights (F32, F16, BF16, GGUF block types)");
         };
     }

@@ -32,7 +32,7 @@ public final class KernelBench {
             if (Boolean.getBoolean("bandwidth")) {
                 System.out.printf("memory bandwidth (MemoryBandwidth, 1 GiB, best of 5): %.1f GB/s%n", MemoryBandwidth.measure(pool, 1L << 30, 5) / 1e9);
             }
-            for (DType t : new DType[] {DType.Q8_0, DType.Q4_0, DType.Q5_0, DType.Q5_1, DType.Q4_1, DType.F16, DType.BF16, DType.F32, DType.Q4_K, DType.Q6_K}) {
+            for (DType t : new DType[] {DType.Q8_0, DType.Q4_0, DType.Q5_0, DType.Q5_1, DType.Q4_1, DType.IQ4_NL, DType.MXFP4, DType.NVFP4, DType.F16, DType.BF16, DType.F32, DType.Q4_K, DType.Q6_K}) {
                 if (only != null && java.util.Arrays.stream(only.split(",")).noneMatch(t.name()::equalsIgnoreCase)) continue;
                 int c = t.blockSize() == 256 ? 2816 : cols;
                 long bytes = t.byteSize((long) rows * c);

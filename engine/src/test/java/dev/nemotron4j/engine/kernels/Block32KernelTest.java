@@ -25,7 +25,7 @@ class Block32KernelTest {
 
     /** The types with a fused 32-element kernel. */
     enum Fused {
-        Q5_0(DType.Q5_0), Q5_1(DType.Q5_1), Q4_1(DType.Q4_1);
+        Q5_0(DType.Q5_0), Q5_1(DType.Q5_1), Q4_1(DType.Q4_1), IQ4_NL(DType.IQ4_NL), MXFP4(DType.MXFP4), NVFP4(DType.NVFP4);
 
         final DType type;
 
@@ -41,7 +41,14 @@ class Block32KernelTest {
         for (long i = 0; i < bytes; i++) seg.set(ValueLayout.JAVA_BYTE, i, (byte) rnd.nextInt());
         for (long o = 0; o < bytes; o += type.blockBytes()) {
             switch (type) {
-                case Q5_0 -> seg.set(LE_SHORT, o, Float.floatToFloat16(0.01f * (1 + rnd.nextFloat())));
+                case Q5_0, IQ4_NL -> seg.set(LE_SHORT, o, Float.floatToFloat16(0.01f * (1 + rnd.nextFloat())));
+                case MXFP4 -> seg.set(ValueLayout.JAVA_BYTE, o, (byte) (118 + rnd.nextInt(12))); // 2^-10 .. 2^1
+                case NVFP4 -> { // E4M3 scales around 2^-2 .. 2^2, and now and then any byte (0, 0x7F and 0xFF included)
+                    for (int sub = 0; sub < 4; sub++) {
+                        int b = rnd.nextInt(8) == 0 ? rnd.nextInt(256) : (5 + rnd.nextInt(5)) << 3 | rnd.nextInt(8);
+                        seg.set(ValueLayout.JAVA_BYTE, o + sub, (byte) b);
+                    }
+                }
                 case Q5_1, Q4_1 -> { // the min is negative in real files (d·q + m centred on zero)
                     seg.set(LE_SHORT, o, Float.floatToFloat16(0.01f * (1 + rnd.nextFloat())));
                     seg.set(LE_SHORT, o + 2, Float.floatToFloat16(-0.08f * (1 + rnd.nextFloat())));
@@ -95,7 +102,7 @@ class Block32KernelTest {
     @ParameterizedTest
     @EnumSource(Fused.class)
     void vectorAndScalarAgreeWithTheDequantizedRowOnModelShapes(Fused f) {
-        int[][] shapes = {{7, 2688}, {5, 1856}, {3, 3712}, {3, 4096}, {1, 32}};
+        int[][] shapes = {{7, 2688}, {5, 1856}, {3, 3712}, {3, 4096}, {1, 64}};
         Random rnd = new Random(5);
         try (Arena arena = Arena.ofConfined()) {
             for (int[] s : shapes) {
