@@ -4,7 +4,9 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.nemotron4j.engine.kernels.MemoryBandwidth;
 import dev.nemotron4j.engine.kernels.WorkerPool;
+import dev.nemotron4j.engine.loading.MemoryPlan;
 import dev.nemotron4j.engine.loading.ModelSource;
+import dev.nemotron4j.engine.model.ModelConfig;
 import dev.nemotron4j.engine.model.NemotronHModel;
 import dev.nemotron4j.engine.state.SequenceState;
 import picocli.CommandLine.Command;
@@ -27,7 +29,7 @@ import java.util.concurrent.Callable;
  */
 @Command(name = "bench", mixinStandardHelpOptions = true,
         description = "Measure prompt-processing and decode speed, peak RSS and %% of the memory-bandwidth roofline.")
-final class BenchCommand implements Callable<Integer> {
+final class BenchCommand implements Callable<Integer>, RunsModel {
 
     @Mixin
     ModelOption model;
@@ -53,6 +55,17 @@ final class BenchCommand implements Callable<Integer> {
 
     @Mixin
     KvCacheOption kvCache;
+
+    @Override
+    public Path modelPath() {
+        return model.path;
+    }
+
+    /** The warm-up state and a repetition's state, each up to the longest run; prompt rows in one pass. */
+    @Override
+    public MemoryPlan.Workload workload(ModelConfig config) {
+        return new MemoryPlan.Workload(2, Math.max(pp, depth + tg) + 8, Math.max(pp, 1), 1, kvCache.type, false);
+    }
 
     @Override
     public Integer call() throws IOException {
@@ -94,6 +107,8 @@ final class BenchCommand implements Callable<Integer> {
                 if (!json) System.err.printf(Locale.ROOT, "rep %d: pp %.2f t/s, tg %.2f t/s%n", r + 1, pp > 0 ? ppRate[r] : 0, tg > 0 ? tgRate[r] : 0);
             }
             long peakRss = peakRss();
+            // resident now: pages of the mapped weights (file) and everything else, the heap included (anonymous)
+            long rssFile = status("RssFile:"), rssAnon = status("RssAnon:");
             long weightBytes = m.activeWeightBytesPerToken();
             double bandwidth = MemoryBandwidth.measure(pool, 1L << 30, 5);
             double tgMedian = median(tgRate), ppMedian = median(ppRate);
@@ -115,6 +130,8 @@ final class BenchCommand implements Callable<Integer> {
             o.put("tg_min", min(tgRate));
             o.put("tg_max", max(tgRate));
             o.put("peak_rss_bytes", peakRss);
+            o.put("rss_file_bytes", rssFile);
+            o.put("rss_anon_bytes", rssAnon);
             o.put("weight_bytes_per_token", weightBytes);
             o.put("read_bandwidth_bytes_per_s", bandwidth);
             o.put("roofline_tokens_per_s", roofline);
@@ -122,10 +139,10 @@ final class BenchCommand implements Callable<Integer> {
             if (json) {
                 System.out.println(o.toString());
             } else {
-                System.out.printf(Locale.ROOT, "%s: pp%d %.2f t/s [%.2f–%.2f], tg%d %.2f t/s [%.2f–%.2f], peak RSS %.2f GiB (file %.2f GiB), "
+                System.out.printf(Locale.ROOT, "%s: pp%d %.2f t/s [%.2f–%.2f], tg%d %.2f t/s [%.2f–%.2f], peak RSS %.2f GiB (file %.2f GiB; now %.0f MB mapped + %.0f MB other), "
                                 + "%.0f MB/token, bandwidth %.1f GB/s, roofline %.1f t/s (%.0f%%)%n",
                         model.path.getFileName(), pp, ppMedian, min(ppRate), max(ppRate), tg, tgMedian, min(tgRate), max(tgRate),
-                        peakRss / 1073741824.0, fileBytes / 1073741824.0, weightBytes / 1e6, bandwidth / 1e9, roofline, 100 * tgMedian / roofline);
+                        peakRss / 1073741824.0, fileBytes / 1073741824.0, rssFile / 1e6, rssAnon / 1e6, weightBytes / 1e6, bandwidth / 1e9, roofline, 100 * tgMedian / roofline);
             }
         }
         return 0;
@@ -164,9 +181,14 @@ final class BenchCommand implements Callable<Integer> {
 
     /** Peak resident set size (VmHWM), or -1 where /proc is unavailable. */
     static long peakRss() {
+        return status("VmHWM:");
+    }
+
+    /** A size line of /proc/self/status in bytes, or -1 where /proc is unavailable. */
+    static long status(String key) {
         try {
             for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
-                if (line.startsWith("VmHWM:")) return Long.parseLong(line.replaceAll("[^0-9]", "")) * 1024;
+                if (line.startsWith(key)) return Long.parseLong(line.replaceAll("[^0-9]", "")) * 1024;
             }
         } catch (IOException | NumberFormatException e) {
             return -1;

@@ -3,6 +3,9 @@ package dev.nemotron4j.cli;
 import dev.nemotron4j.chat.ChatMessage;
 import dev.nemotron4j.chat.ChatRequest;
 import dev.nemotron4j.chat.ChatRequestOptions;
+import dev.nemotron4j.engine.generation.BatchScheduler;
+import dev.nemotron4j.engine.loading.MemoryPlan;
+import dev.nemotron4j.engine.model.ModelConfig;
 import dev.nemotron4j.runtime.GenerationSettings;
 import dev.nemotron4j.runtime.ModelBundle;
 import dev.nemotron4j.runtime.TextResult;
@@ -30,7 +33,7 @@ import java.util.concurrent.ExecutionException;
  */
 @Command(name = "chat", mixinStandardHelpOptions = true,
         description = "Chat with the model in the terminal (/help lists the commands).")
-final class ChatCommand implements Callable<Integer> {
+final class ChatCommand implements Callable<Integer>, RunsModel {
 
     @Mixin
     ModelOption model;
@@ -51,6 +54,17 @@ final class ChatCommand implements Callable<Integer> {
     KvCacheOption kvCache;
 
     private final List<ChatMessage> history = new ArrayList<>();
+
+    @Override
+    public Path modelPath() {
+        return model.path;
+    }
+
+    /** One conversation that may grow to the model's context, its prompts fed in chunks; TextService's 8 logit rows. */
+    @Override
+    public MemoryPlan.Workload workload(ModelConfig config) {
+        return new MemoryPlan.Workload(1, Math.max(1, config.maxPositionEmbeddings()), BatchScheduler.DEFAULT_PREFILL_CHUNK, 8, kvCache.type, true);
+    }
 
     @Override
     public Integer call() throws IOException {

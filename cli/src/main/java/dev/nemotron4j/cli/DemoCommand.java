@@ -5,9 +5,12 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.nemotron4j.chat.ChatMessage;
 import dev.nemotron4j.chat.ChatRequest;
 import dev.nemotron4j.chat.ChatRequestOptions;
+import dev.nemotron4j.engine.loading.MemoryPlan;
 import dev.nemotron4j.engine.loading.ModelSource;
+import dev.nemotron4j.engine.model.ModelConfig;
 import dev.nemotron4j.engine.model.ParameterCounts;
 import dev.nemotron4j.engine.sampling.SamplingParams;
+import dev.nemotron4j.engine.state.KvCacheType;
 import dev.nemotron4j.engine.weights.SafetensorsFile;
 import dev.nemotron4j.runtime.GenerationSettings;
 import dev.nemotron4j.runtime.ModelBundle;
@@ -35,10 +38,21 @@ import java.util.concurrent.Callable;
  * generation with reasoning on and off, and continuous batching.
  */
 @Command(name = "demo", mixinStandardHelpOptions = true, description = "A short demo on a bundled tiny model.")
-final class DemoCommand implements Callable<Integer> {
+final class DemoCommand implements Callable<Integer>, RunsModel {
 
     @Option(names = "--model", paramLabel = "PATH", description = ModelSource.DESCRIPTION + " Default: the bundled testdata/tiny/tiny-a.")
     Path model;
+
+    @Override
+    public Path modelPath() {
+        return model != null ? model : bundledModel();
+    }
+
+    /** TextService's defaults: 8 conversations at once, each up to the model's context. */
+    @Override
+    public MemoryPlan.Workload workload(ModelConfig config) {
+        return new MemoryPlan.Workload(8, Math.max(1, config.maxPositionEmbeddings()), 512, 8, KvCacheType.F32, true);
+    }
 
     @Override
     public Integer call() throws Exception {

@@ -1,6 +1,10 @@
 package dev.nemotron4j.cli;
 
+import dev.nemotron4j.engine.generation.BatchScheduler;
+import dev.nemotron4j.engine.loading.MemoryPlan;
 import dev.nemotron4j.engine.loading.ModelSource;
+import dev.nemotron4j.engine.model.ModelConfig;
+import dev.nemotron4j.engine.state.KvCacheType;
 import dev.nemotron4j.eval.analysis.Rescorer;
 import dev.nemotron4j.eval.analysis.RunComparison;
 import dev.nemotron4j.eval.analysis.RunVerifier;
@@ -42,7 +46,7 @@ public final class EvalCommand implements Runnable {
     }
 
     @Command(name = "run", mixinStandardHelpOptions = true, description = "Run an evaluation into RUN_DIR.")
-    static final class Run implements Callable<Integer> {
+    static final class Run implements Callable<Integer>, RunsModel {
         @Option(names = "--config", paramLabel = "FILE", description = "evaluation YAML")
         Path config;
         @Option(names = "--model", paramLabel = "PATH", description = "in-process " + ModelSource.DESCRIPTION)
@@ -70,10 +74,29 @@ public final class EvalCommand implements Runnable {
         @Option(names = "--out", paramLabel = "RUN_DIR", description = "run directory (or output.dir in the config)")
         Path out;
 
+        private EvalConfig resolve() {
+            return new CommandLineOptions(this.config, model, endpoint, servedModel, endpointType, apiKeyEnv,
+                    tasks, dataset, limit, repeats, seed, parallelism, maxTokens, temperature, overrides, out).resolve();
+        }
+
+        @Override
+        public Path modelPath() {
+            EvalConfig.TargetConfig target = resolve().target();
+            return target == null || target.model() == null ? null : Path.of(target.model());
+        }
+
+        /** The engine target's scheduler: max_batch sequences (default 8), each up to the model's context. */
+        @Override
+        public MemoryPlan.Workload workload(ModelConfig config) {
+            EvalConfig.TargetConfig target = resolve().target();
+            int maxBatch = Integer.parseInt(target.options() == null ? "8" : target.options().getOrDefault("max_batch", "8"));
+            // log-likelihood requests score 64-row pieces with logits for each row
+            return new MemoryPlan.Workload(maxBatch, Math.max(1, config.maxPositionEmbeddings()), 512, Math.max(maxBatch, 64), KvCacheType.F32, true);
+        }
+
         @Override
         public Integer call() {
-            EvalConfig config = new CommandLineOptions(this.config, model, endpoint, servedModel, endpointType, apiKeyEnv,
-                    tasks, dataset, limit, repeats, seed, parallelism, maxTokens, temperature, overrides, out).resolve();
+            EvalConfig config = resolve();
             if (config.output() == null || config.output().dir() == null) {
                 throw new IllegalArgumentException("--out RUN_DIR is required (or output.dir in the config)");
             }

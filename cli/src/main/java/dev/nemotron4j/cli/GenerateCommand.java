@@ -5,7 +5,10 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.nemotron4j.chat.ChatMessage;
 import dev.nemotron4j.chat.ChatRequest;
 import dev.nemotron4j.chat.ChatRequestOptions;
+import dev.nemotron4j.engine.generation.BatchScheduler;
 import dev.nemotron4j.engine.generation.TokenGenerator;
+import dev.nemotron4j.engine.loading.MemoryPlan;
+import dev.nemotron4j.engine.model.ModelConfig;
 import dev.nemotron4j.engine.model.NemotronHModel;
 import dev.nemotron4j.engine.sampling.Sampler;
 import dev.nemotron4j.runtime.GenerationSettings;
@@ -20,6 +23,7 @@ import picocli.CommandLine.Option;
 
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashSet;
@@ -35,7 +39,7 @@ import java.util.stream.Collectors;
  */
 @Command(name = "generate", mixinStandardHelpOptions = true,
         description = "Generate from a prompt (token ids or text) with cached-state incremental decoding.")
-final class GenerateCommand implements Callable<Integer> {
+final class GenerateCommand implements Callable<Integer>, RunsModel {
 
     @Mixin
     ModelOption model;
@@ -76,14 +80,35 @@ final class GenerateCommand implements Callable<Integer> {
     KvCacheOption kvCache;
 
     @Override
+    public Path modelPath() {
+        return model.path;
+    }
+
+    /** One sequence of prompt + output tokens; a text prompt has at most one token per UTF-8 byte, plus the chat frame. */
+    @Override
+    public MemoryPlan.Workload workload(ModelConfig config) {
+        long promptTokens = prompt.ids != null ? prompt.ids.ids().length
+                : prompt.text.getBytes(StandardCharsets.UTF_8).length + 1024L + (reasoning.system == null ? 0 : reasoning.system.length() * 4L);
+        int context = (int) Math.min(Math.max(config.maxPositionEmbeddings(), 1), promptTokens + Math.max(0, maxTokens));
+        boolean text = !engineOnly(format());
+        return new MemoryPlan.Workload(1, context, BatchScheduler.DEFAULT_PREFILL_CHUNK, text ? 8 : 1, kvCache.type, text);
+    }
+
+    @Override
     public Integer call() throws Exception {
         if (maxTokens < 0) throw new IllegalArgumentException("--max-tokens must be >= 0");
-        String format = output != null ? output : prompt.text != null ? "text" : "ids";
+        String format = format();
         if (!List.of("ids", "text", "json").contains(format)) throw new IllegalArgumentException("--output must be ids, text or json, is " + format);
-        if (prompt.ids != null && !chat && (format.equals("ids") || format.equals("json")) && stopStrings.isEmpty()) {
-            return generateIds(format);
-        }
-        return generateText(format);
+        return engineOnly(format) ? generateIds(format) : generateText(format);
+    }
+
+    private String format() {
+        return output != null ? output : prompt.text != null ? "text" : "ids";
+    }
+
+    /** Token ids in and out without chat, text or stop strings: the engine alone, no tokenizer. */
+    private boolean engineOnly(String format) {
+        return prompt.ids != null && !chat && (format.equals("ids") || format.equals("json")) && stopStrings.isEmpty();
     }
 
     /** Engine-only path: no tokenizer needed; stops only at --stop-ids. */

@@ -1,9 +1,14 @@
 package dev.nemotron4j.cli;
 
+import dev.nemotron4j.engine.gguf.GgufFile;
+import dev.nemotron4j.engine.gguf.GgufFileType;
+import dev.nemotron4j.engine.generation.BatchScheduler;
+import dev.nemotron4j.engine.loading.MemoryPlan;
 import dev.nemotron4j.engine.loading.ModelSource;
 import dev.nemotron4j.engine.model.LayerType;
 import dev.nemotron4j.engine.model.ModelConfig;
 import dev.nemotron4j.engine.model.ParameterCounts;
+import dev.nemotron4j.engine.state.KvCacheType;
 import dev.nemotron4j.engine.weights.TensorInfo;
 import dev.nemotron4j.engine.weights.TensorSource;
 import picocli.CommandLine.Command;
@@ -11,16 +16,18 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 import java.io.PrintStream;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.stream.IntStream;
 
 /** {@code nemotron4j inspect}: what a model directory holds and what running it needs. */
 @Command(name = "inspect", mixinStandardHelpOptions = true,
         description = "Print the config summary, layer pattern, parameter counts, tensor table and memory needs of a model.")
-final class InspectCommand implements Callable<Integer> {
+final class InspectCommand implements Callable<Integer>, RunsModel {
 
     @Mixin
     ModelOption model;
@@ -28,8 +35,19 @@ final class InspectCommand implements Callable<Integer> {
     @Option(names = "--no-tensors", description = "Skip the tensor table.")
     boolean noTensors;
 
-    @Option(names = "--context", defaultValue = "131072", description = "Context length for the memory estimate (default: ${DEFAULT-VALUE}).")
-    int context;
+    @Option(names = "--context", description = "Context length for the memory plan (default: the model's max_position_embeddings).")
+    Integer context;
+
+    @Override
+    public Path modelPath() {
+        return model.path;
+    }
+
+    /** Reads headers only. */
+    @Override
+    public MemoryPlan.Workload workload(ModelConfig config) {
+        return new MemoryPlan.Workload(0, 0, 0, 0, KvCacheType.F32, false);
+    }
 
     @Override
     public Integer call() {
@@ -68,34 +86,53 @@ final class InspectCommand implements Callable<Integer> {
         out.printf("  active per token (w/o embeddings/head) %s%n", n(p.activeWithoutEmbeddings()));
 
         long weightBytes;
-        boolean hasWeights = !(source instanceof ModelSource.Directory dir) || dir.hasWeights();
-        if (hasWeights) {
-            try (TensorSource ck = source.openTensors()) {
+        if (source instanceof ModelSource.Directory dir && !dir.hasWeights()) {
+            weightBytes = p.total() * 2; // bf16 estimate
+            out.println("tensors: no safetensors in this directory (config only); weight size estimated for BF16");
+        } else {
+            // a GGUF file is read without decoding its vocabulary: only its tensors and file type matter here
+            try (TensorSource ck = source instanceof ModelSource.Gguf g ? GgufFile.open(g.path(), 4096) : source.openTensors()) {
                 weightBytes = ck.totalBytes();
+                List<TensorInfo> list = new ArrayList<>();
+                for (String name : ck.names()) list.add(ck.find(name).orElseThrow());
                 if (!noTensors) {
-                    out.println("tensors: " + ck.names().size());
-                    List<TensorInfo> list = new ArrayList<>();
-                    for (String name : ck.names()) list.add(ck.find(name).orElseThrow());
+                    out.println("tensors: " + list.size());
                     int w = list.stream().mapToInt(t -> t.name().length()).max().orElse(10);
                     for (TensorInfo t : list) {
-                        out.printf("  %-" + w + "s  %-5s %-18s %12s  %s%n", t.name(), t.dtype(), t.shapeString(),
+                        out.printf("  %-" + w + "s  %-7s %-18s %12s  %s%n", t.name(), t.dtype(), t.shapeString(),
                                 n(t.data().byteSize()), t.file().getFileName());
                     }
                 }
+                Optional<GgufFileType> fileType = ck instanceof GgufFile f ? GgufFileType.of(f) : Optional.empty();
+                TensorTypeReport.of(list, fileType).print(out, !noTensors);
             }
-        } else {
-            weightBytes = p.total() * 2; // bf16 estimate
-            out.println("tensors: no safetensors in this directory (config only); weight size estimated for BF16");
         }
-        long fixedState = c.countLayers(LayerType.MAMBA) * 4L
-                * ((long) (c.convKernel() - 1) * c.convDim() + (long) c.mambaNumHeads() * c.mambaHeadDim() * c.ssmStateSize());
-        long kvPerToken = c.countLayers(LayerType.ATTENTION) * 2L * c.numKeyValueHeads() * c.headDim() * 4L;
-        out.println("memory:");
-        out.printf("  weights (memory-mapped)              %s%n", bytes(weightBytes));
-        out.printf("  per sequence: fixed Mamba state      %s (float32)%n", bytes(fixedState));
-        out.printf("  per sequence: KV cache per token     %s (float32)%n", bytes(kvPerToken));
-        out.printf("  one sequence at %d tokens        %s (+ weights)%n", context, bytes(fixedState + kvPerToken * context));
+        printMemoryPlan(out, new MemoryPlan(c, weightBytes));
         return 0;
+    }
+
+    private void printMemoryPlan(PrintStream out, MemoryPlan plan) {
+        ModelConfig c = plan.config();
+        int ctx = context != null ? context : Math.max(1, c.maxPositionEmbeddings());
+        long attention = c.countLayers(LayerType.ATTENTION);
+        out.println("memory plan:");
+        line(out, "weights, memory-mapped (page cache, never copied to the heap)", bytes(plan.weightBytes()));
+        line(out, "per sequence: Mamba state (conv + SSM, float32, " + c.countLayers(LayerType.MAMBA) + " layers)", bytes(plan.mambaStateBytes()));
+        line(out, "per sequence: KV cache per token and attention layer", bytes(plan.kvBytesPerTokenPerLayer(KvCacheType.F32)) + " f32, "
+                + bytes(plan.kvBytesPerTokenPerLayer(KvCacheType.F16)) + " f16");
+        line(out, "per sequence: KV cache per token (" + attention + " attention layers)", bytes(plan.kvBytesPerToken(KvCacheType.F32)) + " f32, "
+                + bytes(plan.kvBytesPerToken(KvCacheType.F16)) + " f16");
+        line(out, "one sequence at " + ctx + " tokens", bytes(plan.sequenceBytes(ctx, KvCacheType.F32)) + " f32, "
+                + bytes(plan.sequenceBytes(ctx, KvCacheType.F16)) + " f16");
+        line(out, "activations per row of a forward pass", bytes(plan.activationBytesPerRow()));
+        MemoryPlan.Workload chat = new MemoryPlan.Workload(1, ctx, BatchScheduler.DEFAULT_PREFILL_CHUNK, 8, KvCacheType.F32, true);
+        JvmHeap heap = JvmHeap.of(plan, chat, JvmOptions.physicalMemory());
+        line(out, "JVM heap the launcher gives chat at " + ctx + " tokens", bytes(heap.neededBytes()) + ": " + String.join(" ", heap.flags())
+                + (heap.capped() ? " (capped by this machine's memory)" : ""));
+    }
+
+    private static void line(PrintStream out, String label, String value) {
+        out.printf("  %-64s %s%n", label, value);
     }
 
     static String n(long v) {

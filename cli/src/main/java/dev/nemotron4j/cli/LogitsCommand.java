@@ -1,6 +1,9 @@
 package dev.nemotron4j.cli;
 
+import dev.nemotron4j.engine.loading.MemoryPlan;
+import dev.nemotron4j.engine.model.ModelConfig;
 import dev.nemotron4j.engine.model.NemotronHModel;
+import dev.nemotron4j.engine.state.KvCacheType;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -17,7 +20,7 @@ import java.util.concurrent.Callable;
 /** {@code nemotron4j logits}: full-sequence logits of a token list as raw float32 little-endian [T, vocab]. */
 @Command(name = "logits", mixinStandardHelpOptions = true,
         description = "Write the logits of every position of a token sequence (float32 little-endian, [T, vocab], row-major).")
-final class LogitsCommand implements Callable<Integer> {
+final class LogitsCommand implements Callable<Integer>, RunsModel {
 
     @Mixin
     ModelOption model;
@@ -27,6 +30,17 @@ final class LogitsCommand implements Callable<Integer> {
 
     @Option(names = "--out", required = true, description = "Output file.")
     Path out;
+
+    @Override
+    public Path modelPath() {
+        return model.path;
+    }
+
+    @Override
+    public MemoryPlan.Workload workload(ModelConfig config) {
+        int t = tokenIds.ids().length; // one forward over every position, logits for each
+        return new MemoryPlan.Workload(1, t, t, t, KvCacheType.F32, false);
+    }
 
     @Override
     public Integer call() throws IOException {

@@ -37,7 +37,16 @@ public final class Main implements Runnable {
     }
 
     public static void main(String[] args) {
-        System.exit(commandLine().execute(args));
+        int code;
+        try {
+            code = commandLine().execute(args);
+        } catch (OutOfMemoryError e) {
+            // the launcher sized the heap for this command (JvmOptions); say how to give it more
+            System.err.printf("error: out of Java heap (-Xmx%dm): %s; set NEMOTRON4J_JAVA_OPTS=-Xmx<size> for more%n",
+                    Runtime.getRuntime().maxMemory() >> 20, e.getMessage());
+            code = 1;
+        }
+        System.exit(code);
     }
 
     /** The configured picocli command line (shared by {@link #main} and tests). */

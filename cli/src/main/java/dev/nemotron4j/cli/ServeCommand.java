@@ -1,6 +1,8 @@
 package dev.nemotron4j.cli;
 
 import dev.nemotron4j.engine.generation.BatchScheduler;
+import dev.nemotron4j.engine.loading.MemoryPlan;
+import dev.nemotron4j.engine.model.ModelConfig;
 import dev.nemotron4j.runtime.ModelBundle;
 import dev.nemotron4j.runtime.TextService;
 import dev.nemotron4j.server.OpenAiServer;
@@ -9,6 +11,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
@@ -17,7 +20,7 @@ import java.util.concurrent.CountDownLatch;
 @Command(name = "serve", mixinStandardHelpOptions = true,
         description = "Serve a model over an OpenAI-compatible HTTP API (chat/completions, completions, models, "
                 + "tokenize, metrics) with continuous batching.")
-final class ServeCommand implements Callable<Integer> {
+final class ServeCommand implements Callable<Integer>, RunsModel {
 
     @Mixin
     ModelOption model;
@@ -57,6 +60,18 @@ final class ServeCommand implements Callable<Integer> {
 
     @Option(names = "--max-body-bytes", defaultValue = "8388608", description = "Largest request body, else 413 (default: ${DEFAULT-VALUE}).")
     long maxBodyBytes;
+
+    @Override
+    public Path modelPath() {
+        return model.path;
+    }
+
+    /** --max-batch sequences, each up to --context tokens; steps of up to --step-tokens rows. */
+    @Override
+    public MemoryPlan.Workload workload(ModelConfig config) {
+        int ctx = context != null ? context : Math.max(1, config.maxPositionEmbeddings());
+        return new MemoryPlan.Workload(maxBatch, ctx, Math.max(stepTokens, maxBatch), maxBatch, kvCache.type, true);
+    }
 
     @Override
     public Integer call() throws Exception {

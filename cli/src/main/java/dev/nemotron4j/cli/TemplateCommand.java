@@ -3,6 +3,9 @@ package dev.nemotron4j.cli;
 import dev.nemotron4j.chat.ChatRequest;
 import dev.nemotron4j.chat.ChatRequestReader;
 import dev.nemotron4j.chat.template.SupportedChatTemplate;
+import dev.nemotron4j.engine.loading.MemoryPlan;
+import dev.nemotron4j.engine.model.ModelConfig;
+import dev.nemotron4j.engine.state.KvCacheType;
 import dev.nemotron4j.runtime.ModelBundle;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -21,7 +24,7 @@ import java.util.concurrent.Callable;
         mixinStandardHelpOptions = true,
         description = "Render a chat request (messages, tools, chat_template_kwargs, add_generation_prompt) "
                 + "with the model's chat template and print the prompt exactly.")
-public final class TemplateCommand implements Callable<Integer> {
+public final class TemplateCommand implements Callable<Integer>, RunsModel {
 
     @Mixin
     ModelOption model;
@@ -30,6 +33,17 @@ public final class TemplateCommand implements Callable<Integer> {
             description = "Request JSON: {\"messages\": [...], \"tools\": [...], \"chat_template_kwargs\": {...}, "
                     + "\"add_generation_prompt\": true}.")
     Path messages;
+
+    @Override
+    public Path modelPath() {
+        return model.path;
+    }
+
+    /** Reads the template only (a GGUF file's metadata). */
+    @Override
+    public MemoryPlan.Workload workload(ModelConfig config) {
+        return new MemoryPlan.Workload(0, 0, 0, 0, KvCacheType.F32, false);
+    }
 
     @Override
     public Integer call() throws Exception {

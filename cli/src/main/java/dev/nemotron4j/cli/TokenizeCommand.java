@@ -3,7 +3,10 @@ package dev.nemotron4j.cli;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.nemotron4j.engine.loading.MemoryPlan;
 import dev.nemotron4j.engine.loading.ModelSource;
+import dev.nemotron4j.engine.model.ModelConfig;
+import dev.nemotron4j.engine.state.KvCacheType;
 import dev.nemotron4j.runtime.ModelBundle;
 import dev.nemotron4j.tokenizer.Tokenizer;
 import picocli.CommandLine.ArgGroup;
@@ -29,7 +32,7 @@ import java.util.concurrent.Callable;
 @Command(name = "tokenize",
         mixinStandardHelpOptions = true,
         description = "Encode {\"text\": ...} JSONL records into {\"ids\": [...]} JSONL records.")
-public final class TokenizeCommand implements Callable<Integer> {
+public final class TokenizeCommand implements Callable<Integer>, RunsModel {
 
     /** Where the tokenizer comes from: a tokenizer.json file, or a model (its tokenizer.json or GGUF metadata). */
     static final class Source {
@@ -62,6 +65,17 @@ public final class TokenizeCommand implements Callable<Integer> {
     boolean addSpecialTokens;
 
     private static final ObjectMapper JSON = new ObjectMapper();
+
+    @Override
+    public Path modelPath() {
+        return source.model;
+    }
+
+    /** The tokenizer only. */
+    @Override
+    public MemoryPlan.Workload workload(ModelConfig config) {
+        return new MemoryPlan.Workload(0, 0, 0, 0, KvCacheType.F32, true);
+    }
 
     @Override
     public Integer call() throws IOException {

@@ -29,7 +29,7 @@ class GgufCommandsTest {
     void inspectShowsTheGgufLayoutAndTypes() {
         var r = CliContractTest.run("", "inspect", "--model", gguf("tiny-a", "q4_0").toString());
         assertThat(r.exit()).as(r.err()).isZero();
-        assertThat(r.out()).contains("pattern: MEM*EME").contains("blk.1.ffn_up_exps.weight").contains("Q4_0  [8, 32, 64]");
+        assertThat(r.out()).contains("pattern: MEM*EME").contains("blk.1.ffn_up_exps.weight").contains("Q4_0    [8, 32, 64]");
     }
 
     @Test

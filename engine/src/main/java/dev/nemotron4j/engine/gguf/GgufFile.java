@@ -66,10 +66,19 @@ public final class GgufFile implements TensorSource {
 
     /** Maps and parses {@code path}. */
     public static GgufFile open(Path path) {
+        return open(path, Long.MAX_VALUE);
+    }
+
+    /**
+     * Maps and parses {@code path}, leaving metadata arrays of more than {@code maxArrayLength} elements out: they
+     * are checked and stepped over and appear as a {@link SkippedArray}. For reading a model's configuration
+     * without decoding its vocabulary (hundreds of thousands of token and merge strings).
+     */
+    public static GgufFile open(Path path, long maxArrayLength) {
         Arena arena = Arena.ofShared();
         try (FileChannel ch = FileChannel.open(path, StandardOpenOption.READ)) {
             MemorySegment all = ch.size() == 0 ? MemorySegment.ofArray(new byte[0]) : ch.map(FileChannel.MapMode.READ_ONLY, 0, ch.size(), arena);
-            return parse(path, arena, all);
+            return parse(path, arena, all, maxArrayLength);
         } catch (NoSuchFileException e) {
             arena.close();
             throw new ModelFormatException(path + ": file not found");
@@ -82,8 +91,8 @@ public final class GgufFile implements TensorSource {
         }
     }
 
-    private static GgufFile parse(Path path, Arena arena, MemorySegment all) {
-        Reader r = new Reader(path, all);
+    private static GgufFile parse(Path path, Arena arena, MemorySegment all, long maxArrayLength) {
+        Reader r = new Reader(path, all, maxArrayLength);
         r.context = "header";
         if (all.byteSize() < 4 || r.u32() != MAGIC) throw new ModelFormatException(path + ": not a GGUF file (magic is not 'GGUF')");
         int version = r.u32();
@@ -185,12 +194,14 @@ public final class GgufFile implements TensorSource {
 
         final Path path;
         final MemorySegment seg;
+        final long maxArrayLength;
         long pos;
         String context = "";
 
-        Reader(Path path, MemorySegment seg) {
+        Reader(Path path, MemorySegment seg, long maxArrayLength) {
             this.path = path;
             this.seg = seg;
+            this.maxArrayLength = maxArrayLength;
         }
 
         ModelFormatException error(String what) {
@@ -225,6 +236,31 @@ public final class GgufFile implements TensorSource {
             }
         }
 
+        /** Steps over {@code n} elements of {@code type}, checking that they lie in the file. */
+        void skip(int type, long n) {
+            int size = switch (type) {
+                case 0, 1, 7 -> 1;
+                case 2, 3 -> 2;
+                case 4, 5, 6 -> 4;
+                case 10, 11, 12 -> 8;
+                case 8 -> 0;
+                case 9 -> throw error("nested arrays are not supported");
+                default -> throw error("unknown value type " + Integer.toUnsignedString(type));
+            };
+            if (size > 0) {
+                need(Math.multiplyExact(n, size));
+                pos += n * size;
+                return;
+            }
+            for (long i = 0; i < n; i++) {
+                long len = u64();
+                if (len < 0 || len > seg.byteSize() - pos) {
+                    throw error("string of " + Long.toUnsignedString(len) + " bytes at offset " + (pos - 8) + " exceeds the file");
+                }
+                pos += len;
+            }
+        }
+
         Object value(int type, int depth) {
             return switch (type) {
                 case 0 -> u8() & 0xFF;
@@ -245,6 +281,10 @@ public final class GgufFile implements TensorSource {
                     int elemType = u32();
                     long n = u64();
                     if (n < 0 || n > seg.byteSize() - pos) throw error("array of " + Long.toUnsignedString(n) + " elements exceeds the file (truncated?)");
+                    if (n > maxArrayLength) {
+                        skip(elemType, n);
+                        yield new SkippedArray(elemType, n);
+                    }
                     List<Object> list = new ArrayList<>((int) Math.min(n, 1 << 20));
                     for (long i = 0; i < n; i++) list.add(value(elemType, depth + 1));
                     yield Collections.unmodifiableList(list);
@@ -255,6 +295,9 @@ public final class GgufFile implements TensorSource {
             };
         }
     }
+
+    /** A metadata array left out by {@link #open(Path, long)}: its element type and length. */
+    public record SkippedArray(int elementType, long length) {}
 
     /** The GGUF version (2 or 3). */
     public int version() {

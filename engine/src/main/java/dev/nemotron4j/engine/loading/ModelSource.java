@@ -197,9 +197,12 @@ public sealed interface ModelSource permits ModelSource.Directory, ModelSource.G
     /** A GGUF file ({@code nemotron_h_moe} / {@code nemotron_h}): weights, config, tokenizer and template in one file. */
     record Gguf(Path path) implements ModelSource {
 
+        /** Metadata arrays longer than this (the vocabulary) are not decoded when only the config is read. */
+        private static final long CONFIG_ARRAY_LIMIT = 4096;
+
         @Override
         public ModelConfig config() {
-            try (GgufFile file = GgufFile.open(path)) {
+            try (GgufFile file = GgufFile.open(path, CONFIG_ARRAY_LIMIT)) {
                 return GgufConfig.of(file);
             }
         }

@@ -1,6 +1,8 @@
 package dev.nemotron4j.engine.loading;
 
 import dev.nemotron4j.engine.TinyFixtures;
+import dev.nemotron4j.engine.gguf.GgufConfig;
+import dev.nemotron4j.engine.gguf.GgufFile;
 import dev.nemotron4j.engine.model.ModelConfig;
 import dev.nemotron4j.engine.model.NemotronHModel;
 import dev.nemotron4j.engine.weights.ModelFormatException;
@@ -122,5 +124,34 @@ class ModelSourceTest {
         assertThat(source.fileBytes()).isZero();
         assertThat(source.config().vocabSize()).isEqualTo(384);
         assertThatThrownBy(source::load).isInstanceOf(ModelFormatException.class).hasMessageContaining(dir.toString());
+    }
+
+    @Test
+    void readingOnlyTheConfigStepsOverTheVocabularyYetChecksIt() throws IOException {
+        Path file = gguf("tiny-a", "q8_0");
+        try (GgufFile full = GgufFile.open(file); GgufFile skim = GgufFile.open(file, 100)) {
+            assertThat(full.metadata().get("tokenizer.ggml.tokens")).isInstanceOf(java.util.List.class);
+            assertThat(skim.metadata().get("tokenizer.ggml.tokens")).isEqualTo(new GgufFile.SkippedArray(8, 512));
+            assertThat(skim.metadata().get("general.architecture")).isEqualTo("nemotron_h_moe");
+            assertThat(GgufConfig.of(skim)).isEqualTo(GgufConfig.of(full));
+            assertThat(skim.tensors().keySet()).isEqualTo(full.tensors().keySet());
+        }
+        // a string inside the skipped vocabulary claims more bytes than the file holds: still an error naming the file
+        byte[] b = Files.readAllBytes(file);
+        int at = indexOf(b, "tokenizer.ggml.tokens".getBytes());
+        int firstString = at + "tokenizer.ggml.tokens".length() + 4 + 4 + 8; // key, value type, element type, count
+        java.nio.ByteBuffer.wrap(b).order(java.nio.ByteOrder.LITTLE_ENDIAN).putLong(firstString, Long.MAX_VALUE / 4);
+        Path broken = Files.write(tmp.resolve("broken.gguf"), b);
+        assertThatThrownBy(() -> ModelSource.of(broken).config()).isInstanceOf(ModelFormatException.class)
+                .hasMessageContaining(broken.toString()).hasMessageContaining("tokenizer.ggml.tokens").hasMessageContaining("exceeds the file");
+    }
+
+    private static int indexOf(byte[] haystack, byte[] needle) {
+        outer:
+        for (int i = 0; i + needle.length <= haystack.length; i++) {
+            for (int j = 0; j < needle.length; j++) if (haystack[i + j] != needle[j]) continue outer;
+            return i;
+        }
+        throw new IllegalArgumentException("not found");
     }
 }
