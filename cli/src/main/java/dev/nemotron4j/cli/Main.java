@@ -16,6 +16,7 @@ import picocli.CommandLine.Command;
                 DemoCommand.class,
                 InspectCommand.class,
                 LogitsCommand.class,
+                GradCommand.class,
                 ServeCommand.class,
                 GenerateCommand.class,
                 ChatCommand.class,
