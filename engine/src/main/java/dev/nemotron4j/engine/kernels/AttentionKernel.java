@@ -16,7 +16,8 @@ import jdk.incubator.vector.VectorSpecies;
  * <p>One pass over keys and values with an online softmax (running max and sum per head, the output rescaled
  * when the max grows): no score buffer, cost linear in the context, no allocation. The query heads of one KV
  * head share each read of the cache. Every head's arithmetic is the same whichever group it is computed in.
- * {@link #attendScalar} is the plain two-pass twin.
+ * {@link #attendScalar} is the plain two-pass twin, which every head takes with {@link VectorWidth#SCALAR} or a
+ * head size that is not a whole number of vectors.
  */
 public final class AttentionKernel {
     private AttentionKernel() {}
@@ -24,9 +25,10 @@ public final class AttentionKernel {
     /** Positions per transposed key block. */
     public static final int KEY_BLOCK = 16;
 
-    private static final VectorSpecies<Float> F = FloatVector.SPECIES_PREFERRED;
+    private static final VectorSpecies<Float> F = VectorWidth.FLOAT;
     private static final int L = F.length();
-    private static final boolean VECTOR = KEY_BLOCK % L == 0;
+    /** Whether the vector kernels apply (otherwise every head takes {@link #attendScalar}). */
+    private static final boolean VECTOR = !VectorWidth.SCALAR && KEY_BLOCK % L == 0;
 
     /** Index of element {@code d} of the key of {@code position} within one KV head's blocked keys. */
     public static int keyIndex(int position, int d, int headDim) {
@@ -381,7 +383,7 @@ public final class AttentionKernel {
     /** Two-pass scalar twin (scores, max, exponentials, weighted sum), same cache layout. */
     public static void attendScalar(float[] q, int qOff, float[] keys, int keyOff, float[] values, int valueOff, int visible,
                                     float scale, int headDim, float[] out, int outOff) {
-        float[] scores = new float[visible];
+        float[] scores = RowScratch.scores(visible); // (this thread's: no allocation per head and token in scalar mode)
         float max = Float.NEGATIVE_INFINITY;
         for (int s = 0; s < visible; s++) {
             float dot = 0f;

@@ -2,11 +2,12 @@ package dev.nemotron4j.engine.kernels;
 
 import jdk.incubator.vector.ByteVector;
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.VectorOperators;
-import jdk.incubator.vector.VectorShape;
 import jdk.incubator.vector.VectorSpecies;
 
 import java.lang.foreign.MemorySegment;
+import java.nio.ByteOrder;
 
 /**
  * Shared arithmetic of the 32-element block kernels (Q8_0, Q4_0). Each block contributes
@@ -19,34 +20,48 @@ import java.lang.foreign.MemorySegment;
 final class Block32 {
     private Block32() {}
 
-    static final VectorSpecies<Float> F = FloatVector.SPECIES_PREFERRED;
+    static final VectorSpecies<Float> F = VectorWidth.FLOAT;
     static final int L = F.length();
-    /** Bytes that widen into one float vector. */
-    static final VectorSpecies<Byte> B = VectorSpecies.of(byte.class, VectorShape.forBitSize(Math.max(64, L * 8)));
-    /** Whether the vector kernels apply (a block must be a whole number of float vectors of 8 or 16 lanes). */
-    static final boolean VECTOR = L >= 8 && L <= 16;
+    /** Bytes that widen into one float vector ({@link VectorWidth#BYTE}: at 4 lanes, one vector of 8 holds two chunks). */
+    static final VectorSpecies<Byte> B = VectorWidth.BYTE;
+    /** Whether a byte vector holds exactly one chunk of {@link #L} codes (8 and 16 lanes; at 4 lanes it holds two). */
+    private static final boolean ONE_CHUNK_PER_LOAD = B.length() == L;
+    /** Whether the vector kernels apply (a block must be a whole number of float vectors of 4, 8 or 16 lanes). */
+    static final boolean VECTOR = !VectorWidth.SCALAR && L >= 4 && L <= 16;
     static final int PARTS = 32 / L;
     /** Whether prefill takes decoded rows in pairs ({@link #dotDecoded2x4}): its 16 accumulators need 32 vector registers. */
-    static final boolean ROW_PAIRS = L == 16;
+    static final boolean ROW_PAIRS = VECTOR && L == 16;
 
-    static final VectorSpecies<Integer> I = jdk.incubator.vector.IntVector.SPECIES_PREFERRED;
+    static final VectorSpecies<Integer> I = VectorWidth.INT;
 
-    static FloatVector widen(ByteVector b) {
+    /** Codes {@code part·L .. part·L+L} of {@code b}, widened to float. */
+    static FloatVector widen(ByteVector b, int part) {
         // byte → int → float: two single-instruction conversions (a direct B2F takes a slower path)
-        jdk.incubator.vector.IntVector i = (jdk.incubator.vector.IntVector) b.convertShape(VectorOperators.B2I, I, 0);
+        IntVector i = (IntVector) b.convertShape(VectorOperators.B2I, I, part);
         return (FloatVector) i.convert(VectorOperators.I2F, 0);
     }
 
     /** The float codes of Q4_0 chunk {@code p} (elements p·L .. p·L+L) of the block whose nibbles start at {@code qs}. */
     static FloatVector q4Chunk(MemorySegment data, long qs, int p) {
         int e = p * L;
-        ByteVector b = ByteVector.fromMemorySegment(B, data, qs + (e & 15), java.nio.ByteOrder.LITTLE_ENDIAN);
+        if (ONE_CHUNK_PER_LOAD) {
+            ByteVector b = ByteVector.fromMemorySegment(B, data, qs + (e & 15), ByteOrder.LITTLE_ENDIAN);
+            ByteVector nib = e < 16 ? b.and((byte) 0x0F) : b.lanewise(VectorOperators.LSHR, 4);
+            return widen(nib.sub((byte) 8), 0);
+        }
+        // 4 lanes: the 8 code bytes holding this chunk's nibbles (inside the block's 16), then its half of them
+        int at = e & 15, first = at - at % B.length();
+        ByteVector b = ByteVector.fromMemorySegment(B, data, qs + first, ByteOrder.LITTLE_ENDIAN);
         ByteVector nib = e < 16 ? b.and((byte) 0x0F) : b.lanewise(VectorOperators.LSHR, 4);
-        return widen(nib.sub((byte) 8));
+        return widen(nib.sub((byte) 8), (at - first) / L);
     }
 
+    /** The float codes of Q8_0 chunk {@code p} (elements p·L .. p·L+L) of the block whose codes start at {@code qs}. */
     static FloatVector q8Chunk(MemorySegment data, long qs, int p) {
-        return widen(ByteVector.fromMemorySegment(B, data, qs + (long) p * L, java.nio.ByteOrder.LITTLE_ENDIAN));
+        int e = p * L;
+        if (ONE_CHUNK_PER_LOAD) return widen(ByteVector.fromMemorySegment(B, data, qs + e, ByteOrder.LITTLE_ENDIAN), 0);
+        int first = e - e % B.length(); // 4 lanes: the 8 codes holding this chunk (inside the block's 32)
+        return widen(ByteVector.fromMemorySegment(B, data, qs + first, ByteOrder.LITTLE_ENDIAN), (e - first) / L);
     }
 
     /** Dot of x with a row decoded into {@code q} (codes as floats) and {@code d} (one scale per block). */

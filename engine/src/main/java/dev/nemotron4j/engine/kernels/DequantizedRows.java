@@ -15,7 +15,8 @@ import jdk.incubator.vector.VectorSpecies;
 final class DequantizedRows {
     private DequantizedRows() {}
 
-    static final VectorSpecies<Float> F = FloatVector.SPECIES_PREFERRED;
+    /** 16 lanes wherever this is used ({@link Q8Paired#ENABLED}): the kernels step through halves of 32-element blocks. */
+    static final VectorSpecies<Float> F = VectorWidth.FLOAT;
 
     /**
      * Rows {@code w[0 .. cols)} and {@code w[cols .. 2·cols)} against {@code batch} inputs {@code xStride} apart:

@@ -19,7 +19,7 @@ import jdk.incubator.vector.VectorSpecies;
 public final class Exponential {
     private Exponential() {}
 
-    private static final VectorSpecies<Float> F = FloatVector.SPECIES_PREFERRED;
+    private static final VectorSpecies<Float> F = VectorWidth.FLOAT;
 
     /** Below this, {@code e^x} is under the smallest normal float: the result is 0 (subnormal weights dropped). */
     static final float CUTOFF = -87.0f;
@@ -49,11 +49,19 @@ public final class Exponential {
 
     /**
      * {@code a[off + i] = e^(a[off + i] − shift)} for {@code i < n} (a multiple of the vector length, values
-     * {@code ≤ shift}); returns their sum, vector by vector through {@link LaneSum}. Arrays in and out, so a
-     * large caller that does not inline it boxes nothing.
+     * {@code ≤ shift}); returns their sum, vector by vector through {@link LaneSum} (with {@link VectorWidth#SCALAR},
+     * the scalar twin element by element, summed in order). Arrays in and out, so a large caller that does not
+     * inline it boxes nothing.
      */
     public static float expShiftedInPlace(float[] a, int off, int n, float shift) {
         float sum = 0f;
+        if (VectorWidth.SCALAR) {
+            for (int i = off; i < off + n; i++) {
+                a[i] = expNonPositive(a[i] - shift);
+                sum += a[i];
+            }
+            return sum;
+        }
         for (int i = 0; i < n; i += F.length()) {
             FloatVector e = expNonPositive(FloatVector.fromArray(F, a, off + i).sub(shift));
             e.intoArray(a, off + i);

@@ -11,7 +11,7 @@ import java.nio.ByteOrder;
 /** Float32 weights. */
 public record F32Matrix(MemorySegment data, int rows, int cols) implements WeightMatrix {
 
-    private static final VectorSpecies<Float> F = FloatVector.SPECIES_PREFERRED;
+    private static final VectorSpecies<Float> F = VectorWidth.FLOAT;
     static final ValueLayout.OfFloat LE_FLOAT = ValueLayout.JAVA_FLOAT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
 
     @Override
@@ -21,6 +21,7 @@ public record F32Matrix(MemorySegment data, int rows, int cols) implements Weigh
 
     @Override
     public float dot(int row, float[] x, int xOff) {
+        if (VectorWidth.SCALAR) return dotScalar(row, x, xOff);
         long base = (long) row * cols * 4;
         FloatVector acc0 = FloatVector.zero(F), acc1 = FloatVector.zero(F);
         int i = 0;

@@ -3,13 +3,17 @@ package dev.nemotron4j.engine.kernels;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorSpecies;
 
-/** Dot products of float arrays: a vectorised kernel with a fixed reduction order and its scalar twin. */
+/**
+ * Dot products of float arrays: a vectorised kernel with a fixed reduction order and its scalar twin, which
+ * {@link #dot} and {@link #dotRows} become when {@link VectorWidth#SCALAR}.
+ */
 final class FloatDot {
     private FloatDot() {}
 
-    private static final VectorSpecies<Float> F = FloatVector.SPECIES_PREFERRED;
+    private static final VectorSpecies<Float> F = VectorWidth.FLOAT;
 
     static float dot(float[] w, int wOff, float[] x, int xOff, int n) {
+        if (VectorWidth.SCALAR) return dotScalar(w, wOff, x, xOff, n);
         FloatVector acc0 = FloatVector.zero(F), acc1 = FloatVector.zero(F);
         int step = F.length();
         int i = 0;
@@ -32,7 +36,7 @@ final class FloatDot {
     static void dotRows(float[] w, int wOff, float[] x, int xOff, int xStride, int batch, float[] out, int outOff, int outStride, int n) {
         int b = 0;
         int step = F.length();
-        for (; b + 4 <= batch; b += 4) {
+        for (; b + 4 <= batch && !VectorWidth.SCALAR; b += 4) {
             int x0 = xOff + b * xStride, x1 = x0 + xStride, x2 = x1 + xStride, x3 = x2 + xStride;
             FloatVector a0 = FloatVector.zero(F), a1 = a0, a2 = a0, a3 = a0, c0 = a0, c1 = a0, c2 = a0, c3 = a0;
             int i = 0;

@@ -4,7 +4,6 @@ import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.ShortVector;
 import jdk.incubator.vector.VectorOperators;
-import jdk.incubator.vector.VectorShape;
 import jdk.incubator.vector.VectorSpecies;
 
 import java.lang.foreign.MemorySegment;
@@ -22,6 +21,9 @@ import java.nio.ByteOrder;
  * <p>The batched kernel works on 4 weight rows × 2 input rows at once (16 accumulators): each widened weight
  * vector feeds 2 FMAs and each input vector 4. Rows are taken in panels that stay in L2 while every input pair
  * passes, so only the first pair reads them from memory (docs/BENCHMARKS.md has the measurements).
+ *
+ * <p>With {@link VectorWidth#SCALAR} every path is {@link #dotScalar} (batched and single alike, so still
+ * bit-identical to each other).
  */
 final class HalfFloatKernel {
     private HalfFloatKernel() {}
@@ -29,9 +31,9 @@ final class HalfFloatKernel {
     /** The two storage formats; a loop invariant in every kernel, which the JIT unswitches on. */
     enum Format { BF16, F16 }
 
-    private static final VectorSpecies<Float> F = FloatVector.SPECIES_PREFERRED;
-    private static final VectorSpecies<Integer> I = IntVector.SPECIES_PREFERRED;
-    private static final VectorSpecies<Short> S = VectorSpecies.of(short.class, VectorShape.forBitSize(F.length() * 16));
+    private static final VectorSpecies<Float> F = VectorWidth.FLOAT;
+    private static final VectorSpecies<Integer> I = VectorWidth.INT;
+    private static final VectorSpecies<Short> S = VectorWidth.SHORT;
     private static final int STEP = F.length();
 
     /**
@@ -67,7 +69,7 @@ final class HalfFloatKernel {
      */
     static void widen(short[] src, int srcOff, float[] dst, int dstOff, int n) {
         int i = 0;
-        for (; i <= n - STEP; i += STEP) {
+        for (; i <= n - STEP && !VectorWidth.SCALAR; i += STEP) {
             IntVector bits = (IntVector) ShortVector.fromArray(S, src, srcOff + i).convertShape(VectorOperators.S2I, I, 0);
             bits.lanewise(VectorOperators.LSHL, 13).and(F16_MASK).reinterpretAsFloats().mul(F16_SCALE).intoArray(dst, dstOff + i);
         }
@@ -81,6 +83,7 @@ final class HalfFloatKernel {
 
     /** Dot product of the {@code cols} values at byte {@code base} with {@code x[xOff ..]}. */
     static float dot(Format format, MemorySegment w, long base, int cols, float[] x, int xOff) {
+        if (VectorWidth.SCALAR) return dotScalar(format, w, base, cols, x, xOff);
         FloatVector acc0 = FloatVector.zero(F), acc1 = FloatVector.zero(F);
         int i = 0;
         for (; i <= cols - 2 * STEP; i += 2 * STEP) {
@@ -110,7 +113,7 @@ final class HalfFloatKernel {
                              float[] x, int xOff, int xStride, int batch, float[] out, int outOff, int outStride) {
         long rowBytes = cols * 2L;
         int o = start;
-        if (batch >= 2) {
+        if (batch >= 2 && !VectorWidth.SCALAR) {
             float[] lanes = LaneSum.lanes(); // where the 4×2 kernels park their 8 accumulators
             // Panels of rows small enough to stay in L2: the first input pair streams a panel from memory,
             // the other pairs find it in cache.

@@ -18,7 +18,7 @@ import jdk.incubator.vector.VectorSpecies;
 final class LaneSum {
     private LaneSum() {}
 
-    static final VectorSpecies<Float> F = FloatVector.SPECIES_PREFERRED;
+    static final VectorSpecies<Float> F = VectorWidth.FLOAT;
     private static final int L = F.length();
     private static final VectorShuffle<Float> HALF = VectorShuffle.iota(F, Math.max(1, L / 2), 1, true);
     private static final VectorShuffle<Float> QUARTER = VectorShuffle.iota(F, Math.max(1, L / 4), 1, true);

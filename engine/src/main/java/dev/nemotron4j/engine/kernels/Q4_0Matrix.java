@@ -1,5 +1,6 @@
 package dev.nemotron4j.engine.kernels;
 
+import dev.nemotron4j.engine.weights.DType;
 import jdk.incubator.vector.ByteVector;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.IntVector;
@@ -54,10 +55,11 @@ public record Q4_0Matrix(MemorySegment data, int rows, int cols) implements Weig
         return LaneSum.sum(acc0.add(acc1));
     }
 
-    /** Whether {@link #dotWide} applies: 16-lane float vectors hold half a block. */
-    private static final boolean WIDE = Block32.L == 16;
-    private static final VectorSpecies<Byte> CODE_BYTES = ByteVector.SPECIES_128;
-    private static final VectorSpecies<Integer> I = IntVector.SPECIES_512;
+    /** Whether {@link #dotWide} applies: 16-lane float vectors hold half a block (512 bits; other widths take the generic kernels). */
+    private static final boolean WIDE = Block32.VECTOR && Block32.L == 16;
+    /** A block's 16 code bytes (at 16 lanes; unused at other widths). */
+    private static final VectorSpecies<Byte> CODE_BYTES = VectorWidth.BYTE;
+    private static final VectorSpecies<Integer> I = VectorWidth.INT;
     private static final IntVector NIBBLE = IntVector.broadcast(I, 0x0F), OFFSET = IntVector.broadcast(I, 8);
 
     /**
@@ -288,15 +290,18 @@ public record Q4_0Matrix(MemorySegment data, int rows, int cols) implements Weig
             } else if (Block32.VECTOR) {
                 for (int p = 0; p < Block32.PARTS; p++) Block32.q4Chunk(data, o + 2, p).intoArray(q, qb + p * Block32.L);
             } else {
-                GgmlBlocks.dequantize(dev.nemotron4j.engine.weights.DType.Q4_0, data, o, q, qb);
-                for (int j = 0; j < 32; j++) q[qb + j] /= d[dOff + blk]; // codes back from d·q (exact: d is a power-of-two-free half, used only off the vector path)
+                for (int j = 0; j < 16; j++) {
+                    int b = GgmlBlocks.u8(data, o + 2 + j);
+                    q[qb + j] = (b & 0x0F) - 8;
+                    q[qb + j + 16] = (b >>> 4) - 8;
+                }
             }
         }
     }
 
     @Override
     public void readRow(int row, float[] dst, int dstOff) {
-        GgmlBlocks.dequantizeRun(dev.nemotron4j.engine.weights.DType.Q4_0, data, row * rowBytes(), cols, dst, dstOff);
+        GgmlBlocks.dequantizeRun(DType.Q4_0, data, row * rowBytes(), cols, dst, dstOff);
     }
 
     @Override

@@ -27,10 +27,12 @@ import java.nio.ByteOrder;
 final class Q8Paired {
     private Q8Paired() {}
 
-    static final VectorSpecies<Float> F = FloatVector.SPECIES_PREFERRED;
-    static final boolean ENABLED = F.length() == 16;
-    private static final VectorSpecies<Short> S = ShortVector.SPECIES_256;
-    private static final VectorSpecies<Integer> I = IntVector.SPECIES_512;
+    static final VectorSpecies<Float> F = VectorWidth.FLOAT;
+    /** Whether these kernels apply: 512-bit vectors (other widths take {@link Block32}'s generic kernels). */
+    static final boolean ENABLED = !VectorWidth.SCALAR && F.length() == 16;
+    /** A block's 32 codes as 16 shorts, widened to 16 ints (at 16 lanes; unused at other widths). */
+    private static final VectorSpecies<Short> S = VectorWidth.SHORT;
+    private static final VectorSpecies<Integer> I = VectorWidth.INT;
     private static final VectorShuffle<Float> EVEN = VectorShuffle.fromOp(F, i -> 2 * i);
     private static final VectorShuffle<Float> ODD = VectorShuffle.fromOp(F, i -> 2 * i + 1);
 

@@ -1,5 +1,6 @@
 package dev.nemotron4j.engine.kernels;
 
+import dev.nemotron4j.engine.weights.DType;
 import jdk.incubator.vector.FloatVector;
 
 import java.lang.foreign.MemorySegment;
@@ -152,15 +153,14 @@ public record Q8_0Matrix(MemorySegment data, int rows, int cols) implements Weig
             if (Block32.VECTOR) {
                 for (int p = 0; p < Block32.PARTS; p++) Block32.q8Chunk(data, o + 2, p).intoArray(q, blk * 32 + p * Block32.L);
             } else {
-                GgmlBlocks.dequantize(dev.nemotron4j.engine.weights.DType.Q8_0, data, o, q, blk * 32);
-                for (int j = 0; j < 32; j++) q[blk * 32 + j] /= d[blk]; // codes back from d·q (exact: d is a power-of-two-free half, used only off the vector path)
+                for (int j = 0; j < 32; j++) q[blk * 32 + j] = data.get(ValueLayout.JAVA_BYTE, o + 2 + j);
             }
         }
     }
 
     @Override
     public void readRow(int row, float[] dst, int dstOff) {
-        GgmlBlocks.dequantizeRun(dev.nemotron4j.engine.weights.DType.Q8_0, data, row * rowBytes(), cols, dst, dstOff);
+        GgmlBlocks.dequantizeRun(DType.Q8_0, data, row * rowBytes(), cols, dst, dstOff);
     }
 
     @Override

@@ -1,6 +1,7 @@
 package dev.nemotron4j.engine.model;
 
 import dev.nemotron4j.engine.kernels.MatMul;
+import dev.nemotron4j.engine.kernels.VectorWidth;
 import dev.nemotron4j.engine.kernels.WeightMatrix;
 import dev.nemotron4j.engine.kernels.WorkerPool;
 import dev.nemotron4j.engine.state.MambaLayerState;
@@ -212,7 +213,8 @@ public final class MambaMixer implements Mixer {
     }
 
     private static final ThreadLocal<ChunkScratch> CHUNK_SCRATCH = ThreadLocal.withInitial(ChunkScratch::new);
-    private static final VectorSpecies<Float> FV = FloatVector.SPECIES_PREFERRED;
+    /** The chunked scan's vectors; with {@link VectorWidth#SCALAR} its scalar loops do everything (the same roundings). */
+    private static final VectorSpecies<Float> FV = VectorWidth.FLOAT;
 
     /**
      * §5.5: chunked (SSD) form, chunks of {@link #chunkSize} tokens carrying the state between chunks. Groups
@@ -261,7 +263,7 @@ public final class MambaMixer implements Mixer {
             run += dt[(row0 + t) * heads + h] * A;
             cum[t] = run;
         }
-        int vecEnd = headDim - headDim % FV.length();
+        int vecEnd = VectorWidth.SCALAR ? 0 : headDim - headDim % FV.length();
         // the chunk's incoming state transposed to [n][p], for the inter-chunk term below
         float[] stT = cs.stateT;
         for (int p = 0; p < headDim; p++) {
@@ -321,8 +323,10 @@ public final class MambaMixer implements Mixer {
             int n = 0;
             // Vectorised across n with a separate multiply and add, so each element is rounded exactly as the
             // scalar loop below rounds it; eight vectors of the state row stay in registers across the chunk.
-            for (; n + 8 * FV.length() <= stateSize; n += 8 * FV.length()) updateStateSlice(S, sBase + n, total, h, p, g, row0, L, bRel + n, decay);
-            for (; n + FV.length() <= stateSize; n += FV.length()) updateStateVector(S, sBase + n, total, h, p, g, row0, L, bRel + n, decay);
+            if (!VectorWidth.SCALAR) {
+                for (; n + 8 * FV.length() <= stateSize; n += 8 * FV.length()) updateStateSlice(S, sBase + n, total, h, p, g, row0, L, bRel + n, decay);
+                for (; n + FV.length() <= stateSize; n += FV.length()) updateStateVector(S, sBase + n, total, h, p, g, row0, L, bRel + n, decay);
+            }
             for (; n < stateSize; n++) {
                 float v = S[sBase + n] * total;
                 for (int s = 0; s < L; s++) {

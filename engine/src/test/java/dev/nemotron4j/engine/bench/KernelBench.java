@@ -28,6 +28,7 @@ public final class KernelBench {
             case "auto" -> Arena.ofAuto();
             default -> Arena.ofShared();
         };
+        System.out.println("kernels: " + dev.nemotron4j.engine.kernels.VectorWidth.describe());
         try (WorkerPool pool = new WorkerPool(threads)) {
             if (Boolean.getBoolean("bandwidth")) {
                 System.out.printf("memory bandwidth (MemoryBandwidth, 1 GiB, best of 5): %.1f GB/s%n", MemoryBandwidth.measure(pool, 1L << 30, 5) / 1e9);

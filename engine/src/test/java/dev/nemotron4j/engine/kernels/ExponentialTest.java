@@ -8,10 +8,13 @@ import java.util.Random;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** The softmax exponential: vector and scalar forms agree bit for bit, and both stay within 2 ulp of Math.exp. */
+/**
+ * The softmax exponential: vector and scalar forms agree bit for bit at the width of this run ({@link VectorWidth}),
+ * and both stay within 2 ulp of Math.exp.
+ */
 class ExponentialTest {
 
-    private static final VectorSpecies<Float> F = FloatVector.SPECIES_PREFERRED;
+    private static final VectorSpecies<Float> F = VectorWidth.FLOAT;
 
     private static float[] inputs() {
         Random rnd = new Random(4);
@@ -41,6 +44,25 @@ class ExponentialTest {
         for (int i = 0; i < x.length; i++) {
             assertThat(Float.floatToRawIntBits(out[i])).as("x = %s", x[i]).isEqualTo(Float.floatToRawIntBits(Exponential.expNonPositive(x[i])));
         }
+    }
+
+    /** The softmax step: every weight bit-identical to the scalar form, their sum close to the exact one. */
+    @Test
+    void shiftedInPlaceEqualsTheScalarFormAtThisWidth() {
+        float[] x = inputs();
+        float shift = 0.75f;
+        for (int i = 0; i < x.length; i++) x[i] = Math.min(x[i] + shift, shift); // values ≤ shift (the block max)
+        float[] a = x.clone();
+        int off = F.length(), n = x.length - 2 * F.length();
+        float sum = Exponential.expShiftedInPlace(a, off, n, shift);
+        double expected = 0;
+        for (int i = 0; i < x.length; i++) {
+            boolean inside = i >= off && i < off + n;
+            float want = inside ? Exponential.expNonPositive(x[i] - shift) : x[i];
+            assertThat(Float.floatToRawIntBits(a[i])).as("index %d, x = %s", i, x[i]).isEqualTo(Float.floatToRawIntBits(want));
+            if (inside) expected += want;
+        }
+        assertThat((double) sum).isCloseTo(expected, org.assertj.core.data.Offset.offset(1e-4 * expected));
     }
 
     @Test
