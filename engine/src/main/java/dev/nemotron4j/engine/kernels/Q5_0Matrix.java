@@ -4,7 +4,6 @@ import jdk.incubator.vector.ByteVector;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.VectorOperators;
-import jdk.incubator.vector.VectorShape;
 import jdk.incubator.vector.VectorSpecies;
 
 import java.lang.foreign.MemorySegment;
@@ -52,8 +51,9 @@ public record Q5_0Matrix(MemorySegment data, int rows, int cols) implements Weig
 
     // ---- 16 lanes: the block's 16 code bytes widened to ints once, the fifth bits rotated into place ----
 
-    private static final VectorSpecies<Byte> CODE_BYTES = ByteVector.SPECIES_128;
-    private static final VectorSpecies<Integer> I = IntVector.SPECIES_512;
+    /** A block's 16 code bytes and their ints (the width's: 128 and 512 bits where these kernels run). */
+    private static final VectorSpecies<Byte> CODE_BYTES = VectorWidth.BYTE;
+    private static final VectorSpecies<Integer> I = VectorWidth.INT;
     private static final IntVector NIBBLE = IntVector.broadcast(I, 0x0F), FIFTH = IntVector.broadcast(I, 0x10), OFFSET = IntVector.broadcast(I, 16);
     /**
      * Per-lane rotations of the fifth-bit word that bring bit j (element j, lane j) and bit j+16 (element j+16)
@@ -109,7 +109,7 @@ public record Q5_0Matrix(MemorySegment data, int rows, int cols) implements Weig
 
     // ---- other widths (8 lanes): a block as 32/L parts in element order, as Block32.dotDecoded ----
 
-    private static final VectorSpecies<Integer> PART_INTS = VectorSpecies.of(int.class, VectorShape.forBitSize(Math.max(64, Block32.L * 32)));
+    private static final VectorSpecies<Integer> PART_INTS = VectorWidth.INT;
     private static final IntVector PART_LANE = IntVector.zero(PART_INTS).addIndex(1);
 
     /** Part {@code p} (elements p·L .. p·L+L) of the block at {@code o} as floats {@code q − 16}. */
