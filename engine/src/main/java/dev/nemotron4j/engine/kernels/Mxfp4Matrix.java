@@ -4,7 +4,6 @@ import jdk.incubator.vector.ByteVector;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.VectorOperators;
-import jdk.incubator.vector.VectorShape;
 import jdk.incubator.vector.VectorSpecies;
 
 import java.lang.foreign.MemorySegment;
@@ -67,8 +66,9 @@ public record Mxfp4Matrix(MemorySegment data, int rows, int cols) implements Wei
 
     // ---- 16 lanes: the block's 16 code bytes widened to ints once, each nibble a lane index into the book ----
 
-    private static final VectorSpecies<Byte> CODE_BYTES = ByteVector.SPECIES_128;
-    private static final VectorSpecies<Integer> I = IntVector.SPECIES_512;
+    /** A block's 16 code bytes and their ints (the width's: 128 and 512 bits where these kernels run). */
+    private static final VectorSpecies<Byte> CODE_BYTES = VectorWidth.BYTE;
+    private static final VectorSpecies<Integer> I = VectorWidth.INT;
     /** The code book as float bits, one entry per lane (16 lanes). */
     private static final IntVector BOOK = book(I, 0);
 
@@ -119,7 +119,7 @@ public record Mxfp4Matrix(MemorySegment data, int rows, int cols) implements Wei
 
     // ---- 8 lanes: a block as 4 parts in element order, as Block32.dotDecoded; the book in two halves ----
 
-    private static final VectorSpecies<Integer> PART_INTS = VectorSpecies.of(int.class, VectorShape.forBitSize(Math.max(64, Block32.L * 32)));
+    private static final VectorSpecies<Integer> PART_INTS = VectorWidth.INT;
     private static final IntVector BOOK_LOW = book(PART_INTS, 0), BOOK_HIGH = book(PART_INTS, PART_INTS.length());
 
     /** Part {@code p} (elements 8p .. 8p+8) of the block at {@code o}: an index mod 16 picks from the book's two halves. */

@@ -4,7 +4,6 @@ import jdk.incubator.vector.ByteVector;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.VectorOperators;
-import jdk.incubator.vector.VectorShape;
 import jdk.incubator.vector.VectorShuffle;
 import jdk.incubator.vector.VectorSpecies;
 
@@ -73,8 +72,9 @@ public record Nvfp4Matrix(MemorySegment data, int rows, int cols) implements Wei
 
     // ---- 16 lanes: a sub-block per vector; lane j takes byte j mod 8, shifted right by 0 (j < 8) or 4 ----
 
-    private static final VectorSpecies<Byte> CODE_BYTES = ByteVector.SPECIES_128;
-    private static final VectorSpecies<Integer> I = IntVector.SPECIES_512;
+    /** A block's 16 code bytes and their ints (the width's: 128 and 512 bits where these kernels run). */
+    private static final VectorSpecies<Byte> CODE_BYTES = VectorWidth.BYTE;
+    private static final VectorSpecies<Integer> I = VectorWidth.INT;
     private static final IntVector TABLE = table(I, 0);
     /** Lanes 0–7 and 8–15 both from bytes 0–7 (an even sub-block of the pair) or 8–15 (the odd one). */
     private static final VectorShuffle<Integer> EVEN_BYTES = VectorShuffle.fromOp(I, j -> j & 7), ODD_BYTES = VectorShuffle.fromOp(I, j -> 8 + (j & 7));
@@ -117,7 +117,7 @@ public record Nvfp4Matrix(MemorySegment data, int rows, int cols) implements Wei
 
     // ---- 8 lanes: a sub-block as two parts (its low and high nibbles), the table in two halves ----
 
-    private static final VectorSpecies<Integer> PART_INTS = VectorSpecies.of(int.class, VectorShape.forBitSize(Math.max(64, Block32.L * 32)));
+    private static final VectorSpecies<Integer> PART_INTS = VectorWidth.INT;
     private static final IntVector TABLE_LOW = table(PART_INTS, 0), TABLE_HIGH = table(PART_INTS, PART_INTS.length());
 
     /** {@link #dot} for 8-lane vectors: part p of the row into accumulator p mod 2. */
