@@ -256,8 +256,11 @@ public record Mxfp4Matrix(MemorySegment data, int rows, int cols) implements Wei
                 b1 = v1.fma(d, b1);
             }
         }
-        out[outOff] = LaneSum.sum(a0.add(b0));
-        out[outOff + outStride] = LaneSum.sum(a1.add(b1));
+        // Reduced through memory: a LaneSum.sum(FloatVector) left as a call (the JIT's inlining budget) boxes its vector.
+        float[] lanes = LaneSum.lanes();
+        a0.add(b0).intoArray(lanes, 0);
+        a1.add(b1).intoArray(lanes, F.length());
+        LaneSum.sumsInto(lanes, 2, out, outOff, outStride);
     }
 
     /**

@@ -102,15 +102,12 @@ public record Nvfp4Matrix(MemorySegment data, int rows, int cols) implements Wei
     private static float dotWide(MemorySegment data, long base, int blocks, float[] x, int xOff) {
         var F = Block32.F;
         FloatVector even = FloatVector.zero(F), odd = even;
-        for (int blk = 0; blk < blocks; blk++) {
-            long o = base + (long) blk * BLOCK_BYTES;
-            int xo = xOff + blk * 64;
-            IntVector pair = codes(data, o, 0);
-            even = codes(pair, EVEN_BYTES).mul(scale(data, o, 0)).fma(FloatVector.fromArray(F, x, xo), even);
-            odd = codes(pair, ODD_BYTES).mul(scale(data, o, 1)).fma(FloatVector.fromArray(F, x, xo + 16), odd);
-            pair = codes(data, o, 1);
-            even = codes(pair, EVEN_BYTES).mul(scale(data, o, 2)).fma(FloatVector.fromArray(F, x, xo + 32), even);
-            odd = codes(pair, ODD_BYTES).mul(scale(data, o, 3)).fma(FloatVector.fromArray(F, x, xo + 48), odd);
+        for (int half = 0; half < 2 * blocks; half++) { // pairs of sub-blocks (a block per iteration overran the inlining budget)
+            long o = base + (long) (half >>> 1) * BLOCK_BYTES;
+            int h = half & 1, xo = xOff + half * 32;
+            IntVector pair = codes(data, o, h);
+            even = codes(pair, EVEN_BYTES).mul(scale(data, o, 2 * h)).fma(FloatVector.fromArray(F, x, xo), even);
+            odd = codes(pair, ODD_BYTES).mul(scale(data, o, 2 * h + 1)).fma(FloatVector.fromArray(F, x, xo + 16), odd);
         }
         return LaneSum.sum(even.add(odd));
     }
@@ -240,20 +237,21 @@ public record Nvfp4Matrix(MemorySegment data, int rows, int cols) implements Wei
         var F = Block32.F;
         FloatVector e0 = FloatVector.zero(F), o0 = e0, e1 = e0, o1 = e0;
         int x1 = xOff + xStride;
-        for (int blk = 0; blk < blocks; blk++) {
-            long o = base + (long) blk * BLOCK_BYTES;
-            int c = blk * 64;
-            for (int h = 0; h < 2; h++, c += 32) {
-                IntVector pair = codes(data, o, h);
-                FloatVector we = codes(pair, EVEN_BYTES).mul(scale(data, o, 2 * h)), wo = codes(pair, ODD_BYTES).mul(scale(data, o, 2 * h + 1));
-                e0 = we.fma(FloatVector.fromArray(F, x, xOff + c), e0);
-                o0 = wo.fma(FloatVector.fromArray(F, x, xOff + c + 16), o0);
-                e1 = we.fma(FloatVector.fromArray(F, x, x1 + c), e1);
-                o1 = wo.fma(FloatVector.fromArray(F, x, x1 + c + 16), o1);
-            }
+        for (int half = 0; half < 2 * blocks; half++) { // pairs of sub-blocks
+            long o = base + (long) (half >>> 1) * BLOCK_BYTES;
+            int h = half & 1, c = half * 32;
+            IntVector pair = codes(data, o, h);
+            FloatVector we = codes(pair, EVEN_BYTES).mul(scale(data, o, 2 * h)), wo = codes(pair, ODD_BYTES).mul(scale(data, o, 2 * h + 1));
+            e0 = we.fma(FloatVector.fromArray(F, x, xOff + c), e0);
+            o0 = wo.fma(FloatVector.fromArray(F, x, xOff + c + 16), o0);
+            e1 = we.fma(FloatVector.fromArray(F, x, x1 + c), e1);
+            o1 = wo.fma(FloatVector.fromArray(F, x, x1 + c + 16), o1);
         }
-        out[outOff] = LaneSum.sum(e0.add(o0));
-        out[outOff + outStride] = LaneSum.sum(e1.add(o1));
+        // Reduced through memory: a LaneSum.sum(FloatVector) left as a call (the JIT's inlining budget) boxes its vector.
+        float[] lanes = LaneSum.lanes();
+        e0.add(o0).intoArray(lanes, 0);
+        e1.add(o1).intoArray(lanes, F.length());
+        LaneSum.sumsInto(lanes, 2, out, outOff, outStride);
     }
 
     /**

@@ -204,11 +204,26 @@ public record Q4_1Matrix(MemorySegment data, int rows, int cols) implements Weig
         for (; o < end; o++) dotRows(o, x, xOff, xStride, batch, out, outOff + o, outStride);
     }
 
-    /** Rows {@code row} and {@code row + 1} against a decode batch: 4 inputs at a time, the rest in pairs per row. */
+    /**
+     * Rows {@code row} and {@code row + 1} against a decode batch: 4 inputs at a time, the rest in pairs per row. The
+     * two rows' scales and mins are read into scratch first: read inside {@link #dotWide2x4}, they overran the JIT's
+     * inlining budget (a code helper left as a call boxed every vector, 6× slower).
+     */
     private void rowPairWide(int row, float[] x, int xOff, int xStride, int batch, float[] out, int outOff, int outStride) {
-        int b = 0;
-        for (; b + 4 <= batch; b += 4) {
-            dotWide2x4(data, row * rowBytes(), (row + 1) * rowBytes(), cols / 32, x, xOff + b * xStride, xStride, out, outOff + b * outStride, outStride);
+        int b = 0, blocks = cols / 32;
+        long base0 = row * rowBytes(), base1 = base0 + rowBytes();
+        if (batch >= 4) {
+            float[] scales = RowScratch.get(0, 4 * blocks).scales;
+            for (int blk = 0; blk < blocks; blk++) {
+                long o0 = base0 + (long) blk * BLOCK_BYTES, o1 = base1 + (long) blk * BLOCK_BYTES;
+                scales[blk] = GgmlBlocks.half(data, o0);
+                scales[blocks + blk] = GgmlBlocks.half(data, o0 + 2);
+                scales[2 * blocks + blk] = GgmlBlocks.half(data, o1);
+                scales[3 * blocks + blk] = GgmlBlocks.half(data, o1 + 2);
+            }
+            for (; b + 4 <= batch; b += 4) {
+                dotWide2x4(data, base0, base1, blocks, scales, x, xOff + b * xStride, xStride, out, outOff + b * outStride, outStride);
+            }
         }
         if (b < batch) {
             dotRows(row, x, xOff + b * xStride, xStride, batch - b, out, outOff + b * outStride, outStride);
@@ -233,17 +248,21 @@ public record Q4_1Matrix(MemorySegment data, int rows, int cols) implements Weig
             lo1 = wl.fma(FloatVector.fromArray(F, x, x1 + e), lo1);
             hi1 = wh.fma(FloatVector.fromArray(F, x, x1 + e + 16), hi1);
         }
-        out[outOff] = LaneSum.sum(lo0.add(hi0));
-        out[outOff + outStride] = LaneSum.sum(lo1.add(hi1));
+        // Reduced through memory: a LaneSum.sum(FloatVector) left as a call (the JIT's inlining budget) boxes its vector.
+        float[] lanes = LaneSum.lanes();
+        lo0.add(hi0).intoArray(lanes, 0);
+        lo1.add(hi1).intoArray(lanes, F.length());
+        LaneSum.sumsInto(lanes, 2, out, outOff, outStride);
     }
 
     /**
      * Rows at {@code base0} and {@code base1} against four inputs, both rows' weights built in registers block by
      * block: row r, input b into {@code out[outOff + r + b·outStride]}; per (row, input) the operations of
-     * {@link #dotWide}, so bit-identical to it.
+     * {@link #dotWide}, so bit-identical to it. Row r's scales and mins are {@code scales[2r·blocks ..]} and
+     * {@code scales[(2r+1)·blocks ..]}.
      */
-    private static void dotWide2x4(MemorySegment data, long base0, long base1, int blocks, float[] x, int xOff, int xStride,
-                                   float[] out, int outOff, int outStride) {
+    private static void dotWide2x4(MemorySegment data, long base0, long base1, int blocks, float[] scales, float[] x, int xOff,
+                                   int xStride, float[] out, int outOff, int outStride) {
         var F = Block32.F;
         FloatVector a0 = FloatVector.zero(F), a1 = a0, a2 = a0, a3 = a0, e0 = a0, e1 = a0, e2 = a0, e3 = a0; // row 0: low, high
         FloatVector b0 = a0, b1 = a0, b2 = a0, b3 = a0, f0 = a0, f1 = a0, f2 = a0, f3 = a0;                 // row 1
@@ -252,11 +271,11 @@ public record Q4_1Matrix(MemorySegment data, int rows, int cols) implements Weig
             long o0 = base0 + (long) blk * BLOCK_BYTES, o1 = base1 + (long) blk * BLOCK_BYTES;
             int c = blk * 32;
             IntVector codes = codes(data, o0);
-            FloatVector d = FloatVector.broadcast(F, GgmlBlocks.half(data, o0)), m = FloatVector.broadcast(F, GgmlBlocks.half(data, o0 + 2));
+            FloatVector d = FloatVector.broadcast(F, scales[blk]), m = FloatVector.broadcast(F, scales[blocks + blk]);
             FloatVector p = low(codes).fma(d, m), pp = high(codes).fma(d, m);
             codes = codes(data, o1);
-            d = FloatVector.broadcast(F, GgmlBlocks.half(data, o1));
-            m = FloatVector.broadcast(F, GgmlBlocks.half(data, o1 + 2));
+            d = FloatVector.broadcast(F, scales[2 * blocks + blk]);
+            m = FloatVector.broadcast(F, scales[3 * blocks + blk]);
             FloatVector q = low(codes).fma(d, m), qq = high(codes).fma(d, m);
             FloatVector v = FloatVector.fromArray(F, x, xOff + c);
             a0 = p.fma(v, a0);

@@ -216,11 +216,27 @@ public record Q5_0Matrix(MemorySegment data, int rows, int cols) implements Weig
         for (; o < end; o++) dotRows(o, x, xOff, xStride, batch, out, outOff + o, outStride);
     }
 
-    /** Rows {@code row} and {@code row + 1} against a decode batch: 4 inputs at a time, the rest in pairs per row. */
+    /**
+     * Rows {@code row} and {@code row + 1} against a decode batch: 4 inputs at a time, the rest in pairs per row. The
+     * two rows' scales and fifth-bit words are read into scratch first: read inside {@link #dotWide2x4}, they overran
+     * the JIT's inlining budget (a scale read left as a call spilled every vector, 8× slower).
+     */
     private void rowPairWide(int row, float[] x, int xOff, int xStride, int batch, float[] out, int outOff, int outStride) {
-        int b = 0;
-        for (; b + 4 <= batch; b += 4) {
-            dotWide2x4(data, row * rowBytes(), (row + 1) * rowBytes(), cols / 32, x, xOff + b * xStride, xStride, out, outOff + b * outStride, outStride);
+        int b = 0, blocks = cols / 32;
+        long base0 = row * rowBytes(), base1 = base0 + rowBytes();
+        if (batch >= 4) {
+            float[] scales = RowScratch.get(0, 2 * blocks).scales;
+            int[] words = RowScratch.words(2 * blocks);
+            for (int blk = 0; blk < blocks; blk++) {
+                long o0 = base0 + (long) blk * BLOCK_BYTES, o1 = base1 + (long) blk * BLOCK_BYTES;
+                scales[blk] = GgmlBlocks.half(data, o0);
+                scales[blocks + blk] = GgmlBlocks.half(data, o1);
+                words[blk] = data.get(GgmlBlocks.LE_INT, o0 + 2);
+                words[blocks + blk] = data.get(GgmlBlocks.LE_INT, o1 + 2);
+            }
+            for (; b + 4 <= batch; b += 4) {
+                dotWide2x4(data, base0, base1, blocks, scales, words, x, xOff + b * xStride, xStride, out, outOff + b * outStride, outStride);
+            }
         }
         if (b < batch) {
             dotRows(row, x, xOff + b * xStride, xStride, batch - b, out, outOff + b * outStride, outStride);
@@ -248,18 +264,22 @@ public record Q5_0Matrix(MemorySegment data, int rows, int cols) implements Weig
                 b1 = v1.fma(d, b1);
             }
         }
-        out[outOff] = LaneSum.sum(a0.add(b0));
-        out[outOff + outStride] = LaneSum.sum(a1.add(b1));
+        // Reduced through memory: a LaneSum.sum(FloatVector) left as a call (the JIT's inlining budget) boxes its vector.
+        float[] lanes = LaneSum.lanes();
+        a0.add(b0).intoArray(lanes, 0);
+        a1.add(b1).intoArray(lanes, F.length());
+        LaneSum.sumsInto(lanes, 2, out, outOff, outStride);
     }
 
     /**
      * Rows at {@code base0} and {@code base1} against four inputs, the codes of both built in registers block by
      * block: row r, input b into {@code out[outOff + r + b·outStride]}. Per (row, input) the operations of
-     * {@link #dotWide}: bit-identical to it. (Kept apart from {@link Q4_0Matrix#dotWide2x4} on purpose: a helper
-     * taking or returning vectors is not inlined into a kernel this size, and every vector would be boxed.)
+     * {@link #dotWide}: bit-identical to it. Row r's scales and fifth-bit words are {@code scales[r·blocks ..]} and
+     * {@code words[r·blocks ..]}. (Kept apart from {@link Q4_0Matrix#dotWide2x4} on purpose: a helper taking or
+     * returning vectors is not inlined into a kernel this size, and every vector would be boxed.)
      */
-    private static void dotWide2x4(MemorySegment data, long base0, long base1, int blocks, float[] x, int xOff, int xStride,
-                                   float[] out, int outOff, int outStride) {
+    private static void dotWide2x4(MemorySegment data, long base0, long base1, int blocks, float[] scales, int[] words,
+                                   float[] x, int xOff, int xStride, float[] out, int outOff, int outStride) {
         var F = Block32.F;
         FloatVector a0 = FloatVector.zero(F), a1 = a0, a2 = a0, a3 = a0, e0 = a0, e1 = a0, e2 = a0, e3 = a0; // row 0
         FloatVector b0 = a0, b1 = a0, b2 = a0, b3 = a0, f0 = a0, f1 = a0, f2 = a0, f3 = a0;                 // row 1
@@ -267,11 +287,11 @@ public record Q5_0Matrix(MemorySegment data, int rows, int cols) implements Weig
         for (int blk = 0; blk < blocks; blk++) {
             long o0 = base0 + (long) blk * BLOCK_BYTES, o1 = base1 + (long) blk * BLOCK_BYTES;
             int c = blk * 32;
-            IntVector codes = codes(data, o0), fifth = fifthBits(data, o0);
-            FloatVector lo0 = low(codes, fifth), hi0 = high(codes, fifth), d0 = FloatVector.broadcast(F, GgmlBlocks.half(data, o0));
+            IntVector codes = codes(data, o0), fifth = IntVector.broadcast(I, words[blk]);
+            FloatVector lo0 = low(codes, fifth), hi0 = high(codes, fifth), d0 = FloatVector.broadcast(F, scales[blk]);
             codes = codes(data, o1);
-            fifth = fifthBits(data, o1);
-            FloatVector lo1 = low(codes, fifth), hi1 = high(codes, fifth), d1 = FloatVector.broadcast(F, GgmlBlocks.half(data, o1));
+            fifth = IntVector.broadcast(I, words[blocks + blk]);
+            FloatVector lo1 = low(codes, fifth), hi1 = high(codes, fifth), d1 = FloatVector.broadcast(F, scales[blocks + blk]);
             FloatVector xl = FloatVector.fromArray(F, x, xOff + c), xh = FloatVector.fromArray(F, x, xOff + c + 16);
             FloatVector n0 = hi0.fma(xh, lo0.mul(xl)).fma(d0, a0), m0 = hi1.fma(xh, lo1.mul(xl)).fma(d1, b0);
             xl = FloatVector.fromArray(F, x, x1 + c);

@@ -11,6 +11,7 @@ final class RowScratch {
     float[] scales = new float[0];
     float[] inputs = new float[0];
     float[] scores = new float[0];
+    int[] words = new int[0];
 
     /** A block's attention scores per head ({@code AttentionKernel}; separate from {@link #values}, its widened cache block). */
     static float[] scores(int n) {
@@ -24,6 +25,13 @@ final class RowScratch {
         RowScratch s = LOCAL.get();
         if (s.inputs.length < n) s.inputs = new float[n];
         return s.inputs;
+    }
+
+    /** Per-block words of a row pair (the fifth-bit words of Q5 blocks), next to {@link #scales}. */
+    static int[] words(int n) {
+        RowScratch s = LOCAL.get();
+        if (s.words.length < n) s.words = new int[n];
+        return s.words;
     }
 
     static RowScratch get(int values, int scales) {
