@@ -5,7 +5,7 @@ import dev.nemotron4j.engine.weights.DType;
 import java.lang.foreign.MemorySegment;
 
 /**
- * Block-quantized weights without a dedicated fused kernel (the 256-element K- and i-quants): a row is
+ * Block-quantized weights without a dedicated fused kernel (the 256-element types without a {@link SuperBlockMatrix} kernel): a row is
  * dequantized exactly ({@link GgmlBlocks}) into per-thread scratch and then dotted in float32. A batch of
  * input rows shares one dequantization, which is what makes prefill cheap.
  */

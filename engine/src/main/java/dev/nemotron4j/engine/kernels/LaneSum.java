@@ -46,6 +46,11 @@ final class LaneSum {
         return LANES.get();
     }
 
+    /** {@link #sum(FloatVector)} of the vector stored at {@code lanes[vector·L ..]} (for kernels too big to inline a call that takes a vector). */
+    static float sumAt(float[] lanes, int vector) {
+        return sum(FloatVector.fromArray(F, lanes, vector * L));
+    }
+
     /** {@code out[outOff + k·outStride] = sum(vector k)} for the {@code count} vectors stored from {@code lanes[0]}. */
     static void sumsInto(float[] lanes, int count, float[] out, int outOff, int outStride) {
         sumsInto(lanes, 0, count, out, outOff, outStride);

@@ -12,6 +12,20 @@ final class RowScratch {
     float[] inputs = new float[0];
     float[] scores = new float[0];
     int[] words = new int[0];
+    final float[] block = new float[SuperBlockMatrix.BLOCK];
+    float[] factors = new float[0];
+
+    /** One super-block's decoded weights ({@link SuperBlockMatrix}; separate from {@link #values}, which holds decoded rows). */
+    static float[] block() {
+        return LOCAL.get().block;
+    }
+
+    /** Room for {@code n} scale factors unpacked from super-block headers (e.g. {@link KScales}; separate from {@link #values}). */
+    static float[] factors(int n) {
+        RowScratch s = LOCAL.get();
+        if (s.factors.length < n) s.factors = new float[n];
+        return s.factors;
+    }
 
     /** A block's attention scores per head ({@code AttentionKernel}; separate from {@link #values}, its widened cache block). */
     static float[] scores(int n) {

@@ -14,7 +14,7 @@ import java.lang.foreign.MemorySegment;
  * tests keep them in agreement on real shapes.
  */
 public sealed interface WeightMatrix permits F32Matrix, Bf16Matrix, F16Matrix, Q8_0Matrix, Q4_0Matrix, Q5_0Matrix, Q5_1Matrix, Q4_1Matrix,
-        Iq4NlMatrix, Mxfp4Matrix, Nvfp4Matrix, BlockQuantMatrix, ScaledMatrix {
+        Iq4NlMatrix, Mxfp4Matrix, Nvfp4Matrix, BlockQuantMatrix, ScaledMatrix, SuperBlockMatrix {
 
     int rows();
 
@@ -74,7 +74,10 @@ public sealed interface WeightMatrix permits F32Matrix, Bf16Matrix, F16Matrix, Q
             case IQ4_NL -> new Iq4NlMatrix(data, rows, cols);
             case MXFP4 -> new Mxfp4Matrix(data, rows, cols);
             case NVFP4 -> new Nvfp4Matrix(data, rows, cols);
-            case Q2_K, Q3_K, Q4_K, Q5_K, Q6_K, IQ4_XS, IQ2_XXS, IQ2_XS, IQ2_S, IQ3_XXS, IQ3_S, IQ1_S, IQ1_M -> new BlockQuantMatrix(dtype, data, rows, cols);
+            case Q4_K -> new Q4KMatrix(data, rows, cols);
+            case Q5_K -> new Q5KMatrix(data, rows, cols);
+            case Q6_K -> new Q6KMatrix(data, rows, cols);
+            case Q2_K, Q3_K, IQ4_XS, IQ2_XXS, IQ2_XS, IQ2_S, IQ3_XXS, IQ3_S, IQ1_S, IQ1_M -> new BlockQuantMatrix(dtype, data, rows, cols);
             default -> throw new ModelFormatException(name + ": dtype " + dtype + " is not supported for weights (F32, F16, BF16, GGUF block types)");
         };
     }
