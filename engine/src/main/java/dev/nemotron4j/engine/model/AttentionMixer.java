@@ -25,7 +25,8 @@ public final class AttentionMixer implements Mixer {
     private int segRow0, segPast;
     private final WorkerPool.RangeBody attendRange = this::attendPairs;
 
-    AttentionMixer(int layer, ModelConfig c, WeightMatrix qProj, WeightMatrix kProj, WeightMatrix vProj, WeightMatrix oProj,
+    /** An attention layer over its bound weights (built by the model loader). */
+    public AttentionMixer(int layer, ModelConfig c, WeightMatrix qProj, WeightMatrix kProj, WeightMatrix vProj, WeightMatrix oProj,
                    float[] qBias, float[] kBias, float[] vBias, float[] oBias, WorkerPool pool) {
         this.layer = layer;
         this.hidden = c.hiddenSize();

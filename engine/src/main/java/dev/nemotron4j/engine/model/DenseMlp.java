@@ -8,7 +8,8 @@ public final class DenseMlp implements Mixer {
     private final WorkerPool pool;
     private float[] hiddenBuf = new float[0];
 
-    DenseMlp(SquaredReluMlp mlp, WorkerPool pool) {
+    /** A dense relu² MLP layer (built by the model loader). */
+    public DenseMlp(SquaredReluMlp mlp, WorkerPool pool) {
         this.mlp = mlp;
         this.pool = pool;
     }

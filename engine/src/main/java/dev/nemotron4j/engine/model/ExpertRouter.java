@@ -22,7 +22,8 @@ public final class ExpertRouter {
     private final float[] groupScore;
     private final boolean[] groupKept;
 
-    ExpertRouter(WeightMatrix gate, float[] correctionBias, ModelConfig c, WorkerPool pool) {
+    /** The router over its gate weights and optional correction bias (built by the model loader). */
+    public ExpertRouter(WeightMatrix gate, float[] correctionBias, ModelConfig c, WorkerPool pool) {
         this.gate = gate;
         this.correctionBias = correctionBias;
         this.experts = c.nRoutedExperts();

@@ -29,7 +29,8 @@ public final class MambaMixer implements Mixer {
     // scratch: the thread's shared temporaries (Scratch), re-fetched at every forward
     private float[] zxbcdt = new float[0], xbc = new float[0], dt = new float[0], y = new float[0], gated = new float[0];
 
-    MambaMixer(int layer, ModelConfig c, WeightMatrix inProj, float[] inProjBias, float[] convWeight, float[] convBias,
+    /** A Mamba-2 layer over its bound weights (built by the model loader). */
+    public MambaMixer(int layer, ModelConfig c, WeightMatrix inProj, float[] inProjBias, float[] convWeight, float[] convBias,
                float[] dtBias, float[] aLog, float[] d, float[] normWeight, WeightMatrix outProj, float[] outProjBias,
                WorkerPool pool) {
         this.layer = layer;

@@ -19,7 +19,8 @@ public final class MoeMixer implements Mixer {
     private final int[] startOf, fill;
     private float[] weightOfRow = new float[0];
 
-    MoeMixer(int layer, ModelConfig c, ExpertRouter router, SquaredReluMlp[] experts, SquaredReluMlp shared, WorkerPool pool) {
+    /** An MoE layer: router, routed experts and optional shared expert (built by the model loader). */
+    public MoeMixer(int layer, ModelConfig c, ExpertRouter router, SquaredReluMlp[] experts, SquaredReluMlp shared, WorkerPool pool) {
         this.layer = layer;
         this.hidden = c.hiddenSize();
         this.router = router;

@@ -44,7 +44,8 @@ public final class NemotronHModel implements AutoCloseable {
     // scratch, grown on demand
     private float[] h = new float[0], normed = new float[0], mixOut = new float[0], headIn = new float[0];
 
-    NemotronHModel(ModelConfig config, TensorSource source, WeightMatrix embeddings, float[][] blockNorms, Mixer[] mixers,
+    /** The model over bound weights; built by the model loader, which checked every tensor against the config. Owns {@code source}. */
+    public NemotronHModel(ModelConfig config, TensorSource source, WeightMatrix embeddings, float[][] blockNorms, Mixer[] mixers,
                    float[] finalNorm, WeightMatrix lmHead, WorkerPool pool) {
         this.config = config;
         this.source = source;
