@@ -1,6 +1,6 @@
 package dev.nemotron4j.cli;
 
-import dev.nemotron4j.engine.gguf.GgufConverter;
+import dev.nemotron4j.engine.convert.GgufConverter;
 import dev.nemotron4j.engine.loading.ModelSource;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;

@@ -11,7 +11,7 @@ import dev.nemotron4j.engine.model.ModelConfig;
 import dev.nemotron4j.engine.model.ParameterCounts;
 import dev.nemotron4j.engine.sampling.SamplingParams;
 import dev.nemotron4j.engine.state.KvCacheType;
-import dev.nemotron4j.engine.weights.SafetensorsFile;
+import dev.nemotron4j.engine.formats.safetensors.SafetensorsFile;
 import dev.nemotron4j.runtime.GenerationSettings;
 import dev.nemotron4j.runtime.ModelBundle;
 import dev.nemotron4j.runtime.TextJob;

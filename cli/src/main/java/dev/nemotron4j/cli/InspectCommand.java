@@ -1,7 +1,7 @@
 package dev.nemotron4j.cli;
 
-import dev.nemotron4j.engine.gguf.GgufFile;
-import dev.nemotron4j.engine.gguf.GgufFileType;
+import dev.nemotron4j.engine.formats.gguf.GgufFile;
+import dev.nemotron4j.engine.formats.gguf.GgufFileType;
 import dev.nemotron4j.engine.generation.BatchScheduler;
 import dev.nemotron4j.engine.loading.MemoryPlan;
 import dev.nemotron4j.engine.loading.ModelSource;

@@ -1,6 +1,6 @@
 package dev.nemotron4j.cli;
 
-import dev.nemotron4j.engine.gguf.GgufFileType;
+import dev.nemotron4j.engine.formats.gguf.GgufFileType;
 import dev.nemotron4j.engine.weights.DType;
 import dev.nemotron4j.engine.weights.TensorInfo;
 

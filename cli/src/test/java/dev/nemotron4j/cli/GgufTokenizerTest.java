@@ -1,6 +1,6 @@
 package dev.nemotron4j.cli;
 
-import dev.nemotron4j.engine.gguf.GgufFile;
+import dev.nemotron4j.engine.formats.gguf.GgufFile;
 import dev.nemotron4j.tokenizer.Tokenizer;
 import org.junit.jupiter.api.Test;
 

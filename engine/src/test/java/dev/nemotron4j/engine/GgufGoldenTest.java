@@ -6,7 +6,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.nemotron4j.engine.kernels.WorkerPool;
 import dev.nemotron4j.engine.model.NemotronHModel;
 import dev.nemotron4j.engine.state.SequenceState;
-import dev.nemotron4j.engine.weights.SafetensorsFile;
+import dev.nemotron4j.engine.formats.safetensors.SafetensorsFile;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.params.ParameterizedTest;

@@ -2,7 +2,7 @@ package dev.nemotron4j.engine;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.nemotron4j.engine.weights.SafetensorsFile;
+import dev.nemotron4j.engine.formats.safetensors.SafetensorsFile;
 import dev.nemotron4j.engine.weights.TensorInfo;
 
 import java.io.IOException;

@@ -7,7 +7,7 @@ import dev.nemotron4j.chat.budget.ThinkingControlTokens;
 import dev.nemotron4j.chat.template.ChatTemplates;
 import dev.nemotron4j.chat.template.SupportedChatTemplate;
 import dev.nemotron4j.chat.template.UnsupportedChatTemplateException;
-import dev.nemotron4j.engine.gguf.GgufCheckpoint;
+import dev.nemotron4j.engine.formats.gguf.GgufCheckpoint;
 import dev.nemotron4j.engine.loading.ModelSource;
 import dev.nemotron4j.engine.model.NemotronHModel;
 import dev.nemotron4j.engine.weights.ModelFormatException;

@@ -2,15 +2,13 @@ package dev.nemotron4j.engine.loading;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.nemotron4j.engine.gguf.GgufCheckpoint;
-import dev.nemotron4j.engine.gguf.GgufConfig;
-import dev.nemotron4j.engine.gguf.GgufFile;
+import dev.nemotron4j.engine.formats.gguf.GgufCheckpoint;
+import dev.nemotron4j.engine.formats.gguf.GgufFile;
 import dev.nemotron4j.engine.kernels.WorkerPool;
 import dev.nemotron4j.engine.model.ModelConfig;
-import dev.nemotron4j.engine.model.ModelLoader;
 import dev.nemotron4j.engine.model.NemotronHModel;
 import dev.nemotron4j.engine.weights.ModelFormatException;
-import dev.nemotron4j.engine.weights.SafetensorsCheckpoint;
+import dev.nemotron4j.engine.formats.safetensors.SafetensorsCheckpoint;
 import dev.nemotron4j.engine.weights.TensorSource;
 
 import java.io.IOException;

@@ -3,7 +3,7 @@ package dev.nemotron4j.engine.synth;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.nemotron4j.engine.gguf.GgmlQuantizer;
+import dev.nemotron4j.engine.formats.gguf.GgmlQuantizer;
 import dev.nemotron4j.engine.model.ModelConfig;
 import dev.nemotron4j.engine.weights.DType;
 

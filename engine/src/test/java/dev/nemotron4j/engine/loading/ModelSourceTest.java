@@ -1,8 +1,7 @@
 package dev.nemotron4j.engine.loading;
 
 import dev.nemotron4j.engine.TinyFixtures;
-import dev.nemotron4j.engine.gguf.GgufConfig;
-import dev.nemotron4j.engine.gguf.GgufFile;
+import dev.nemotron4j.engine.formats.gguf.GgufFile;
 import dev.nemotron4j.engine.model.ModelConfig;
 import dev.nemotron4j.engine.model.NemotronHModel;
 import dev.nemotron4j.engine.weights.ModelFormatException;

@@ -1,4 +1,4 @@
-package dev.nemotron4j.engine.model;
+package dev.nemotron4j.engine.loading;
 
 import dev.nemotron4j.engine.kernels.Bf16Matrix;
 import dev.nemotron4j.engine.kernels.ScaledMatrix;

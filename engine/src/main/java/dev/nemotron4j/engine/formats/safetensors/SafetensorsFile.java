@@ -1,8 +1,11 @@
-package dev.nemotron4j.engine.weights;
+package dev.nemotron4j.engine.formats.safetensors;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.nemotron4j.engine.weights.DType;
+import dev.nemotron4j.engine.weights.ModelFormatException;
+import dev.nemotron4j.engine.weights.TensorInfo;
 
 import java.io.IOException;
 import java.lang.foreign.Arena;

@@ -1,7 +1,8 @@
-package dev.nemotron4j.engine.gguf;
+package dev.nemotron4j.engine.loading;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.nemotron4j.engine.formats.gguf.GgufFile;
 import dev.nemotron4j.engine.model.ModelConfig;
 import dev.nemotron4j.engine.weights.ModelFormatException;
 

@@ -1,6 +1,8 @@
-package dev.nemotron4j.engine.gguf;
+package dev.nemotron4j.engine.convert;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.nemotron4j.engine.formats.gguf.GgufValue;
+import dev.nemotron4j.engine.formats.gguf.GgufWriter;
 import dev.nemotron4j.engine.model.ModelConfig;
 
 import java.nio.file.Path;

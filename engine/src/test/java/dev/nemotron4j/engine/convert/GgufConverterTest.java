@@ -1,4 +1,4 @@
-package dev.nemotron4j.engine.gguf;
+package dev.nemotron4j.engine.convert;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;

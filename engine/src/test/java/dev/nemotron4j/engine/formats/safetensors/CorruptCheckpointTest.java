@@ -1,8 +1,9 @@
-package dev.nemotron4j.engine.weights;
+package dev.nemotron4j.engine.formats.safetensors;
 
-import dev.nemotron4j.engine.loading.ModelSource;
 import dev.nemotron4j.engine.TinyFixtures;
+import dev.nemotron4j.engine.loading.ModelSource;
 import dev.nemotron4j.engine.model.NemotronHModel;
+import dev.nemotron4j.engine.weights.ModelFormatException;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 

@@ -1,7 +1,16 @@
-package dev.nemotron4j.engine.model;
+package dev.nemotron4j.engine.loading;
 
 import dev.nemotron4j.engine.kernels.WeightMatrix;
 import dev.nemotron4j.engine.kernels.WorkerPool;
+import dev.nemotron4j.engine.model.AttentionMixer;
+import dev.nemotron4j.engine.model.DenseMlp;
+import dev.nemotron4j.engine.model.ExpertRouter;
+import dev.nemotron4j.engine.model.MambaMixer;
+import dev.nemotron4j.engine.model.Mixer;
+import dev.nemotron4j.engine.model.ModelConfig;
+import dev.nemotron4j.engine.model.MoeMixer;
+import dev.nemotron4j.engine.model.NemotronHModel;
+import dev.nemotron4j.engine.model.SquaredReluMlp;
 import dev.nemotron4j.engine.weights.ModelFormatException;
 import dev.nemotron4j.engine.weights.TensorInfo;
 import dev.nemotron4j.engine.weights.TensorSource;

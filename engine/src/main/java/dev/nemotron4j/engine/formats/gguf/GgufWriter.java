@@ -1,4 +1,4 @@
-package dev.nemotron4j.engine.gguf;
+package dev.nemotron4j.engine.formats.gguf;
 
 import dev.nemotron4j.engine.weights.DType;
 

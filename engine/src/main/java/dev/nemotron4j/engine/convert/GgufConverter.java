@@ -1,13 +1,16 @@
-package dev.nemotron4j.engine.gguf;
+package dev.nemotron4j.engine.convert;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.nemotron4j.engine.formats.gguf.GgmlQuantizer;
+import dev.nemotron4j.engine.formats.gguf.GgufValue;
+import dev.nemotron4j.engine.formats.gguf.GgufWriter;
+import dev.nemotron4j.engine.formats.safetensors.SafetensorsCheckpoint;
 import dev.nemotron4j.engine.kernels.Bf16Matrix;
 import dev.nemotron4j.engine.model.LayerType;
 import dev.nemotron4j.engine.model.ModelConfig;
 import dev.nemotron4j.engine.weights.DType;
 import dev.nemotron4j.engine.weights.ModelFormatException;
-import dev.nemotron4j.engine.weights.SafetensorsCheckpoint;
 import dev.nemotron4j.engine.weights.TensorInfo;
 
 import java.io.IOException;

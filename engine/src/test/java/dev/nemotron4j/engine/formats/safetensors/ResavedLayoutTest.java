@@ -1,14 +1,15 @@
-package dev.nemotron4j.engine.weights;
+package dev.nemotron4j.engine.formats.safetensors;
 
-import dev.nemotron4j.engine.loading.ModelSource;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.nemotron4j.engine.GoldenLogitsTest;
-import dev.nemotron4j.engine.TinyFixtures;
 import dev.nemotron4j.engine.TinyFixtures.Golden;
+import dev.nemotron4j.engine.TinyFixtures;
+import dev.nemotron4j.engine.loading.ModelSource;
 import dev.nemotron4j.engine.model.NemotronHModel;
+import dev.nemotron4j.engine.weights.TensorInfo;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
