@@ -10,12 +10,11 @@ import java.nio.ByteOrder;
 import java.util.Random;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.within;
 
 /**
- * Block-quantized weights: hand-made blocks dequantize to the values ggml defines, and every vectorised kernel
- * agrees with its scalar twin and with the exactly dequantized row on the real model's shapes; the batched
- * row kernel is bit-identical to single-row dots.
+ * Block-quantized weights: hand-made blocks dequantize to the values ggml defines, and the panel prefetch reads what
+ * it should. The kernels themselves (vector against scalar twin and exact dequantization, batched against single
+ * rows) are checked for every type by {@link WeightMatrixContractTest}.
  */
 class QuantizedKernelTest {
 
@@ -84,7 +83,7 @@ class QuantizedKernelTest {
         }
     }
 
-    /** Random blocks with small, realistic half-precision scales. */
+    /** Random blocks with small, realistic half-precision scales (for tests of wrappers such as {@link ScaledMatrix}). */
     static WeightMatrix random(DType type, int rows, int cols, Random rnd, Arena arena) {
         long bytes = type.byteSize((long) rows * cols);
         MemorySegment seg = arena.allocate(bytes + 1).asSlice(1); // deliberately unaligned
@@ -103,93 +102,6 @@ class QuantizedKernelTest {
             }
         }
         return WeightMatrix.of(type, seg, rows, cols, "test");
-    }
-
-    /** Q8_0 products split the inputs once per product (any batch, from 4 on two rows at a time); every output equals the row's own dot. */
-    @Test
-    void q8ProductsWithSplitInputsAreBitIdenticalToDots() {
-        Random rnd = new Random(11);
-        try (Arena arena = Arena.ofShared(); WorkerPool pool = new WorkerPool(2)) {
-            WeightMatrix w = random(DType.Q8_0, 37, 2688, rnd, arena);
-            for (int batch : new int[] {1, 2, 3, 4, 5, 9, 37, 70}) { // 37, 70: row pairs over tiles of 32 with remainders
-                float[] x = new float[batch * 2688];
-                for (int i = 0; i < x.length; i++) x[i] = (float) rnd.nextGaussian();
-                float[] out = new float[batch * 37];
-                MatMul.multiply(w, x, batch, out, pool);
-                for (int b = 0; b < batch; b++) {
-                    for (int r = 0; r < 37; r++) {
-                        assertThat(out[b * 37 + r]).as("batch %d input %d row %d", batch, b, r).isEqualTo(w.dot(r, x, b * 2688));
-                    }
-                }
-            }
-        }
-    }
-
-    @Test
-    void vectorKernelsAgreeWithScalarTwinsAndExactDequantization() {
-        int[][] shapes = {{16, 2688}, {8, 4096}, {12, 1856}, {4, 3712}, {3, 32}, {2, 96}};
-        int[][] kShapes = {{16, 2816}, {8, 4096}, {4, 256}};
-        Random rnd = new Random(7);
-        try (Arena arena = Arena.ofConfined()) {
-            for (DType type : new DType[] {DType.Q8_0, DType.Q4_0, DType.Q4_1, DType.Q5_0, DType.Q5_1, DType.Q4_K, DType.Q5_K, DType.Q6_K}) {
-                for (int[] s : type.blockSize() == 256 ? kShapes : shapes) {
-                    WeightMatrix w = random(type, s[0], s[1], rnd, arena);
-                    int batch = 3;
-                    float[] x = new float[batch * s[1] + 5];
-                    for (int i = 0; i < x.length; i++) x[i] = (float) rnd.nextGaussian();
-                    float[] row = new float[s[1]];
-                    float[] batched = new float[batch * s[0]];
-                    for (int r = 0; r < s[0]; r++) {
-                        w.dotRows(r, x, 5, s[1], batch, batched, r, s[0]);
-                    }
-                    for (int r = 0; r < s[0]; r++) {
-                        w.readRow(r, row, 0);
-                        for (int b = 0; b < batch; b++) {
-                            int xo = 5 + b * s[1];
-                            double exact = 0, mag = 0;
-                            for (int i = 0; i < s[1]; i++) {
-                                exact += (double) row[i] * x[xo + i];
-                                mag += Math.abs((double) row[i] * x[xo + i]);
-                            }
-                            double tol = 1e-5 * mag + 1e-6;
-                            float vec = w.dot(r, x, xo);
-                            assertThat((double) vec).as("%s %s row %d vector", type, java.util.Arrays.toString(s), r).isCloseTo(exact, within(tol));
-                            assertThat((double) w.dotScalar(r, x, xo)).as("%s row %d scalar", type, r).isCloseTo(exact, within(tol));
-                            assertThat(batched[b * s[0] + r]).as("%s row %d batch %d bit-identical", type, r, b).isEqualTo(vec);
-                        }
-                    }
-                    WeightMatrix slice = w.rowSlice(1, s[0] - 1);
-                    float[] sliceRow = new float[s[1]];
-                    slice.readRow(0, sliceRow, 0);
-                    w.readRow(1, row, 0);
-                    assertThat(sliceRow).containsExactly(row);
-                }
-            }
-        }
-    }
-
-    @Test
-    void batchedMatMulRowsAreBitIdenticalToSingleRowDots() {
-        Random rnd = new Random(9);
-        try (Arena arena = Arena.ofShared(); WorkerPool pool = new WorkerPool(2)) {
-            for (DType type : new DType[] {DType.Q8_0, DType.Q4_0, DType.Q6_K}) {
-                int rows = 71, cols = type.blockSize() == 256 ? 2816 : 2688; // odd: a row left over from the pairs
-                WeightMatrix w = random(type, rows, cols, rnd, arena);
-                // decode-sized batches (2-3: inputs in pairs sharing each block; 4-8: prefetched panels, row pairs, groups
-                // of 4 inputs, remainders) and prefill-sized ones (rows decoded once, two at a time; a second batch tile)
-                for (int batch : new int[] {2, 3, 7, 8, 9, 37}) {
-                    float[] x = new float[batch * cols];
-                    for (int i = 0; i < x.length; i++) x[i] = (float) rnd.nextGaussian();
-                    float[] out = new float[batch * rows];
-                    MatMul.multiply(w, x, batch, out, pool);
-                    for (int b = 0; b < batch; b++) {
-                        for (int r = 0; r < rows; r++) {
-                            assertThat(out[b * rows + r]).as("%s batch %d row %d weight row %d", type, batch, b, r).isEqualTo(w.dot(r, x, b * cols));
-                        }
-                    }
-                }
-            }
-        }
     }
 
     /** The panel prefetch reads exactly one byte per 64-byte line of the range (and nothing past its end). */
