@@ -39,8 +39,9 @@ import static org.assertj.core.api.Assertions.within;
  *   <li>{@code rowSlice} (also of a slice) has the rows, bytes and products of the rows it covers.</li>
  * </ul>
  * Shapes: hidden 2688, expert 1856, shared expert 3712 and Mamba/attention 4096 columns where the block size divides
- * them, and tails (odd block counts, a column past the last vector, one block); row counts past the prefetched panels of
- * Q4_0 (130 rows of 2688) and Q8_0 (45 rows of 4096), odd, so row pairs and 4-row blocks have remainders. Random data:
+ * them, and tails (odd block and vector counts, a column past the last vector, one block); odd row counts past the
+ * prefetched panels (32 rows of 16-bit floats, 45 and 85 rows of 4096 in Q8_0 and Q4_0), so panels, row pairs and 4-row
+ * blocks have remainders (the extra runs at set widths take the smaller shapes, {@link #WIDTH_RUN}). Random data:
  * block types alternate rows of random valid blocks (random bytes, finite scales: every code value, also those a
  * quantizer never writes) and, where {@link GgmlQuantizer} supports the type, quantized Gaussian floats; float types
  * are Gaussian floats rounded to the type. Row 0 has every third block zeroed (a zero scale).
@@ -49,6 +50,7 @@ import static org.assertj.core.api.Assertions.within;
  * scales in a block))} for a type {@link WeightMatrix#of} builds (another scale encoding: a {@link ScaleWriter} lambda),
  * and {@code .as("name", YourMatrix::new)} for a kernel class of an existing type that {@code WeightMatrix.of} does not
  * (yet) return. {@link #everyWeightTypeIsUnderContract} fails while a type that {@code WeightMatrix.of} accepts has no line.
+ * {@code -Dnemotron4j.contract.kinds=Q4_0,Q8_0} runs only the kinds named.
  */
 class WeightMatrixContractTest {
 
