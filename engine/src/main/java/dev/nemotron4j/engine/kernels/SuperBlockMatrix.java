@@ -19,7 +19,7 @@ import java.lang.foreign.MemorySegment;
  * <p>Implementations supply the single-row kernel and the exact decode of one super-block; the batched products,
  * the scalar twin and {@link #readRow} are shared here.
  */
-public sealed interface SuperBlockMatrix extends WeightMatrix permits Q4KMatrix, Q5KMatrix, Q6KMatrix {
+public sealed interface SuperBlockMatrix extends WeightMatrix permits Q2KMatrix, Q3KMatrix, Q4KMatrix, Q5KMatrix, Q6KMatrix, Iq4XsMatrix, LatticeMatrix {
 
     /** Elements per super-block. */
     int BLOCK = 256;

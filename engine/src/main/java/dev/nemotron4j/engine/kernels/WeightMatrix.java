@@ -14,7 +14,7 @@ import java.lang.foreign.MemorySegment;
  * tests keep them in agreement on real shapes.
  */
 public sealed interface WeightMatrix permits F32Matrix, Bf16Matrix, F16Matrix, Q8_0Matrix, Q4_0Matrix, Q5_0Matrix, Q5_1Matrix, Q4_1Matrix,
-        Iq4NlMatrix, Mxfp4Matrix, Nvfp4Matrix, BlockQuantMatrix, ScaledMatrix, SuperBlockMatrix {
+        Iq4NlMatrix, Mxfp4Matrix, Nvfp4Matrix, ScaledMatrix, SuperBlockMatrix {
 
     int rows();
 
@@ -77,7 +77,10 @@ public sealed interface WeightMatrix permits F32Matrix, Bf16Matrix, F16Matrix, Q
             case Q4_K -> new Q4KMatrix(data, rows, cols);
             case Q5_K -> new Q5KMatrix(data, rows, cols);
             case Q6_K -> new Q6KMatrix(data, rows, cols);
-            case Q2_K, Q3_K, IQ4_XS, IQ2_XXS, IQ2_XS, IQ2_S, IQ3_XXS, IQ3_S, IQ1_S, IQ1_M -> new BlockQuantMatrix(dtype, data, rows, cols);
+            case Q2_K -> new Q2KMatrix(data, rows, cols);
+            case Q3_K -> new Q3KMatrix(data, rows, cols);
+            case IQ4_XS -> new Iq4XsMatrix(data, rows, cols);
+            case IQ2_XXS, IQ2_XS, IQ2_S, IQ3_XXS, IQ3_S, IQ1_S, IQ1_M -> new LatticeMatrix(dtype, data, rows, cols);
             default -> throw new ModelFormatException(name + ": dtype " + dtype + " is not supported for weights (F32, F16, BF16, GGUF block types)");
         };
     }

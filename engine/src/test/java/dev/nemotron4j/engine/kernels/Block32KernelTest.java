@@ -70,7 +70,6 @@ class Block32KernelTest {
     void factoryPicksTheFusedKernel(Fused f) {
         try (Arena arena = Arena.ofConfined()) {
             WeightMatrix w = random(f.type, 2, 64, new Random(1), arena);
-            assertThat(w).isNotInstanceOf(BlockQuantMatrix.class);
             assertThat(w.rowSlice(1, 1).getClass()).isEqualTo(w.getClass());
         }
     }

@@ -21,7 +21,8 @@ import static org.assertj.core.api.Assertions.within;
  */
 class SuperBlockKernelTest {
 
-    static final DType[] TYPES = {DType.Q4_K, DType.Q5_K, DType.Q6_K};
+    static final DType[] TYPES = {DType.Q2_K, DType.Q3_K, DType.Q4_K, DType.Q5_K, DType.Q6_K, DType.IQ4_XS,
+            DType.IQ2_XXS, DType.IQ2_XS, DType.IQ2_S, DType.IQ3_XXS, DType.IQ3_S, DType.IQ1_S, DType.IQ1_M};
 
     private static final ValueLayout.OfShort LE_SHORT = ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
 
@@ -38,6 +39,19 @@ class SuperBlockKernelTest {
                     seg.set(LE_SHORT, o + 2, Float.floatToFloat16(0.001f * rnd.nextFloat()));
                 }
                 case Q6_K -> seg.set(LE_SHORT, o + 208, Float.floatToFloat16(0.0005f * (1 + rnd.nextFloat())));
+                case Q2_K -> {
+                    seg.set(LE_SHORT, o + 80, Float.floatToFloat16(0.001f * (1 + rnd.nextFloat())));
+                    seg.set(LE_SHORT, o + 82, Float.floatToFloat16(0.001f * rnd.nextFloat()));
+                }
+                case Q3_K -> seg.set(LE_SHORT, o + 108, Float.floatToFloat16(0.0005f * (1 + rnd.nextFloat())));
+                case IQ4_XS, IQ2_XXS, IQ2_XS, IQ2_S, IQ3_XXS, IQ3_S, IQ1_S -> seg.set(LE_SHORT, o, Float.floatToFloat16(0.0005f * (1 + rnd.nextFloat())));
+                case IQ1_M -> { // d's 16 bits are the top nibbles of the four scale words
+                    int d = Float.floatToFloat16(0.0005f * (1 + rnd.nextFloat())) & 0xFFFF;
+                    for (int k = 0; k < 4; k++) {
+                        long w = o + 48 + 2L * k;
+                        seg.set(LE_SHORT, w, (short) ((seg.get(LE_SHORT, w) & 0x0FFF) | (((d >>> (4 * k)) & 0xF) << 12)));
+                    }
+                }
                 default -> throw new IllegalArgumentException(type.toString());
             }
         }
@@ -109,7 +123,7 @@ class SuperBlockKernelTest {
         Random rnd = new Random(3);
         try (Arena arena = Arena.ofShared(); WorkerPool pool = new WorkerPool(2)) {
             for (DType type : TYPES) {
-                int rows = 37, cols = 2560;
+                int rows = 21, cols = 2560;
                 SuperBlockMatrix w = random(type, rows, cols, rnd, arena);
                 for (int batch : new int[] {1, 2, 3, 4, 5, 8, 9, 37, 70}) {
                     float[] x = gaussian(batch * cols, rnd);
