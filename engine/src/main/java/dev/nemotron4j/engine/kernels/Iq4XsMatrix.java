@@ -69,24 +69,26 @@ public record Iq4XsMatrix(MemorySegment data, int rows, int cols) implements Sup
     }
 
     /**
-     * {@link #dot} with 16-lane vectors: one sub-block (a group: one load, low and high nibbles) per iteration of a flat
-     * loop, the even and odd groups' accumulators swapping roles; written out to stay above the JIT's inline size (see
-     * {@link Q4KMatrix}).
+     * {@link #dot} with 16-lane vectors: two sub-blocks (an even and an odd group, one load of 16 code bytes each) per
+     * iteration of a flat loop. (Unlike the K-quants' loops it may be inlined into {@link #dot}: its factor pass is
+     * scalar code, which costs the JIT's node budget little.)
      */
     private static float dot16(MemorySegment data, long base, int blocks, float[] f, float[] x, int xOff) {
-        FloatVector acc = FloatVector.zero(F), other = acc;
-        for (int g = 0; g < 8 * blocks; g++) {
-            int xe = xOff + 32 * g;
-            IntVector codes = CodeBytes.load(data, base + (long) (g >> 3) * BLOCK_BYTES + 8 + 16 * (g & 7));
+        FloatVector even = FloatVector.zero(F), odd = even;
+        for (int pair = 0; pair < 4 * blocks; pair++) {
+            int g = 2 * pair, xe = xOff + 64 * pair;
+            long q = base + (long) (pair >> 2) * BLOCK_BYTES + 8 + 32 * (pair & 3);
+            IntVector a = CodeBytes.load(data, q), b = CodeBytes.load(data, q + 16);
             FloatVector factor = FloatVector.broadcast(F, f[g]);
-            FloatVector p = CodeBytes.toFloat(codes.and(0x0F).selectFrom(TABLE0)).mul(factor).mul(FloatVector.fromArray(F, x, xe));
-            p = CodeBytes.toFloat(codes.lanewise(VectorOperators.LSHR, 4).selectFrom(TABLE0)).mul(factor)
-                    .fma(FloatVector.fromArray(F, x, xe + 16), p);
-            FloatVector next = acc.add(p);
-            acc = other;
-            other = next;
+            FloatVector p = CodeBytes.toFloat(a.and(0x0F).selectFrom(TABLE0)).mul(factor).mul(FloatVector.fromArray(F, x, xe));
+            p = CodeBytes.toFloat(a.lanewise(VectorOperators.LSHR, 4).selectFrom(TABLE0)).mul(factor).fma(FloatVector.fromArray(F, x, xe + 16), p);
+            even = even.add(p);
+            factor = FloatVector.broadcast(F, f[g + 1]);
+            p = CodeBytes.toFloat(b.and(0x0F).selectFrom(TABLE0)).mul(factor).mul(FloatVector.fromArray(F, x, xe + 32));
+            p = CodeBytes.toFloat(b.lanewise(VectorOperators.LSHR, 4).selectFrom(TABLE0)).mul(factor).fma(FloatVector.fromArray(F, x, xe + 48), p);
+            odd = odd.add(p);
         }
-        return LaneSum.sum(acc.add(other));
+        return LaneSum.sum(even.add(odd));
     }
 
     /** {@link #dot} at any width: as {@link #dot16}, a group being 32 / L vectors. */

@@ -14,6 +14,7 @@ import java.lang.invoke.VarHandle;
 import java.nio.ByteOrder;
 
 import static dev.nemotron4j.engine.kernels.GgmlBlocks.LE_INT;
+import static dev.nemotron4j.engine.kernels.GgmlBlocks.LE_LONG;
 import static dev.nemotron4j.engine.kernels.GgmlBlocks.LE_SHORT;
 import static dev.nemotron4j.engine.kernels.GgmlBlocks.half;
 import static dev.nemotron4j.engine.kernels.GgmlBlocks.u8;
@@ -132,150 +133,136 @@ public record LatticeMatrix(DType type, MemorySegment data, int rows, int cols) 
         }
     }
 
-    /** Eight element bits (one group of 8) at element {@code e}. */
-    private static void bits8(long[] bits, int e, int value) {
-        bits[e >>> 6] |= (long) (value & 0xFF) << (e & 63);
-    }
-
-    private static void clear(long[] bits) {
-        bits[0] = 0;
-        bits[1] = 0;
-        bits[2] = 0;
-        bits[3] = 0;
-    }
-
     /** 8 copies of a group's shift bit (0 or 0xFF). */
-    private static int all8(boolean set) {
+    private static long all8(boolean set) {
         return set ? 0xFF : 0;
     }
 
-    // First passes, one per type: the same values and float operations as LatticeBlocks (ggml's dequantize_row_*).
+    // First passes, one per type: the same values and float operations as LatticeBlocks (ggml's dequantize_row_*),
+    // reading the block in 8-byte words and keeping a word of element bits per 64 elements in a register.
 
     private static void iq2xxs(MemorySegment s, long off, Parts p) {
         float d = half(s, off);
-        clear(p.bits);
         for (int ib = 0; ib < 8; ib++) {
-            long q = off + 2 + 8L * ib;
-            int indexes = s.get(LE_INT, q), aux1 = s.get(LE_INT, q + 4);
+            long word = s.get(LE_LONG, off + 2 + 8L * ib);
+            int aux1 = (int) (word >>> 32);
             float db = d * (0.5f + (aux1 >>> 28)) * 0.25f;
             p.scales[2 * ib] = db;
             p.scales[2 * ib + 1] = db;
+            long signs = 0;
             for (int l = 0; l < 4; l++) {
-                int e = 32 * ib + 8 * l;
-                LONGS.set(p.grid, e, IQ2XXS_GRID[(indexes >>> (8 * l)) & 0xFF]);
-                bits8(p.bits, e, KSIGNS_IQ2XS[(aux1 >>> (7 * l)) & 127]);
+                LONGS.set(p.grid, 32 * ib + 8 * l, IQ2XXS_GRID[(int) (word >>> (8 * l)) & 0xFF]);
+                signs |= (long) KSIGNS_IQ2XS[(aux1 >>> (7 * l)) & 127] << (8 * l);
             }
+            putBits(p.bits, ib, signs);
         }
     }
 
     private static void iq2xs(MemorySegment s, long off, Parts p) {
         float d = half(s, off);
-        clear(p.bits);
+        long scales = s.get(LE_LONG, off + 66);
         for (int ib = 0; ib < 8; ib++) {
-            int sc = u8(s, off + 66 + ib);
+            int sc = (int) (scales >>> (8 * ib)) & 0xFF;
             p.scales[2 * ib] = d * (0.5f + (sc & 0xF)) * 0.25f;
             p.scales[2 * ib + 1] = d * (0.5f + (sc >>> 4)) * 0.25f;
+            long codes = s.get(LE_LONG, off + 2 + 8L * ib), signs = 0;
             for (int l = 0; l < 4; l++) {
-                int code = s.get(LE_SHORT, off + 2 + 2L * (4 * ib + l)) & 0xFFFF, e = 32 * ib + 8 * l;
-                LONGS.set(p.grid, e, IQ2XS_GRID[code & 511]);
-                bits8(p.bits, e, KSIGNS_IQ2XS[code >>> 9]);
+                int code = (int) (codes >>> (16 * l)) & 0xFFFF;
+                LONGS.set(p.grid, 32 * ib + 8 * l, IQ2XS_GRID[code & 511]);
+                signs |= (long) KSIGNS_IQ2XS[code >>> 9] << (8 * l);
             }
+            putBits(p.bits, ib, signs);
         }
     }
 
     private static void iq2s(MemorySegment s, long off, Parts p) {
         float d = half(s, off);
-        long qs = off + 2, signs = off + 34, qh = off + 66, scales = off + 74;
-        clear(p.bits);
+        long high = s.get(LE_LONG, off + 66), scales = s.get(LE_LONG, off + 74);
+        for (int k = 0; k < 4; k++) p.bits[k] = s.get(LE_LONG, off + 34 + 8L * k); // one sign byte per 8 elements, in order
         for (int ib = 0; ib < 8; ib++) {
-            int sc = u8(s, scales + ib), high = u8(s, qh + ib), indexes = s.get(LE_INT, qs + 4L * ib), sg = s.get(LE_INT, signs + 4L * ib);
+            int sc = (int) (scales >>> (8 * ib)) & 0xFF, h = (int) (high >>> (8 * ib)) & 0xFF;
             p.scales[2 * ib] = d * (0.5f + (sc & 0xF)) * 0.25f;
             p.scales[2 * ib + 1] = d * (0.5f + (sc >>> 4)) * 0.25f;
+            int indexes = s.get(LE_INT, off + 2 + 4L * ib);
             for (int l = 0; l < 4; l++) {
-                int e = 32 * ib + 8 * l, index = ((indexes >>> (8 * l)) & 0xFF) | ((high << (8 - 2 * l)) & 0x300);
-                LONGS.set(p.grid, e, IQ2S_GRID[index]);
-                bits8(p.bits, e, sg >>> (8 * l));
+                LONGS.set(p.grid, 32 * ib + 8 * l, IQ2S_GRID[((indexes >>> (8 * l)) & 0xFF) | ((h << (8 - 2 * l)) & 0x300)]);
             }
         }
     }
 
     private static void iq3xxs(MemorySegment s, long off, Parts p) {
         float d = half(s, off);
-        long qs = off + 2, scalesAndSigns = off + 66;
-        clear(p.bits);
         for (int ib = 0; ib < 8; ib++) {
-            int aux = s.get(LE_INT, scalesAndSigns + 4L * ib);
+            int aux = s.get(LE_INT, off + 66 + 4L * ib);
             float db = d * (0.5f + (aux >>> 28)) * 0.5f;
             p.scales[2 * ib] = db;
             p.scales[2 * ib + 1] = db;
-            long q = qs + 8L * ib;
+            long indexes = s.get(LE_LONG, off + 2 + 8L * ib), signs = 0;
             for (int l = 0; l < 4; l++) {
                 int e = 32 * ib + 8 * l;
-                INTS.set(p.grid, e, IQ3XXS_GRID[u8(s, q + 2 * l)]);
-                INTS.set(p.grid, e + 4, IQ3XXS_GRID[u8(s, q + 2 * l + 1)]);
-                bits8(p.bits, e, KSIGNS_IQ2XS[(aux >>> (7 * l)) & 127]);
+                INTS.set(p.grid, e, IQ3XXS_GRID[(int) (indexes >>> (16 * l)) & 0xFF]);
+                INTS.set(p.grid, e + 4, IQ3XXS_GRID[(int) (indexes >>> (16 * l + 8)) & 0xFF]);
+                signs |= (long) KSIGNS_IQ2XS[(aux >>> (7 * l)) & 127] << (8 * l);
             }
+            putBits(p.bits, ib, signs);
         }
     }
 
     private static void iq3s(MemorySegment s, long off, Parts p) {
         float d = half(s, off);
-        long qs = off + 2, qh = off + 66, signs = off + 74, scales = off + 106;
-        clear(p.bits);
+        long high = s.get(LE_LONG, off + 66);
+        int scales = s.get(LE_INT, off + 106);
+        for (int k = 0; k < 4; k++) p.bits[k] = s.get(LE_LONG, off + 74 + 8L * k); // one sign byte per 8 elements, in order
         for (int ib = 0; ib < 8; ib++) {
-            int sc = u8(s, scales + ib / 2);
+            int sc = (scales >>> (8 * (ib / 2))) & 0xFF;
             float db = d * (1 + 2 * ((ib % 2 == 0) ? sc & 0xF : sc >>> 4));
             p.scales[2 * ib] = db;
             p.scales[2 * ib + 1] = db;
-            int high = u8(s, qh + ib), sg = s.get(LE_INT, signs + 4L * ib);
-            long q = qs + 8L * ib;
+            int h = (int) (high >>> (8 * ib)) & 0xFF;
+            long indexes = s.get(LE_LONG, off + 2 + 8L * ib);
             for (int l = 0; l < 4; l++) {
                 int e = 32 * ib + 8 * l;
-                INTS.set(p.grid, e, IQ3S_GRID[u8(s, q + 2 * l) | ((high << (8 - 2 * l)) & 256)]);
-                INTS.set(p.grid, e + 4, IQ3S_GRID[u8(s, q + 2 * l + 1) | ((high << (7 - 2 * l)) & 256)]);
-                bits8(p.bits, e, sg >>> (8 * l));
+                INTS.set(p.grid, e, IQ3S_GRID[((int) (indexes >>> (16 * l)) & 0xFF) | ((h << (8 - 2 * l)) & 256)]);
+                INTS.set(p.grid, e + 4, IQ3S_GRID[((int) (indexes >>> (16 * l + 8)) & 0xFF) | ((h << (7 - 2 * l)) & 256)]);
             }
         }
     }
 
     private static void iq1s(MemorySegment s, long off, Parts p) {
         float d = half(s, off);
-        long qs = off + 2, qhs = off + 34;
-        clear(p.bits);
         for (int ib = 0; ib < 8; ib++) {
-            int qh = s.get(LE_SHORT, qhs + 2L * ib) & 0xFFFF, indexes = s.get(LE_INT, qs + 4L * ib);
+            int qh = s.get(LE_SHORT, off + 34 + 2L * ib) & 0xFFFF, indexes = s.get(LE_INT, off + 2 + 4L * ib);
             float dl = d * (2 * ((qh >>> 12) & 7) + 1);
             p.scales[2 * ib] = dl;
             p.scales[2 * ib + 1] = dl;
-            int down = all8((qh & 0x8000) != 0);
             for (int l = 0; l < 4; l++) {
-                int e = 32 * ib + 8 * l;
-                LONGS.set(p.grid, e, IQ1S_GRID[((indexes >>> (8 * l)) & 0xFF) | (((qh >>> (3 * l)) & 7) << 8)]);
-                bits8(p.bits, e, down);
+                LONGS.set(p.grid, 32 * ib + 8 * l, IQ1S_GRID[((indexes >>> (8 * l)) & 0xFF) | (((qh >>> (3 * l)) & 7) << 8)]);
             }
+            putBits(p.bits, ib, (qh & 0x8000) != 0 ? 0xFFFFFFFFL : 0);
         }
     }
 
     private static void iq1m(MemorySegment s, long off, Parts p) {
-        long qs = off, qhs = off + 32, scales = off + 48;
-        long words = s.get(GgmlBlocks.LE_LONG, scales);
+        long words = s.get(LE_LONG, off + 48);
         int w0 = (int) words & 0xFFFF, w1 = (int) (words >>> 16) & 0xFFFF, w2 = (int) (words >>> 32) & 0xFFFF, w3 = (int) (words >>> 48) & 0xFFFF;
         // d is an IEEE half spread over the top nibbles of the four 16-bit scale words
         float d = Float.float16ToFloat((short) ((w0 >>> 12) | ((w1 >>> 8) & 0x00F0) | ((w2 >>> 4) & 0x0F00) | (w3 & 0xF000)));
-        clear(p.bits);
         for (int ib = 0; ib < 8; ib++) {
             int w = (int) (words >>> (16 * (ib / 2))) & 0xFFFF, shift = 6 * (ib % 2);
             p.scales[2 * ib] = d * (2 * ((w >>> shift) & 7) + 1);
             p.scales[2 * ib + 1] = d * (2 * ((w >>> (shift + 3)) & 7) + 1);
-            int h0 = u8(s, qhs + 2L * ib), h1 = u8(s, qhs + 2L * ib + 1), indexes = s.get(LE_INT, qs + 4L * ib), e = 32 * ib;
+            int h0 = u8(s, off + 32 + 2L * ib), h1 = u8(s, off + 33 + 2L * ib), indexes = s.get(LE_INT, off + 4L * ib), e = 32 * ib;
             LONGS.set(p.grid, e, IQ1S_GRID[(indexes & 0xFF) | ((h0 << 8) & 0x700)]);
             LONGS.set(p.grid, e + 8, IQ1S_GRID[((indexes >>> 8) & 0xFF) | ((h0 << 4) & 0x700)]);
             LONGS.set(p.grid, e + 16, IQ1S_GRID[((indexes >>> 16) & 0xFF) | ((h1 << 8) & 0x700)]);
             LONGS.set(p.grid, e + 24, IQ1S_GRID[(indexes >>> 24) | ((h1 << 4) & 0x700)]);
-            bits8(p.bits, e, all8((h0 & 0x08) != 0));
-            bits8(p.bits, e + 8, all8((h0 & 0x80) != 0));
-            bits8(p.bits, e + 16, all8((h1 & 0x08) != 0));
-            bits8(p.bits, e + 24, all8((h1 & 0x80) != 0));
+            putBits(p.bits, ib, all8((h0 & 0x08) != 0) | all8((h0 & 0x80) != 0) << 8 | all8((h1 & 0x08) != 0) << 16 | all8((h1 & 0x80) != 0) << 24);
         }
+    }
+
+    /** The 32 element bits of sub-block {@code ib} (elements {@code 32ib ..}) into the bit words. */
+    private static void putBits(long[] bits, int ib, long bits32) {
+        int k = ib >>> 1, shift = 32 * (ib & 1);
+        bits[k] = (bits[k] & ~(0xFFFFFFFFL << shift)) | ((bits32 & 0xFFFFFFFFL) << shift);
     }
 }

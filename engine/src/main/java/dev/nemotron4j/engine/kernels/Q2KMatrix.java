@@ -59,26 +59,28 @@ public record Q2KMatrix(MemorySegment data, int rows, int cols) implements Super
     }
 
     /**
-     * {@link #dot} with 16-lane vectors: one group (two sub-blocks, two vectors) per iteration of a flat loop, the even
-     * and odd groups' accumulators swapping roles; written out to stay above the JIT's inline size (see
+     * {@link #dot} with 16-lane vectors: two groups per iteration of a flat loop, bit pairs {@code 2j} (an even group)
+     * and {@code 2j+2} (odd) of the same 32 code bytes. Written out to stay above the JIT's inline size (see
      * {@link Q4KMatrix}).
      */
     private static float dot16(MemorySegment data, long base, int blocks, float[] f, float[] x, int xOff) {
-        FloatVector acc = FloatVector.zero(F), other = acc;
-        for (int g = 0; g < 8 * blocks; g++) {
-            int blk = g >> 3, j = g & 3, s = FACTORS * blk + 2 * (g & 7), xe = xOff + 32 * g;
-            long q = base + (long) blk * BLOCK_BYTES + 16 + 32 * ((g >> 2) & 1);
-            IntVector codes = CodeBytes.load(data, q).lanewise(VectorOperators.LSHR, 2 * j).and(3);
-            FloatVector p = CodeBytes.toFloat(codes).fma(FloatVector.broadcast(F, f[s]), FloatVector.broadcast(F, f[s + 16]))
-                    .mul(FloatVector.fromArray(F, x, xe));
-            codes = CodeBytes.load(data, q + 16).lanewise(VectorOperators.LSHR, 2 * j).and(3);
-            p = CodeBytes.toFloat(codes).fma(FloatVector.broadcast(F, f[s + 1]), FloatVector.broadcast(F, f[s + 17]))
-                    .fma(FloatVector.fromArray(F, x, xe + 16), p);
-            FloatVector next = acc.add(p);
-            acc = other;
-            other = next;
+        FloatVector even = FloatVector.zero(F), odd = even;
+        for (int pair = 0; pair < 4 * blocks; pair++) {
+            int blk = pair >> 2, g = 2 * (pair & 3), shift = 2 * (g & 3), s = FACTORS * blk + 2 * g, xe = xOff + 64 * pair;
+            long q = base + (long) blk * BLOCK_BYTES + 16 + 32 * (g >> 2);
+            IntVector a = CodeBytes.load(data, q), b = CodeBytes.load(data, q + 16);
+            FloatVector p = CodeBytes.toFloat(a.lanewise(VectorOperators.LSHR, shift).and(3))
+                    .fma(FloatVector.broadcast(F, f[s]), FloatVector.broadcast(F, f[s + 16])).mul(FloatVector.fromArray(F, x, xe));
+            p = CodeBytes.toFloat(b.lanewise(VectorOperators.LSHR, shift).and(3))
+                    .fma(FloatVector.broadcast(F, f[s + 1]), FloatVector.broadcast(F, f[s + 17])).fma(FloatVector.fromArray(F, x, xe + 16), p);
+            even = even.add(p);
+            p = CodeBytes.toFloat(a.lanewise(VectorOperators.LSHR, shift + 2).and(3))
+                    .fma(FloatVector.broadcast(F, f[s + 2]), FloatVector.broadcast(F, f[s + 18])).mul(FloatVector.fromArray(F, x, xe + 32));
+            p = CodeBytes.toFloat(b.lanewise(VectorOperators.LSHR, shift + 2).and(3))
+                    .fma(FloatVector.broadcast(F, f[s + 3]), FloatVector.broadcast(F, f[s + 19])).fma(FloatVector.fromArray(F, x, xe + 48), p);
+            odd = odd.add(p);
         }
-        return LaneSum.sum(acc.add(other));
+        return LaneSum.sum(even.add(odd));
     }
 
     /** {@link #dot} at any width: as {@link #dot16}, a group being 32 / L vectors. */

@@ -17,7 +17,7 @@ import java.lang.foreign.MemorySegment;
  * {@code g} of high-bit byte {@code l} is set, in sub-block {@code 2g + l/16}; value {@code (d·(sc−32))·q}, exact.
  *
  * <p>{@link #dot} assembles the 3-bit codes on int lanes ({@code (low | high·4) − 4}) and multiplies them by the
- * sub-block's factor, then multiplies them with x in {@link GroupedDot}'s order, the row's factors unpacked first
+ * sub-block's factor (exact), then multiplies them with x in {@link GroupedDot}'s order, the row's factors unpacked first
  * (see {@link KScales#unpackRow}).
  */
 public record Q3KMatrix(MemorySegment data, int rows, int cols) implements SuperBlockMatrix {
@@ -69,20 +69,24 @@ public record Q3KMatrix(MemorySegment data, int rows, int cols) implements Super
 
     /**
      * {@link #dot} with 16-lane vectors: one group (two sub-blocks, two vectors) per iteration of a flat loop, the even
-     * and odd groups' accumulators swapping roles; written out to stay above the JIT's inline size (see
-     * {@link Q4KMatrix}).
+     * and odd groups' accumulators swapping roles. The weights take one FMA: {@code (low | high·4)·f − 4f} is
+     * {@code (d·(sc−32))·q} exactly (every term is exact). Written out to stay above the JIT's inline size (see
+     * {@link Q4KMatrix}); two groups per iteration overran the JIT's node budget.
      */
     private static float dot16(MemorySegment data, long base, int blocks, float[] f, float[] x, int xOff) {
         FloatVector acc = FloatVector.zero(F), other = acc;
         for (int g = 0; g < 8 * blocks; g++) {
             int blk = g >> 3, bit = g & 7, shift = 2 * (g & 3), s = 16 * blk + 2 * bit, xe = xOff + 32 * g;
             long o = base + (long) blk * BLOCK_BYTES, q = o + 32 + 32 * (bit >> 2);
-            IntVector codes = CodeBytes.load(data, q).lanewise(VectorOperators.LSHR, shift).and(3)
-                    .or(CodeBytes.load(data, o).lanewise(VectorOperators.LSHL, 2).lanewise(VectorOperators.LSHR, bit).and(4)).sub(FOUR);
-            FloatVector p = CodeBytes.toFloat(codes).mul(f[s]).mul(FloatVector.fromArray(F, x, xe));
-            codes = CodeBytes.load(data, q + 16).lanewise(VectorOperators.LSHR, shift).and(3)
-                    .or(CodeBytes.load(data, o + 16).lanewise(VectorOperators.LSHL, 2).lanewise(VectorOperators.LSHR, bit).and(4)).sub(FOUR);
-            p = CodeBytes.toFloat(codes).mul(f[s + 1]).fma(FloatVector.fromArray(F, x, xe + 16), p);
+            float f0 = f[s], f1 = f[s + 1];
+            IntVector low = CodeBytes.load(data, q).lanewise(VectorOperators.LSHR, shift).and(3);
+            IntVector high = CodeBytes.load(data, o).lanewise(VectorOperators.LSHL, 2).lanewise(VectorOperators.LSHR, bit).and(4);
+            FloatVector p = CodeBytes.toFloat(low.or(high)).fma(FloatVector.broadcast(F, f0), FloatVector.broadcast(F, -4 * f0))
+                    .mul(FloatVector.fromArray(F, x, xe));
+            low = CodeBytes.load(data, q + 16).lanewise(VectorOperators.LSHR, shift).and(3);
+            high = CodeBytes.load(data, o + 16).lanewise(VectorOperators.LSHL, 2).lanewise(VectorOperators.LSHR, bit).and(4);
+            p = CodeBytes.toFloat(low.or(high)).fma(FloatVector.broadcast(F, f1), FloatVector.broadcast(F, -4 * f1))
+                    .fma(FloatVector.fromArray(F, x, xe + 16), p);
             FloatVector next = acc.add(p);
             acc = other;
             other = next;

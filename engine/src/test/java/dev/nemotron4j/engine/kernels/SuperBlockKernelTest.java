@@ -155,6 +155,27 @@ class SuperBlockKernelTest {
         }
     }
 
+    /**
+     * The K-quants' 16-lane loops stay above the JIT's inline size (-XX:FreqInlineSize, 325 bytecodes), so each is
+     * compiled on its own: inlined into {@code dot} next to the vector code of the factor pass, the two overran the
+     * JIT's node budget and every vector was boxed (5–10× slower, see docs/ARCHITECTURE.md).
+     */
+    @Test
+    void sixteenLaneLoopsAreCompiledOnTheirOwn() throws java.io.IOException {
+        for (Class<?> c : java.util.List.of(Q2KMatrix.class, Q3KMatrix.class, Q4KMatrix.class, Q5KMatrix.class, Q6KMatrix.class)) {
+            byte[] bytes;
+            try (var in = c.getResourceAsStream(c.getSimpleName() + ".class")) {
+                bytes = in.readAllBytes();
+            }
+            int size = java.lang.classfile.ClassFile.of().parse(bytes).methods().stream()
+                    .filter(m -> m.methodName().equalsString("dot16"))
+                    .findFirst().orElseThrow()
+                    .findAttribute(java.lang.classfile.Attributes.code()).orElseThrow()
+                    .codeLength();
+            assertThat(size).as("%s.dot16 bytecodes", c.getSimpleName()).isGreaterThan(325);
+        }
+    }
+
     @Test
     void rowSlicesSeeTheSameRows() {
         Random rnd = new Random(4);
