@@ -10,6 +10,11 @@ import java.util.List;
  * optionally within the {@code topk_group} best groups; the chosen experts' unbiased scores, optionally
  * renormalised, times the routed scaling factor weight their outputs. Gradients reach the router only through
  * the chosen experts' weights: the selection itself is piecewise constant.
+ *
+ * <p>Optionally the sequence-wise balancing loss of DeepSeek-V3 (RECIPES.md §2) over the rows of one forward:
+ * {@code L = w · Σᵢ fᵢ·Pᵢ} with {@code s'_{t,i} = s_{t,i} / Σ_j s_{t,j}}, {@code Pᵢ = (1/T) Σ_t s'_{t,i}} and
+ * {@code fᵢ = E/(K·T) · #{t : i chosen at t}} held constant; its gradient reaches the router through every score
+ * (not only the chosen ones) and, through the router, the layer's input.
  */
 public final class MoeLayer implements MixerLayer {
 
@@ -26,6 +31,7 @@ public final class MoeLayer implements MixerLayer {
     private double[] x, scores, weights, expertOut;
     private int[] chosen, rowsOf[], slotOf[];
     private int rows;
+    private double auxWeight, auxLoss;
 
     public MoeLayer(Param gate, Param correctionBias, MlpLayer[] experts, MlpLayer shared, int hidden, Routing routing) {
         this.gate = gate;
@@ -40,6 +46,31 @@ public final class MoeLayer implements MixerLayer {
     /** The experts chosen for every row by the last forward, [rows, topK], in descending selection score. */
     public int[] chosen() {
         return chosen.clone();
+    }
+
+    /** The weight w of the sequence-wise balancing loss in the next forwards and backwards (0 = off). */
+    public void setAuxLossWeight(double weight) {
+        this.auxWeight = weight;
+    }
+
+    /** The balancing loss w·Σᵢ fᵢ·Pᵢ of the last forward (0 when off). */
+    public double auxLoss() {
+        return auxLoss;
+    }
+
+    /** Adds how many rows of the last forward chose each expert to {@code counts} [experts]. */
+    public void addLoad(long[] counts) {
+        for (int e : chosen) counts[e]++;
+    }
+
+    /** The correction bias (selection only), or null when the checkpoint has none. */
+    public Param correctionBias() {
+        return correctionBias;
+    }
+
+    /** The router weight [experts, hidden]. */
+    public Param gate() {
+        return gate;
     }
 
     @Override
@@ -68,6 +99,7 @@ public final class MoeLayer implements MixerLayer {
                 weights[t * k + i] = w * routing.scaling();
             }
         }
+        auxLoss = auxWeight == 0 ? 0 : auxWeight * balanceSum();
         double[] out = shared == null ? new double[rows * hidden] : shared.forward(in, rows);
         // each expert runs once over the rows that chose it
         rowsOf = new int[count][];
@@ -96,6 +128,48 @@ public final class MoeLayer implements MixerLayer {
             }
         }
         return out;
+    }
+
+    /** fᵢ / T of the balancing loss: E/(K·T²) · how many rows chose expert i. */
+    private double[] balanceFractionsOverT() {
+        double[] f = new double[count];
+        for (int e : chosen) f[e]++;
+        double c = (double) count / ((double) routing.topK() * rows * rows);
+        for (int e = 0; e < count; e++) f[e] *= c;
+        return f;
+    }
+
+    /** Σᵢ fᵢ·Pᵢ of the last selection. */
+    private double balanceSum() {
+        double[] fOverT = balanceFractionsOverT();
+        double sum = 0;
+        for (int t = 0; t < rows; t++) {
+            double z = 0, dot = 0;
+            for (int e = 0; e < count; e++) {
+                z += scores[t * count + e];
+                dot += fOverT[e] * scores[t * count + e];
+            }
+            sum += dot / z;
+        }
+        return sum;
+    }
+
+    /** Adds d(w·Σᵢ fᵢ·Pᵢ)/d(router logits) to {@code dLogits}: dL/ds'_{t,i} = w·fᵢ/T, through s' = s/Σs and the sigmoid. */
+    private void addBalanceGradient(double[] dLogits) {
+        double[] fOverT = balanceFractionsOverT();
+        for (int t = 0; t < rows; t++) {
+            double z = 0, dot = 0;
+            for (int e = 0; e < count; e++) {
+                z += scores[t * count + e];
+                dot += fOverT[e] * scores[t * count + e];
+            }
+            double mean = dot / z; // Σᵢ (fᵢ/T)·s'_{t,i}
+            for (int e = 0; e < count; e++) {
+                double s = scores[t * count + e];
+                double dScore = auxWeight * (fOverT[e] - mean) / z;
+                dLogits[t * count + e] += dScore * s * (1 - s);
+            }
+        }
     }
 
     /** Keeps the topk_group groups with the largest sum of their two best selection scores (§7, §12 D5). */
@@ -182,6 +256,7 @@ public final class MoeLayer implements MixerLayer {
                 dLogits[t * count + e] = dScore * s * (1 - s);
             }
         }
+        if (auxWeight != 0) addBalanceGradient(dLogits);
         double[] dxRouter = Linear.backward(x, dLogits, rows, hidden, gate.value(), gate.grad(), count);
         for (int i = 0; i < dx.length; i++) dx[i] += dxRouter[i];
         return dx;

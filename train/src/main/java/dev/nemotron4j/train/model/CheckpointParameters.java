@@ -14,7 +14,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
 
-/** The parameter tensors of a checkpoint, widened exactly to double, in the order the model asks for them. */
+/** The parameter tensors of a checkpoint (a training state's F64 ones read exactly), widened exactly to double, in the order the model asks for them. */
 final class CheckpointParameters {
     private final TensorSource source;
     private final Map<String, Param> taken = new LinkedHashMap<>();
@@ -59,13 +59,17 @@ final class CheckpointParameters {
                 ValueLayout.OfFloat f = ValueLayout.JAVA_FLOAT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
                 for (int i = 0; i < out.length; i++) out[i] = d.getAtIndex(f, i);
             }
+            case F64 -> {
+                ValueLayout.OfDouble f = ValueLayout.JAVA_DOUBLE_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
+                for (int i = 0; i < out.length; i++) out[i] = d.getAtIndex(f, i);
+            }
             case BF16 -> {
                 for (int i = 0; i < out.length; i++) out[i] = Bf16Matrix.toFloat(d.getAtIndex(half, i));
             }
             case F16 -> {
                 for (int i = 0; i < out.length; i++) out[i] = Float.float16ToFloat(d.getAtIndex(half, i));
             }
-            default -> throw new ModelFormatException(where(t) + ": dtype " + t.dtype() + " is not a float type training can read (F32, F16, BF16)");
+            default -> throw new ModelFormatException(where(t) + ": dtype " + t.dtype() + " is not a float type training can read (F64, F32, F16, BF16)");
         }
         return out;
     }

@@ -151,8 +151,27 @@ public final class TrainableModel {
         return List.of(mixers);
     }
 
-    /** Logits [T, vocab] of {@code tokens}; remembers the activations and the loss for {@link #backward()}. */
+    /** Logits [T, vocab] of {@code tokens}; remembers the activations and the mean loss for {@link #backward()}. */
     public double[] forward(int[] tokens) {
+        double[] x = body(tokens);
+        double[] logits = head.forward(finalNorm.forward(x, tokens.length), tokens);
+        loss = head.loss() + auxLoss();
+        return logits;
+    }
+
+    /**
+     * Logits [T, vocab] of one document {@code tokens} from a zero state; the loss is {@code Σ_t targetWeights[t] ·
+     * −log p(tokens[t+1])} (T−1 weights; 0 drops a position) plus the enabled balancing losses. Remembers the
+     * activations for {@link #accumulateBackward()}.
+     */
+    public double[] forward(int[] tokens, double[] targetWeights) {
+        double[] x = body(tokens);
+        double[] logits = head.forward(finalNorm.forward(x, tokens.length), tokens, targetWeights);
+        loss = head.loss() + auxLoss();
+        return logits;
+    }
+
+    private double[] body(int[] tokens) {
         int rows = tokens.length, h = config.hiddenSize();
         double[] x = embedding.forward(tokens);
         for (int i = 0; i < mixers.length; i++) {
@@ -161,19 +180,50 @@ public final class TrainableModel {
             for (int j = 0; j < rows * h; j++) next[j] += out[j];
             x = next;
         }
-        double[] logits = head.forward(finalNorm.forward(x, rows), tokens);
-        loss = head.loss();
-        return logits;
+        return x;
     }
 
-    /** The loss of the last forward. */
+    private double auxLoss() {
+        double sum = 0;
+        for (MixerLayer m : mixers) if (m instanceof MoeLayer moe) sum += moe.auxLoss();
+        return sum;
+    }
+
+    /** The loss of the last forward (cross-entropy as weighted, plus the balancing losses when enabled). */
     public double loss() {
         return loss;
+    }
+
+    /** The unweighted sum of −log p(target) over the positions the last forward counted. */
+    public double crossEntropySum() {
+        return head.crossEntropySum();
+    }
+
+    /** How many target positions the last forward counted. */
+    public int targets() {
+        return head.targets();
+    }
+
+    /** Weight w of every MoE layer's sequence-wise balancing loss w·Σᵢ fᵢ·Pᵢ in the next forwards (0 = off). */
+    public void setAuxLossWeight(double weight) {
+        for (MixerLayer m : mixers) if (m instanceof MoeLayer moe) moe.setAuxLossWeight(weight);
+    }
+
+    /** The MoE layers, in layer order. */
+    public List<MoeLayer> moeLayers() {
+        List<MoeLayer> all = new ArrayList<>();
+        for (MixerLayer m : mixers) if (m instanceof MoeLayer moe) all.add(moe);
+        return all;
     }
 
     /** Zeroes, then fills every trainable parameter's gradient of the last forward's loss. */
     public void backward() {
         for (Param p : params.values()) p.zeroGrad();
+        accumulateBackward();
+    }
+
+    /** Adds the gradient of the last forward's loss to every trainable parameter's gradient. */
+    public void accumulateBackward() {
         double[] dx = finalNorm.backward(head.backward());
         for (int i = mixers.length - 1; i >= 0; i--) {
             double[] dMix = blockNorms[i].backward(mixers[i].backward(dx));
