@@ -22,6 +22,7 @@ import picocli.CommandLine.Command;
                 ChatCommand.class,
                 TemplateCommand.class,
                 TokenizeCommand.class,
+                TokenizerCommand.class,
                 ConvertCommand.class,
                 SynthCommand.class,
                 BenchCommand.class,
