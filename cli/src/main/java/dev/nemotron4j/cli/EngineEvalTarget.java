@@ -115,15 +115,7 @@ final class EngineEvalTarget implements Target {
                     done.completeExceptionally(error);
                 }
             });
-            TextResult r = done.get();
-            List<dev.nemotron4j.eval.target.ToolCall> calls = new ArrayList<>();
-            for (ToolCall c : r.parsed().toolCalls()) {
-                calls.add(new dev.nemotron4j.eval.target.ToolCall(c.name(), c.arguments(), c.argumentsJson()));
-            }
-            String content = req.isChat() ? r.parsed().content() : r.rawText();
-            return new GenerationResult(content, req.isChat() ? r.parsed().reasoning() : "", req.isChat() ? content : r.rawText(),
-                    calls, r.finishReason(), new TokenUsage(r.promptTokens(), r.completionTokens(), r.reasoningTokens()),
-                    logprobs, null, null, (System.nanoTime() - t0) / 1_000_000, null);
+            return result(req.isChat(), done.get(), logprobs, (System.nanoTime() - t0) / 1_000_000);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new TargetException("interrupted", false, 0, e);
@@ -132,6 +124,22 @@ final class EngineEvalTarget implements Target {
         } catch (RuntimeException e) {
             throw new TargetException("engine rejected the request: " + e.getMessage(), false, 0, e);
         }
+    }
+
+    /**
+     * The harness's view of a finished generation. For chat, content, reasoning and tool calls are the output
+     * parser's fields; the raw text is the model's output exactly as written, so what the parser set aside
+     * (a malformed tool call, markup) stays in the record.
+     */
+    static GenerationResult result(boolean chat, TextResult r, List<TokenLogprob> logprobs, long latencyMillis) {
+        List<dev.nemotron4j.eval.target.ToolCall> calls = new ArrayList<>();
+        for (ToolCall c : r.parsed().toolCalls()) {
+            calls.add(new dev.nemotron4j.eval.target.ToolCall(c.name(), c.arguments(), c.argumentsJson()));
+        }
+        String content = chat ? r.parsed().content() : r.rawText();
+        return new GenerationResult(content, chat ? r.parsed().reasoning() : "", r.rawText(),
+                calls, r.finishReason(), new TokenUsage(r.promptTokens(), r.completionTokens(), r.reasoningTokens()),
+                logprobs, null, null, latencyMillis, null);
     }
 
     /** Sum of log-probabilities of the continuation's tokens after the prompt, and whether each is the argmax. */

@@ -26,16 +26,19 @@ import java.util.concurrent.Callable;
 
 /**
  * {@code nemotron4j eval}: run, resume, verify, rescore, compare and report evaluations.
- * Exit codes: 0 success; 1 error; 2 {@code compare} found a significant regression; 3 {@code verify} found drift.
+ * Exit codes: 0 success; 1 error; 2 {@code compare} found a significant regression; 3 {@code verify} found drift;
+ * 4 {@code gate} found a failing check.
  */
 @Command(name = "eval",
         mixinStandardHelpOptions = true,
         description = "Evaluate a model (in-process or OpenAI-compatible endpoint) reproducibly.",
         subcommands = {EvalCommand.Run.class, EvalCommand.Resume.class, EvalCommand.Verify.class,
-                EvalCommand.Rescore.class, EvalCommand.Compare.class, EvalCommand.Report.class})
+                EvalCommand.Rescore.class, EvalCommand.Compare.class, EvalCommand.Merge.class, EvalCommand.Gate.class, EvalCommand.Fetch.class,
+                EvalCommand.Report.class})
 public final class EvalCommand implements Runnable {
     static final int EXIT_REGRESSION = 2;
     static final int EXIT_DRIFT = 3;
+    static final int EXIT_GATE_FAILED = 4;
 
     @picocli.CommandLine.Spec
     picocli.CommandLine.Model.CommandSpec spec;
@@ -59,7 +62,7 @@ public final class EvalCommand implements Runnable {
         String endpointType;
         @Option(names = "--api-key-env", paramLabel = "VAR", description = "environment variable holding the API key")
         String apiKeyEnv;
-        @Option(names = "--task", paramLabel = "NAME", description = "task to run (repeatable); built-in: gsm8k, multiple_choice, tool_calling, ruler")
+        @Option(names = "--task", paramLabel = "NAME", description = "task to run (repeatable); built-in: gsm8k, aime, multiple_choice, gpqa, tool_calling, ruler")
         List<String> tasks = new ArrayList<>();
         @Option(names = "--dataset", paramLabel = "FILE", description = "dataset of the selected task (e.g. GSM8K test.jsonl)")
         Path dataset;
@@ -73,10 +76,27 @@ public final class EvalCommand implements Runnable {
         List<String> overrides = new ArrayList<>();
         @Option(names = "--out", paramLabel = "RUN_DIR", description = "run directory (or output.dir in the config)")
         Path out;
+        @Option(names = "--shard", paramLabel = "I/N", description = "run only the I-th of N disjoint slices (0-based); join them with eval merge")
+        String shard;
+        @Option(names = "--estimate", description = "print the estimate of samples, requests, tokens (and time) and exit")
+        boolean estimateOnly;
+        @Option(names = "--tokens-per-second", paramLabel = "T", description = "expected throughput, for the time estimate")
+        Double tokensPerSecond;
+        @Option(names = "--calibrate", paramLabel = "RUN_DIR", description = "take the throughput for the time estimate from a finished run")
+        Path calibrate;
 
         private EvalConfig resolve() {
+            List<String> all = new ArrayList<>(overrides);
+            if (shard != null) all.addFirst("run.shard='" + shard + "'");
             return new CommandLineOptions(this.config, model, endpoint, servedModel, endpointType, apiKeyEnv,
-                    tasks, dataset, limit, repeats, seed, parallelism, maxTokens, temperature, overrides, out).resolve();
+                    tasks, dataset, limit, repeats, seed, parallelism, maxTokens, temperature, all, out).resolve();
+        }
+
+        private Double throughput() {
+            if (tokensPerSecond != null) return tokensPerSecond;
+            if (calibrate == null) return null;
+            return dev.nemotron4j.eval.run.RunEstimate.throughputOf(RunOutputs.readResults(calibrate),
+                    dev.nemotron4j.eval.run.RunTiming.read(calibrate).orElse(null));
         }
 
         @Override
@@ -97,10 +117,16 @@ public final class EvalCommand implements Runnable {
         @Override
         public Integer call() {
             EvalConfig config = resolve();
+            if (estimateOnly) {
+                try (var target = dev.nemotron4j.eval.target.TargetOpener.open(config.target(), java.time.Duration.ofSeconds(60))) {
+                    System.out.println(EvalRunner.estimate(config, target).describe(throughput()));
+                }
+                return 0;
+            }
             if (config.output() == null || config.output().dir() == null) {
                 throw new IllegalArgumentException("--out RUN_DIR is required (or output.dir in the config)");
             }
-            EvalRunner.Outcome outcome = new EvalRunner(System.err).run(config, Path.of(config.output().dir()));
+            EvalRunner.Outcome outcome = new EvalRunner(System.err, throughput()).run(config, Path.of(config.output().dir()));
             printSummary(outcome);
             return 0;
         }
@@ -135,15 +161,20 @@ public final class EvalCommand implements Runnable {
         }
     }
 
-    @Command(name = "rescore", mixinStandardHelpOptions = true, description = "Recompute extraction and scores offline from stored responses.")
+    @Command(name = "rescore", mixinStandardHelpOptions = true, description = {
+            "Recompute extraction and scores offline from stored responses.",
+            "A rescore that changes the run's inputs (an override, a newer extractor) writes a new run (--out) with its own fingerprint;",
+            "the original run is never modified."})
     static final class Rescore implements Callable<Integer> {
         @Parameters(paramLabel = "RUN_DIR") Path runDir;
         @Option(names = {"-o", "--override"}, paramLabel = "KEY=VALUE", description = "e.g. -o tasks.gsm8k.extractor=numeric")
         List<String> overrides = new ArrayList<>();
+        @Option(names = "--out", paramLabel = "NEW_RUN_DIR", description = "write the rescored run here (required when the inputs change)")
+        Path out;
 
         @Override
         public Integer call() {
-            RunResults results = Rescorer.rescore(runDir, overrides);
+            RunResults results = Rescorer.rescore(runDir, overrides, out);
             printResults(results);
             return 0;
         }
@@ -156,12 +187,71 @@ public final class EvalCommand implements Runnable {
         @Parameters(index = "1", paramLabel = "RUN_B") Path runB;
         @Option(names = "--alpha", defaultValue = "0.05", description = "significance level (default ${DEFAULT-VALUE})") double alpha;
         @Option(names = "--max-flips", defaultValue = "20", description = "flips listed per task") int maxFlips;
+        @Option(names = "--force", description = "compare even when the runs read different datasets or sent different prompts")
+        boolean force;
 
         @Override
         public Integer call() {
-            RunComparison.Result result = RunComparison.compare(runA, runB);
+            RunComparison.Result result = RunComparison.compare(runA, runB, force);
             System.out.print(RunComparison.describe(result, alpha, maxFlips));
             return result.regression(alpha) ? EXIT_REGRESSION : 0;
+        }
+    }
+
+    @Command(name = "merge", mixinStandardHelpOptions = true,
+            description = "Join the finished shards of a run (eval run --shard i/n) into the run the unsharded command writes.")
+    static final class Merge implements Callable<Integer> {
+        @Option(names = "--out", required = true, paramLabel = "RUN_DIR", description = "the merged run (a new directory)") Path out;
+        @Parameters(paramLabel = "SHARD_DIR", arity = "1..*") List<Path> shards;
+
+        @Override
+        public Integer call() {
+            RunResults results = dev.nemotron4j.eval.run.RunMerger.merge(out, shards);
+            System.out.println("merged " + shards.size() + " shards into " + out);
+            printResults(results);
+            return 0;
+        }
+    }
+
+    @Command(name = "gate", mixinStandardHelpOptions = true,
+            description = "Check runs against a policy of per-task thresholds and paired non-regression tests; exit 4 when a check fails.")
+    static final class Gate implements Callable<Integer> {
+        @Option(names = "--policy", required = true, paramLabel = "FILE.yaml", description = "the gate policy") Path policy;
+        @Option(names = "--baseline", paramLabel = "RUN_DIR", description = "run to test for regressions against (overrides the policy's)")
+        Path baseline;
+        @Parameters(paramLabel = "RUN_DIR", arity = "1..*") List<Path> runs;
+
+        @Override
+        public Integer call() {
+            var result = dev.nemotron4j.eval.analysis.QualityGate.check(dev.nemotron4j.eval.analysis.QualityGate.Policy.load(policy), baseline, runs);
+            System.out.print(result.describe());
+            return result.passed() ? 0 : EXIT_GATE_FAILED;
+        }
+    }
+
+    @Command(name = "fetch", mixinStandardHelpOptions = true, description = {
+            "Download a dataset from its public source, convert it to the harness's JSONL and record its provenance",
+            "(URL, revision, sha256, license) in NAME.source.json, which every run reading it copies into its lockfile."})
+    static final class Fetch implements Callable<Integer> {
+        @Parameters(paramLabel = "NAME", arity = "0..1", description = "dataset name (see --list)") String name;
+        @Option(names = "--out", paramLabel = "DIR", defaultValue = "datasets", description = "where NAME.jsonl goes (default ${DEFAULT-VALUE})")
+        Path out;
+        @Option(names = "--manifest", paramLabel = "FILE", description = "a manifest replacing the built-in one") Path manifest;
+        @Option(names = "--revision", paramLabel = "REV", description = "fetch this revision instead of the manifest's") String revision;
+        @Option(names = "--expect-sha256", paramLabel = "HEX", description = "refuse a download with another hash") String expectSha256;
+        @Option(names = "--list", description = "list the datasets of the manifest") boolean list;
+
+        @Override
+        public Integer call() {
+            var m = manifest == null ? dev.nemotron4j.eval.datasets.DatasetManifest.builtIn() : dev.nemotron4j.eval.datasets.DatasetManifest.load(manifest);
+            if (list || name == null) {
+                System.out.print(m.describe());
+                return 0;
+            }
+            var fetched = new dev.nemotron4j.eval.datasets.DatasetFetcher(System::getenv).fetch(m, name, out, revision, expectSha256);
+            System.out.println("fetched " + name + ": " + fetched.rows() + " rows -> " + fetched.dataset());
+            System.out.println("sha256 " + fetched.source().path("sha256").asText() + "  license " + fetched.source().path("license").asText());
+            return 0;
         }
     }
 

@@ -63,6 +63,49 @@ class EvalAgainstServerTest {
         assertThat(rb.at("/tasks/gsm8k/mean").asDouble()).isEqualTo(ra.at("/tasks/gsm8k/mean").asDouble());
     }
 
+    /**
+     * Multiple choice by log-likelihood: every option's log-likelihood through {@code serve}'s completions endpoint
+     * (echo + logprobs) equals the in-process scorer's (the {@code <s>} before the prompt is not the continuation's).
+     */
+    @Test
+    void logLikelihoodsThroughServeEqualTheInProcessOnes() throws Exception {
+        List<String> lines = new ArrayList<>();
+        String[][] rows = {{"The sky on a clear day is", "blue", "green", "red"}, {"Two plus two is", "three", "four", "five"},
+                {"Water freezes at zero degrees", "Celsius", "Kelvin", "Fahrenheit"}};
+        for (int i = 0; i < rows.length; i++) {
+            lines.add("{\"id\": \"q" + i + "\", \"question\": \"" + rows[i][0] + "\", \"choices\": [\"" + rows[i][1] + "\", \""
+                    + rows[i][2] + "\", \"" + rows[i][3] + "\"], \"answer\": \"A\"}");
+        }
+        Path data = tmp.resolve("mc.jsonl");
+        Files.write(data, lines);
+        Path model = CliContractTest.tiny("tiny-c");
+        String[] common = {"--task", "multiple_choice", "--dataset", data.toString(), "-o", "tasks.multiple_choice.scoring=loglikelihood",
+                "-o", "tasks.multiple_choice.id_field=id"};
+        CliContractTest.Run local = CliContractTest.run("", concat(new String[] {"eval", "run", "--model", model.toString(),
+                "--out", tmp.resolve("ll-local").toString()}, common));
+        assertThat(local.exit()).as(local.err() + local.out()).isZero();
+        try (ModelBundle bundle = ModelBundle.open(model);
+             TextService service = new TextService(bundle, TextService.defaultOptions(bundle));
+             OpenAiServer server = OpenAiServer.start(service, ServerConfig.local(0, "tiny-c"))) {
+            CliContractTest.Run remote = CliContractTest.run("", concat(new String[] {"eval", "run", "--endpoint",
+                    "http://127.0.0.1:" + server.port() + "/v1", "--served-model", "tiny-c", "--endpoint-type", "completions",
+                    "--out", tmp.resolve("ll-remote").toString()}, common));
+            assertThat(remote.exit()).as(remote.err() + remote.out()).isZero();
+        }
+        List<JsonNode> a = samples(tmp.resolve("ll-local")), b = samples(tmp.resolve("ll-remote"));
+        assertThat(a).hasSize(3).hasSameSizeAs(b);
+        for (int i = 0; i < a.size(); i++) {
+            assertThat(b.get(i).path("responses").size()).isEqualTo(3);
+            for (int option = 0; option < 3; option++) {
+                double inProcess = a.get(i).path("responses").path(option).path("continuation_logprob").asDouble();
+                double served = b.get(i).path("responses").path(option).path("continuation_logprob").asDouble();
+                assertThat(inProcess).isNegative();
+                assertThat(served).as("item %d option %d", i, option).isCloseTo(inProcess, org.assertj.core.api.Assertions.within(1e-3));
+            }
+            assertThat(b.get(i).get("extracted")).isEqualTo(a.get(i).get("extracted"));
+        }
+    }
+
     private static List<JsonNode> samples(Path run) throws Exception {
         ObjectMapper json = new ObjectMapper();
         List<JsonNode> out = new ArrayList<>();

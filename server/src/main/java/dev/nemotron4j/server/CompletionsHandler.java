@@ -225,6 +225,7 @@ final class CompletionsHandler {
             if (topLogprobs >= 0) {
                 // Each prompt token's log-probability given its prefix (the first has none: null, as OpenAI sends).
                 TokenLogprobs[] scored = PromptScorer.score(service.bundle().model(), p.ids(), topLogprobs);
+                int at = 0;
                 for (int i = 0; i < p.ids().length; i++) {
                     String t = OpenAiJson.tokenText(tokenizer, p.ids()[i]);
                     TokenLogprobs lp = scored[i];
@@ -233,8 +234,12 @@ final class CompletionsHandler {
                         top = F.objectNode();
                         for (int k = 0; k < lp.topTokens().length; k++) top.put(OpenAiJson.tokenText(tokenizer, lp.topTokens()[k]), lp.topLogprobs()[k]);
                     }
-                    logprobs[c].add(t, lp == null ? null : lp.logprob(), top);
-                    pendingLogprobs[c].add(t, lp == null ? null : lp.logprob(), top);
+                    // text_offset indexes the echoed text: a special token the tokenizer added (<s> before a text
+                    // prompt) is not in that text and takes no characters there.
+                    int width = tokenizer.isSpecial(p.ids()[i]) && !p.text().startsWith(t, at) ? 0 : t.length();
+                    at += width;
+                    logprobs[c].add(t, width, lp == null ? null : lp.logprob(), top);
+                    pendingLogprobs[c].add(t, width, lp == null ? null : lp.logprob(), top);
                 }
             }
         }
@@ -305,16 +310,23 @@ final class CompletionsHandler {
         final List<String> tokens = new ArrayList<>();
         final List<Float> values = new ArrayList<>();
         final List<ObjectNode> tops = new ArrayList<>();
+        /** Characters each token takes in the choice's text (its text's length; 0 for an echoed special token). */
+        final List<Integer> widths = new ArrayList<>();
 
         void add(String token, Float logprob, ObjectNode top) {
+            add(token, token.length(), logprob, top);
+        }
+
+        void add(String token, int width, Float logprob, ObjectNode top) {
             tokens.add(token);
+            widths.add(width);
             values.add(logprob);
             tops.add(top);
         }
 
         int textLength() {
             int n = 0;
-            for (String t : tokens) n += t.length();
+            for (int w : widths) n += w;
             return n;
         }
 
@@ -329,7 +341,7 @@ final class CompletionsHandler {
                 if (tops.get(i) == null) top.addNull();
                 else top.add(tops.get(i));
                 off.add(offset);
-                offset += tokens.get(i).length();
+                offset += widths.get(i);
             }
             return o;
         }

@@ -80,6 +80,8 @@ public final class RunVerifier {
             List<Interceptor> chain = ChainFactory.build(config.interceptors(), runDir, identity.fingerprint(),
                     new ConsoleProgress(new PrintStream(PrintStream.nullOutputStream()), false));
             RunLock now = RunLock.build(config, tasks, identity, counter, chain);
+            // A rescored run records where it came from; that record cannot be re-derived, only kept.
+            if (stored.inputs().has("rescore")) now.inputs().set("rescore", stored.inputs().get("rescore"));
             drift.addAll(JsonDiff.diff(stored.inputs(), now.inputs()));
         } catch (RuntimeException e) {
             drift.add("inputs: cannot be rebuilt: " + e.getMessage());

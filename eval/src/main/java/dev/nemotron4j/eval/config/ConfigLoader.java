@@ -55,6 +55,17 @@ public final class ConfigLoader {
         }
     }
 
+    /** A YAML text's top-level mapping. */
+    public static Map<String, Object> readYamlText(String text, String where) {
+        Object root = new Load(LoadSettings.builder().build()).loadFromString(text);
+        return root == null ? new LinkedHashMap<>() : asMap(root, where);
+    }
+
+    /** A YAML file's top-level mapping (for other YAML inputs: gate policies, dataset manifests). */
+    public static Map<String, Object> readYamlFile(Path file) {
+        return readYaml(file);
+    }
+
     static Map<String, Object> readYaml(Path file) {
         try {
             Object root = new Load(LoadSettings.builder().build()).loadFromString(Files.readString(file));
@@ -98,6 +109,10 @@ public final class ConfigLoader {
         for (Object t : tasks) {
             if (t instanceof Map<?, ?> task && task.get("dataset") instanceof String dataset && !dataset.isBlank()) {
                 ((Map<String, Object>) task).put("dataset", baseDir.resolve(dataset).normalize().toString());
+            }
+            if (t instanceof Map<?, ?> task && task.get("few_shot") instanceof Map<?, ?> fewShot
+                    && fewShot.get("dataset") instanceof String dataset && !dataset.isBlank()) {
+                ((Map<String, Object>) fewShot).put("dataset", baseDir.resolve(dataset).normalize().toString());
             }
         }
     }

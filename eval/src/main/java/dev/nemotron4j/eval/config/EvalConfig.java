@@ -42,8 +42,17 @@ public record EvalConfig(
         }
     }
 
-    /** Run-wide settings. {@code parallelism} never changes results, only speed. */
-    public record RunConfig(Long seed, Integer repeats, Integer parallelism, Integer limit) {}
+    /**
+     * Run-wide settings. {@code parallelism} never changes results, only speed; {@code shard} ("i/n", 0-based) picks
+     * the i-th of n disjoint slices of the samples, and is no input either: merged shards are the unsharded run.
+     */
+    public record RunConfig(Long seed, Integer repeats, Integer parallelism, Integer limit, String shard, SubsetConfig subset) {}
+
+    /**
+     * A seeded random subset of each dataset's items: {@code size} items or a {@code fraction} of them, drawn with
+     * {@code seed} (default: the run seed), optionally stratified by a dataset field (proportional allocation).
+     */
+    public record SubsetConfig(Integer size, Double fraction, Long seed, String stratify) {}
 
     /**
      * One task. {@code type} picks a built-in family ({@code gsm8k}, {@code multiple_choice},
@@ -51,15 +60,28 @@ public record EvalConfig(
      *
      * @param prompt           a user-message template string, or a list of {role, content} templates
      * @param expected         how to read the reference answer: {@code field} (default) or {@code after_hashes} (GSM8K's "#### 42")
-     * @param scoring          {@code generate} (default) or {@code loglikelihood} (multiple choice)
+     * @param scoring          {@code generate} (default), {@code loglikelihood} (multiple choice, acc: the most likely
+     *                         option) or {@code loglikelihood_norm} (acc_norm: log-likelihood per character of the option)
      * @param reasoningBudgets sweep: the task runs once per budget (plotted as accuracy vs reasoning budget)
      * @param params           family-specific settings (RULER: lengths, variants, samples_per_length, ...)
+     * @param subset           this task's subset (default: {@code run.subset})
+     * @param fewShot          few-shot examples (log-likelihood scoring)
+     * @param continuation     what each option scores after the context: {@code letter} (" A", default) or
+     *                         {@code choice_text} (" " + the option's text, as HellaSwag and ARC are scored)
      */
     public record TaskConfig(String name, String type, String dataset, JsonNode prompt, String extractor,
                              String scorer, String idField, String questionField, String answerField,
                              String choicesField, String toolsField, String expected, String scoring,
                              Map<String, Object> extractorParams, GenerationConfig generation, Integer repeats,
-                             Integer limit, List<Integer> reasoningBudgets, Map<String, Object> params) {}
+                             Integer limit, List<Integer> reasoningBudgets, Map<String, Object> params, SubsetConfig subset,
+                             FewShotConfig fewShot, String continuation) {}
+
+    /**
+     * Few-shot examples before each question (log-likelihood scoring): {@code count} solved examples from
+     * {@code dataset} (a dev split: its first ones, or a seeded choice when {@code seed} is set) or, without a
+     * dataset, seeded from the task's own items other than the one asked.
+     */
+    public record FewShotConfig(Integer count, String dataset, Long seed) {}
 
     /** The interceptor chain's settings; the chain's order is fixed (see docs/EVALUATION.md). */
     public record InterceptorsConfig(SystemPromptConfig systemPrompt, PayloadConfig payload,

@@ -11,7 +11,7 @@ import java.util.Map;
 
 /**
  * Builds the interceptor list from config, in the fixed order (outermost first):
- * progress, system_prompt, payload, reasoning, cache, logging, rate_limit, retry, timeout.
+ * progress, system_prompt, payload, reasoning, cache, meter, logging, rate_limit, retry, timeout.
  * The order is what makes the guarantees hold: the cache sees the final request (after system prompt
  * and payload edits) and stores raw responses (before the reasoning split); retries and timeouts
  * happen inside the cache, so only real target calls are retried and logged.
@@ -34,6 +34,7 @@ public final class ChainFactory {
             Path dir = c.cache().dir() != null ? Path.of(c.cache().dir()) : runDir.resolve("cache");
             chain.add(new ResponseCache(dir, targetFingerprint));
         }
+        chain.add(new MeterInterceptor());
         if (c.logging() != null && Boolean.TRUE.equals(c.logging().enabled())) {
             chain.add(new RequestLogger(c.logging().file() != null ? Path.of(c.logging().file()) : runDir.resolve("requests.jsonl")));
         }

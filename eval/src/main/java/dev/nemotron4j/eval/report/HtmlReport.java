@@ -1,6 +1,9 @@
 package dev.nemotron4j.eval.report;
 
+import dev.nemotron4j.eval.run.RequestTotals;
 import dev.nemotron4j.eval.run.RunResults;
+import dev.nemotron4j.eval.run.RunTiming;
+import dev.nemotron4j.eval.stats.TokenTotals;
 import dev.nemotron4j.eval.run.SampleRecord;
 import dev.nemotron4j.eval.stats.Interval;
 import dev.nemotron4j.eval.stats.TaskMetrics;
@@ -22,6 +25,14 @@ public final class HtmlReport {
     private HtmlReport() {}
 
     public static String render(String runName, RunResults results, List<SampleRecord> samples) {
+        return render(runName, results, samples, null);
+    }
+
+    /**
+     * @param timing the run's {@code timing.json} (wall time, requests, retries, latency), or null; the only part
+     *               of the report that differs between identical runs
+     */
+    public static String render(String runName, RunResults results, List<SampleRecord> samples, RunTiming timing) {
         StringBuilder html = new StringBuilder();
         html.append("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<title>Evaluation report: ")
                 .append(escape(runName)).append("</title>\n<style>\n")
@@ -42,6 +53,7 @@ public final class HtmlReport {
                 .append(axisChart(results, "context_length", "ruler_variant", "chart-ruler",
                         "RULER accuracy vs context length", "context length (tokens)", "no RULER tasks in this run"));
         html.append("<h2>Metrics</h2>\n").append(table(results));
+        html.append("<h2>Cost</h2>\n").append(cost(results, timing));
         html.append("<h2>Incorrect samples (first ").append(SHOWN_FAILURES).append(")</h2>\n").append(failures(samples));
         html.append("<script>\n// Marks how many charts the browser actually laid out (checked by the browser test).\n")
                 .append("document.body.dataset.renderedCharts = Array.from(document.querySelectorAll('svg.chart'))")
@@ -82,18 +94,41 @@ public final class HtmlReport {
 
     private static String table(RunResults results) {
         StringBuilder t = new StringBuilder("<table id=\"metrics\">\n<tr><th>task</th><th>items</th><th>repeats</th><th>mean</th>"
-                + "<th>stderr</th><th>Wilson 95%</th><th>bootstrap 95%</th><th>pass@k</th><th>maj@k</th><th>no answer</th></tr>\n");
+                + "<th>stderr</th><th>design effect</th><th>Wilson 95%</th><th>bootstrap 95%</th><th>pass@k</th><th>maj@k</th><th>no answer</th></tr>\n");
         for (Map.Entry<String, TaskMetrics> e : results.ordered()) {
             TaskMetrics m = e.getValue();
             t.append("<tr><td class=\"l\">").append(escape(e.getKey())).append("</td><td>").append(m.items())
                     .append("</td><td>").append(m.repeats()).append("</td><td>").append(num(m.mean().mean()))
-                    .append("</td><td>").append(num(m.mean().stderr())).append("</td><td>").append(interval(m.wilson95()))
+                    .append("</td><td>").append(num(m.mean().stderr())).append("</td><td>")
+                    .append(String.format(Locale.ROOT, "%.2f", m.designEffect())).append("</td><td>").append(interval(m.wilson95()))
                     .append("</td><td>").append(interval(m.bootstrap95())).append("</td><td class=\"l\">");
             m.passAtK().forEach((k, v) -> t.append(k).append('=').append(num(v)).append(' '));
             t.append("</td><td>").append(m.majAtK() == null ? "–" : num(m.majAtK())).append("</td><td>")
                     .append(m.extractionMisses()).append("</td></tr>\n");
         }
         return t.append("</table>\n").toString();
+    }
+
+    /** Tokens per task (from results.json) and the run's requests, retries and latency (from timing.json). */
+    private static String cost(RunResults results, RunTiming timing) {
+        StringBuilder t = new StringBuilder("<table id=\"tokens\">\n<tr><th>task</th><th>prompt tokens</th><th>completion tokens</th>"
+                + "<th>reasoning tokens</th></tr>\n");
+        TokenTotals all = TokenTotals.ZERO;
+        for (Map.Entry<String, TaskMetrics> e : results.ordered()) {
+            TokenTotals k = e.getValue().tokens() == null ? TokenTotals.ZERO : e.getValue().tokens();
+            all = all.plus(k);
+            t.append("<tr><td class=\"l\">").append(escape(e.getKey())).append("</td><td>").append(k.promptTokens()).append("</td><td>")
+                    .append(k.completionTokens()).append("</td><td>").append(k.reasoningTokens()).append("</td></tr>\n");
+        }
+        t.append("<tr><th class=\"l\">all</th><th>").append(all.promptTokens()).append("</th><th>").append(all.completionTokens())
+                .append("</th><th>").append(all.reasoningTokens()).append("</th></tr>\n</table>\n");
+        if (timing == null || timing.requests() == null) return t.append("<p class=\"note\">no timing.json</p>\n").toString();
+        RequestTotals r = timing.requests();
+        t.append(String.format(Locale.ROOT, "<p id=\"requests\">%.1f s wall time over %d invocation(s); %d requests to the target, "
+                        + "%d cache hits, %d retries, %d failed; latency total %d ms, p50 %d ms, p95 %d ms, max %d ms</p>%n",
+                timing.wallSeconds(), timing.invocations(), r.requests(), r.cacheHits(), r.retries(), r.failedRequests(),
+                r.latencyMsTotal(), r.latencyMsP50(), r.latencyMsP95(), r.latencyMsMax()));
+        return t.toString();
     }
 
     private static String failures(List<SampleRecord> samples) {

@@ -26,10 +26,13 @@ public final class RulerGenerator {
     private static final int NEEDLES_MULTIKEY = 4, VALUES_MULTIVALUE = 4, CHAIN_HOPS = 4, COMMON_TOP = 10;
 
     private final TokenCounter counter;
+    /** Costs single sentences and entries: the counter itself when local, else a local estimate (see {@link #fill}). */
+    private final TokenCounter pieces;
     private final long seed;
 
     public RulerGenerator(TokenCounter counter, long seed) {
         this.counter = counter;
+        this.pieces = counter.local() ? counter : TokenCounter.approximate();
         this.seed = seed;
     }
 
@@ -89,49 +92,45 @@ public final class RulerGenerator {
         String question = "What are the 10 most common words in the list above? Answer with the words only.";
         String header = "Below is a numbered list of words. Some words repeat more often than others.";
         List<String> entries = new ArrayList<>();
-        int[] round = {0};
-        addWordRounds(random, vocabulary, entries, round, targetTokens - counter.count(header + "\n\n\n" + question));
-        // Per-entry costs only approximate the joined text's count: top up once with the measured deficit.
-        int measured = counter.count(header + "\n" + String.join("\n", entries) + "\n\n" + question);
-        if (measured < targetTokens) addWordRounds(random, vocabulary, entries, round, targetTokens - measured);
+        WordRounds rounds = new WordRounds(random, vocabulary);
+        // at least 40 entries so even tiny lengths have a clear top ten
+        fill(entries, rounds::next, e -> e + "\n", 40, targetTokens, header + "\n\n\n" + question,
+                list -> header + "\n" + String.join("\n", list) + "\n\n" + question);
         String context = header + "\n" + String.join("\n", entries);
         return row(context, question, common, targetTokens);
     }
 
-    /** Adds shuffled rounds (each common word 3 times, one rarer word once) until {@code budget} tokens are used. */
-    private void addWordRounds(SplittableRandom random, List<String> vocabulary, List<String> entries, int[] round, int budget) {
-        int used = 0;
-        while (true) {
-            List<String> batch = new ArrayList<>();
-            for (String w : vocabulary.subList(0, COMMON_TOP)) for (int r = 0; r < 3; r++) batch.add(w);
-            batch.add(vocabulary.get(COMMON_TOP + (round[0] % (vocabulary.size() - COMMON_TOP))));
-            Collections.shuffle(batch, new java.util.Random(random.nextLong()));
-            round[0]++;
-            for (String w : batch) {
-                String entry = (entries.size() + 1) + ". " + w;
-                int cost = counter.count(entry + "\n");
-                // at least 40 entries so even tiny lengths have a clear top ten
-                if (used + cost > budget && entries.size() >= 40) return;
-                entries.add(entry);
-                used += cost;
+    /** Numbered entries in shuffled rounds: each common word 3 times, one rarer word once. */
+    private static final class WordRounds {
+        private final SplittableRandom random;
+        private final List<String> vocabulary;
+        private final List<String> batch = new ArrayList<>();
+        private int round;
+
+        WordRounds(SplittableRandom random, List<String> vocabulary) {
+            this.random = random;
+            this.vocabulary = vocabulary;
+        }
+
+        /** The next entry ("N. word"); numbering counts every entry handed out that the caller kept. */
+        String next(int kept) {
+            if (batch.isEmpty()) {
+                for (String w : vocabulary.subList(0, COMMON_TOP)) for (int r = 0; r < 3; r++) batch.add(w);
+                batch.add(vocabulary.get(COMMON_TOP + (round % (vocabulary.size() - COMMON_TOP))));
+                Collections.shuffle(batch, new java.util.Random(random.nextLong()));
+                round++;
             }
+            return (kept + 1) + ". " + batch.removeFirst();
         }
     }
 
     /** Filler sentences up to the token budget, with the inserts placed at seeded depths (order preserved). */
     private ObjectNode haystack(SplittableRandom random, int targetTokens, List<String> inserts, String question, List<String> expected) {
         String header = "Read the following text carefully; you will be asked about it afterwards.";
-        int fixed = counter.count(header + "\n\n" + String.join(" ", inserts) + "\n\n" + question);
         List<String> sentences = new ArrayList<>();
-        addSentences(random, sentences, Math.max(0, targetTokens - fixed));
-        java.util.function.IntSupplier measure = () -> counter.count(
-                header + "\n\n" + String.join(" ", sentences) + " " + String.join(" ", inserts) + "\n\n" + question);
-        // Per-sentence costs only approximate the joined text's count: top up once, then trim any overshoot.
-        int measured = measure.getAsInt();
-        if (measured < targetTokens) addSentences(random, sentences, targetTokens - measured);
-        for (int guard = 0; guard < 64 && !sentences.isEmpty() && measure.getAsInt() > targetTokens; guard++) {
-            sentences.removeLast();
-        }
+        fill(sentences, kept -> FillerText.sentence(random), sentence -> sentence + " ", 0, targetTokens,
+                header + "\n\n" + String.join(" ", inserts) + "\n\n" + question,
+                list -> header + "\n\n" + String.join(" ", list) + " " + String.join(" ", inserts) + "\n\n" + question);
         int[] positions = new int[inserts.size()];
         for (int i = 0; i < positions.length; i++) positions[i] = random.nextInt(sentences.size() + 1);
         java.util.Arrays.sort(positions);
@@ -144,15 +143,47 @@ public final class RulerGenerator {
         return row(context.toString().stripTrailing(), question, expected, targetTokens);
     }
 
-    private void addSentences(SplittableRandom random, List<String> sentences, int budget) {
-        int used = 0;
-        while (true) {
-            String sentence = FillerText.sentence(random);
-            int cost = counter.count(sentence + " ");
-            if (used + cost > budget) return;
-            sentences.add(sentence);
-            used += cost;
+    /**
+     * Adds pieces until the whole prompt, as the target's counter measures it, reaches {@code targetTokens}, then
+     * cuts back to the longest prefix that fits. Pieces are costed one by one with {@link #pieces} (the counter
+     * itself when it is local; for a counter behind an endpoint a local estimate, scaled by the ratio measured on
+     * the text so far), and the whole prompt is measured once per round and O(log n) times while cutting back, so a
+     * remote counter is asked a few dozen times per item, not once per sentence.
+     *
+     * @param minPieces never cut below this many pieces
+     * @param fixedText the prompt without pieces (calibrates the first round's scale)
+     * @param prompt    the whole prompt for a list of pieces
+     */
+    private void fill(List<String> out, java.util.function.IntFunction<String> next, java.util.function.UnaryOperator<String> costText,
+                      int minPieces, int targetTokens, String fixedText, java.util.function.Function<List<String>, String> prompt) {
+        int measured = counter.count(fixedText);
+        int estimated = pieces.count(fixedText);
+        double scale = pieces == counter || estimated == 0 ? 1.0 : (double) measured / estimated;
+        measured = counter.count(prompt.apply(out));
+        for (int round = 0; round < 8 && (measured < targetTokens || out.size() < minPieces); round++) {
+            int budget = (int) Math.floor((targetTokens - measured) / scale);
+            int used = 0, added = 0;
+            while (true) {
+                String piece = next.apply(out.size());
+                int cost = pieces.count(costText.apply(piece));
+                if (used + cost > budget && out.size() >= minPieces) break;
+                out.add(piece);
+                used += cost;
+                added++;
+            }
+            int before = measured;
+            measured = counter.count(prompt.apply(out));
+            if (added == 0) break;   // not even one more piece fits
+            if (used > 0 && measured > before) scale = (double) (measured - before) / used;
         }
+        if (measured <= targetTokens) return;
+        int lo = minPieces, hi = out.size();   // the answer is the largest prefix length in [lo, hi] that fits
+        while (lo < hi) {
+            int mid = (lo + hi + 1) >>> 1;
+            if (counter.count(prompt.apply(out.subList(0, mid))) <= targetTokens) lo = mid;
+            else hi = mid - 1;
+        }
+        out.subList(lo, out.size()).clear();
     }
 
     private ObjectNode row(String context, String question, List<String> expected, int targetTokens) {

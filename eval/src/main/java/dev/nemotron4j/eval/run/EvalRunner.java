@@ -13,9 +13,7 @@ import dev.nemotron4j.eval.target.Target;
 import dev.nemotron4j.eval.target.TargetOpener;
 import dev.nemotron4j.eval.target.TokenCounter;
 
-import java.io.IOException;
 import java.io.PrintStream;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -40,10 +38,23 @@ import java.util.concurrent.atomic.AtomicBoolean;
  */
 public final class EvalRunner {
     private final PrintStream console;
+    private final Double tokensPerSecond;
 
     /** @param console where progress and notices go (stderr for the CLI) */
     public EvalRunner(PrintStream console) {
+        this(console, null);
+    }
+
+    /** @param tokensPerSecond expected throughput, for the pre-run time estimate (null: tokens only) */
+    public EvalRunner(PrintStream console, Double tokensPerSecond) {
         this.console = console;
+        this.tokensPerSecond = tokensPerSecond;
+    }
+
+    /** The pre-run estimate of a config against a target, without running anything. */
+    public static RunEstimate estimate(EvalConfig config, Target target) {
+        TokenCounter counter = target.tokenCounter().orElse(TokenCounter.approximate());
+        return RunEstimate.of(new TaskFactory(config, counter).build(), Shard.parse(config.run().shard()), counter);
     }
 
     /** The outcome of a (resumed) run. */
@@ -58,11 +69,19 @@ public final class EvalRunner {
 
     /** Continues an interrupted run (or re-finalises a finished one) with the config stored in its lockfile. */
     public Outcome resume(Path runDir) {
-        return run(RunLock.read(runDir).config(), runDir);
+        return run(resumable(runDir).config(), runDir);
+    }
+
+    private static RunLock resumable(Path runDir) {
+        RunLock lock = RunLock.read(runDir);
+        if (lock.inputs().has("rescore")) {
+            throw new IllegalArgumentException(runDir + " was written by eval rescore from stored responses; it has nothing to resume");
+        }
+        return lock;
     }
 
     public Outcome resume(Path runDir, Target target) {
-        return run(RunLock.read(runDir).config(), runDir, target);
+        return run(resumable(runDir).config(), runDir, target);
     }
 
     /** Runs against an already opened target (the caller closes it). */
@@ -70,7 +89,32 @@ public final class EvalRunner {
         long started = System.nanoTime();
         TokenCounter counter = target.tokenCounter().orElse(TokenCounter.approximate());
         List<TaskDefinition> tasks = new TaskFactory(config, counter).build();
-        createDirectories(runDir);
+        requireLoglikelihoodSupport(tasks, target);
+        Shard shard = Shard.parse(config.run().shard());   // a malformed --shard fails before anything is written
+        console.println(RunEstimate.of(tasks, shard, counter).describe(tokensPerSecond));
+        if (target.tokenCounter().isEmpty() && tasks.stream().anyMatch(t -> t.family().equals("ruler"))) {
+            console.println("warning: the target has no tokenizer (no /tokenize at the endpoint): RULER context lengths are "
+                    + "estimated (" + counter.name() + ") and may differ from the requested lengths in the model's tokens");
+        }
+        try (RunDirectoryLock ignored = RunDirectoryLock.acquire(runDir, "run")) {
+            return runLocked(config, runDir, target, counter, tasks, started);
+        }
+    }
+
+    /** A log-likelihood task against a target that cannot score one fails now, not after half the run. */
+    static void requireLoglikelihoodSupport(List<TaskDefinition> tasks, Target target) {
+        if (target.supportsLoglikelihood()) return;
+        for (TaskDefinition task : tasks) {
+            if (task.loglikelihood()) {
+                throw new IllegalArgumentException("task " + task.name() + " scores by log-likelihood (scoring: loglikelihood), which "
+                        + "needs a completions endpoint (--endpoint-type completions) or the in-process target (--model PATH); "
+                        + "this target (" + target.identity().kind() + ") cannot score, so nothing was run");
+            }
+        }
+    }
+
+    private Outcome runLocked(EvalConfig config, Path runDir, Target target, TokenCounter counter, List<TaskDefinition> tasks,
+                              long started) {
         ConsoleProgress progress = new ConsoleProgress(console,
                 config.interceptors().progress() != null && Boolean.TRUE.equals(config.interceptors().progress().enabled()));
         List<Interceptor> interceptors = ChainFactory.build(config.interceptors(), runDir, target.identity().fingerprint(), progress);
@@ -83,12 +127,14 @@ public final class EvalRunner {
         SampleExecutor executor = new SampleExecutor(new InterceptorChain(interceptors, target),
                 ChainFactory.reasoning(config.interceptors()), config.run().seed());
 
+        Shard shard = Shard.parse(config.run().shard());
         List<Runnable> work = new ArrayList<>();
-        long total = 0;
+        long total = 0, position = 0;
         AtomicBoolean failed = new AtomicBoolean();
         try (Journal journal = Journal.open(journalFile)) {
             for (TaskDefinition task : tasks) {
                 for (EvalItem item : task.items()) {
+                    if (!shard.owns(position++)) continue;
                     for (int repeat = 0; repeat < task.repeats(); repeat++) {
                         total++;
                         SampleKey key = new SampleKey(task.name(), item.id(), repeat);
@@ -113,10 +159,10 @@ public final class EvalRunner {
             execute(work, Math.max(1, config.run().parallelism()));
         } finally {
             progress.finish();
+            RunTiming.write(runDir, (System.nanoTime() - started) / 1e9, work.size(), journaled, RequestTotals.of(interceptors));
         }
         boolean html = config.output() == null || !Boolean.FALSE.equals(config.output().html());
         RunResults results = RunOutputs.write(runDir, tasks, lock.fingerprint(), config.run().seed(), records, html, false);
-        writeTiming(runDir, started, work.size(), journaled);
         return new Outcome(runDir, results, work.size(), journaled);
     }
 
@@ -158,6 +204,10 @@ public final class EvalRunner {
     private static void checkOrWriteLock(Path runDir, RunLock lock) {
         if (Files.exists(runDir.resolve(RunLock.FILE))) {
             RunLock existing = RunLock.read(runDir);
+            if (!Shard.parse(existing.shard()).equals(Shard.parse(lock.shard()))) {
+                throw new IllegalStateException(runDir + " holds shard " + Shard.parse(existing.shard()) + " of this run, not "
+                        + Shard.parse(lock.shard()) + "; give each shard its own --out directory");
+            }
             if (!existing.fingerprint().equals(lock.fingerprint())) {
                 List<String> drift = JsonDiff.diff(existing.inputs(), lock.inputs());
                 throw new IllegalStateException(runDir + " holds a run with different inputs (fingerprint "
@@ -171,19 +221,5 @@ public final class EvalRunner {
     private static Duration requestTimeout(EvalConfig config) {
         Double seconds = config.interceptors().timeout() == null ? null : config.interceptors().timeout().seconds();
         return Duration.ofMillis((long) (1000 * (seconds == null || seconds <= 0 ? 3600 : seconds + 5)));
-    }
-
-    private static void createDirectories(Path dir) {
-        try {
-            Files.createDirectories(dir);
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot create run directory " + dir, e);
-        }
-    }
-
-    private static void writeTiming(Path runDir, long startedNanos, int executed, int journaled) {
-        RunOutputs.replace(runDir.resolve("timing.json"), String.format(
-                "{\"wall_seconds\": %.3f, \"executed_samples\": %d, \"resumed_samples\": %d}%n",
-                (System.nanoTime() - startedNanos) / 1e9, executed, journaled));
     }
 }

@@ -2,13 +2,14 @@ package dev.nemotron4j.eval.run;
 
 import dev.nemotron4j.eval.json.Sha256;
 import dev.nemotron4j.eval.stats.Bootstrap;
+import dev.nemotron4j.eval.stats.ClusteredMean;
+import dev.nemotron4j.eval.stats.TokenTotals;
 import dev.nemotron4j.eval.stats.Interval;
 import dev.nemotron4j.eval.stats.MajorityVote;
 import dev.nemotron4j.eval.stats.MeanEstimate;
 import dev.nemotron4j.eval.stats.PassAtK;
 import dev.nemotron4j.eval.stats.TaskMetrics;
 import dev.nemotron4j.eval.stats.Wilson;
-import dev.nemotron4j.eval.task.TaskDefinition;
 
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -22,11 +23,13 @@ public final class MetricsCalculator {
 
     private MetricsCalculator() {}
 
-    public static TaskMetrics of(TaskDefinition task, List<SampleRecord> records, long runSeed) {
+    public static TaskMetrics of(TaskShape task, List<SampleRecord> records, long runSeed) {
         Map<String, List<SampleRecord>> byItem = new LinkedHashMap<>();
         for (SampleRecord r : records) byItem.computeIfAbsent(r.itemId(), k -> new ArrayList<>()).add(r);
         int repeats = task.repeats();
         double[] itemMeans = new double[byItem.size()];
+        double[][] clusters = new double[byItem.size()][];
+        TokenTotals tokens = TokenTotals.ZERO;
         double[] all = new double[records.size()];
         boolean binary = true;
         long correct = 0;
@@ -38,7 +41,13 @@ public final class MetricsCalculator {
             samples.sort(java.util.Comparator.comparingInt(SampleRecord::repeat));
             double sum = 0;
             List<String> answers = new ArrayList<>();
+            clusters[idx] = new double[samples.size()];
+            int j = 0;
             for (SampleRecord s : samples) {
+                clusters[idx][j++] = s.score();
+                for (StoredResponse r : s.responses()) {
+                    if (r.usage() != null) tokens = tokens.plus(new TokenTotals(r.usage().promptTokens(), r.usage().completionTokens(), r.usage().reasoningTokens()));
+                }
                 sum += s.score();
                 all[a++] = s.score();
                 if (s.score() != 0 && s.score() != 1) binary = false;
@@ -55,22 +64,19 @@ public final class MetricsCalculator {
             majority += winner < 0 ? 0 : samples.get(winner).score();
             idx++;
         }
-        MeanEstimate mean = itemMeansEstimate(itemMeans, all);
-        Interval wilson = binary ? Wilson.interval95(correct, all.length) : null;
+        ClusteredMean clustered = ClusteredMean.of(clusters);
+        MeanEstimate mean = new MeanEstimate(clustered.mean(), clustered.stderr(), clustered.samples());
+        Interval wilson = !binary ? null : clustered.designEffect() == 1
+                ? Wilson.interval95(correct, all.length)
+                : Wilson.interval95((double) correct / all.length, clustered.effectiveSamples());
         long bootSeed = Long.parseLong(Sha256.hex("bootstrap|" + runSeed + "|" + task.name()).substring(0, 15), 16);
         Interval bootstrap = Bootstrap.meanInterval(itemMeans, BOOTSTRAP_RESAMPLES, bootSeed, 0.95);
         Map<String, Double> passAtK = new LinkedHashMap<>();
         for (int k = 1; k <= repeats; k = k * 2) passAtK.put("pass@" + k, passAt(k, repeats, correctPerItem, byItem));
         if (!passAtK.containsKey("pass@" + repeats)) passAtK.put("pass@" + repeats, passAt(repeats, repeats, correctPerItem, byItem));
         Double majAtK = repeats > 1 && !byItem.isEmpty() ? majority / byItem.size() : null;
-        return new TaskMetrics(byItem.size(), repeats, mean, wilson, bootstrap, passAtK, majAtK, misses, sources, task.axis());
-    }
-
-    /** Mean over all samples; standard error across items (repeats of one item are not independent). */
-    private static MeanEstimate itemMeansEstimate(double[] itemMeans, double[] all) {
-        MeanEstimate overItems = MeanEstimate.of(itemMeans);
-        MeanEstimate overAll = MeanEstimate.of(all);
-        return new MeanEstimate(overAll.mean(), overItems.stderr(), all.length);
+        return new TaskMetrics(byItem.size(), repeats, mean, clustered.designEffect(), wilson, bootstrap, passAtK, majAtK, misses,
+                sources, task.axis(), tokens);
     }
 
     private static double passAt(int k, int repeats, int[] correctPerItem, Map<String, List<SampleRecord>> byItem) {

@@ -49,39 +49,94 @@ public record RunLock(int lockVersion, String harness, String fingerprint, Objec
             n.put("family", task.family());
             n.put("dataset_sha256", task.datasetSha256());
             n.put("items", task.items().size());
+            // which items (a subset or a limit picks some): their ids, hashed
+            StringBuilder ids = new StringBuilder();
+            task.items().forEach(i -> ids.append(i.id()).append('\n'));
+            n.put("item_ids_sha256", Sha256.hex(ids.toString()));
             n.put("repeats", task.repeats());
             n.put("extractor", task.extractor().name() + "@" + task.extractor().version());
             n.put("scorer", task.scorer().name() + "@" + task.scorer().version());
             n.put("loglikelihood", task.loglikelihood());
+            if (task.scoringSpec() != null && task.scoringSpec().shots() > 0) {
+                // the examples' content, wherever the dev split lives
+                List<JsonNode> pool = task.scoringSpec().pool().stream().map(i -> (JsonNode) i.fields()).toList();
+                n.put("few_shot_pool_sha256", Sha256.ofCanonical(CanonicalJson.tree(pool)));
+            }
             n.set("generation", CanonicalJson.tree(task.generation()));
             n.set("axis", CanonicalJson.tree(task.axis()));
-            if (task.datasetPath() != null) datasetPaths.put(task.name(), task.datasetPath());
+            if (task.family().equals("ruler") && !task.items().isEmpty()) {
+                // the lengths the prompts really have, as the recorded token counter measured them
+                java.util.IntSummaryStatistics achieved = task.items().stream()
+                        .mapToInt(i -> i.fields().path("context_tokens").asInt()).summaryStatistics();
+                n.putObject("context_tokens").put("min", achieved.getMin()).put("max", achieved.getMax());
+            }
+            if (task.datasetPath() != null) {
+                datasetPaths.put(task.name(), task.datasetPath());
+                // a dataset from `eval fetch` brings its provenance: where, which revision, which bytes, which license
+                java.nio.file.Path source = dev.nemotron4j.eval.datasets.DatasetFetcher.sourceFileOf(java.nio.file.Path.of(task.datasetPath()));
+                if (Files.exists(source)) {
+                    try {
+                        JsonNode s = CanonicalJson.MAPPER.readTree(Files.readString(source));
+                        ObjectNode provenance = n.putObject("source");
+                        for (String field : List.of("url", "revision", "sha256", "converted_sha256", "license", "gated")) {
+                            if (s.has(field)) provenance.set(field, s.get(field));
+                        }
+                    } catch (IOException e) {
+                        throw new UncheckedIOException("cannot read " + source, e);
+                    }
+                }
+            }
         }
         ObjectNode versions = inputs.putObject("interceptors");
         for (Interceptor i : chain) if (RESULT_RELEVANT.contains(i.name())) versions.put(i.name(), i.version());
         ObjectNode seeds = inputs.putObject("seeds");
         seeds.put("run_seed", config.run().seed());
         seeds.put("derivation", SampleSeeds.DERIVATION);
-        inputs.put("token_counter", counter.name());
+        // the counter sizes RULER contexts; other tasks do not depend on it
+        if (tasks.stream().anyMatch(task -> task.family().equals("ruler"))) inputs.put("token_counter", counter.name());
         inputs.put("harness", HARNESS);
 
         ObjectNode operational = json.objectNode();
         operational.set("config", fullConfig);
         operational.set("dataset_paths", datasetPaths);
+        // task order and shapes, so shards merge without re-reading datasets (objects in inputs are key-sorted)
+        operational.set("tasks", CanonicalJson.tree(TaskShape.of(tasks)));
         ArrayNode order = operational.putArray("chain");
         chain.forEach(i -> order.add(i.name() + "@" + i.version()));
+        return of(inputs, operational);
+    }
+
+    /** A lock over the given inputs, fingerprinted. */
+    public static RunLock of(ObjectNode inputs, ObjectNode operational) {
         return new RunLock(1, HARNESS, Sha256.ofCanonical(inputs), inputs, operational);
     }
 
     /** The config minus settings that cannot change results (they live in {@code operational}). */
     private static ObjectNode resultRelevant(ObjectNode config) {
         ((ObjectNode) config.path("run")).remove("parallelism");
+        ((ObjectNode) config.path("run")).remove("shard");   // which slice this process runs: merged, the run is the same
         config.remove("output");
         ObjectNode interceptors = (ObjectNode) config.path("interceptors");
         for (String op : List.of("cache", "logging", "retry", "timeout", "rate_limit", "progress")) interceptors.remove(op);
         if (config.path("target").path("endpoint") instanceof ObjectNode endpoint) endpoint.remove("api_key_env");
-        for (JsonNode task : config.path("tasks")) ((ObjectNode) task).remove("dataset");  // content hash is in inputs.tasks
+        for (JsonNode task : config.path("tasks")) {
+            ((ObjectNode) task).remove("dataset");  // content hash is in inputs.tasks
+            if (task.path("few_shot") instanceof ObjectNode fewShot) fewShot.remove("dataset");   // so is the examples'
+        }
         return config;
+    }
+
+    /** The task shapes in run order (for merging shards). */
+    public List<TaskShape> taskShapes() {
+        List<TaskShape> shapes = new java.util.ArrayList<>();
+        for (JsonNode t : operational.path("tasks")) shapes.add(CanonicalJson.bind(t, TaskShape.class));
+        return shapes;
+    }
+
+    /** The shard this directory holds ("i/n"), or null for a whole run. */
+    public String shard() {
+        JsonNode s = operational.path("config").path("run").path("shard");
+        return s.isTextual() ? s.asText() : null;
     }
 
     /** The stored config, for resume/verify/rescore. */

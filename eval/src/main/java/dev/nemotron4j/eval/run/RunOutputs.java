@@ -14,6 +14,7 @@ import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Comparator;
@@ -31,10 +32,12 @@ public final class RunOutputs {
     public static final String SAMPLES = "samples.jsonl";
     public static final String REPORT = "report.html";
 
+    private static final java.util.concurrent.atomic.AtomicLong TEMP_COUNTER = new java.util.concurrent.atomic.AtomicLong();
+
     private RunOutputs() {}
 
     /** Records in canonical order. */
-    public static List<SampleRecord> canonicalOrder(List<TaskDefinition> tasks, Collection<SampleRecord> records) {
+    public static List<SampleRecord> canonicalOrder(List<TaskShape> tasks, Collection<SampleRecord> records) {
         Map<String, Integer> taskOrder = new HashMap<>();
         for (int i = 0; i < tasks.size(); i++) taskOrder.put(tasks.get(i).name(), i);
         List<SampleRecord> sorted = new ArrayList<>(records);
@@ -54,10 +57,16 @@ public final class RunOutputs {
 
     public static RunResults write(Path runDir, List<TaskDefinition> tasks, String fingerprint, long runSeed,
                                    Map<SampleKey, SampleRecord> records, boolean html, boolean rescored) {
+        return writeShapes(runDir, TaskShape.of(tasks), fingerprint, runSeed, records, html, rescored);
+    }
+
+    /** Writes samples.jsonl, results.json and (optionally) report.html for tasks known by their shapes. */
+    public static RunResults writeShapes(Path runDir, List<TaskShape> tasks, String fingerprint, long runSeed,
+                                         Map<SampleKey, SampleRecord> records, boolean html, boolean rescored) {
         List<SampleRecord> ordered = canonicalOrder(tasks, records.values());
         String samples = samplesText(ordered);
         Map<String, TaskMetrics> metrics = new LinkedHashMap<>();
-        for (TaskDefinition task : tasks) {
+        for (TaskShape task : tasks) {
             List<SampleRecord> own = ordered.stream().filter(r -> r.task().equals(task.name())).toList();
             metrics.put(task.name(), MetricsCalculator.of(task, new ArrayList<>(own), runSeed));
         }
@@ -66,7 +75,8 @@ public final class RunOutputs {
         replace(runDir.resolve(SAMPLES), samples);
         replace(runDir.resolve(RunResults.FILE), CanonicalJson.pretty(results));
         if (html) {
-            replace(runDir.resolve(REPORT), HtmlReport.render(runDir.toAbsolutePath().normalize().getFileName().toString(), results, ordered));
+            replace(runDir.resolve(REPORT), HtmlReport.render(runDir.toAbsolutePath().normalize().getFileName().toString(), results, ordered,
+                    RunTiming.read(runDir).orElse(null)));
         }
         return results;
     }
@@ -74,7 +84,8 @@ public final class RunOutputs {
     /** Re-renders report.html from a finished run's results.json and samples.jsonl. */
     public static Path writeReport(Path runDir) {
         Path file = runDir.resolve(REPORT);
-        replace(file, HtmlReport.render(runDir.toAbsolutePath().normalize().getFileName().toString(), readResults(runDir), readSamples(runDir)));
+        replace(file, HtmlReport.render(runDir.toAbsolutePath().normalize().getFileName().toString(), readResults(runDir), readSamples(runDir),
+                RunTiming.read(runDir).orElse(null)));
         return file;
     }
 
@@ -100,10 +111,16 @@ public final class RunOutputs {
         }
     }
 
-    static void replace(Path file, String text) {
+    /**
+     * Replaces {@code file} with {@code text} atomically. The temporary file is created like the journal
+     * (default permissions under the process umask), not 0600 as {@link Files#createTempFile} would make it,
+     * so every file of a run directory has the same mode.
+     */
+    public static void replace(Path file, String text) {
         try {
-            Path tmp = Files.createTempFile(file.toAbsolutePath().getParent(), "." + file.getFileName(), ".tmp");
-            Files.writeString(tmp, text, StandardCharsets.UTF_8);
+            Path tmp = file.toAbsolutePath().getParent().resolve("." + file.getFileName() + "."
+                    + ProcessHandle.current().pid() + "." + TEMP_COUNTER.incrementAndGet() + ".tmp");
+            Files.writeString(tmp, text, StandardCharsets.UTF_8, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
             try {
                 Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
             } catch (AtomicMoveNotSupportedException e) {

@@ -11,6 +11,7 @@ import dev.nemotron4j.eval.interceptor.Call;
 import dev.nemotron4j.eval.interceptor.InterceptorChain;
 import dev.nemotron4j.eval.interceptor.ReasoningInterceptor;
 import dev.nemotron4j.eval.json.CanonicalJson;
+import dev.nemotron4j.eval.task.ChoiceShuffle;
 import dev.nemotron4j.eval.task.EvalItem;
 import dev.nemotron4j.eval.task.TaskDefinition;
 import dev.nemotron4j.eval.target.ChatMessage;
@@ -36,6 +37,7 @@ public final class SampleExecutor {
     public SampleRecord execute(TaskDefinition task, EvalItem item, int repeat) {
         SampleKey key = new SampleKey(task.name(), item.id(), repeat);
         long seed = SampleSeeds.seed(runSeed, key);
+        if (task.family().equals("gpqa")) item = ChoiceShuffle.forSample(item, runSeed, key);
         List<ChatMessage> messages = task.prompt().render(item, task.choicesField());
         return task.loglikelihood()
                 ? byLoglikelihood(task, item, key, seed, messages)
@@ -72,29 +74,45 @@ public final class SampleExecutor {
                 split.answer(), split.source(), extraction.value(), extraction.method(), item.expected(), item.choiceCount(), score);
     }
 
-    /** Multiple choice by log-likelihood: score " A", " B", ... after the prompt and pick the most likely. */
+    /**
+     * Multiple choice by log-likelihood: score each option's continuation (" A", " B", ... or the option's text) after
+     * the context (few-shot examples, then the question) and pick the most likely, or with acc_norm the most likely per
+     * character of the continuation.
+     */
     private SampleRecord byLoglikelihood(TaskDefinition task, EvalItem item, SampleKey key, long seed, List<ChatMessage> messages) {
         GenerationConfig g = task.generation();
-        String context = GenerationRequest.joinContents(messages) + "\nAnswer:";
+        String context = task.scoringSpec().context(task, item);
         List<StoredResponse> responses = new ArrayList<>();
         for (int i = 0; i < item.choiceCount(); i++) {
+            String continuation = task.scoringSpec().continuation(task, item, i);
             GenerationRequest request = new GenerationRequest(null, context, 0.0, 1.0, 0, 0, seed, g.reasoning(), null,
-                    null, true, " " + (char) ('A' + i), null);
-            responses.add(StoredResponse.of(chain.execute(new Call(request, key))));
+                    null, true, continuation, null);
+            responses.add(StoredResponse.of(chain.execute(new Call(request, key)), continuation));
         }
         return pickBestChoice(task, item, key, seed, JsonNodeFactory.instance.textNode(context), responses);
     }
 
     private static SampleRecord pickBestChoice(TaskDefinition task, EvalItem item, SampleKey key, long seed, JsonNode prompt,
                                                List<StoredResponse> responses) {
+        boolean normalize = task.scoringSpec() != null && task.scoringSpec().normalize();
         int best = -1;
+        double bestScore = 0;
         for (int i = 0; i < responses.size(); i++) {
             Double lp = responses.get(i).continuationLogprob();
             if (lp == null) throw new IllegalStateException("target returned no log-likelihood for choice " + i);
-            if (best < 0 || lp > responses.get(best).continuationLogprob()) best = i;   // ties: first option
+            double score = lp;
+            if (normalize) {
+                String c = responses.get(i).continuation();
+                if (c == null) throw new IllegalStateException("acc_norm needs the scored continuations, which this run did not store");
+                score = lp / Math.max(1, c.length());
+            }
+            if (best < 0 || score > bestScore) {   // ties: first option
+                best = i;
+                bestScore = score;
+            }
         }
         String letter = best < 0 ? null : String.valueOf((char) ('A' + best));
-        Extraction extraction = new Extraction(letter, "loglikelihood");
+        Extraction extraction = new Extraction(letter, normalize ? "loglikelihood_norm" : "loglikelihood");
         double score = task.scorer().score(extraction, item.expected());
         return new SampleRecord(task.name(), item.id(), item.index(), key.repeat(), seed, prompt, responses,
                 letter == null ? "" : letter, "loglikelihood", letter, "loglikelihood", item.expected(), item.choiceCount(), score);

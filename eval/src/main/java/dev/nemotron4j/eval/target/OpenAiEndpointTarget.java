@@ -18,6 +18,7 @@ import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * A target behind an OpenAI-compatible HTTP API ({@code /chat/completions} or {@code /completions}).
@@ -35,6 +36,8 @@ public final class OpenAiEndpointTarget implements Target {
     private final String apiKey;
     private final HttpClient http;
     private final Duration requestTimeout;
+    /** The server's tokenizer once probed (empty: it has none); null before the first probe. */
+    private Optional<TokenCounter> probed;
 
     /**
      * @param baseUrl        e.g. {@code http://localhost:8000/v1} (a full {@code .../chat/completions} URL also works)
@@ -129,11 +132,29 @@ public final class OpenAiEndpointTarget implements Target {
         return body;
     }
 
+    /**
+     * Log-likelihood of the continuation after the prompt, from {@code echo} + {@code logprobs} with no new token.
+     * With the server's {@code /tokenize}, the prompt is sent as token ids (context with the special tokens the
+     * tokenizer adds, continuation without), exactly as the in-process scorer builds it, and the continuation's
+     * tokens are the last ones: nothing depends on how the server reports character offsets. Without it, the
+     * text is sent and the continuation's tokens are found by {@code text_offset}, where a leading special token
+     * ({@code <s>}) that is not part of the prompt's text is given no width.
+     */
     private GenerationResult loglikelihood(GenerationRequest r) {
         String context = r.promptText();
         ObjectNode body = JSON.objectNode();
         body.put("model", model);
-        body.put("prompt", context + r.continuation());
+        int[] contextIds = null, continuationIds = null;
+        if (serverTokenizer().isPresent()) {
+            contextIds = tokenize(context, true);
+            continuationIds = tokenize(r.continuation(), false);
+            if (continuationIds.length == 0) throw new TargetException("continuation '" + r.continuation() + "' tokenizes to nothing", false);
+            ArrayNode ids = body.putArray("prompt");
+            for (int id : contextIds) ids.add(id);
+            for (int id : continuationIds) ids.add(id);
+        } else {
+            body.put("prompt", context + r.continuation());
+        }
         body.put("max_tokens", 0);
         body.put("echo", true);
         body.put("logprobs", 1);
@@ -142,14 +163,32 @@ public final class OpenAiEndpointTarget implements Target {
         JsonNode lp = response.path("choices").path(0).path("logprobs");
         JsonNode tokens = lp.path("tokens"), tokenLogprobs = lp.path("token_logprobs"),
                 offsets = lp.path("text_offset"), tops = lp.path("top_logprobs");
-        if (!tokens.isArray() || !offsets.isArray()) {
+        if (!tokens.isArray() || !tokenLogprobs.isArray()) {
             throw new TargetException("endpoint returned no echo logprobs (does it support echo=true?)", false);
+        }
+        int first;
+        if (continuationIds != null) {
+            if (tokens.size() != contextIds.length + continuationIds.length) {
+                throw new TargetException("endpoint echoed " + tokens.size() + " tokens for a prompt of "
+                        + (contextIds.length + continuationIds.length) + " token ids", false);
+            }
+            first = contextIds.length;
+        } else {
+            if (!offsets.isArray()) throw new TargetException("endpoint returned no text_offset with its echo logprobs", false);
+            String echoed = text(response.path("choices").path(0).path("text"));
+            int shift = leadingSpecialWidth(tokens, offsets, echoed.isEmpty() ? context + r.continuation() : echoed);
+            first = tokens.size();
+            for (int i = 0; i < tokens.size(); i++) {
+                if (offsets.path(i).asInt() - shift >= context.length()) {
+                    first = i;
+                    break;
+                }
+            }
         }
         double sum = 0;
         boolean greedy = true;
         List<TokenLogprob> scored = new ArrayList<>();
-        for (int i = 0; i < tokens.size(); i++) {
-            if (offsets.path(i).asInt() < context.length()) continue;
+        for (int i = first; i < tokens.size(); i++) {
             double logprob = tokenLogprobs.path(i).asDouble();
             sum += logprob;
             scored.add(new TokenLogprob(tokens.path(i).asText(), logprob));
@@ -161,7 +200,69 @@ public final class OpenAiEndpointTarget implements Target {
                 }
             }
         }
+        if (scored.isEmpty()) throw new TargetException("endpoint's echo has no token after the context", false);
         return new GenerationResult("", "", "", List.of(), "length", TokenUsage.UNKNOWN, scored, sum, greedy, 0, null);
+    }
+
+    /**
+     * Characters a server counted for a leading special token that the echoed text does not contain: when the
+     * first token's text is not where its offset says, and the second token's offset is just past it.
+     */
+    static int leadingSpecialWidth(JsonNode tokens, JsonNode offsets, String text) {
+        if (tokens.size() < 2) return 0;
+        String firstToken = tokens.path(0).asText();
+        int second = offsets.path(1).asInt();
+        boolean firstInText = text.startsWith(firstToken, offsets.path(0).asInt());
+        return !firstInText && second == offsets.path(0).asInt() + firstToken.length() ? firstToken.length() : 0;
+    }
+
+    /**
+     * The server's tokenizer ({@code POST /tokenize} at the server root, as vLLM and {@code nemotron4j serve} offer
+     * it), probed once; empty when the server has none.
+     */
+    private Optional<TokenCounter> serverTokenizer() {
+        synchronized (this) {
+            if (probed == null) {
+                Optional<TokenCounter> counter;
+                try {
+                    tokenize("tokenizer probe", false);
+                    String name = "endpoint-tokenize:" + baseUri.resolve("/tokenize") + "#" + model;
+                    counter = Optional.of(new TokenCounter() {
+                        @Override
+                        public int count(String text) { return tokenize(text, false).length; }
+
+                        @Override
+                        public boolean local() { return false; }
+
+                        @Override
+                        public String name() { return name; }
+                    });
+                } catch (TargetException noTokenizer) {
+                    // unreachable (status 0): ask again next time rather than remember "no tokenizer"
+                    if (noTokenizer.status() == 0 && noTokenizer.retryable()) return Optional.empty();
+                    counter = Optional.empty();
+                }
+                probed = counter;
+            }
+            return probed;
+        }
+    }
+
+    /** Token ids of a text from the server's {@code /tokenize}. */
+    int[] tokenize(String text, boolean addSpecialTokens) {
+        ObjectNode body = JSON.objectNode().put("model", model).put("prompt", text).put("add_special_tokens", addSpecialTokens);
+        JsonNode response = postTo(baseUri.resolve("/tokenize"), body);
+        JsonNode ids = response.path("tokens");
+        if (!ids.isArray()) throw new TargetException("/tokenize answered without a 'tokens' array", false);
+        int[] out = new int[ids.size()];
+        for (int i = 0; i < out.length; i++) out[i] = ids.get(i).asInt();
+        return out;
+    }
+
+    /** The server's tokenizer when it has one: RULER contexts are then filled to lengths it really counts. */
+    @Override
+    public Optional<TokenCounter> tokenCounter() {
+        return serverTokenizer();
     }
 
     private static GenerationResult parseChat(JsonNode response) {
@@ -225,7 +326,11 @@ public final class OpenAiEndpointTarget implements Target {
     }
 
     private JsonNode post(String path, ObjectNode body) {
-        HttpRequest.Builder builder = HttpRequest.newBuilder(baseUri.resolve(path))
+        return postTo(baseUri.resolve(path), body);
+    }
+
+    private JsonNode postTo(URI uri, ObjectNode body) {
+        HttpRequest.Builder builder = HttpRequest.newBuilder(uri)
                 .timeout(requestTimeout)
                 .header("Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofString(body.toString(), StandardCharsets.UTF_8));
@@ -245,7 +350,7 @@ public final class OpenAiEndpointTarget implements Target {
         if (status != 200) {
             boolean retryable = status == 408 || status == 429 || status >= 500;
             String snippet = response.body().length() > 300 ? response.body().substring(0, 300) + "..." : response.body();
-            throw new TargetException("HTTP " + status + " from " + baseUri.resolve(path) + ": " + snippet, retryable, status, null);
+            throw new TargetException("HTTP " + status + " from " + uri + ": " + snippet, retryable, status, null);
         }
         try {
             return CanonicalJson.MAPPER.readTree(response.body());

@@ -12,6 +12,10 @@ public final class TargetOpener {
     private TargetOpener() {}
 
     public static Target open(TargetConfig config, Duration requestTimeout) {
+        if (config == null) {
+            throw new IllegalArgumentException("the config has no target: set target.model (--model PATH) "
+                    + "or target.endpoint (--endpoint URL --served-model NAME); an empty 'target:' is not a target");
+        }
         boolean hasModel = config.model() != null && !config.model().isBlank();
         boolean hasEndpoint = config.endpoint() != null && config.endpoint().url() != null;
         if (hasModel == hasEndpoint) {

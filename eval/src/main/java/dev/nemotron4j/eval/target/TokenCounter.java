@@ -12,6 +12,12 @@ public interface TokenCounter {
 
     int count(String text);
 
+    /**
+     * Whether counting is cheap (in this process). A remote counter (an endpoint's {@code /tokenize}) is asked
+     * for whole prompts only, not for every sentence of a long context.
+     */
+    default boolean local() { return true; }
+
     /** A short name recorded in the lockfile so lengths are reproducible. */
     default String name() { return getClass().getName(); }
 

@@ -24,6 +24,7 @@ import java.util.Map;
  * @param datasetSha256 hash of the dataset file (or of the generated items)
  * @param datasetPath   the file read, or null when generated
  * @param axis          plot coordinates of this variant ({@code reasoning_budget}, {@code context_length}, {@code base_task}, ...)
+ * @param scoringSpec   for log-likelihood scoring: continuations, acc or acc_norm, few-shot examples; null otherwise
  */
 public record TaskDefinition(
         String name,
@@ -39,9 +40,11 @@ public record TaskDefinition(
         boolean loglikelihood,
         String datasetSha256,
         String datasetPath,
-        Map<String, Object> axis) {
+        Map<String, Object> axis,
+        LoglikelihoodSpec scoringSpec) {
 
     public TaskDefinition {
+        if (loglikelihood && scoringSpec == null) scoringSpec = LoglikelihoodSpec.LETTERS;
         items = List.copyOf(items);
         axis = Map.copyOf(axis);
     }

@@ -27,7 +27,7 @@ import java.util.Set;
 public final class TaskFactory {
 
     /** Built-in families; a task whose name is one of these and has no {@code type} uses it. */
-    public static final Set<String> FAMILIES = Set.of("gsm8k", "multiple_choice", "tool_calling", "ruler", "custom");
+    public static final Set<String> FAMILIES = Set.of("gsm8k", "aime", "multiple_choice", "gpqa", "tool_calling", "ruler", "custom");
 
     static final String GSM8K_PROMPT =
             "{{question}}\nPlease reason step by step, and put your final answer within \\boxed{}.";
@@ -73,10 +73,30 @@ public final class TaskFactory {
         if (task.dataset() == null) throw new IllegalArgumentException("task " + task.name() + ": dataset path missing (--dataset FILE)");
         Path path = Path.of(task.dataset()).toAbsolutePath().normalize();
         String answerField = or(task.answerField(), d.answerField);
-        String choicesField = family.equals("multiple_choice") || task.choicesField() != null ? or(task.choicesField(), "choices") : null;
+        String choicesField = family.equals("multiple_choice") || family.equals("gpqa") || task.choicesField() != null
+                ? or(task.choicesField(), "choices") : null;
         String toolsField = family.equals("tool_calling") || task.toolsField() != null ? or(task.toolsField(), "tools") : null;
         String expectedRule = or(task.expected(), d.expected);
 
+        List<EvalItem> items = readItems(path, task, family, answerField, choicesField, expectedRule, limit);
+        items = Subsets.select(items, task.subset() != null ? task.subset() : config.run().subset(), task.name(), config.run().seed());
+        if (task.scoring() != null && !List.of("generate", "loglikelihood", "loglikelihood_norm").contains(task.scoring())) {
+            throw new IllegalArgumentException("task " + task.name() + ": scoring must be generate, loglikelihood or loglikelihood_norm");
+        }
+        boolean loglikelihood = task.scoring() != null && task.scoring().startsWith("loglikelihood");
+        // base-model formats when few-shot or option-text continuations are asked for; else the instruction prompt
+        boolean baseFormat = loglikelihood && (task.fewShot() != null || "choice_text".equals(task.continuation()));
+        String defaultPrompt = !baseFormat ? d.prompt : "choice_text".equals(task.continuation()) ? "{{question}}" : "{{question}}\n{{choices}}";
+        PromptTemplate prompt = hasPrompt(task) ? PromptTemplate.fromConfig(task.prompt()) : PromptTemplate.ofUser(defaultPrompt);
+        TaskDefinition base = new TaskDefinition(task.name(), family, items, prompt, choicesField, toolsField,
+                AnswerExtractor.named(extractorName, task.extractorParams()), Scorer.named(scorerName), generation, repeats,
+                loglikelihood, Sha256.ofFile(path), path.toString(), Map.of("base_task", task.name()),
+                loglikelihood ? scoringSpec(task, family, answerField, choicesField, expectedRule, items) : null);
+        return sweep(task, base);
+    }
+
+    private static List<EvalItem> readItems(Path path, TaskConfig task, String family, String answerField, String choicesField,
+                                            String expectedRule, Integer limit) {
         List<EvalItem> items = new ArrayList<>();
         List<ObjectNode> rows = JsonlDataset.read(path);
         for (int i = 0; i < rows.size() && (limit == null || i < limit); i++) {
@@ -84,19 +104,40 @@ public final class TaskFactory {
             String id = task.idField() != null && row.hasNonNull(task.idField()) ? row.get(task.idField()).asText() : String.valueOf(i);
             if (task.questionField() != null && !task.questionField().equals("question") && row.has(task.questionField())) {
                 row.set("question", row.get(task.questionField()));
+            } else if (!row.has("question") && row.has("problem")) {
+                row.set("question", row.get("problem"));   // MATH/AIME rows call it the problem
             }
             JsonNode choices = choicesField == null ? null : row.get(choicesField);
             int choiceCount = choices != null && choices.isArray() ? choices.size() : 0;
+            if (family.equals("gpqa")) choiceCount = 1 + (int) java.util.stream.StreamSupport.stream(
+                    java.util.Spliterators.spliteratorUnknownSize(row.fieldNames(), 0), false).filter(n -> n.startsWith("incorrect_")).count();
             JsonNode answer = row.get(answerField);
             if (answer == null) throw new IllegalArgumentException(path + " row " + i + ": no '" + answerField + "' field");
             items.add(new EvalItem(id, i, row, expected(answer, expectedRule, family), choiceCount));
         }
-        boolean loglikelihood = "loglikelihood".equals(task.scoring());
-        PromptTemplate prompt = hasPrompt(task) ? PromptTemplate.fromConfig(task.prompt()) : PromptTemplate.ofUser(d.prompt);
-        TaskDefinition base = new TaskDefinition(task.name(), family, items, prompt, choicesField, toolsField,
-                AnswerExtractor.named(extractorName, task.extractorParams()), Scorer.named(scorerName), generation, repeats,
-                loglikelihood, Sha256.ofFile(path), path.toString(), Map.of("base_task", task.name()));
-        return sweep(task, base);
+        return items;
+    }
+
+    /** Continuations, acc/acc_norm and the few-shot pool (a dev split read like the task's dataset, or its own items). */
+    private static LoglikelihoodSpec scoringSpec(TaskConfig task, String family, String answerField, String choicesField,
+                                                 String expectedRule, List<EvalItem> items) {
+        if (!family.equals("multiple_choice")) {
+            throw new IllegalArgumentException("task " + task.name() + ": log-likelihood scoring is for multiple choice tasks");
+        }
+        String continuation = task.continuation() == null ? "letter" : task.continuation();
+        if (!continuation.equals("letter") && !continuation.equals("choice_text")) {
+            throw new IllegalArgumentException("task " + task.name() + ": continuation must be letter or choice_text");
+        }
+        boolean normalize = "loglikelihood_norm".equals(task.scoring());
+        var fs = task.fewShot();
+        if (fs == null || fs.count() == null || fs.count() == 0) {
+            return new LoglikelihoodSpec(normalize, continuation.equals("choice_text"), 0, List.of(), false, null);
+        }
+        boolean own = fs.dataset() == null;
+        List<EvalItem> pool = own ? items
+                : readItems(Path.of(fs.dataset()).toAbsolutePath().normalize(), task, family, answerField, choicesField, expectedRule, null);
+        Long seed = own && fs.seed() == null ? Long.valueOf(0) : fs.seed();   // own items: always a seeded choice
+        return new LoglikelihoodSpec(normalize, continuation.equals("choice_text"), fs.count(), pool, own, seed);
     }
 
     /** One variant per reasoning budget, or the task itself when there is no sweep. */
@@ -108,7 +149,7 @@ public final class TaskFactory {
             out.add(new TaskDefinition(base.name() + "@budget=" + budget, base.family(), base.items(), base.prompt(),
                     base.choicesField(), base.toolsField(), base.extractor(), base.scorer(), g, base.repeats(),
                     base.loglikelihood(), base.datasetSha256(), base.datasetPath(),
-                    Map.of("base_task", base.name(), "reasoning_budget", budget)));
+                    Map.of("base_task", base.name(), "reasoning_budget", budget), base.scoringSpec()));
         }
         return out;
     }
@@ -143,7 +184,7 @@ public final class TaskFactory {
                 out.add(new TaskDefinition(task.name() + "/" + variant.key() + "@" + length, "ruler", items, prompt, null, null,
                         AnswerExtractor.named(or(task.extractor(), "full_text"), task.extractorParams()),
                         Scorer.named(or(task.scorer(), "contains_all")), generation, repeats, false,
-                        Sha256.hex(hashInput.toString()), null, axis));
+                        Sha256.hex(hashInput.toString()), null, axis, null));
             }
         }
         return out;
@@ -181,6 +222,10 @@ public final class TaskFactory {
             return switch (family) {
                 case "gsm8k" -> new Defaults(GSM8K_PROMPT, "numeric", "numeric_equivalence", "answer", "after_hashes");
                 case "multiple_choice" -> new Defaults(MC_PROMPT, "choice_letter", "exact_match", "answer", "field");
+                // options shuffled per sample (ChoiceShuffle); the reference is the correct option's text until then
+                case "gpqa" -> new Defaults(MC_PROMPT, "choice_letter", "exact_match", "correct", "field");
+                // AIME: an integer in \boxed{}, compared as a number
+                case "aime" -> new Defaults(GSM8K_PROMPT, "numeric", "numeric_equivalence", "answer", "field");
                 case "tool_calling" -> new Defaults("{{question}}", "tool_call", "tool_call_match", "ground_truth", "field");
                 default -> new Defaults(null, null, null, "answer", "field");
             };

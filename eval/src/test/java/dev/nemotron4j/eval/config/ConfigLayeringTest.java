@@ -73,7 +73,7 @@ class ConfigLayeringTest {
         assertThat(c.target().endpoint().type()).isEqualTo(EndpointType.CHAT);
         assertThat(c.tasks()).hasSize(1);
         assertThat(c.tasks().getFirst().dataset()).isEqualTo(data.toAbsolutePath().toString());
-        assertThat(c.run()).isEqualTo(new EvalConfig.RunConfig(99L, 4, 3, 2));
+        assertThat(c.run()).isEqualTo(new EvalConfig.RunConfig(99L, 4, 3, 2, null, null));
         assertThat(c.generation().maxTokens()).isEqualTo(512);
         assertThat(c.generation().temperature()).isEqualTo(0.3);
         assertThat(c.output().dir()).isEqualTo(dir.resolve("out").toString());

@@ -108,4 +108,45 @@ class HtmlReportTest {
         }
         return null;
     }
+
+    @Test
+    void longTaskNamesAreShownWholeInsideTheChart() {
+        String longName = "ruler/niah_multikey_with_a_long_variant_name@1048576";
+        String svg = SvgChart.bars("c", "t", List.of(new SvgChart.Bar(longName, 0.5, 0.4, 0.6), new SvgChart.Bar("b", 0.2, 0.1, 0.3)));
+        assertThat(svg).contains(">" + longName + "</text>").doesNotContain("…");
+        int width = attribute(svg, "width"), height = attribute(svg, "height");
+        java.util.regex.Matcher shift = java.util.regex.Pattern.compile("translate\\((\\d+) 0\\)").matcher(svg);
+        assertThat(shift.find()).isTrue();
+        double w = SvgChart.textWidth(longName, 11);
+        double firstBarCentre = 60 + (720 - 60 - 20) / 2.0 / 2;
+        // the rotated label runs left of its bar by cos30·w and below the axis labels' baseline by w/2
+        assertThat(Integer.parseInt(shift.group(1)) + firstBarCentre - Math.sqrt(3) / 2 * w).isGreaterThanOrEqualTo(0);
+        assertThat(360 - 90 + 16 + 0.5 * w).isLessThanOrEqualTo(height);
+        assertThat(width).isGreaterThan(720);
+    }
+
+    @Test
+    void legendNamesAreWholeAndDoNotRunOffTheChart() {
+        List<SvgChart.Series> series = new ArrayList<>();
+        for (int i = 0; i < 6; i++) {
+            series.add(new SvgChart.Series("gsm8k-with-a-long-name-" + i, List.of(new SvgChart.Point(128, 0.5, 0.4, 0.6), new SvgChart.Point(512, 0.6, 0.5, 0.7))));
+        }
+        String svg = SvgChart.lines("l", "t", "x", series, true);
+        java.util.regex.Matcher legend = java.util.regex.Pattern.compile("<text class=\"legend\" x=\"([0-9.]+)\" y=\"(\\d+)\"[^>]*>([^<]+)</text>").matcher(svg);
+        int found = 0;
+        int height = attribute(svg, "height");
+        while (legend.find()) {
+            found++;
+            assertThat(Double.parseDouble(legend.group(1)) + SvgChart.textWidth(legend.group(3), 11)).isLessThanOrEqualTo(720);
+            assertThat(Integer.parseInt(legend.group(2))).isLessThanOrEqualTo(height - 4);
+            assertThat(legend.group(3)).startsWith("gsm8k-with-a-long-name-");
+        }
+        assertThat(found).isEqualTo(6);
+    }
+
+    private static int attribute(String svg, String name) {
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("<svg [^>]*\\b" + name + "=\"(\\d+)\"").matcher(svg);
+        assertThat(m.find()).isTrue();
+        return Integer.parseInt(m.group(1));
+    }
 }

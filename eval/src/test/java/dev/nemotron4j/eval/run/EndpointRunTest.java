@@ -169,8 +169,7 @@ class EndpointRunTest {
         assertThat(Rescorer.rescore(a, List.of()).samplesDigest()).isEqualTo(original.results().samplesDigest());
 
         Path b = dir.resolve("b");
-        copyRun(a, b);
-        double rescored = Rescorer.rescore(b, List.of("interceptors.reasoning.fallback_to_reasoning=false"))
+        double rescored = Rescorer.rescore(a, List.of("interceptors.reasoning.fallback_to_reasoning=false"), b)
                 .tasks().get("gsm8k").mean().mean();
         assertThat(rescored).isLessThan(original.results().tasks().get("gsm8k").mean().mean());
         assertThat(server.requestCount()).isEqualTo(requests);
@@ -187,12 +186,5 @@ class EndpointRunTest {
         assertThat(worse.regression(0.05)).isTrue();
         assertThat(RunComparison.describe(worse, 0.05, 3)).contains("REGRESSION").contains("more flips");
         server = new FakeOpenAiServer();   // for @AfterEach
-    }
-
-    private static void copyRun(Path from, Path to) throws Exception {
-        Files.createDirectories(to);
-        for (String f : List.of("lock.json", "journal.jsonl", "samples.jsonl", "results.json")) {
-            Files.copy(from.resolve(f), to.resolve(f));
-        }
     }
 }

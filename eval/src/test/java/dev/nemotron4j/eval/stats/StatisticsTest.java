@@ -105,4 +105,70 @@ class StatisticsTest {
         assertThat(MajorityVote.winner(Arrays.asList(null, null))).isEqualTo(-1);
         assertThat(MajorityVote.winner(List.of("5"))).isZero();
     }
+
+    /** Repeats that always agree carry no new information: the design effect is the repeat count. */
+    @Test
+    void identicalRepeatsInflateTheVarianceByTheirCount() {
+        double[] items = {1, 0, 1, 1, 0, 1, 0, 1, 1, 1};
+        double[][] once = new double[items.length][], fourTimes = new double[items.length][];
+        for (int i = 0; i < items.length; i++) {
+            once[i] = new double[] {items[i]};
+            fourTimes[i] = new double[] {items[i], items[i], items[i], items[i]};
+        }
+        ClusteredMean single = ClusteredMean.of(once), repeated = ClusteredMean.of(fourTimes);
+        assertThat(single.designEffect()).isEqualTo(1.0);
+        assertThat(repeated.mean()).isCloseTo(0.7, within(1e-15));
+        assertThat(repeated.stderr()).isCloseTo(single.stderr(), within(1e-12));   // four copies are one item
+        // independent-sample variance of the 40 copies: s² = 0.7·0.3·40/39, over 40
+        double independent = 0.7 * 0.3 * 40 / 39 / 40;
+        assertThat(repeated.designEffect()).isCloseTo(single.stderr() * single.stderr() / independent, within(1e-9));
+        assertThat(repeated.designEffect()).isCloseTo(39.0 / 9, within(1e-9));   // (2.1/90) / (8.4/1560)
+        assertThat(repeated.effectiveSamples()).isCloseTo(360.0 / 39, within(1e-9));
+        // so the Wilson interval of the repeated run is as wide as that of (about) ten independent items
+        Interval clustered = Wilson.interval95(0.7, repeated.effectiveSamples());
+        Interval naive = Wilson.interval95(28, 40);
+        assertThat(clustered.high() - clustered.low()).isGreaterThan(1.8 * (naive.high() - naive.low()));
+    }
+
+    @Test
+    void independentRepeatsKeepADesignEffectNearOne() {
+        // within-item variation as large as between-item variation: the repeats are as good as new items
+        double[][] clusters = {{1, 0}, {0, 1}, {1, 0}, {0, 1}, {1, 1}, {0, 0}, {1, 0}, {0, 1}};
+        ClusteredMean m = ClusteredMean.of(clusters);
+        assertThat(m.mean()).isEqualTo(0.5);
+        assertThat(m.designEffect()).isCloseTo(1.0, within(0.3));
+    }
+
+    @Test
+    void clusteredMcNemarDoesNotCountRepeatsAsNewEvidence() {
+        // 10 items, A right and B wrong on 7 of them, the reverse on 1; then the same outcomes repeated 8 times
+        int[] b1 = {1, 1, 1, 1, 1, 1, 1, 0, 0, 0}, c1 = {0, 0, 0, 0, 0, 0, 0, 1, 0, 0};
+        int[] b8 = new int[10], c8 = new int[10];
+        for (int i = 0; i < 10; i++) {
+            b8[i] = 8 * b1[i];
+            c8[i] = 8 * c1[i];
+        }
+        double once = ClusteredMcNemar.pValue(b1, c1), repeated = ClusteredMcNemar.pValue(b8, c8);
+        assertThat(repeated).isCloseTo(once, within(1e-12));
+        // (7-1)² / 8 = 4.5 → chi-square(1) tail 0.033895
+        assertThat(once).isCloseTo(0.033895, within(1e-5));
+        // treating the 64 discordant pairs as independent would make it look overwhelming
+        assertThat(McNemar.exactPValue(56, 8)).isLessThan(1e-8);
+        assertThat(ClusteredMcNemar.pValue(new int[3], new int[3])).isEqualTo(1.0);
+    }
+
+    @Test
+    void chiSquareTailMatchesKnownQuantiles() {
+        assertThat(ClusteredMcNemar.chiSquare1Survival(3.841458820694124)).isCloseTo(0.05, within(2e-7));
+        assertThat(ClusteredMcNemar.chiSquare1Survival(6.634896601021214)).isCloseTo(0.01, within(2e-7));
+        assertThat(ClusteredMcNemar.chiSquare1Survival(0)).isEqualTo(1.0);
+    }
+
+    @Test
+    void holmAdjustsStepDown() {
+        assertThat(Holm.adjust(new double[] {0.01, 0.04, 0.03, 0.005}))
+                .containsExactly(new double[] {0.03, 0.06, 0.06, 0.02}, within(1e-15));
+        assertThat(Holm.adjust(new double[] {0.5})).containsExactly(0.5);
+        assertThat(Holm.adjust(new double[] {0.6, 0.7})).containsExactly(1.0, 1.0);
+    }
 }

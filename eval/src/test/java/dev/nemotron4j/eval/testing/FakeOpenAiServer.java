@@ -26,6 +26,12 @@ import java.util.regex.Pattern;
  * GSM8K "####", revised answers). Everything depends only on the request: the question, and the seed
  * when temperature &gt; 0. It also scores multiple-choice continuations (echo + logprobs), emits tool
  * calls for weather questions, and can inject failures and latency.
+ *
+ * <p>It has a tokenizer ({@code POST /tokenize} at the root, as vLLM has): words in pieces of up to three
+ * characters, each punctuation mark one token, leading whitespace attached — about 2.5 times the harness's
+ * approximate count on English prose, as real BPE vocabularies can be. Completions accept token-id prompts and
+ * add {@code <s>} before text prompts; by default the echo's {@code text_offset} counts {@code <s>} as three
+ * characters, as servers that index the token texts do.
  */
 public final class FakeOpenAiServer implements AutoCloseable {
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -38,11 +44,21 @@ public final class FakeOpenAiServer implements AutoCloseable {
     private volatile int failureStatus = 503;
     private volatile long delayMillis;
     private final List<JsonNode> bodies = new CopyOnWriteArrayList<>();
+    private final AtomicInteger tokenizeRequests = new AtomicInteger();
+    private volatile boolean tokenizeEnabled = true;
+    private volatile boolean bosCountedInOffsets = true;
+    private final java.util.Map<String, Integer> vocabulary = new java.util.concurrent.ConcurrentHashMap<>();
+    private final List<String> pieces = new CopyOnWriteArrayList<>(List.of(BOS));
+    static final String BOS = "<s>";
+    private static final Pattern PIECE = Pattern.compile("\\s*\\w{1,3}|\\s*[^\\w\\s]|\\s+");
+    /** Log-probability the fake gives every context token after the first. */
+    public static final double CONTEXT_TOKEN_LOGPROB = -20.6;
 
     public FakeOpenAiServer() throws IOException {
         server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
         server.createContext("/v1/chat/completions", ex -> handle(ex, true));
         server.createContext("/v1/completions", ex -> handle(ex, false));
+        server.createContext("/tokenize", this::tokenize);
         server.setExecutor(Executors.newFixedThreadPool(8));
         server.start();
     }
@@ -61,6 +77,48 @@ public final class FakeOpenAiServer implements AutoCloseable {
 
     public void setDelayMillis(long millis) { delayMillis = millis; }
 
+    /** Without it, /tokenize answers 404, as OpenAI's API does. */
+    public void setTokenizeEnabled(boolean enabled) { tokenizeEnabled = enabled; }
+
+    /** Whether echo offsets count the added {@code <s>} as three characters (default) or as none. */
+    public void setBosCountedInOffsets(boolean counted) { bosCountedInOffsets = counted; }
+
+    public int tokenizeRequests() { return tokenizeRequests.get(); }
+
+    /** The fake tokenizer's pieces of a text. */
+    public static List<String> pieces(String text) {
+        List<String> out = new java.util.ArrayList<>();
+        Matcher m = PIECE.matcher(text);
+        while (m.find()) out.add(m.group());
+        return out;
+    }
+
+    private int id(String piece) {
+        return vocabulary.computeIfAbsent(piece, p -> {
+            synchronized (pieces) {
+                pieces.add(p);
+                return pieces.size() - 1;
+            }
+        });
+    }
+
+    private void tokenize(HttpExchange ex) throws IOException {
+        try (ex) {
+            if (!tokenizeEnabled) {
+                send(ex, 404, "{\"error\": {\"message\": \"not found\"}}");
+                return;
+            }
+            tokenizeRequests.incrementAndGet();
+            JsonNode body = JSON.readTree(ex.getRequestBody());
+            ObjectNode response = JSON.createObjectNode();
+            ArrayNode tokens = response.putArray("tokens");
+            if (body.path("add_special_tokens").asBoolean(true)) tokens.add(0);
+            for (String p : pieces(body.path("prompt").asText())) tokens.add(id(p));
+            response.put("count", tokens.size());
+            send(ex, 200, response.toString());
+        }
+    }
+
     /** The calculator's answer to {@code a + b} under a given request "randomness" key. */
     public static long answer(long a, long b, String randomKey) {
         return hash(randomKey) % 4 == 0 ? a + b + 1 : a + b;
@@ -76,7 +134,7 @@ public final class FakeOpenAiServer implements AutoCloseable {
                 send(ex, failureStatus, "{\"error\": {\"message\": \"injected failure\"}}");
                 return;
             }
-            ObjectNode response = chat ? chat(body) : completion(body);
+            ObjectNode response = chat ? chat(body) : completion(body, this);
             send(ex, 200, response.toString());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -128,8 +186,19 @@ public final class FakeOpenAiServer implements AutoCloseable {
         return response;
     }
 
-    private static ObjectNode completion(JsonNode body) {
-        String prompt = body.path("prompt").asText();
+    private static ObjectNode completion(JsonNode body, FakeOpenAiServer server) {
+        // The prompt's tokens: ids as sent, or <s> and the pieces of a text prompt.
+        List<String> tokens = new java.util.ArrayList<>();
+        JsonNode p = body.path("prompt");
+        if (p.isArray()) {
+            for (JsonNode id : p) tokens.add(server.pieces.get(id.asInt()));
+        } else {
+            tokens.add(BOS);
+            tokens.addAll(pieces(p.asText()));
+        }
+        StringBuilder text = new StringBuilder();
+        for (String t : tokens) if (!t.equals(BOS)) text.append(t);
+        String prompt = text.toString();
         ObjectNode response = JSON.createObjectNode();
         ObjectNode choice = response.putArray("choices").addObject().put("finish_reason", "stop");
         if (!body.path("echo").asBoolean()) {
@@ -145,13 +214,26 @@ public final class FakeOpenAiServer implements AutoCloseable {
         Matcher option = Pattern.compile("(?m)^" + Pattern.quote(letter) + "\\. (-?\\d+)$").matcher(context);
         boolean right = option.find() && Long.parseLong(option.group(1)) == correct;
         double lp = right ? -0.1 : -2.5;
+        int continuationTokens = pieces(continuation).size();
         ObjectNode logprobs = choice.put("text", prompt).putObject("logprobs");
-        logprobs.putArray("tokens").add(context).add(continuation);
-        logprobs.putArray("token_logprobs").addNull().add(lp);
-        logprobs.putArray("text_offset").add(0).add(context.length());
-        ArrayNode tops = logprobs.putArray("top_logprobs");
-        tops.addNull();
-        tops.addObject().put(continuation, lp);
+        ArrayNode tokenArray = logprobs.putArray("tokens"), values = logprobs.putArray("token_logprobs"),
+                offsets = logprobs.putArray("text_offset"), tops = logprobs.putArray("top_logprobs");
+        int offset = 0;
+        for (int i = 0; i < tokens.size(); i++) {
+            String t = tokens.get(i);
+            boolean inContinuation = i >= tokens.size() - continuationTokens;
+            double value = inContinuation ? lp / continuationTokens : CONTEXT_TOKEN_LOGPROB;
+            tokenArray.add(t);
+            offsets.add(offset);
+            offset += t.equals(BOS) && !server.bosCountedInOffsets ? 0 : t.length();
+            if (i == 0) {
+                values.addNull();
+                tops.addNull();
+            } else {
+                values.add(value);
+                tops.addObject().put(t, value);
+            }
+        }
         return response;
     }
 

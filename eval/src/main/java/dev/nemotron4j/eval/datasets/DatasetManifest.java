@@ -1,0 +1,79 @@
+package dev.nemotron4j.eval.datasets;
+
+import dev.nemotron4j.eval.config.ConfigLoader;
+import dev.nemotron4j.eval.json.CanonicalJson;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * The datasets {@code eval fetch} knows: where each is published, under which license, whether it is gated, and
+ * how its rows become our JSONL conventions. The built-in manifest ships in the jar; {@code --manifest FILE}
+ * replaces it (same format).
+ *
+ * @param datasets by name
+ */
+public record DatasetManifest(Map<String, Entry> datasets) {
+
+    /**
+     * One dataset.
+     *
+     * @param description what it is
+     * @param url         download URL; {@code {revision}} is replaced by the revision
+     * @param revision    the git / Hugging Face revision fetched (a commit pins it; a branch is recorded as given)
+     * @param sha256      expected SHA-256 of the download, when known: a different file is refused
+     * @param license     the dataset's license (recorded in every run that reads it)
+     * @param gated       needs the user's own access token ({@code token_env}); never redistributed
+     * @param tokenEnv    environment variable holding the access token for gated sets (default HF_TOKEN)
+     * @param format      {@code jsonl}, {@code json} (array or {@code rows_field}) or {@code csv}
+     * @param rowsField   for {@code json}: the field holding the rows
+     * @param fields      our field name → the source's field name (fields not named are kept as they are)
+     * @param task        the built-in task it feeds
+     */
+    public record Entry(String description, String url, String revision, String sha256, String license, Boolean gated,
+                        String tokenEnv, String format, String rowsField, Map<String, String> fields, String task) {}
+
+    /** The manifest bundled with the harness. */
+    public static DatasetManifest builtIn() {
+        try (InputStream in = DatasetManifest.class.getResourceAsStream("manifest.yaml")) {
+            if (in == null) throw new IllegalStateException("datasets/manifest.yaml missing from the eval jar");
+            return of(ConfigLoader.readYamlText(new String(in.readAllBytes(), StandardCharsets.UTF_8), "manifest.yaml"), "built-in manifest");
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static DatasetManifest of(Map<String, Object> tree, String where) {
+        try {
+            DatasetManifest m = CanonicalJson.bind(tree, DatasetManifest.class);
+            return new DatasetManifest(new TreeMap<>(m.datasets() == null ? Map.of() : m.datasets()));
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("invalid dataset manifest " + where + ": " + e.getMessage(), e);
+        }
+    }
+
+    public static DatasetManifest load(Path file) {
+        return of(ConfigLoader.readYamlFile(file), file.toString());
+    }
+
+    public Entry get(String name) {
+        Entry e = datasets.get(name);
+        if (e == null) throw new IllegalArgumentException("no dataset '" + name + "' in the manifest (known: " + String.join(", ", datasets.keySet()) + ")");
+        return e;
+    }
+
+    /** One line per dataset: name, license, gated, source. */
+    public String describe() {
+        StringBuilder sb = new StringBuilder();
+        datasets.forEach((name, e) -> sb.append(String.format("%-16s %-14s %-6s %s%n", name, e.license(),
+                Boolean.TRUE.equals(e.gated()) ? "gated" : "open", e.description())));
+        return sb.toString();
+    }
+
+    static String utf8(byte[] bytes) { return new String(bytes, StandardCharsets.UTF_8); }
+}
