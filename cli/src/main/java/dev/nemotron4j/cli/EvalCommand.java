@@ -62,7 +62,7 @@ public final class EvalCommand implements Runnable {
         String endpointType;
         @Option(names = "--api-key-env", paramLabel = "VAR", description = "environment variable holding the API key")
         String apiKeyEnv;
-        @Option(names = "--task", paramLabel = "NAME", description = "task to run (repeatable); built-in: gsm8k, aime, multiple_choice, gpqa, tool_calling, ruler")
+        @Option(names = "--task", paramLabel = "NAME", description = "task to run (repeatable); built-in: gsm8k, aime, multiple_choice, mmlu_pro, gpqa, tool_calling, ruler")
         List<String> tasks = new ArrayList<>();
         @Option(names = "--dataset", paramLabel = "FILE", description = "dataset of the selected task (e.g. GSM8K test.jsonl)")
         Path dataset;

@@ -27,10 +27,12 @@ import java.util.Set;
 public final class TaskFactory {
 
     /** Built-in families; a task whose name is one of these and has no {@code type} uses it. */
-    public static final Set<String> FAMILIES = Set.of("gsm8k", "aime", "multiple_choice", "gpqa", "tool_calling", "ruler", "custom");
+    public static final Set<String> FAMILIES = Set.of("gsm8k", "aime", "multiple_choice", "mmlu_pro", "gpqa", "tool_calling", "ruler", "custom");
 
     static final String GSM8K_PROMPT =
             "{{question}}\nPlease reason step by step, and put your final answer within \\boxed{}.";
+    static final String MMLU_PRO_PROMPT = "Answer the following multiple choice question. Think step by step, then finish "
+            + "with \"The answer is (X)\" where X is one of {{letters}}.\n\nQuestion: {{question}}\nOptions:\n{{choices}}";
     static final String MC_PROMPT = "Answer the following multiple choice question. The last line of your response "
             + "must be of the form 'Answer: X' where X is one of {{letters}}.\n\n{{question}}\n\n{{choices}}";
 
@@ -74,7 +76,7 @@ public final class TaskFactory {
         Path path = Path.of(task.dataset()).toAbsolutePath().normalize();
         String answerField = or(task.answerField(), d.answerField);
         String choicesField = family.equals("multiple_choice") || family.equals("gpqa") || task.choicesField() != null
-                ? or(task.choicesField(), "choices") : null;
+                ? or(task.choicesField(), "choices") : family.equals("mmlu_pro") ? "options" : null;
         String toolsField = family.equals("tool_calling") || task.toolsField() != null ? or(task.toolsField(), "tools") : null;
         String expectedRule = or(task.expected(), d.expected);
 
@@ -121,7 +123,7 @@ public final class TaskFactory {
     /** Continuations, acc/acc_norm and the few-shot pool (a dev split read like the task's dataset, or its own items). */
     private static LoglikelihoodSpec scoringSpec(TaskConfig task, String family, String answerField, String choicesField,
                                                  String expectedRule, List<EvalItem> items) {
-        if (!family.equals("multiple_choice")) {
+        if (!lettered(family)) {
             throw new IllegalArgumentException("task " + task.name() + ": log-likelihood scoring is for multiple choice tasks");
         }
         String continuation = task.continuation() == null ? "letter" : task.continuation();
@@ -203,11 +205,16 @@ public final class TaskFactory {
             int at = text.lastIndexOf("####");
             return TextNode.valueOf((at >= 0 ? text.substring(at + 4) : text).strip().replace(",", ""));
         }
-        if (family.equals("multiple_choice") && answer.isIntegralNumber()) {
+        if (lettered(family) && answer.isIntegralNumber()) {
             return TextNode.valueOf(String.valueOf((char) ('A' + answer.asInt())));
         }
-        if (family.equals("multiple_choice")) return TextNode.valueOf(answer.asText().strip().toUpperCase());
+        if (lettered(family)) return TextNode.valueOf(answer.asText().strip().toUpperCase());
         return answer.isTextual() || answer.isContainerNode() ? answer : TextNode.valueOf(answer.asText());
+    }
+
+    /** Families whose reference is an option letter (an index in the data becomes its letter). */
+    private static boolean lettered(String family) {
+        return family.equals("multiple_choice") || family.equals("mmlu_pro");
     }
 
     /** A stored config round-trips an absent prompt as JSON null. */
@@ -222,6 +229,8 @@ public final class TaskFactory {
             return switch (family) {
                 case "gsm8k" -> new Defaults(GSM8K_PROMPT, "numeric", "numeric_equivalence", "answer", "after_hashes");
                 case "multiple_choice" -> new Defaults(MC_PROMPT, "choice_letter", "exact_match", "answer", "field");
+                // MMLU-Pro rows: question, options (up to ten), answer letter; chain of thought, then "The answer is (X)"
+                case "mmlu_pro" -> new Defaults(MMLU_PRO_PROMPT, "choice_letter", "exact_match", "answer", "field");
                 // options shuffled per sample (ChoiceShuffle); the reference is the correct option's text until then
                 case "gpqa" -> new Defaults(MC_PROMPT, "choice_letter", "exact_match", "correct", "field");
                 // AIME: an integer in \boxed{}, compared as a number

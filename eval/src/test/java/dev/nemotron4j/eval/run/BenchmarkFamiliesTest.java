@@ -34,7 +34,10 @@ class BenchmarkFamiliesTest {
             String prompt = r.promptText();
             Matcher m = OPTION.matcher(prompt);
             while (m.find()) {
-                if (m.group(2).contains("(right)")) return GenerationResult.ofText("Reasoning...\nAnswer: " + m.group(1), "stop");
+                if (!m.group(2).contains("(right)")) continue;
+                // MMLU-Pro style ends "The answer is (X)"; the others "Answer: X"
+                return GenerationResult.ofText(prompt.contains("\nOptions:\n") ? "Step by step... The answer is (" + m.group(1) + ")."
+                        : "Reasoning...\nAnswer: " + m.group(1), "stop");
             }
             return GenerationResult.ofText("<think>Let me add.</think>So the result is \\boxed{007}.", "stop");
         }
@@ -91,5 +94,25 @@ class BenchmarkFamiliesTest {
         assertThat(samples.getFirst().prompt().toString()).contains("Find 3 + 4.").contains("\\\\boxed{}");
         assertThat(samples).extracting(SampleRecord::extracted).containsOnly("7");
         assertThat(samples.getFirst().answerSource()).isEqualTo("after_think");
+    }
+
+    @Test
+    void mmluProHasTenLetteredOptionsAndTheAnswerIsXExtraction() {
+        StringBuilder rows = new StringBuilder();
+        for (int i = 0; i < 3; i++) {
+            StringBuilder options = new StringBuilder();
+            int right = i == 0 ? 9 : i + 2;
+            for (int o = 0; o < 10; o++) options.append(o > 0 ? ", " : "").append('"').append("opt").append(o).append(o == right ? " (right)" : "").append('"');
+            rows.append("{\"question\": \"Q").append(i).append("\", \"options\": [").append(options).append("], \"answer\": ")
+                    .append(i == 2 ? String.valueOf(right) : "\"" + (char) ('A' + right) + "\"").append(", \"category\": \"math\"}\n");
+        }
+        TestDatasets.write(dir.resolve("mmlu_pro.jsonl"), rows.toString());
+        RunResults r = run(dir.resolve("m"), "  - {name: mmlu_pro, dataset: mmlu_pro.jsonl, repeats: 1}\n");
+        assertThat(r.tasks().get("mmlu_pro").mean().mean()).isEqualTo(1.0);
+        List<SampleRecord> samples = RunOutputs.readSamples(dir.resolve("m"));
+        assertThat(samples.getFirst().expected().asText()).isEqualTo("J");   // ten options: A-J
+        assertThat(samples.get(2).expected().asText()).isEqualTo("E");      // an index in the data becomes its letter
+        assertThat(samples.getFirst().prompt().toString()).contains("J. opt9 (right)").contains("A, B, C, D, E, F, G, H, I, J");
+        assertThat(samples).extracting(SampleRecord::extracted).containsExactly("J", "D", "E");
     }
 }
