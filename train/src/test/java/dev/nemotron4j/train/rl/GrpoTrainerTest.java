@@ -7,6 +7,7 @@ import dev.nemotron4j.tokenizer.Tokenizer;
 import dev.nemotron4j.train.Fixtures;
 import dev.nemotron4j.train.layers.Param;
 import dev.nemotron4j.train.model.ReferenceTrainingModel;
+import dev.nemotron4j.train.model.fast.FastTrainingModel;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -249,15 +250,19 @@ class GrpoTrainerTest {
 
     @Test
     void sameSeedGivesByteIdenticalWeightsAndAnotherSeedDoesNot() {
+        // on the fast float32 model (the one a real run trains): its importance check goes through accumulate(·, 0)
         List<Map<String, double[]>> runs = new ArrayList<>();
         List<List<GrpoStepMetrics>> metrics = new ArrayList<>();
         for (long seed : new long[] {11, 11, 12}) {
-            ReferenceTrainingModel m = model();
-            GrpoTrainer t = new GrpoTrainer(m, tokenizer, TestTasks.MIXTURE, config(seed), pool);
-            List<GrpoStepMetrics> steps = new ArrayList<>();
-            for (int s = 0; s < 2; s++) steps.add(t.step());
-            runs.add(values(m));
-            metrics.add(steps);
+            try (FastTrainingModel m = FastTrainingModel.load(Fixtures.dir("tiny-a"), 1)) {
+                GrpoTrainer t = new GrpoTrainer(m, tokenizer, TestTasks.MIXTURE, config(seed), pool);
+                List<GrpoStepMetrics> steps = new ArrayList<>();
+                for (int s = 0; s < 2; s++) steps.add(t.step());
+                Map<String, double[]> v = new LinkedHashMap<>();
+                for (Param p : m.params().values()) v.put(p.name(), p.value().clone());
+                runs.add(v);
+                metrics.add(steps);
+            }
         }
         Map<String, double[]> initial = values(model());
         boolean changed = false;
@@ -272,5 +277,19 @@ class GrpoTrainerTest {
         assertThat(first.prompts()).isEqualTo(2);
         assertThat(first.completions()).isEqualTo(8);
         assertThat(first.passRateByEnv()).containsOnlyKeys("even", "sum"); // both environments in every step
+    }
+
+    @Test
+    void trainerLogProbOfAnyModelLeavesTheGradientsAlone() {
+        TestTasks.Sum task = TestTasks.Sum.of(8, false);
+        ReferenceTrainingModel ref = model();
+        Rollout r = rollout(ref, task, "The answer is 3.", new Rewards(0.1));
+        double expected = TrainerLogProbs.sequence(ref, r);
+        try (FastTrainingModel fast = FastTrainingModel.load(Fixtures.dir("tiny-a"), 1)) {
+            for (Param p : fast.params().values()) java.util.Arrays.fill(p.grad(), 0.25);
+            double got = TrainerLogProbs.sequence(fast, r);
+            assertThat(got).isCloseTo(expected, within(1e-3 * Math.abs(expected)));
+            for (Param p : fast.params().values()) if (p.trainable()) assertThat(p.grad()).as(p.name()).containsOnly(0.25);
+        }
     }
 }
