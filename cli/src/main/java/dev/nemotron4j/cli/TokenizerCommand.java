@@ -68,6 +68,7 @@ final class TokenizerCommand implements Runnable {
             long started = System.nanoTime();
             TokenizerTraining training = new TokenizerTraining();
             for (Path input : inputs) training.addFile(input);
+            double countSeconds = (System.nanoTime() - started) / 1e9;
             WordCounts counts = training.counts();
             BpeTrainer.Vocabulary vocabulary = training.train(vocabSize, minFrequency);
             TokenizerFiles.writeTokenizer(vocabulary, out);
@@ -77,9 +78,10 @@ final class TokenizerCommand implements Runnable {
 
             Tokenizer written = Tokenizer.load(out);
             double tokensPerByte = TokenizerTraining.tokensPerByte(written, training.sample());
-            System.err.printf("trained %d tokens (%d merges) from %d texts, %.1f MB (%d distinct words) in %.1f s%n",
+            System.err.printf("trained %d tokens (%d merges) from %d texts, %.1f MB (%d distinct words) in %.1f s"
+                            + " (%.1f s reading and counting words)%n",
                     vocabulary.tokens().size(), vocabulary.merges().size(), training.texts(), counts.bytes() / 1e6,
-                    counts.counts().size(), seconds);
+                    counts.counts().size(), seconds, countSeconds);
             if (vocabulary.tokens().size() < vocabSize) {
                 System.err.printf("note: no pair occurs %d times any more: the vocabulary stops at %d of %d tokens%n",
                         minFrequency, vocabulary.tokens().size(), vocabSize);
