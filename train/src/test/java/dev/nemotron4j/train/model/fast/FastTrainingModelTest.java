@@ -3,6 +3,7 @@ package dev.nemotron4j.train.model.fast;
 import dev.nemotron4j.train.Fixtures;
 import dev.nemotron4j.train.data.PackedSequence;
 import dev.nemotron4j.train.layers.Param;
+import dev.nemotron4j.train.model.ReferenceTrainingModel;
 import dev.nemotron4j.train.model.TrainableModel;
 import dev.nemotron4j.train.model.TrainingModel.LossSum;
 import org.junit.jupiter.api.Test;
@@ -135,6 +136,46 @@ class FastTrainingModelTest {
     @ValueSource(strings = {"tiny-a", "tiny-b", "tiny-c", "tiny-d"})
     void maskedPositionsMatchTheReference(String fixture) {
         check(fixture, new int[] {10, 14}, true, 1.0, 3);
+    }
+
+    /** With the sequence-wise balancing loss on, against {@link ReferenceTrainingModel} (which defines it). */
+    @ParameterizedTest
+    @ValueSource(strings = {"tiny-a", "tiny-c"})
+    void balancingLossMatchesTheReferenceModel(String fixture) {
+        TrainableModel model = TrainableModel.load(Fixtures.dir(fixture));
+        ReferenceTrainingModel ref = new ReferenceTrainingModel(model);
+        PackedSequence seq = sequence(model.config().vocabSize(), 7, new int[] {9, 13, 6}, true);
+        double scale = 0.1, alpha = 0.5;
+        ref.setSequenceAuxLossCoefficient(alpha);
+        LossSum r = ref.accumulate(seq, scale);
+        Map<String, double[]> want = new LinkedHashMap<>();
+        for (Param p : model.params().values()) {
+            want.put(p.name(), p.grad().clone());
+            p.zeroGrad();
+        }
+        try (FastTrainingModel fast = FastTrainingModel.create(model.config(), model.params(), 2)) {
+            LossSum plain = fast.accumulate(seq, scale);
+            Map<String, double[]> without = new LinkedHashMap<>();
+            for (Param p : model.params().values()) {
+                without.put(p.name(), p.grad().clone());
+                p.zeroGrad();
+            }
+            fast.setSequenceAuxLossCoefficient(alpha);
+            LossSum got = fast.accumulate(seq, scale);
+            assertThat(got).as("the balancing loss is not part of the returned loss").isEqualTo(plain);
+            assertMatches(model, got, new Expected(r.sum(), r.count(), want), fixture + " with α " + alpha);
+            // the balancing term is large enough here for the comparison to see it
+            double gateChange = 0, gateMax = 0;
+            for (Param p : model.params().values()) {
+                if (!p.name().endsWith("gate.weight")) continue;
+                for (int i = 0; i < p.size(); i++) {
+                    gateChange = Math.max(gateChange, Math.abs(p.grad()[i] - without.get(p.name())[i]));
+                    gateMax = Math.max(gateMax, Math.abs(p.grad()[i]));
+                }
+            }
+            assertThat(gateChange).isGreaterThan(100 * GRAD_REL * gateMax);
+            assertThatThrownBy(() -> fast.setSequenceAuxLossCoefficient(-1)).hasMessageContaining(">= 0");
+        }
     }
 
     @ParameterizedTest
