@@ -1,0 +1,105 @@
+package dev.nemotron4j.train.tasks;
+
+import dev.nemotron4j.chat.ChatMessage;
+import dev.nemotron4j.chat.ChatRequest;
+import dev.nemotron4j.chat.ChatRequestOptions;
+import dev.nemotron4j.chat.ToolDefinition;
+import dev.nemotron4j.chat.budget.ThinkingBudget;
+import dev.nemotron4j.train.tasks.SftExample.Variant;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * SFT conversations from the environments: the same task with reasoning on and off, reasoning cut at a budget, and
+ * a task after an earlier finished one (history rendered with truncated thinking). {@link #example(long)} is the
+ * deterministic mix the SFT stage reads, drawn from {@link DataSplit#SFT}.
+ */
+public final class SftExamples {
+
+    /** Percentages of the mix: reasoning on, off, budget-truncated, with history (sum 100). */
+    static final int PERCENT_ON = 40, PERCENT_OFF = 30, PERCENT_BUDGET = 15;
+
+    private static final long SALT = 0x53465458L;
+
+    private final List<Environment> environments;
+    private final BudgetTruncation truncation;
+
+    /**
+     * @param environments the environments to mix, cycled in order
+     * @param truncation   the model's tokenizer for budget cuts, or {@code null} for none (those slots are then
+     *                     reasoning-on examples)
+     */
+    public SftExamples(List<Environment> environments, BudgetTruncation truncation) {
+        if (environments.isEmpty()) throw new IllegalArgumentException("no environments to make SFT examples from");
+        this.environments = List.copyOf(environments);
+        this.truncation = truncation;
+    }
+
+    /** The task's whole reference conversation, reasoning on or off. */
+    public static SftExample of(Task task, boolean reasoning) {
+        return new SftExample(task.environment(), task.seed(), reasoning ? Variant.REASONING_ON : Variant.REASONING_OFF,
+                task.conversation(reasoning));
+    }
+
+    /**
+     * The conversation through turn {@code step} with that turn's reasoning cut at {@code budget} tokens as the
+     * budget controller cuts it (default grace period), or empty when the controller would not cut it.
+     */
+    public Optional<SftExample> budgetTruncated(Task task, int step, int budget) {
+        if (truncation == null) throw new IllegalStateException("budget truncation needs the model's tokenizer");
+        ChatMessage reference = task.steps().get(step).withReasoning();
+        return truncation.truncate(reference.reasoningContent(), ThinkingBudget.of(budget)).map(cut -> {
+            List<ChatMessage> messages = new ArrayList<>(task.context(step, true));
+            messages.add(new ChatMessage(ChatMessage.ASSISTANT, reference.content(), cut, reference.toolCalls(), null));
+            return new SftExample(task.environment(), task.seed(), Variant.BUDGET_TRUNCATED,
+                    new ChatRequest(messages, task.tools(), conversationOptions(true)));
+        });
+    }
+
+    /**
+     * {@code earlier}'s whole conversation, then {@code current}'s: with {@code truncate_history_thinking} the
+     * earlier assistant turns render as {@code <think></think>} + answer. Tools: both tasks' tools, by name.
+     */
+    public static SftExample withHistory(Task earlier, Task current, boolean reasoning) {
+        List<ChatMessage> messages = new ArrayList<>(earlier.conversation(reasoning).messages());
+        messages.addAll(current.conversation(reasoning).messages());
+        Map<String, ToolDefinition> tools = new LinkedHashMap<>();
+        for (ToolDefinition tool : earlier.tools()) tools.putIfAbsent(tool.name().orElse(""), tool);
+        for (ToolDefinition tool : current.tools()) tools.putIfAbsent(tool.name().orElse(""), tool);
+        return new SftExample(current.environment(), current.seed(), Variant.WITH_HISTORY,
+                new ChatRequest(messages, List.copyOf(tools.values()), conversationOptions(reasoning)));
+    }
+
+    /**
+     * The {@code index}-th example of the SFT mix: environment {@code index mod n}, seed
+     * {@code SFT.seed(index / n)}, and a variant drawn from the seed ({@value #PERCENT_ON}% reasoning on,
+     * {@value #PERCENT_OFF}% off, {@value #PERCENT_BUDGET}% budget-truncated (a budget below the trace's length, on
+     * a random turn), the rest after a history task of the next environment; reasoning on or off for history by the
+     * seed too).
+     */
+    public SftExample example(long index) {
+        Environment environment = environments.get((int) (index % environments.size()));
+        long seed = DataSplit.SFT.seed(index / environments.size());
+        Task task = environment.sample(seed);
+        SeededRandom random = new SeededRandom(seed, SALT ^ index % environments.size());
+        int draw = random.nextInt(100);
+        if (draw < PERCENT_ON) return of(task, true);
+        if (draw < PERCENT_ON + PERCENT_OFF) return of(task, false);
+        if (draw < PERCENT_ON + PERCENT_OFF + PERCENT_BUDGET) {
+            if (truncation == null) return of(task, true);
+            int step = random.nextInt(task.steps().size());
+            int length = truncation.tokenCount(task.steps().get(step).withReasoning().reasoningContent());
+            return budgetTruncated(task, step, random.nextInt(Math.max(1, length))).orElseGet(() -> of(task, true));
+        }
+        Environment other = environments.get((int) ((index + 1) % environments.size()));
+        return withHistory(other.sample(seed), task, random.chance(1, 2));
+    }
+
+    private static ChatRequestOptions conversationOptions(boolean reasoning) {
+        return new ChatRequestOptions(reasoning, true, false);
+    }
+}

@@ -1,0 +1,259 @@
+package dev.nemotron4j.train.tasks;
+
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.nemotron4j.chat.ChatMessage;
+import dev.nemotron4j.chat.ToolCall;
+import dev.nemotron4j.chat.output.ParsedOutput;
+import dev.nemotron4j.chat.template.NemotronChatFormat;
+import dev.nemotron4j.train.tasks.ToolUseEnvironment.ConversionRequest;
+import dev.nemotron4j.train.tasks.ToolUseEnvironment.WeatherRequest;
+import org.junit.jupiter.api.Test;
+
+import java.math.BigDecimal;
+import java.util.HashSet;
+import java.util.Set;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class ToolUseEnvironmentTest {
+
+    private static final ToolUseEnvironment ENVIRONMENT = new ToolUseEnvironment();
+    private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
+
+    private static Task weather() {
+        return ToolUseEnvironment.task(7, new WeatherRequest("Lisbon", 21), "call_1");
+    }
+
+    private static Task conversion(String value, String from, String to) {
+        return ToolUseEnvironment.task(7, new ConversionRequest(value, UnitConversion.of(from, to).orElseThrow()), "call_2");
+    }
+
+    @Test
+    void questionsToolResultsAndAnswersHaveTheIssuesWording() {
+        Task task = weather();
+        assertThat(task.question()).isEqualTo("What is the weather in Lisbon?");
+        assertThat(task.steps().getFirst().replies()).containsExactly(ChatMessage.tool("call_1", "{\"temp_c\": 21}"));
+        assertThat(task.steps().getLast().withoutReasoning().content()).isEqualTo("It is 21 °C in Lisbon.");
+        assertThat(task.tools()).extracting(t -> t.name().orElseThrow()).containsExactly("get_weather", "convert_units");
+
+        Task convert = conversion("12", "km", "mi");
+        assertThat(convert.question()).isEqualTo("Convert 12 km to mi.");
+        assertThat(convert.steps().getFirst().replies().getFirst().content()).isEqualTo("{\"value\": 7.46}");
+        assertThat(convert.steps().getLast().withoutReasoning().content()).isEqualTo("12 km is 7.46 mi.");
+    }
+
+    @Test
+    void conversionsUseTheExactDefinitions() {
+        assertThat(convert("12", "km", "mi")).isEqualTo("7.46");
+        assertThat(convert("5", "mi", "km")).isEqualTo("8.05");
+        assertThat(convert("1", "kg", "lb")).isEqualTo("2.2");
+        assertThat(convert("10", "lb", "kg")).isEqualTo("4.54");
+        assertThat(convert("100", "c", "f")).isEqualTo("212");
+        assertThat(convert("-40", "c", "f")).isEqualTo("-40");
+        assertThat(convert("98.6", "f", "c")).isEqualTo("37");
+        assertThat(convert("32", "f", "c")).isEqualTo("0");
+        assertThat(convert("0.1", "km", "mi")).isEqualTo("0.06");
+    }
+
+    private static String convert(String value, String from, String to) {
+        return UnitConversion.text(UnitConversion.of(from, to).orElseThrow().convert(new BigDecimal(value)));
+    }
+
+    @Test
+    void renderedToolConversationParsesBackToTheSameCall() {
+        for (long i = 0; i < 300; i++) {
+            Task task = ENVIRONMENT.sample(DataSplit.EVAL.seed(i));
+            ToolCall expected = task.steps().getFirst().withoutReasoning().toolCalls().getFirst();
+            for (boolean reasoning : new boolean[] {true, false}) {
+                String output = task.referenceOutput(0, reasoning);
+                ParsedOutput parsed = task.parse(output, reasoning);
+                assertThat(parsed.malformed()).as(output).isEmpty();
+                assertThat(parsed.toolCalls()).as(output).hasSize(1);
+                ToolCall call = parsed.toolCalls().getFirst();
+                assertThat(call.name()).isEqualTo(expected.name());
+                assertThat(call.arguments()).as(output).isEqualTo(expected.arguments());
+                assertThat(parsed.content()).isNull();
+                if (reasoning) assertThat(parsed.reasoning()).isEqualTo(task.steps().getFirst().withReasoning().reasoningContent());
+            }
+        }
+    }
+
+    @Test
+    void verifierAcceptsTheReferenceOfBothTurnsForManySeeds() {
+        Set<String> kinds = new HashSet<>();
+        for (long i = 0; i < 500; i++) {
+            Task task = ENVIRONMENT.sample(DataSplit.SFT.seed(i));
+            kinds.add(task.steps().getFirst().withoutReasoning().toolCalls().getFirst().name());
+            for (boolean reasoning : new boolean[] {true, false}) {
+                for (int step = 0; step < 2; step++) {
+                    String output = task.referenceOutput(step, reasoning);
+                    Verdict verdict = task.verify(step, output, reasoning);
+                    assertThat(verdict.correct()).as(task.question() + " step " + step + ": " + output + " " + verdict.reason()).isTrue();
+                }
+            }
+            // The environment's own tool gives the reference's tool message for the reference call.
+            ToolCall call = task.steps().getFirst().withoutReasoning().toolCalls().getFirst();
+            assertThat(task.toolExecutor().execute(call)).isEqualTo(task.steps().getFirst().replies().getFirst().content());
+        }
+        assertThat(kinds).containsExactlyInAnyOrder("get_weather", "convert_units");
+    }
+
+    @Test
+    void argumentsAreCopiedFromTheQuestion() {
+        for (long i = 0; i < 500; i++) {
+            Task task = ENVIRONMENT.sample(DataSplit.RL.seed(i));
+            ToolCall call = task.steps().getFirst().withoutReasoning().toolCalls().getFirst();
+            ObjectNode arguments = call.arguments();
+            if (call.name().equals("get_weather")) {
+                assertThat(task.question()).isEqualTo("What is the weather in " + arguments.get("city").textValue() + "?");
+            } else {
+                assertThat(task.question()).isEqualTo("Convert " + arguments.get("value").asText() + " "
+                        + arguments.get("from_unit").textValue() + " to " + arguments.get("to_unit").textValue() + ".");
+            }
+        }
+    }
+
+    @Test
+    void callVerifierRejectsNearMisses() {
+        Task task = weather();
+        assertThat(verifyCall(task, "get_weather", "city", "Lisbon").correct()).isTrue();
+        assertThat(verifyCall(task, "get_weather", "city", "lisbon").reason()).contains("argument city: expected \"Lisbon\", got \"lisbon\"");
+        assertThat(verifyCall(task, "get_weather", "city", "Lisbon ").correct()).isFalse();
+        assertThat(verifyCall(task, "get_weather", "location", "Lisbon").reason()).contains("missing argument city");
+        assertThat(verifyCall(task, "get_temperature", "city", "Lisbon").reason()).contains("instead of get_weather");
+        assertThat(task.verify(0, call("get_weather", "city", "Lisbon", "unit", "c"), false).reason()).contains("unexpected argument unit");
+
+        Verdict noCall = task.verify(0, "It is sunny in Lisbon.", false);
+        assertThat(noCall.correct()).isFalse();
+        assertThat(noCall.wellFormed()).isFalse();
+        assertThat(noCall.reason()).isEqualTo("no tool call");
+        String two = call("get_weather", "city", "Lisbon") + call("get_weather", "city", "Lisbon");
+        assertThat(task.verify(0, two, false).reason()).contains("expected one tool call, got 2");
+        assertThat(task.verify(0, "<tool_call>\n<function=get_weather>\nLisbon\n</function>\n</tool_call>", false).reason())
+                .startsWith("malformed tool call");
+        assertThat(task.verify(0, "thinking about Lisbon", true).reason()).contains("never closed");
+        assertThat(task.verify(0, "I will look it up.\n</think>\n" + call("get_weather", "city", "Lisbon"), true).correct()).isTrue();
+
+        Task convert = conversion("12", "km", "mi");
+        assertThat(convert.verify(0, conversionCall("12", "km", "mi"), false).correct()).isTrue();
+        assertThat(convert.verify(0, conversionCall("12.0", "km", "mi"), false).correct()).isTrue();
+        assertThat(convert.verify(0, conversionCall("13", "km", "mi"), false).reason()).contains("argument value: expected 12, got 13");
+        assertThat(convert.verify(0, conversionCall("12", "mi", "km"), false).correct()).isFalse();
+        assertThat(convert.verify(0, conversionCall("12", "km", "MI"), false).correct()).isFalse();
+        assertThat(convert.verify(0, conversionCall("twelve", "km", "mi"), false).reason()).contains("argument value");
+        Task decimal = conversion("2.5", "kg", "lb");
+        assertThat(decimal.verify(0, conversionCall("2.5", "kg", "lb"), false).correct()).isTrue();
+        assertThat(decimal.verify(0, conversionCall("25", "kg", "lb"), false).correct()).isFalse();
+    }
+
+    @Test
+    void answerVerifierChecksTheToolValueIsUsed() {
+        Task task = weather();
+        assertThat(task.verify(1, "It is 21 °C in Lisbon.", false).correct()).isTrue();
+        assertThat(task.verify(1, "Lisbon: 21.0 degrees.", false).correct()).isTrue();
+        assertThat(task.verify(1, "It is 22 °C in Lisbon.", false).reason()).contains("does not use the tool's value 21");
+        assertThat(task.verify(1, "It is 121 °C in Lisbon.", false).correct()).isFalse();
+        assertThat(task.verify(1, "It is 2.1 °C in Lisbon.", false).correct()).isFalse();
+        assertThat(task.verify(1, "", false).wellFormed()).isFalse();
+        assertThat(task.verify(1, call("get_weather", "city", "Lisbon"), false).reason()).contains("called a tool again");
+
+        Task convert = conversion("12", "km", "mi");
+        assertThat(convert.verify(1, "12 km is 7.46 mi.", false).correct()).isTrue();
+        assertThat(convert.verify(1, "12 km is 7.45 mi.", false).correct()).isFalse();
+        assertThat(convert.verify(1, "12 km is 7.5 mi.", false).correct()).isFalse();
+        Task negative = ToolUseEnvironment.task(1, new WeatherRequest("Oslo", -7), "call_3");
+        assertThat(negative.verify(1, "It is -7 °C in Oslo.", false).correct()).isTrue();
+        assertThat(negative.verify(1, "It is 7 °C in Oslo.", false).correct()).isFalse();
+    }
+
+    @Test
+    void toolsAnswerTheModelsOwnCalls() {
+        Task task = weather();
+        assertThat(task.toolExecutor().execute(toolCall("get_weather", "city", "Lisbon"))).isEqualTo("{\"temp_c\": 21}");
+        String elsewhere = task.toolExecutor().execute(toolCall("get_weather", "city", "Porto"));
+        assertThat(elsewhere).matches("\\{\"temp_c\": -?\\d+}").isEqualTo(task.toolExecutor().execute(toolCall("get_weather", "city", "Porto")));
+        assertThat(task.toolExecutor().execute(toolCall("get_weather", "town", "Lisbon"))).startsWith("{\"error\": ");
+        assertThat(task.toolExecutor().execute(toolCall("send_email", "to", "x"))).contains("unknown tool send_email");
+        ObjectNode arguments = NODES.objectNode().put("value", 100).put("from_unit", "c").put("to_unit", "f");
+        assertThat(task.toolExecutor().execute(ToolCall.of("c", "convert_units", arguments))).isEqualTo("{\"value\": 212}");
+        arguments.put("to_unit", "kg");
+        assertThat(task.toolExecutor().execute(ToolCall.of("c", "convert_units", arguments))).contains("cannot convert c to kg");
+    }
+
+    @Test
+    void generatorIsDeterministicAndCoversUnitsAndDecimals() {
+        Set<String> pairs = new HashSet<>();
+        boolean decimal = false, negative = false;
+        for (long i = 0; i < 2000; i++) {
+            long seed = DataSplit.SFT.seed(i);
+            assertThat(ENVIRONMENT.sample(seed).conversation(true)).isEqualTo(ENVIRONMENT.sample(seed).conversation(true));
+            if (ENVIRONMENT.request(seed) instanceof ConversionRequest c) {
+                pairs.add(c.conversion().from() + ">" + c.conversion().to());
+                decimal |= c.value().contains(".");
+                negative |= c.value().startsWith("-");
+                if (c.value().startsWith("-")) assertThat(c.conversion().isTemperature()).isTrue();
+            }
+        }
+        assertThat(pairs).hasSize(6);
+        assertThat(decimal).isTrue();
+        assertThat(negative).isTrue();
+    }
+
+    @Test
+    void aWholeRoundTripRendersAsPinned() {
+        String rendered = NemotronChatFormat.render(weather().conversation(true));
+        assertThat(rendered).endsWith(PINNED_ROUND_TRIP_TAIL);
+    }
+
+    static final String PINNED_ROUND_TRIP_TAIL = """
+            </IMPORTANT><|im_end|>
+            <|im_start|>user
+            What is the weather in Lisbon?<|im_end|>
+            <|im_start|>assistant
+            <think>
+            The user wants the weather in Lisbon.
+            I call get_weather with city Lisbon.
+            </think>
+            <tool_call>
+            <function=get_weather>
+            <parameter=city>
+            Lisbon
+            </parameter>
+            </function>
+            </tool_call>
+            <|im_end|>
+            <|im_start|>user
+            <tool_response>
+            {"temp_c": 21}
+            </tool_response>
+            <|im_end|>
+            <|im_start|>assistant
+            <think>
+            get_weather returned temp_c 21.
+            So it is 21 °C in Lisbon.
+            </think>
+            It is 21 °C in Lisbon.<|im_end|>
+            """;
+
+    private static Verdict verifyCall(Task task, String function, String parameter, String value) {
+        return task.verify(0, call(function, parameter, value), false);
+    }
+
+    private static String call(String function, String... parametersAndValues) {
+        StringBuilder out = new StringBuilder("<tool_call>\n<function=" + function + ">\n");
+        for (int i = 0; i < parametersAndValues.length; i += 2) {
+            out.append("<parameter=").append(parametersAndValues[i]).append(">\n").append(parametersAndValues[i + 1])
+                    .append("\n</parameter>\n");
+        }
+        return out.append("</function>\n</tool_call>\n").toString();
+    }
+
+    private static String conversionCall(String value, String from, String to) {
+        return call("convert_units", "value", value, "from_unit", from, "to_unit", to);
+    }
+
+    private static ToolCall toolCall(String name, String parameter, String value) {
+        return ToolCall.of("c", name, NODES.objectNode().put(parameter, value));
+    }
+}
