@@ -84,11 +84,17 @@ public final class EvalCommand implements Runnable {
         Double tokensPerSecond;
         @Option(names = "--calibrate", paramLabel = "RUN_DIR", description = "take the throughput for the time estimate from a finished run")
         Path calibrate;
+        @Option(names = "--recipe", paramLabel = "NAME", description = "a bundled recipe instead of --config (nemotron-3-nano); reports ours vs published")
+        String recipe;
+        @Option(names = "--datasets", paramLabel = "DIR", defaultValue = "datasets", description = "where the recipe's datasets are (default ${DEFAULT-VALUE})")
+        Path datasets;
 
         private EvalConfig resolve() {
             List<String> all = new ArrayList<>(overrides);
             if (shard != null) all.addFirst("run.shard='" + shard + "'");
-            return new CommandLineOptions(this.config, model, endpoint, servedModel, endpointType, apiKeyEnv,
+            if (recipe != null && this.config != null) throw new IllegalArgumentException("--recipe and --config exclude each other");
+            Path configFile = recipe != null ? dev.nemotron4j.eval.recipe.Recipe.materialize(recipe, datasets) : this.config;
+            return new CommandLineOptions(configFile, model, endpoint, servedModel, endpointType, apiKeyEnv,
                     tasks, dataset, limit, repeats, seed, parallelism, maxTokens, temperature, all, out).resolve();
         }
 
@@ -128,6 +134,7 @@ public final class EvalCommand implements Runnable {
             }
             EvalRunner.Outcome outcome = new EvalRunner(System.err, throughput()).run(config, Path.of(config.output().dir()));
             printSummary(outcome);
+            if (recipe != null) System.out.print(dev.nemotron4j.eval.recipe.Recipe.compare(outcome.results(), dev.nemotron4j.eval.recipe.Recipe.published(recipe)));
             return 0;
         }
     }

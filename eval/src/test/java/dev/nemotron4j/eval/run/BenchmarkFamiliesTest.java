@@ -22,11 +22,11 @@ import static dev.nemotron4j.eval.testing.RunFixtures.read;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** Item 2's first benchmarks: GPQA-style per-repeat option shuffling, AIME boxed integers. */
-class BenchmarkFamiliesTest {
+public class BenchmarkFamiliesTest {
     @TempDir Path dir;
 
     /** Answers multiple choice with the letter of the option marked "(right)", AIME with a boxed 7 (some wrong). */
-    static final class Reader implements Target {
+    public static final class Reader implements Target {
         private static final Pattern OPTION = Pattern.compile("(?m)^([A-Z])\\. (.*)$");
 
         @Override
