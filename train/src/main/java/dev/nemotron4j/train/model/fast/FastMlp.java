@@ -52,9 +52,20 @@ final class FastMlp implements FastMixer {
      * ([n, width] at {@code hOff}) for the backward.
      */
     void forwardRows(float[] x, int xOff, int n, float[] pre, float[] act, int hOff, float[] out, int outOff) {
-        gemm.multiply(n, width, hidden, x, xOff, hidden, 1, up.wT, 0, width, pre, hOff, width, false);
+        forwardRows(x, xOff, n, pre, act, hOff, out, outOff, false);
+    }
+
+    /** {@link #forwardRows}; with {@code here}, every product on the calling thread (for callers inside a parallel loop). */
+    void forwardRows(float[] x, int xOff, int n, float[] pre, float[] act, int hOff, float[] out, int outOff, boolean here) {
+        product(here, n, width, hidden, x, xOff, hidden, 1, up.wT, 0, width, pre, hOff, width, false);
         RowOps.reluSquared(pre, hOff, act, hOff, n * width);
-        gemm.multiply(n, hidden, width, act, hOff, width, 1, down.wT, 0, hidden, out, outOff, hidden, false);
+        product(here, n, hidden, width, act, hOff, width, 1, down.wT, 0, hidden, out, outOff, hidden, false);
+    }
+
+    private void product(boolean here, int m, int n, int k, float[] a, int aOff, int aRs, int aCs, float[] b, int bOff, int bRs,
+                         float[] c, int cOff, int cRs, boolean accumulate) {
+        if (here) FloatGemm.kernel(a, aOff, aRs, aCs, b, bOff, bRs, c, cOff, cRs, 0, m, 0, n, 0, k, accumulate);
+        else gemm.multiply(m, n, k, a, aOff, aRs, aCs, b, bOff, bRs, c, cOff, cRs, accumulate);
     }
 
     /**
@@ -63,14 +74,20 @@ final class FastMlp implements FastMixer {
      */
     void backwardRows(float[] x, int xOff, int n, float[] pre, float[] act, int hOff, float[] dOut, int dOff,
                       float[] scratch, float[] dx, int dxOff, boolean accumulateDx) {
+        backwardRows(x, xOff, n, pre, act, hOff, dOut, dOff, scratch, dx, dxOff, accumulateDx, false);
+    }
+
+    /** {@link #backwardRows}; with {@code here}, every product on the calling thread. */
+    void backwardRows(float[] x, int xOff, int n, float[] pre, float[] act, int hOff, float[] dOut, int dOff,
+                      float[] scratch, float[] dx, int dxOff, boolean accumulateDx, boolean here) {
         if (n == 0) return;
         // dAct = dOut·down; dDown += dOutᵀ·act
-        gemm.multiply(n, width, hidden, dOut, dOff, hidden, 1, down.w, 0, width, scratch, hOff, width, false);
-        gemm.multiply(hidden, width, n, dOut, dOff, 1, hidden, act, hOff, width, down.grad, 0, width, true);
+        product(here, n, width, hidden, dOut, dOff, hidden, 1, down.w, 0, width, scratch, hOff, width, false);
+        product(here, hidden, width, n, dOut, dOff, 1, hidden, act, hOff, width, down.grad, 0, width, true);
         RowOps.reluSquaredBackward(pre, hOff, scratch, hOff, n * width);
         // dx = dPre·up; dUp += dPreᵀ·x
-        gemm.multiply(n, hidden, width, scratch, hOff, width, 1, up.w, 0, hidden, dx, dxOff, hidden, accumulateDx);
-        gemm.multiply(width, hidden, n, scratch, hOff, 1, width, x, xOff, hidden, up.grad, 0, hidden, true);
+        product(here, n, hidden, width, scratch, hOff, width, 1, up.w, 0, hidden, dx, dxOff, hidden, accumulateDx);
+        product(here, width, hidden, n, scratch, hOff, 1, width, x, xOff, hidden, up.grad, 0, hidden, true);
     }
 
     @Override

@@ -12,7 +12,7 @@ import java.util.List;
  * double (as the reference {@code MoeLayer}): sigmoid scores, correction bias for selection only, optional
  * group-limited top-k, renormalisation and scaling. The chosen (row, slot) pairs are sorted by expert (a counting
  * sort, in slot order within an expert), each expert's rows gathered into one block, and every expert runs its
- * products once over its block as matrix-matrix products. Outputs are combined per row in slot order, so the result
+ * products once over its block as matrix-matrix products, experts spread over the threads (each expert on one). Outputs are combined per row in slot order, so the result
  * does not depend on how the products were split between threads.
  */
 final class FastMoe implements FastMixer {
@@ -40,7 +40,8 @@ final class FastMoe implements FastMixer {
     private float[] xg = new float[0], pre = new float[0], act = new float[0], yg = new float[0];
     private float[] sharedPre = new float[0], sharedAct = new float[0], sharedScratch = new float[0];
     private float[] dOutG = new float[0], dXg = new float[0], scratch = new float[0], dLogits = new float[0];
-    private final WorkerPool.RangeBody routeRows = this::routeRange;
+    private final WorkerPool.RangeBody routeRows = this::routeRange, expertForward = this::expertForwardRange,
+            expertBackward = this::expertBackwardRange;
 
     FastMoe(FloatWeight gate, Param correctionBias, FastMlp[] experts, FastMlp shared, int topK, int nGroup, int topkGroup,
             boolean normalize, double scaling, FloatGemm gemm, WorkerPool pool, long[] load) {
@@ -120,11 +121,26 @@ final class FastMoe implements FastMixer {
         for (int e = 0; e < count; e++) load[e] += expertCount[e];
         if (shared != null) shared.forwardRows(in, 0, rows, sharedPre, sharedAct, 0, out, 0);
         else Arrays.fill(out, 0, rows * hidden, 0f);
-        for (int e = 0; e < count; e++) {
-            int n = expertCount[e], s = expertStart[e];
-            if (n > 0) experts[e].forwardRows(xg, s * hidden, n, pre, act, s * expertWidth, yg, s * hidden);
-        }
+        // one task per expert, each expert's products on one thread: two hand-offs per layer instead of a few per expert
+        pool.parallelFor(count, 1, expertForward);
         for (int i = 0; i < slots; i++) RowOps.axpy((float) weights[i], yg, posOf[i] * hidden, out, (i / topK) * hidden, hidden);
+    }
+
+    /** Experts {@code [start, end)} forward over their gathered rows (disjoint regions of the shared buffers). */
+    private void expertForwardRange(int start, int end) {
+        for (int e = start; e < end; e++) {
+            int n = expertCount[e], s = expertStart[e];
+            if (n > 0) experts[e].forwardRows(xg, s * hidden, n, pre, act, s * expertWidth, yg, s * hidden, true);
+        }
+    }
+
+    private void expertBackwardRange(int start, int end) {
+        for (int e = start; e < end; e++) {
+            int n = expertCount[e], s = expertStart[e];
+            if (n > 0) {
+                experts[e].backwardRows(xg, s * hidden, n, pre, act, s * expertWidth, dOutG, s * hidden, scratch, dXg, s * hidden, false, true);
+            }
+        }
     }
 
     /** Router for rows {@code [start, end)}: double logits, sigmoid scores, selection, weights. */
@@ -210,12 +226,7 @@ final class FastMoe implements FastMixer {
             dWeight[i] = dw;
             RowOps.scale((float) weights[i], dy, t * hidden, dOutG, pos * hidden, hidden);
         }
-        for (int e = 0; e < count; e++) {
-            int n = expertCount[e], s = expertStart[e];
-            if (n > 0) {
-                experts[e].backwardRows(xg, s * hidden, n, pre, act, s * expertWidth, dOutG, s * hidden, scratch, dXg, s * hidden, false);
-            }
-        }
+        pool.parallelFor(count, 1, expertBackward);
         for (int i = 0; i < slots; i++) RowOps.add(dXg, posOf[i] * hidden, dx, (i / topK) * hidden, hidden);
         // weights → scores of the chosen experts → router logits (+ the balancing loss through every score)
         Arrays.fill(dLogits, 0, rows * count, 0f);

@@ -2,7 +2,6 @@ package dev.nemotron4j.train.model.fast;
 
 import dev.nemotron4j.engine.kernels.VectorWidth;
 import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
@@ -79,14 +78,13 @@ final class RowOps {
         }
     }
 
-    /** {@code g = g · 2·pre} where {@code pre > 0}, else 0: the backward of {@link #reluSquared}, in place. */
+    /** {@code g = g · 2·relu(pre)}: the backward of {@link #reluSquared}, in place. */
     static void reluSquaredBackward(float[] pre, int pOff, float[] g, int gOff, int n) {
         int i = 0;
         if (!VectorWidth.SCALAR) {
             for (; i <= n - L; i += L) {
-                FloatVector p = FloatVector.fromArray(F, pre, pOff + i);
-                FloatVector d = FloatVector.fromArray(F, g, gOff + i).mul(p.add(p));
-                d.blend(0f, p.compare(VectorOperators.LE, 0f)).intoArray(g, gOff + i);
+                FloatVector r = FloatVector.fromArray(F, pre, pOff + i).max(0f);
+                FloatVector.fromArray(F, g, gOff + i).mul(r.add(r)).intoArray(g, gOff + i);
             }
         }
         reluSquaredBackwardScalar(pre, pOff + i, g, gOff + i, n - i);
@@ -94,8 +92,8 @@ final class RowOps {
 
     static void reluSquaredBackwardScalar(float[] pre, int pOff, float[] g, int gOff, int n) {
         for (int i = 0; i < n; i++) {
-            float p = pre[pOff + i];
-            g[gOff + i] = p > 0f ? g[gOff + i] * (p + p) : 0f;
+            float r = Math.max(pre[pOff + i], 0f);
+            g[gOff + i] = g[gOff + i] * (r + r);
         }
     }
 }
