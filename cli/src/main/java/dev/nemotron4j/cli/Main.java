@@ -17,6 +17,7 @@ import picocli.CommandLine.Command;
                 InspectCommand.class,
                 LogitsCommand.class,
                 GradCommand.class,
+                TrainCommand.class,
                 ServeCommand.class,
                 GenerateCommand.class,
                 ChatCommand.class,

@@ -1,0 +1,207 @@
+package dev.nemotron4j.train.run;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.nemotron4j.engine.model.ModelConfig;
+import dev.nemotron4j.engine.weights.ModelFormatException;
+import dev.nemotron4j.train.optim.AdamW;
+import dev.nemotron4j.train.optim.WarmupStableDecay;
+import org.snakeyaml.engine.v2.api.Dump;
+import org.snakeyaml.engine.v2.api.DumpSettings;
+import org.snakeyaml.engine.v2.api.Load;
+import org.snakeyaml.engine.v2.api.LoadSettings;
+import org.snakeyaml.engine.v2.common.FlowStyle;
+import org.snakeyaml.engine.v2.exceptions.YamlEngineException;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Reads a training config: the built-in {@code defaults.yaml}, then a recipe or a file on top (maps merged key by
+ * key; a file's top-level {@code recipe: NAME} puts that recipe between the defaults and the file), bound to a
+ * {@link TrainConfig} with every bad value reported by its key.
+ */
+public final class TrainConfigReader {
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private TrainConfigReader() {}
+
+    /** The names of the built-in recipes. */
+    public static List<String> recipes() {
+        return List.of("smoke", "pretrain-mini");
+    }
+
+    /** A built-in recipe by name. */
+    public static TrainConfig recipe(String name) {
+        if (!recipes().contains(name)) throw new ConfigException("unknown recipe '" + name + "' (built in: " + String.join(", ", recipes()) + ")");
+        return fromYaml(resource("recipes/" + name + ".yaml"), "recipe " + name);
+    }
+
+    /** A YAML file over the defaults. */
+    public static TrainConfig file(Path file) {
+        try {
+            return fromYaml(Files.readString(file), file.toString());
+        } catch (NoSuchFileException e) {
+            throw new ConfigException(file + ": file not found");
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read " + file, e);
+        }
+    }
+
+    /** YAML text over the defaults; {@code origin} names it in errors. */
+    public static TrainConfig fromYaml(String yaml, String origin) {
+        Map<String, Object> tree = parse(resource("defaults.yaml"), "defaults.yaml");
+        Map<String, Object> user = parse(yaml, origin);
+        Object base = user.remove("recipe");
+        if (base != null) {
+            if (!(base instanceof String name) || !recipes().contains(name)) {
+                throw new ConfigException(origin + ": recipe: " + ConfigNode.describe(base) + " is not a built-in recipe (" + String.join(", ", recipes()) + ")");
+            }
+            deepMerge(tree, parse(resource("recipes/" + name + ".yaml"), "recipe " + name));
+        }
+        deepMerge(tree, user);
+        try {
+            return bind(tree);
+        } catch (ConfigException e) {
+            throw new ConfigException(origin + ": " + e.getMessage());
+        }
+    }
+
+    private static Map<String, Object> parse(String yaml, String origin) {
+        Object root;
+        try {
+            root = new Load(LoadSettings.builder().setLabel(origin).build()).loadFromString(yaml);
+        } catch (YamlEngineException e) {
+            throw new ConfigException(origin + ": malformed YAML: " + e.getMessage().lines().findFirst().orElse(""));
+        }
+        if (root == null) return new LinkedHashMap<>();
+        if (!(root instanceof Map<?, ?> m)) throw new ConfigException(origin + ": expected a map of settings at the top, got " + ConfigNode.describe(root));
+        @SuppressWarnings("unchecked") Map<String, Object> map = (Map<String, Object>) m;
+        return map;
+    }
+
+    @SuppressWarnings("unchecked")
+    private static void deepMerge(Map<String, Object> base, Map<String, Object> top) {
+        top.forEach((key, value) -> {
+            Object existing = base.get(key);
+            if (existing instanceof Map<?, ?> em && value instanceof Map<?, ?> vm) {
+                Map<String, Object> merged = new LinkedHashMap<>((Map<String, Object>) em);
+                deepMerge(merged, (Map<String, Object>) vm);
+                base.put(key, merged);
+            } else {
+                base.put(key, value);
+            }
+        });
+    }
+
+    private static TrainConfig bind(Map<String, Object> tree) {
+        ConfigNode root = new ConfigNode("", tree);
+        long seed = root.integer("seed", 0, Long.MAX_VALUE);
+        int steps = root.intValue("steps", 1, 100_000_000);
+        int threads = root.intValue("threads", 1, 1024);
+        int checkpointInterval = root.intValue("checkpoint_interval", 1, Integer.MAX_VALUE);
+        int logInterval = root.intValue("log_interval", 1, Integer.MAX_VALUE);
+
+        ConfigNode tok = root.node("tokenizer");
+        TrainConfig.Tokenizer tokenizer = new TrainConfig.Tokenizer(tok.choice("type", List.of("byte-level")));
+        tok.rejectUnknownKeys();
+
+        ConfigNode m = root.node("model");
+        TrainConfig.Implementation impl = TrainConfig.Implementation.valueOf(m.choice("implementation", List.of("reference", "fast")).toUpperCase());
+        TrainConfig.Model model = model(m, impl, ByteLevelTokenizer.VOCAB_SIZE);
+        m.rejectUnknownKeys();
+
+        ConfigNode d = root.node("data");
+        TrainConfig.Data data = new TrainConfig.Data(d.choice("source", List.of("synthetic")),
+                d.intValue("sequence_length", 2, 1 << 20), d.intValue("rows_per_micro_batch", 1, 1 << 20));
+        d.rejectUnknownKeys();
+
+        ConfigNode s = root.node("schedule");
+        double peak = s.number("peak_lr", Double.MIN_VALUE, 10);
+        double floor = s.number("floor_lr", 0, 10);
+        if (floor > peak) throw s.error("floor_lr", floor + " is above schedule.peak_lr " + peak);
+        int warmup = s.intValue("warmup_steps", 0, steps);
+        int decay = s.intValue("decay_steps", 0, steps);
+        if (warmup + decay > steps) throw s.error("decay_steps", "warmup_steps + decay_steps = " + (warmup + decay) + " exceeds steps = " + steps);
+        WarmupStableDecay.DecayShape shape = WarmupStableDecay.DecayShape.valueOf(
+                s.choice("decay_shape", List.of("linear", "cosine", "one_minus_sqrt")).toUpperCase());
+        WarmupStableDecay schedule = new WarmupStableDecay(peak, floor, warmup, steps - warmup - decay, decay, shape);
+        s.rejectUnknownKeys();
+
+        ConfigNode o = root.node("optimizer");
+        AdamW.Settings adam = new AdamW.Settings(o.number("beta1", 0, Math.nextDown(1.0)), o.number("beta2", 0, Math.nextDown(1.0)),
+                o.number("epsilon", Double.MIN_VALUE, 1), o.number("weight_decay", 0, 10));
+        TrainConfig.Optimizer optimizer = new TrainConfig.Optimizer(adam, o.number("grad_clip", 0, 1e12),
+                o.intValue("gradient_accumulation", 1, 1 << 20), o.bool("freeze_router"));
+        o.rejectUnknownKeys();
+
+        ConfigNode b = root.node("balancing");
+        TrainConfig.Balancing balancing = new TrainConfig.Balancing(b.bool("aux_loss_free"), b.number("bias_update_rate", 0, 1),
+                b.number("sequence_aux_loss", 0, 1));
+        b.rejectUnknownKeys();
+        root.rejectUnknownKeys();
+        return new TrainConfig(seed, steps, threads, checkpointInterval, logInterval, model, tokenizer, data, schedule, optimizer,
+                balancing, dump(tree));
+    }
+
+    /** The model's config.json: the built-in Nemotron-H shape with {@code model.config}'s keys over it. */
+    private static TrainConfig.Model model(ConfigNode m, TrainConfig.Implementation impl, int vocab) {
+        Map<String, Object> overrides = m.rawMap("config");
+        try {
+            ObjectNode json = (ObjectNode) JSON.readTree(resource("nemotron-h-config.json"));
+            for (Map.Entry<String, Object> e : overrides.entrySet()) {
+                if (!json.has(e.getKey()) && !List.of("num_hidden_layers", "vocab_size").contains(e.getKey())) {
+                    throw m.error("config." + e.getKey(), "not a config.json key of Nemotron-H (known: " + String.join(", ", fieldNames(json)) + ")");
+                }
+                json.set(e.getKey(), JSON.valueToTree(e.getValue()));
+            }
+            if (json.has("vocab_size") && overrides.containsKey("vocab_size") && json.get("vocab_size").asInt() != vocab) {
+                throw m.error("config.vocab_size", json.get("vocab_size") + " disagrees with the tokenizer's " + vocab + " tokens (leave it out)");
+            }
+            json.put("vocab_size", vocab);
+            String pattern = json.path("hybrid_override_pattern").asText();
+            if (!overrides.containsKey("num_hidden_layers")) json.put("num_hidden_layers", pattern.length());
+            String text = JSON.writerWithDefaultPrettyPrinter().writeValueAsString(json);
+            ModelConfig config;
+            try {
+                config = ModelConfig.parse(text, m.qualified("config"));
+            } catch (ModelFormatException e) {
+                throw new ConfigException(e.getMessage());
+            }
+            if (pattern.indexOf('E') >= 0 && config.numExpertsPerTok() > config.nRoutedExperts()) {
+                throw m.error("config.num_experts_per_tok", config.numExpertsPerTok() + " exceeds n_routed_experts " + config.nRoutedExperts());
+            }
+            return new TrainConfig.Model(impl, text, config);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static List<String> fieldNames(ObjectNode n) {
+        List<String> names = new ArrayList<>();
+        n.fieldNames().forEachRemaining(names::add);
+        return names;
+    }
+
+    private static String dump(Map<String, Object> tree) {
+        return new Dump(DumpSettings.builder().setDefaultFlowStyle(FlowStyle.BLOCK).build()).dumpToString(tree);
+    }
+
+    static String resource(String name) {
+        try (InputStream in = TrainConfigReader.class.getResourceAsStream(name)) {
+            if (in == null) throw new IllegalStateException(name + " missing from the train jar");
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}

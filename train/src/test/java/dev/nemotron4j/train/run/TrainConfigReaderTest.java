@@ -1,0 +1,66 @@
+package dev.nemotron4j.train.run;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/** Recipes bind, files override the defaults, and every bad value is an error naming its key. */
+class TrainConfigReaderTest {
+
+    @Test
+    void smokeRecipeBinds() {
+        TrainConfig c = TrainConfigReader.recipe("smoke");
+        assertThat(c.steps()).isEqualTo(30);
+        assertThat(c.model().config().pattern()).isEqualTo("MEM*E");
+        assertThat(c.model().config().vocabSize()).isEqualTo(ByteLevelTokenizer.VOCAB_SIZE);
+        assertThat(c.model().config().numLayers()).isEqualTo(5);
+        assertThat(c.model().implementation()).isEqualTo(TrainConfig.Implementation.REFERENCE);
+        assertThat(c.optimizer().adamW()).isEqualTo(new dev.nemotron4j.train.optim.AdamW.Settings(0.9, 0.95, 1e-8, 0.1));
+        assertThat(c.schedule().warmupSteps() + c.schedule().stableSteps() + c.schedule().decaySteps()).isEqualTo(30);
+        assertThat(c.balancing().sequenceAuxLoss()).isEqualTo(1e-4);
+        // the saved YAML reads back to the same settings
+        TrainConfig again = TrainConfigReader.fromYaml(c.yaml(), "saved");
+        assertThat(again.yaml()).isEqualTo(c.yaml());
+        assertThat(again.model().configJson()).isEqualTo(c.model().configJson());
+    }
+
+    @Test
+    void everyRecipeBinds() {
+        for (String r : TrainConfigReader.recipes()) assertThat(TrainConfigReader.recipe(r).steps()).as(r).isPositive();
+        assertThatThrownBy(() -> TrainConfigReader.recipe("huge")).hasMessageContaining("unknown recipe 'huge'").hasMessageContaining("smoke");
+    }
+
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {
+            "steps: 0|steps: must be in [1,",
+            "steps: ten|steps: expected an integer, got 'ten'",
+            "optimizer: {beta2: 1.5}|optimizer.beta2: must be a number in",
+            "optimizer: {betta1: 0.9}|optimizer.betta1: unknown key",
+            "schedule: {warmup_steps: 90, decay_steps: 20}|schedule.decay_steps: warmup_steps + decay_steps = 110 exceeds steps = 100",
+            "schedule: {floor_lr: 1.0}|schedule.floor_lr: 1.0 is above schedule.peak_lr",
+            "schedule: {decay_shape: exponential}|schedule.decay_shape: 'exponential' is not one of",
+            "balancing: {aux_loss_free: yes please}|balancing.aux_loss_free: expected true or false",
+            "model: {implementation: gpu}|model.implementation: 'gpu' is not one of",
+            "model: {config: {hiden_size: 8}}|model.config.hiden_size: not a config.json key",
+            "model: {config: {vocab_size: 1000}}|model.config.vocab_size: 1000 disagrees with the tokenizer's 288",
+            "model: {config: {hybrid_override_pattern: MEX}}|hybrid_override_pattern",
+            "data: {sequence_length: 1}|data.sequence_length: must be in [2,",
+            "data: {source: web}|data.source: 'web' is not one of",
+            "optimiser: {}|optimiser: unknown key",
+            "tokenizer: byte|tokenizer: expected a section",
+    })
+    void badValuesNameTheirKey(String yaml, String message) {
+        assertThatThrownBy(() -> TrainConfigReader.fromYaml(yaml, "test.yaml"))
+                .isInstanceOf(ConfigException.class).hasMessageStartingWith("test.yaml: ").hasMessageContaining(message);
+    }
+
+    @Test
+    void malformedYamlAndMissingFileAreClear() {
+        assertThatThrownBy(() -> TrainConfigReader.fromYaml("steps: [1,", "x.yaml")).hasMessageContaining("x.yaml: malformed YAML");
+        assertThatThrownBy(() -> TrainConfigReader.fromYaml("- 1", "x.yaml")).hasMessageContaining("expected a map of settings");
+        assertThatThrownBy(() -> TrainConfigReader.file(java.nio.file.Path.of("no/such.yaml"))).hasMessageContaining("no/such.yaml: file not found");
+    }
+}
