@@ -5,7 +5,8 @@ package dev.nemotron4j.eval.extract;
  * written to the lockfile, and changing extraction behaviour must bump it.
  */
 public sealed interface AnswerExtractor
-        permits NumericAnswerExtractor, ChoiceLetterExtractor, ToolCallExtractor, RegexExtractor, FullTextExtractor {
+        permits NumericAnswerExtractor, ChoiceLetterExtractor, ToolCallExtractor, RegexExtractor, FullTextExtractor,
+        EnvironmentOutputExtractor {
 
     /** Stable name used in task YAML ({@code extractor: numeric}). */
     String name();
@@ -28,13 +29,14 @@ public sealed interface AnswerExtractor
             case "choice_letter" -> new ChoiceLetterExtractor();
             case "tool_call" -> new ToolCallExtractor();
             case "full_text" -> new FullTextExtractor();
+            case "environment_output" -> new EnvironmentOutputExtractor();
             case "regex" -> {
                 Object pattern = params == null ? null : params.get("pattern");
                 if (pattern == null) throw new IllegalArgumentException("extractor 'regex' needs extractor_params.pattern");
                 yield new RegexExtractor(pattern.toString());
             }
             default -> throw new IllegalArgumentException("unknown extractor '" + name
-                    + "' (built-in: numeric, choice_letter, tool_call, full_text, regex)");
+                    + "' (built-in: numeric, choice_letter, tool_call, full_text, regex, environment_output)");
         };
     }
 }

@@ -7,7 +7,8 @@ import dev.nemotron4j.eval.extract.Extraction;
  * Compares an extracted answer with an item's reference and returns a score in [0, 1] (1 = correct).
  * Versioned like extractors: the version goes into the lockfile.
  */
-public sealed interface Scorer permits NumericEquivalenceScorer, ExactMatchScorer, ToolCallMatchScorer, ContainsAllScorer {
+public sealed interface Scorer permits NumericEquivalenceScorer, ExactMatchScorer, ToolCallMatchScorer, ContainsAllScorer,
+        EnvironmentVerdictScorer {
 
     /** Stable name used in task YAML ({@code scorer: numeric_equivalence}). */
     String name();
@@ -23,8 +24,9 @@ public sealed interface Scorer permits NumericEquivalenceScorer, ExactMatchScore
             case "exact_match" -> new ExactMatchScorer();
             case "tool_call_match" -> new ToolCallMatchScorer();
             case "contains_all" -> new ContainsAllScorer();
+            case "environment_verifier" -> new EnvironmentVerdictScorer();
             default -> throw new IllegalArgumentException("unknown scorer '" + name
-                    + "' (built-in: numeric_equivalence, exact_match, tool_call_match, contains_all)");
+                    + "' (built-in: numeric_equivalence, exact_match, tool_call_match, contains_all, environment_verifier)");
         };
     }
 }

@@ -27,7 +27,8 @@ import java.util.Set;
 public final class TaskFactory {
 
     /** Built-in families; a task whose name is one of these and has no {@code type} uses it. */
-    public static final Set<String> FAMILIES = Set.of("gsm8k", "aime", "multiple_choice", "mmlu_pro", "gpqa", "tool_calling", "ruler", "custom");
+    public static final Set<String> FAMILIES = Set.of("gsm8k", "aime", "multiple_choice", "mmlu_pro", "gpqa", "tool_calling", "ruler", "custom",
+            "arithmetic", "tool_use", "instruction_following");
 
     static final String GSM8K_PROMPT =
             "{{question}}\nPlease reason step by step, and put your final answer within \\boxed{}.";
@@ -65,6 +66,9 @@ public final class TaskFactory {
         int repeats = task.repeats() != null ? task.repeats() : config.run().repeats();
         Integer limit = task.limit() != null ? task.limit() : config.run().limit();
         if (family.equals("ruler")) return ruler(task, generation, repeats, limit);
+        if (EnvironmentTasks.FAMILIES.contains(family)) {
+            return sweep(task, EnvironmentTasks.definition(task, family, generation, repeats, limit));
+        }
 
         Defaults d = Defaults.of(family);
         String extractorName = or(task.extractor(), d.extractor);
