@@ -10,9 +10,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 
-/** {@code nemotron4j convert}: a Hugging Face checkpoint to a GGUF file llama.cpp loads. */
+/** {@code nemotron4j convert}: a Hugging Face checkpoint (BF16, or ModelOpt FP8/NVFP4) to a GGUF file llama.cpp loads. */
 @Command(name = "convert", mixinStandardHelpOptions = true,
-        description = "Convert a Hugging Face Nemotron-H checkpoint to GGUF (f16/q8_0/q4_0 byte-identical to llama.cpp's quantizer).")
+        description = "Convert a Hugging Face Nemotron-H checkpoint (BF16, or ModelOpt FP8/NVFP4) to GGUF "
+                + "(f16/q8_0/q4_0 byte-identical to llama.cpp's quantizer).")
 final class ConvertCommand implements Callable<Integer> {
 
     @Mixin
@@ -21,7 +22,9 @@ final class ConvertCommand implements Callable<Integer> {
     @Option(names = "--out", required = true, description = "Output .gguf file.")
     Path out;
 
-    @Option(names = "--type", defaultValue = "f16", description = "Matrix type: f32, f16, bf16, q8_0, q4_0, q4_k, q6_k (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--type", defaultValue = "f16", description = "Matrix type: f32, f16, bf16, q8_0, q4_0, q4_k, q6_k, or nvfp4 "
+            + "(an NVFP4 ModelOpt checkpoint repacked as is, with its .scale tensors) (default: ${DEFAULT-VALUE}). FP8 weights "
+            + "are dequantized into the type.")
     String type;
 
     @Override
@@ -29,8 +32,8 @@ final class ConvertCommand implements Callable<Integer> {
         long t0 = System.nanoTime();
         Path parent = out.toAbsolutePath().getParent();
         if (parent != null) Files.createDirectories(parent);
-        if (!(model.source() instanceof ModelSource.HfDirectory dir)) {
-            throw new IllegalArgumentException(model.path + ": convert reads a Hugging Face directory with bfloat16, float16 or float32 weights");
+        if (!(model.source() instanceof ModelSource.Directory dir)) {
+            throw new IllegalArgumentException(model.path + ": convert reads a Hugging Face directory (bfloat16/float16/float32, or ModelOpt FP8/NVFP4)");
         }
         GgufConverter.convert(dir.path(), out, GgufConverter.parseType(type));
         System.err.printf("wrote %s (%,d bytes) in %.1f s%n", out, Files.size(out), (System.nanoTime() - t0) / 1e9);

@@ -7,11 +7,12 @@ import dev.nemotron4j.runtime.ModelBundle;
 import picocli.CommandLine.Option;
 
 
-/** {@code --kv-cache f32|f16}, shared by the commands that decode: the attention cache's element type. */
+/** {@code --kv-cache f32|f16|fp8}, shared by the commands that decode: the attention cache's element type. */
 final class KvCacheOption {
     @Option(names = "--kv-cache", defaultValue = "f32", converter = Converter.class,
-            description = "Attention cache element type: f32 (exact, default) or f16 (half the memory and of the bytes a "
-                    + "long-context decode step reads; logits move by ~1e-3).")
+            description = "Attention cache element type: f32 (exact, default), f16 (half the memory and of the bytes a "
+                    + "long-context decode step reads; logits move by ~1e-3) or fp8 (E4M3 with the checkpoint's per-layer "
+                    + "k/v scales, else 1.0: a quarter; logits move about as much as with FP8 weights).")
     KvCacheType type = KvCacheType.F32;
 
     void applyTo(NemotronHModel model) {

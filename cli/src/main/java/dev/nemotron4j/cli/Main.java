@@ -25,6 +25,7 @@ import picocli.CommandLine.Command;
                 TokenizeCommand.class,
                 TokenizerCommand.class,
                 ConvertCommand.class,
+                QuantizeCommand.class,
                 SynthCommand.class,
                 BenchCommand.class,
                 BenchReportCommand.class,

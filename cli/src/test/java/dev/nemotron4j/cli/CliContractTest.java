@@ -107,7 +107,7 @@ class CliContractTest {
         }
         Run bad = run("", "generate", "--model", tiny("tiny-a").toString(), "--prompt-ids", "1,2", "--kv-cache", "q4");
         assertThat(bad.exit()).isNotZero();
-        assertThat(bad.err()).contains("--kv-cache").contains("expected f32 or f16").doesNotContain("Exception in");
+        assertThat(bad.err()).contains("--kv-cache").contains("expected f32, f16 or fp8").doesNotContain("Exception in");
     }
 
     @Test

@@ -140,7 +140,7 @@ public class GoldenLogitsTest {
     /** Largest logit difference allowed with a half-precision cache (the tiny fixtures measure up to 2.5e-3). */
     static final double HALF_CACHE_TOLERANCE = 1e-2;
 
-    static int argmax(float[] a, int off, int n) {
+    public static int argmax(float[] a, int off, int n) {
         int best = 0;
         for (int i = 1; i < n; i++) if (a[off + i] > a[off + best]) best = i;
         return best;

@@ -21,6 +21,9 @@ public final class TinyFixtures {
 
     public static final Path ROOT = locate();
 
+    /** The ModelOpt FP8/NVFP4 fixtures (testdata/tiny-modelopt, format: its README.md), beside {@link #ROOT}. */
+    public static final Path MODELOPT = ROOT.resolveSibling("tiny-modelopt");
+
     private static Path locate() {
         for (Path p = Path.of("").toAbsolutePath(); p != null; p = p.getParent()) {
             Path candidate = p.resolve("testdata/tiny");
@@ -47,10 +50,15 @@ public final class TinyFixtures {
     /** golden.json plus the float32 tensors of golden.safetensors. */
     public record Golden(JsonNode json, SafetensorsFile tensors, Arena arena) implements AutoCloseable {
         public static Golden load(String model) {
+            return load(dir(model));
+        }
+
+        /** The golden files of the fixture directory {@code dir}. */
+        public static Golden load(Path dir) {
             try {
-                JsonNode json = new ObjectMapper().readTree(dir(model).resolve("golden.json").toFile());
+                JsonNode json = new ObjectMapper().readTree(dir.resolve("golden.json").toFile());
                 Arena arena = Arena.ofShared();
-                return new Golden(json, SafetensorsFile.open(dir(model).resolve("golden.safetensors"), arena), arena);
+                return new Golden(json, SafetensorsFile.open(dir.resolve("golden.safetensors"), arena), arena);
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             }

@@ -7,6 +7,9 @@ import dev.nemotron4j.engine.formats.gguf.GgufValue;
 import dev.nemotron4j.engine.formats.gguf.GgufWriter;
 import dev.nemotron4j.engine.formats.safetensors.SafetensorsCheckpoint;
 import dev.nemotron4j.engine.kernels.Bf16Matrix;
+import dev.nemotron4j.engine.kernels.E2m1;
+import dev.nemotron4j.engine.kernels.E4m3;
+import dev.nemotron4j.engine.loading.ModelOptQuantization;
 import dev.nemotron4j.engine.model.LayerType;
 import dev.nemotron4j.engine.model.ModelConfig;
 import dev.nemotron4j.engine.weights.DType;
@@ -49,7 +52,8 @@ public final class GgufConverter {
             case "q4_0" -> DType.Q4_0;
             case "q4_k" -> DType.Q4_K;
             case "q6_k" -> DType.Q6_K;
-            default -> throw new IllegalArgumentException("unknown type '" + name + "' (f32, f16, bf16, q8_0, q4_0, q4_k, q6_k)");
+            case "nvfp4" -> DType.NVFP4;
+            default -> throw new IllegalArgumentException("unknown type '" + name + "' (f32, f16, bf16, q8_0, q4_0, q4_k, q6_k, nvfp4)");
         };
     }
 
@@ -62,25 +66,56 @@ public final class GgufConverter {
             case Q4_K -> 14;
             case Q6_K -> 18;
             case BF16 -> 32;
+            case NVFP4 -> 39; // LLAMA_FTYPE_MOSTLY_NVFP4
             default -> throw new IllegalArgumentException(t.toString());
         };
     }
 
+    /**
+     * Where a GGUF tensor's rows come from: a float tensor, or a ModelOpt projection with its scales — FP8 codes times
+     * {@code scale} ({@code weight_scale}), or NVFP4 codes with their E4M3 {@code blockScales} times {@code scale}
+     * ({@code weight_scale_2}).
+     */
+    private record Source(TensorInfo data, TensorInfo blockScales, float scale) {
+        static Source of(TensorInfo t) {
+            return new Source(t, null, 1f);
+        }
+
+        boolean nvfp4() {
+            return data.dtype() == DType.U8;
+        }
+
+        long elementCount() {
+            return nvfp4() ? 2 * data.elementCount() : data.elementCount();
+        }
+    }
+
     /** One GGUF tensor and where its rows come from (several sources are concatenated: stacked experts). */
-    private record Plan(String name, long[] ne, DType type, List<TensorInfo> sources, Transform transform) {}
+    private record Plan(String name, long[] ne, DType type, List<Source> sources, Transform transform) {}
 
-    private enum Transform { NONE, NEG_EXP }
+    /** NEG_EXP: A = −exp(A_log); SCALES: the sources' per-tensor scales (an NVFP4 tensor's {@code .scale} companion). */
+    private enum Transform { NONE, NEG_EXP, SCALES }
 
-    /** Converts {@code hfDir} into {@code out} with matrices in {@code type}. */
+    /**
+     * Converts {@code hfDir} into {@code out} with matrices in {@code type}. A ModelOpt checkpoint is read too: FP8
+     * projections are dequantized ({@code code × weight_scale}) into the requested type, as llama.cpp's converter does;
+     * with {@code type} NVFP4, NVFP4 projections are repacked into ggml NVFP4 blocks unchanged (their
+     * {@code weight_scale_2} as the tensor's {@code .scale}, per expert for stacked experts) and the others stored as
+     * BF16 (F32 where a row is not whole 64-blocks).
+     */
     public static void convert(Path hfDir, Path out, DType type) throws IOException {
         ModelConfig c = ModelConfig.load(hfDir);
+        ModelOptQuantization modelOpt = ModelOptQuantization.declared(hfDir) ? ModelOptQuantization.read(hfDir) : null;
+        if (type == DType.NVFP4 && (modelOpt == null || !modelOpt.algorithm().equals(ModelOptQuantization.NVFP4))) {
+            throw new IllegalArgumentException(hfDir + ": --type nvfp4 repacks an NVFP4 ModelOpt checkpoint; this one is not");
+        }
         try (SafetensorsCheckpoint ck = SafetensorsCheckpoint.open(hfDir);
              GgufWriter w = new GgufWriter(out)) {
             String body = bodyPrefix(ck);
             boolean moe = c.countLayers(LayerType.MOE) > 0;
             String arch = moe ? "nemotron_h_moe" : "nemotron_h";
             writeMetadata(w, c, arch, hfDir, type);
-            List<Plan> plans = plan(c, ck, body, type);
+            List<Plan> plans = plan(c, ck, body, type, modelOpt != null);
             for (Plan p : plans) w.declare(new GgufWriter.TensorDecl(p.name, p.ne, p.type));
             w.begin();
             for (Plan p : plans) writeTensor(w, p);
@@ -144,7 +179,7 @@ public final class GgufConverter {
 
     // ---- tensors ----
 
-    private static List<Plan> plan(ModelConfig c, SafetensorsCheckpoint ck, String body, DType type) {
+    private static List<Plan> plan(ModelConfig c, SafetensorsCheckpoint ck, String body, DType type, boolean modelOpt) {
         List<Plan> out = new ArrayList<>();
         Map<String, Boolean> seen = new HashMap<>();
         String emb = ck.find(body + "embeddings.weight").isPresent() ? body + "embeddings.weight" : body + "embed_tokens.weight";
@@ -196,12 +231,66 @@ public final class GgufConverter {
         return t;
     }
 
+    /** A projection's weight: a float tensor, or (ModelOpt) FP8 / NVFP4 codes with their scales. */
+    private static Source source(SafetensorsCheckpoint ck, String name) {
+        TensorInfo t = ck.find(name).orElseThrow(() -> new ModelFormatException(ck.location() + ": missing tensor '" + name + "'"));
+        if (t.dtype() != DType.F8_E4M3 && t.dtype() != DType.U8) return Source.of(require(ck, name));
+        String m = name.substring(0, name.length() - ".weight".length());
+        float scale = scalar(ck, t, m + (t.dtype() == DType.U8 ? ".weight_scale_2" : ".weight_scale"));
+        if (t.dtype() == DType.F8_E4M3) {
+            long nan = E4m3.findNaN(t.data());
+            if (nan >= 0) throw new ModelFormatException(t.file() + ": tensor '" + name + "': F8_E4M3 code " + nan + " is NaN");
+            return new Source(t, null, scale);
+        }
+        TensorInfo blocks = ck.find(m + ".weight_scale").orElseThrow(() -> new ModelFormatException(t.file() + ": tensor '" + name
+                + "': NVFP4 weight without its block scales '" + m + ".weight_scale'"));
+        if (blocks.dtype() != DType.F8_E4M3 || blocks.rank() != 2 || blocks.shape()[0] != t.shape()[0] || blocks.shape()[1] * 8 != t.shape()[1]) {
+            throw new ModelFormatException(blocks.file() + ": tensor '" + blocks.name() + "': " + blocks.dtype() + blocks.shapeString()
+                    + " (expected F8_E4M3 [" + t.shape()[0] + ", " + t.shape()[1] / 8 + "])");
+        }
+        if (E4m3.findNaN(blocks.data()) >= 0) throw new ModelFormatException(blocks.file() + ": tensor '" + blocks.name() + "': a NaN block scale");
+        return new Source(t, blocks, scale);
+    }
+
+    private static float scalar(SafetensorsCheckpoint ck, TensorInfo weight, String name) {
+        TensorInfo s = ck.find(name).orElseThrow(() -> new ModelFormatException(weight.file() + ": tensor '" + weight.name() + "': "
+                + weight.dtype() + " weight without its scale '" + name + "'"));
+        if (s.elementCount() != 1 || s.dtype() != DType.F32) {
+            throw new ModelFormatException(s.file() + ": tensor '" + name + "': " + s.dtype() + s.shapeString() + " (expected an F32 scalar)");
+        }
+        return s.data().get(ValueLayout.JAVA_FLOAT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN), 0);
+    }
+
+    /** The columns (inputs) of a source's rows. */
+    private static long columns(Source s) {
+        long last = s.data().shape()[s.data().rank() - 1];
+        return s.nvfp4() ? 2 * last : last;
+    }
+
     /** A tensor kept with its HF shape (ggml order reversed). */
     private static void add(List<Plan> out, SafetensorsCheckpoint ck, String gguf, DType requested, String hf) {
-        TensorInfo t = require(ck, hf);
+        Source s = source(ck, hf);
+        TensorInfo t = s.data();
         long[] ne = new long[t.rank()];
         for (int d = 0; d < ne.length; d++) ne[d] = t.shape()[t.rank() - 1 - d];
-        out.add(new Plan(gguf, ne, storageType(gguf, ne, requested), List.of(t), Transform.NONE));
+        ne[0] = columns(s);
+        addPlanned(out, gguf, ne, requested, List.of(s));
+    }
+
+    /** A matrix plan, with its {@code .scale} companion where it stays NVFP4. */
+    private static void addPlanned(List<Plan> out, String gguf, long[] ne, DType requested, List<Source> sources) {
+        DType type = storageType(gguf, ne, requested);
+        if (requested == DType.NVFP4 && type != DType.F32) {
+            // NVFP4 stays NVFP4 where its rows are whole ggml blocks of 64 (else the exact values in F32); the kept
+            // projections (BF16 in the checkpoint) stay BF16
+            boolean allNvfp4 = sources.stream().allMatch(Source::nvfp4);
+            type = !allNvfp4 ? DType.BF16 : ne[0] % 64 == 0 ? DType.NVFP4 : DType.F32;
+        }
+        out.add(new Plan(gguf, ne, type, sources, Transform.NONE));
+        if (type == DType.NVFP4) {
+            String stem = gguf.substring(0, gguf.length() - ".weight".length());
+            out.add(new Plan(stem + ".scale", new long[] {sources.size()}, DType.F32, sources, Transform.SCALES));
+        }
     }
 
     private static void addShaped(List<Plan> out, SafetensorsCheckpoint ck, String gguf, long[] ne, String hf, Transform tr) {
@@ -209,16 +298,16 @@ public final class GgufConverter {
         long n = 1;
         for (long d : ne) n *= d;
         if (t.elementCount() != n) throw new ModelFormatException(t.file() + ": tensor '" + hf + "': shape " + t.shapeString() + " has " + t.elementCount() + " elements, expected " + n);
-        out.add(new Plan(gguf, ne, DType.F32, List.of(t), tr));
+        out.add(new Plan(gguf, ne, DType.F32, List.of(Source.of(t)), tr));
     }
 
     private static void addExperts(List<Plan> out, SafetensorsCheckpoint ck, String gguf, DType requested, String m, String proj, int experts, int rows, int cols) {
         long[] ne = {cols, rows, experts};
-        List<TensorInfo> sources = new ArrayList<>();
+        List<Source> sources = new ArrayList<>();
         var fused = ck.find(m + "experts." + proj).or(() -> ck.find(m + "experts." + proj + ".weight"));
-        if (fused.isPresent()) sources.add(fused.get());
-        else for (int e = 0; e < experts; e++) sources.add(require(ck, m + "experts." + e + "." + proj + ".weight"));
-        out.add(new Plan(gguf, ne, storageType(gguf, ne, requested), sources, Transform.NONE));
+        if (fused.isPresent()) sources.add(Source.of(require(ck, fused.get().name())));
+        else for (int e = 0; e < experts; e++) sources.add(source(ck, m + "experts." + e + "." + proj + ".weight"));
+        addPlanned(out, gguf, ne, requested, sources);
     }
 
     /** llama.cpp's choice: F32 for vectors, norms, conv, router and non-weights; else the request, with fallbacks. */
@@ -231,11 +320,23 @@ public final class GgufConverter {
     }
 
     private static void writeTensor(GgufWriter w, Plan p) throws IOException {
+        if (p.transform == Transform.SCALES) {
+            ByteBuffer b = ByteBuffer.allocate(4 * p.sources.size()).order(ByteOrder.LITTLE_ENDIAN);
+            for (Source s : p.sources) b.putFloat(s.scale());
+            w.writeChunk(b.flip());
+            w.finishTensor();
+            return;
+        }
+        if (p.type == DType.NVFP4 && p.sources.stream().allMatch(Source::nvfp4)) {
+            for (Source s : p.sources) w.writeChunk(ByteBuffer.wrap(ggmlNvfp4(s)).order(ByteOrder.LITTLE_ENDIAN));
+            w.finishTensor();
+            return;
+        }
         int rowLen = (int) p.ne[0];
         int rowsPerChunk = Math.max(1, CHUNK_ELEMENTS / rowLen);
         float[] buf = new float[rowsPerChunk * rowLen];
         ByteBuffer bytes = ByteBuffer.allocate((int) p.type.byteSize((long) rowsPerChunk * rowLen)).order(ByteOrder.LITTLE_ENDIAN);
-        for (TensorInfo src : p.sources) {
+        for (Source src : p.sources) {
             long total = src.elementCount();
             for (long first = 0; first < total; ) {
                 int n = (int) Math.min((long) rowsPerChunk * rowLen, total - first);
@@ -253,6 +354,56 @@ public final class GgufConverter {
             }
         }
         w.finishTensor();
+    }
+
+    /**
+     * ModelOpt NVFP4 codes and block scales re-laid as ggml NVFP4 blocks: per 64 inputs the four block scale bytes
+     * (ggml reads them as E4M3 halved, its E2M1 table is doubled: the same products), then per 16 inputs 8 bytes with
+     * elements 0–7 in the low nibbles and 8–15 in the high ones (ModelOpt: consecutive elements in low, high).
+     */
+    static byte[] ggmlNvfp4(Source s) {
+        MemorySegment codes = s.data().data(), scales = s.blockScales().data();
+        long rows = s.data().shape()[0], cols = columns(s);
+        byte[] out = new byte[Math.toIntExact(rows * cols / 64 * 36)];
+        int o = 0;
+        for (long r = 0; r < rows; r++) {
+            for (long blk = 0; blk < cols / 64; blk++, o += 36) {
+                for (int sub = 0; sub < 4; sub++) {
+                    out[o + sub] = scales.get(ValueLayout.JAVA_BYTE, r * (cols / 16) + blk * 4 + sub);
+                    for (int j = 0; j < 8; j++) {
+                        long e = r * cols + blk * 64 + 16L * sub + j;
+                        int lo = nibble(codes, e), hi = nibble(codes, e + 8);
+                        out[o + 4 + 8 * sub + j] = (byte) (lo | hi << 4);
+                    }
+                }
+            }
+        }
+        return out;
+    }
+
+    private static int nibble(MemorySegment codes, long element) {
+        int b = codes.get(ValueLayout.JAVA_BYTE, element >>> 1) & 0xFF;
+        return (element & 1) == 0 ? b & 0xF : b >>> 4;
+    }
+
+    /** Elements {@code [first, first + n)} of a source as float32: exact widening, or the dequantized ModelOpt weights. */
+    private static void widen(Source s, long first, int n, float[] dst) {
+        TensorInfo t = s.data();
+        if (t.dtype() == DType.F8_E4M3) {
+            for (int i = 0; i < n; i++) dst[i] = E4m3.toFloat(t.data().get(ValueLayout.JAVA_BYTE, first + i) & 0xFF) * s.scale();
+            return;
+        }
+        if (s.nvfp4()) {
+            long cols = columns(s);
+            MemorySegment scales = s.blockScales().data();
+            for (int i = 0; i < n; i++) {
+                long e = first + i, r = e / cols, c = e % cols;
+                float block = E4m3.toFloat(scales.get(ValueLayout.JAVA_BYTE, r * (cols / 16) + c / 16) & 0xFF);
+                dst[i] = E2m1.toFloat(nibble(t.data(), e)) * block * s.scale();
+            }
+            return;
+        }
+        widen(t, first, n, dst);
     }
 
     private static void widen(TensorInfo t, long first, int n, float[] dst) {

@@ -111,6 +111,37 @@ public final class AttentionKernel {
         finishGroup(heads, headDim, stats, touched, out, outOff);
     }
 
+    /**
+     * {@link #attendGroup} over an FP8 cache (same layout, E4M3 codes of key / {@code keyScale} and value /
+     * {@code valueScale}): each block widened into per-thread scratch ({@link E4m3#widen}) and attended by the float32
+     * code, bit-identical to {@link #attendGroup} over a float cache holding the widened values, with a quarter of the
+     * float cache's bytes to stream.
+     */
+    public static void attendGroupFp8(float[] q, int qOff, int heads, byte[] keys, int keyOff, float keyScale, byte[] values, int valueOff,
+                                      float valueScale, int visible, float scale, int headDim, float[] out, int outOff) {
+        int blockFloats = headDim * KEY_BLOCK;
+        if (!VECTOR || headDim % L != 0) {
+            int keyFloats = Math.multiplyExact((visible + KEY_BLOCK - 1) / KEY_BLOCK, blockFloats);
+            float[] kv = RowScratch.inputs(Math.addExact(keyFloats, visible * headDim));
+            E4m3.widen(keys, keyOff, keyScale, kv, 0, keyFloats);
+            E4m3.widen(values, valueOff, valueScale, kv, keyFloats, visible * headDim);
+            attendGroup(q, qOff, heads, kv, 0, kv, keyFloats, visible, scale, headDim, out, outOff);
+            return;
+        }
+        float[] kv = RowScratch.get(2 * blockFloats, 0).values; // the block's keys, then its value rows
+        float[] stats = RowScratch.get(0, 2 * heads + 1).scales;
+        float[] p = startGroup(heads, headDim, stats, out, outOff);
+        float touched = 0f;
+        for (int s0 = 0, kb = keyOff; s0 < visible; s0 += KEY_BLOCK, kb += blockFloats) {
+            int n = Math.min(KEY_BLOCK, visible - s0);
+            int vb = valueOff + s0 * headDim;
+            E4m3.widen(keys, kb, keyScale, kv, 0, blockFloats);
+            E4m3.widen(values, vb, valueScale, kv, blockFloats, n * headDim);
+            touched += block(q, qOff, heads, kv, 0, kv, blockFloats, n, scale, headDim, p, stats, out, outOff, 0, blockFloats, true);
+        }
+        finishGroup(heads, headDim, stats, touched, out, outOff);
+    }
+
     /** Resets the group's running statistics and outputs; returns the per-thread buffer for a block's scores. */
     private static float[] startGroup(int heads, int headDim, float[] stats, float[] out, int outOff) {
         for (int h = 0; h < heads; h++) {

@@ -14,7 +14,8 @@ import java.lang.foreign.MemorySegment;
  * tests keep them in agreement on real shapes.
  */
 public sealed interface WeightMatrix permits F32Matrix, Bf16Matrix, F16Matrix, Q8_0Matrix, Q4_0Matrix, Q5_0Matrix, Q5_1Matrix, Q4_1Matrix,
-        Iq4NlMatrix, Mxfp4Matrix, Nvfp4Matrix, ScaledMatrix, SuperBlockMatrix {
+        Iq4NlMatrix, Mxfp4Matrix, Nvfp4Matrix, ScaledMatrix, SuperBlockMatrix, Fp8Matrix, ModelOptNvfp4Matrix,
+        RangeRecordingMatrix {
 
     int rows();
 
@@ -66,6 +67,7 @@ public sealed interface WeightMatrix permits F32Matrix, Bf16Matrix, F16Matrix, Q
             case F32 -> new F32Matrix(data, rows, cols);
             case BF16 -> new Bf16Matrix(data, rows, cols);
             case F16 -> new F16Matrix(data, rows, cols);
+            case F8_E4M3 -> new Fp8Matrix(data, rows, cols);
             case Q8_0 -> new Q8_0Matrix(data, rows, cols);
             case Q4_0 -> new Q4_0Matrix(data, rows, cols);
             case Q5_0 -> new Q5_0Matrix(data, rows, cols);
@@ -81,7 +83,7 @@ public sealed interface WeightMatrix permits F32Matrix, Bf16Matrix, F16Matrix, Q
             case Q3_K -> new Q3KMatrix(data, rows, cols);
             case IQ4_XS -> new Iq4XsMatrix(data, rows, cols);
             case IQ2_XXS, IQ2_XS, IQ2_S, IQ3_XXS, IQ3_S, IQ1_S, IQ1_M -> new LatticeMatrix(dtype, data, rows, cols);
-            default -> throw new ModelFormatException(name + ": dtype " + dtype + " is not supported for weights (F32, F16, BF16, GGUF block types)");
+            default -> throw new ModelFormatException(name + ": dtype " + dtype + " is not supported for weights (F32, F16, BF16, F8_E4M3, GGUF block types)");
         };
     }
 }

@@ -33,7 +33,26 @@ public final class ModelLoader {
 
     /** Binds the tensors of {@code source} to a model of {@code config}. The model owns the source. */
     public static NemotronHModel build(ModelConfig c, TensorSource source, WorkerPool pool) {
-        WeightBinder b = new WeightBinder(source);
+        return build(c, source, pool, null);
+    }
+
+    /**
+     * {@link #build(ModelConfig, TensorSource, WorkerPool)} for a ModelOpt checkpoint: projections stored as FP8 or
+     * NVFP4 are bound as stored ({@link ModelOptMatrices}); {@code modelOpt} null for a plain checkpoint.
+     */
+    public static NemotronHModel build(ModelConfig c, TensorSource source, WorkerPool pool, ModelOptQuantization modelOpt) {
+        return build(c, source, pool, modelOpt, (name, m) -> m);
+    }
+
+    /** Replaces a bound weight matrix (by its tensor name) with another that computes the same, e.g. one that records ranges. */
+    @FunctionalInterface
+    public interface MatrixDecorator {
+        WeightMatrix decorate(String tensorName, WeightMatrix matrix);
+    }
+
+    /** {@link #build(ModelConfig, TensorSource, WorkerPool, ModelOptQuantization)} with every matrix passed through {@code decorator}. */
+    public static NemotronHModel build(ModelConfig c, TensorSource source, WorkerPool pool, ModelOptQuantization modelOpt, MatrixDecorator decorator) {
+        WeightBinder b = new WeightBinder(source, modelOpt, decorator);
         int h = c.hiddenSize();
         String embName = b.findBody("embeddings.weight").isPresent() ? "embeddings.weight" : "embed_tokens.weight";
         WeightMatrix embeddings = b.matrix(b.bodyName(embName), c.vocabSize(), h);
@@ -84,11 +103,27 @@ public final class ModelLoader {
     private static AttentionMixer attention(WeightBinder b, ModelConfig c, int layer, String p, WorkerPool pool) {
         int h = c.hiddenSize(), q = c.numAttentionHeads() * c.headDim(), kv = c.numKeyValueHeads() * c.headDim();
         boolean bias = c.attentionBias();
-        return new AttentionMixer(layer, c,
+        AttentionMixer mixer = new AttentionMixer(layer, c,
                 b.matrix(p + "q_proj.weight", q, h), b.matrix(p + "k_proj.weight", kv, h),
                 b.matrix(p + "v_proj.weight", kv, h), b.matrix(p + "o_proj.weight", h, q),
                 bias ? b.vector(p + "q_proj.bias", q) : null, bias ? b.vector(p + "k_proj.bias", kv) : null,
                 bias ? b.vector(p + "v_proj.bias", kv) : null, bias ? b.vector(p + "o_proj.bias", h) : null, pool);
+        // FP8 KV-cache calibration of a ModelOpt checkpoint: used only by an FP8 cache (KvCacheType.FP8)
+        mixer.setKvCacheScales(cacheScale(b, p + "k_proj.k_scale"), cacheScale(b, p + "v_proj.v_scale"));
+        return mixer;
+    }
+
+    /** A KV-cache scale tensor (a positive finite float scalar), or 1 when absent. */
+    private static float cacheScale(WeightBinder b, String name) {
+        if (b.find(name).isEmpty()) return 1f;
+        TensorInfo t = b.require(name);
+        if (t.elementCount() != 1 || t.rank() > 1) {
+            throw new ModelFormatException(WeightBinder.where(t) + ": shape " + t.shapeString() + ": a KV-cache scale is one value (shape [] or [1])");
+        }
+        b.checkFloat(t);
+        float v = WeightBinder.widen(t)[0];
+        if (!(v > 0) || !Float.isFinite(v)) throw new ModelFormatException(WeightBinder.where(t) + ": KV-cache scale " + v + " is not positive and finite");
+        return v;
     }
 
     private static MoeMixer moe(WeightBinder b, ModelConfig c, int layer, String p, WorkerPool pool) {

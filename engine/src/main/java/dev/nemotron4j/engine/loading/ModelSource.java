@@ -1,6 +1,5 @@
 package dev.nemotron4j.engine.loading;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.nemotron4j.engine.formats.gguf.GgufCheckpoint;
 import dev.nemotron4j.engine.formats.gguf.GgufFile;
@@ -33,7 +32,7 @@ import java.util.Set;
 public sealed interface ModelSource permits ModelSource.Directory, ModelSource.Gguf {
 
     /** What a model path may be; the description of every command's {@code --model} option. */
-    String DESCRIPTION = "Model: a Hugging Face directory (config.json, *.safetensors, tokenizer.json) or a GGUF file.";
+    String DESCRIPTION = "Model: a Hugging Face directory (config.json, *.safetensors, tokenizer.json; BF16, or ModelOpt FP8/NVFP4) or a GGUF file.";
 
     /** The phrase errors use for what was expected. */
     String EXPECTED = "expected a Hugging Face model directory (config.json + *.safetensors) or a GGUF file";
@@ -76,8 +75,7 @@ public sealed interface ModelSource permits ModelSource.Directory, ModelSource.G
             if (!Files.isRegularFile(path.resolve(HfDirectory.CONFIG))) {
                 throw new ModelFormatException(path + ": a directory without " + HfDirectory.CONFIG + ": " + EXPECTED);
             }
-            Path quantConfig = path.resolve(ModelOptDirectory.QUANT_CONFIG);
-            if (Files.isRegularFile(quantConfig)) return new ModelOptDirectory(path, ModelOptDirectory.algorithm(quantConfig));
+            if (ModelOptQuantization.declared(path)) return new ModelOptDirectory(path, ModelOptQuantization.declaredAlgorithm(path));
             return new HfDirectory(path);
         }
         if (Files.isRegularFile(path)) {
@@ -167,27 +165,30 @@ public sealed interface ModelSource permits ModelSource.Directory, ModelSource.G
     }
 
     /**
-     * A Hugging Face directory quantized by NVIDIA ModelOpt ({@code hf_quant_config.json}: FP8 or NVFP4 weights
-     * with scales). Recognized so that it gets a clear message; computing with it is not supported yet.
+     * A Hugging Face directory quantized by NVIDIA ModelOpt ({@code hf_quant_config.json}, or a {@code modelopt}
+     * {@code quantization_config} in config.json): FP8 or NVFP4 weights with their scales, computed with as stored
+     * ({@link ModelOptQuantization}, {@link ModelOptMatrices}).
      *
-     * @param algorithm {@code quantization.quant_algo} of {@code hf_quant_config.json}, e.g. {@code FP8}, {@code NVFP4}
+     * @param algorithm {@code quant_algo} as declared, e.g. {@code FP8}, {@code NVFP4}
      */
     record ModelOptDirectory(Path path, String algorithm) implements Directory {
-        static final String QUANT_CONFIG = "hf_quant_config.json";
+        static final String QUANT_CONFIG = ModelOptQuantization.QUANT_CONFIG;
+
+        /** The declared quantization, checked (an unsupported algorithm is a clear error). */
+        public ModelOptQuantization quantization() {
+            return ModelOptQuantization.read(path);
+        }
 
         @Override
         public NemotronHModel load(WorkerPool pool) {
-            throw new ModelFormatException(path + ": a ModelOpt " + algorithm + " checkpoint (" + QUANT_CONFIG
-                    + "): not supported yet; use a GGUF file or the bfloat16 Hugging Face checkpoint");
-        }
-
-        private static String algorithm(Path quantConfig) {
+            ModelOptQuantization quantization = quantization();
+            ModelConfig config = config();
+            TensorSource tensors = openTensors();
             try {
-                JsonNode root = new ObjectMapper().readTree(quantConfig.toFile());
-                String algo = root.path("quantization").path("quant_algo").asText("");
-                return algo.isEmpty() ? "(unknown algorithm)" : algo;
-            } catch (IOException e) {
-                throw new ModelFormatException(quantConfig + ": malformed JSON: " + e.getMessage(), e);
+                return ModelLoader.build(config, tensors, pool, quantization);
+            } catch (RuntimeException e) {
+                tensors.close();
+                throw e;
             }
         }
     }

@@ -30,9 +30,23 @@ final class WeightBinder {
     private final TensorSource source;
     private final String body;
     private final Set<String> used = new LinkedHashSet<>();
+    /** The checkpoint's ModelOpt quantization, or null for a plain one. */
+    private final ModelOptQuantization modelOpt;
+    /** Applied to every bound matrix (identity but for calibration). */
+    private final ModelLoader.MatrixDecorator decorator;
 
     WeightBinder(TensorSource source) {
+        this(source, null);
+    }
+
+    WeightBinder(TensorSource source, ModelOptQuantization modelOpt) {
+        this(source, modelOpt, (name, m) -> m);
+    }
+
+    WeightBinder(TensorSource source, ModelOptQuantization modelOpt, ModelLoader.MatrixDecorator decorator) {
         this.source = source;
+        this.modelOpt = modelOpt;
+        this.decorator = decorator;
         this.body = BODY_PREFIXES.stream()
                 .filter(p -> source.find(p + "embeddings.weight").isPresent() || source.find(p + "embed_tokens.weight").isPresent())
                 .findFirst()
@@ -76,6 +90,12 @@ final class WeightBinder {
      */
     WeightMatrix matrix(String fullName, int rows, int cols) {
         TensorInfo t = require(fullName);
+        WeightMatrix m = modelOpt != null ? ModelOptMatrices.bind(this, modelOpt, fullName, t, rows, cols) : plainMatrix(fullName, t, rows, cols);
+        return decorator.decorate(fullName, m);
+    }
+
+    /** {@link #matrix} of the tensor {@code t} named {@code fullName}, stored in a float or GGUF block type. */
+    WeightMatrix plainMatrix(String fullName, TensorInfo t, int rows, int cols) {
         checkShape(t, rows, cols);
         checkMatrixType(t);
         WeightMatrix m = WeightMatrix.of(t.dtype(), t.data(), rows, cols, where(t));
@@ -174,6 +194,11 @@ final class WeightBinder {
 
     static String where(TensorInfo t) {
         return t.file() + ": tensor '" + t.name() + "'";
+    }
+
+    /** Records a tensor as bound (a companion the engine reads or deliberately ignores). */
+    void markUsed(String fullName) {
+        used.add(fullName);
     }
 
     /** Tensors present in the source but never bound. */

@@ -18,6 +18,7 @@ public final class AttentionMixer implements Mixer {
     private final WeightMatrix qProj, kProj, vProj, oProj;
     private final float[] qBias, kBias, vBias, oBias;
     private final WorkerPool pool;
+    private float keyCacheScale = 1f, valueCacheScale = 1f;
 
     private float[] q = new float[0], k = new float[0], v = new float[0], o = new float[0];
     // the segment being attended, read by attendRange (a field, so a decode step allocates no lambda)
@@ -87,6 +88,26 @@ public final class AttentionMixer implements Mixer {
         for (int i = a; i < b; i++) attend(segCache, segRow0 + i / kvHeads, i % kvHeads, segPast + i / kvHeads + 1);
     }
 
+    /**
+     * The FP8 attention cache's scales for this layer (a ModelOpt checkpoint's {@code k_proj.k_scale} and
+     * {@code v_proj.v_scale}; 1.0 unless set): an FP8 cache stores E4M3(k / keyScale) and E4M3(v / valueScale).
+     */
+    public void setKvCacheScales(float keyScale, float valueScale) {
+        if (!(keyScale > 0 && valueScale > 0 && Float.isFinite(keyScale) && Float.isFinite(valueScale))) {
+            throw new IllegalArgumentException("layer " + layer + ": KV cache scales must be positive and finite: " + keyScale + ", " + valueScale);
+        }
+        this.keyCacheScale = keyScale;
+        this.valueCacheScale = valueScale;
+    }
+
+    public float keyCacheScale() {
+        return keyCacheScale;
+    }
+
+    public float valueCacheScale() {
+        return valueCacheScale;
+    }
+
     /** Output of the query heads of KV head {@code kvh} for one row attending to cache positions [0, visible). */
     private void attend(KvCache cache, int row, int kvh, int visible) {
         int off = row * qWidth + kvh * queriesPerKv * headDim;
@@ -94,6 +115,8 @@ public final class AttentionMixer implements Mixer {
         switch (cache.type()) {
             case F32 -> AttentionKernel.attendGroup(q, off, queriesPerKv, cache.keys(), head, cache.values(), head, visible, scale, headDim, o, off);
             case F16 -> AttentionKernel.attendGroupHalf(q, off, queriesPerKv, cache.halfKeys(), head, cache.halfValues(), head, visible, scale, headDim, o, off);
+            case FP8 -> AttentionKernel.attendGroupFp8(q, off, queriesPerKv, cache.fp8Keys(), head, cache.keyScale(), cache.fp8Values(), head,
+                    cache.valueScale(), visible, scale, headDim, o, off);
         }
     }
 

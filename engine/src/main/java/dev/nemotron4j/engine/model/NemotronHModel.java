@@ -110,7 +110,14 @@ public final class NemotronHModel implements AutoCloseable {
             switch (config.layer(i)) {
                 case MAMBA -> m[i] = new MambaLayerState(config.convKernel() - 1, config.convDim(),
                         config.mambaNumHeads(), config.mambaHeadDim(), config.ssmStateSize());
-                case ATTENTION -> kv[i] = new KvCache(config.numKeyValueHeads(), config.headDim(), Math.min(256, contextLimit), contextLimit, kvCacheType);
+                case ATTENTION -> {
+                    float ks = 1f, vs = 1f;
+                    if (mixers[i] instanceof AttentionMixer a) {
+                        ks = a.keyCacheScale();
+                        vs = a.valueCacheScale();
+                    }
+                    kv[i] = new KvCache(config.numKeyValueHeads(), config.headDim(), Math.min(256, contextLimit), contextLimit, kvCacheType, ks, vs);
+                }
                 default -> { }
             }
         }

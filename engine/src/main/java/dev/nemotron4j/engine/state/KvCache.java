@@ -1,6 +1,7 @@
 package dev.nemotron4j.engine.state;
 
 import dev.nemotron4j.engine.kernels.AttentionKernel;
+import dev.nemotron4j.engine.kernels.E4m3;
 
 import java.util.Objects;
 
@@ -15,7 +16,8 @@ import java.util.Objects;
  * </ul>
  * Grows by doubling up to {@code maxPositions}. A half-precision cache holds the same layout as {@code short}
  * bit patterns ({@link #halfKeys()}, {@link #halfValues()}); values are rounded to nearest-even on append and
- * saturate at ±65504 (no infinities in the cache).
+ * saturate at ±65504 (no infinities in the cache). An FP8 cache holds {@link E4m3} codes of the keys divided by
+ * {@link #keyScale()} (values by {@link #valueScale()}), rounded to nearest-even and saturated at ±448·scale.
  */
 public final class KvCache {
     private static final int BLOCK = AttentionKernel.KEY_BLOCK;
@@ -28,6 +30,9 @@ public final class KvCache {
     // float32 storage, or (F16) null and the half-precision arrays instead
     private float[] keys, values;
     private short[] halfKeys, halfValues;
+    private byte[] fp8Keys, fp8Values;
+    /** FP8: what each stored key and value code is multiplied by. */
+    private final float keyScale, valueScale;
     private int length;
 
     /** A float32 cache. */
@@ -36,10 +41,20 @@ public final class KvCache {
     }
 
     public KvCache(int kvHeads, int headDim, int initialPositions, int maxPositions, KvCacheType type) {
+        this(kvHeads, headDim, initialPositions, maxPositions, type, 1f, 1f);
+    }
+
+    /** A cache of {@code type}; an FP8 cache stores keys and values divided by {@code keyScale} and {@code valueScale}. */
+    public KvCache(int kvHeads, int headDim, int initialPositions, int maxPositions, KvCacheType type, float keyScale, float valueScale) {
+        if (!(keyScale > 0 && valueScale > 0 && Float.isFinite(keyScale) && Float.isFinite(valueScale))) {
+            throw new IllegalArgumentException("KV cache scales must be positive and finite: " + keyScale + ", " + valueScale);
+        }
         this.kvHeads = kvHeads;
         this.headDim = headDim;
         this.maxPositions = maxPositions;
         this.type = Objects.requireNonNull(type, "type");
+        this.keyScale = keyScale;
+        this.valueScale = valueScale;
         allocate(roundUp(Math.max(1, Math.min(initialPositions, maxPositions))));
     }
 
@@ -48,6 +63,8 @@ public final class KvCache {
         this.headDim = other.headDim;
         this.maxPositions = other.maxPositions;
         this.type = other.type;
+        this.keyScale = other.keyScale;
+        this.valueScale = other.valueScale;
         allocate(roundUp(Math.max(other.length, 1)));
         copyHeads(other.keyArray(), other.valueArray(), other.capacity, other.length);
         this.length = other.length;
@@ -63,20 +80,23 @@ public final class KvCache {
         if (type == KvCacheType.F16) {
             halfKeys = new short[elements];
             halfValues = new short[elements];
+        } else if (type == KvCacheType.FP8) {
+            fp8Keys = new byte[elements];
+            fp8Values = new byte[elements];
         } else {
             keys = new float[elements];
             values = new float[elements];
         }
     }
 
-    /** The key storage, float[] or short[]. */
+    /** The key storage, float[], short[] or byte[]. */
     private Object keyArray() {
-        return keys != null ? keys : halfKeys;
+        return keys != null ? keys : halfKeys != null ? halfKeys : fp8Keys;
     }
 
-    /** The value storage, float[] or short[]. */
+    /** The value storage, float[], short[] or byte[]. */
     private Object valueArray() {
-        return values != null ? values : halfValues;
+        return values != null ? values : halfValues != null ? halfValues : fp8Values;
     }
 
     /** Copies the first {@code n} positions of every head from arrays of this cache's type laid out with {@code oldCap} positions per head. */
@@ -127,6 +147,28 @@ public final class KvCache {
         return halfValues;
     }
 
+    /** {@link #keys()} of an FP8 cache, as E4M3 codes of key / {@link #keyScale()}. */
+    public byte[] fp8Keys() {
+        if (fp8Keys == null) throw new IllegalStateException("a " + type + " cache has no FP8 keys");
+        return fp8Keys;
+    }
+
+    /** {@link #values()} of an FP8 cache, as E4M3 codes of value / {@link #valueScale()}. */
+    public byte[] fp8Values() {
+        if (fp8Values == null) throw new IllegalStateException("a " + type + " cache has no FP8 values");
+        return fp8Values;
+    }
+
+    /** What an FP8 cache's key codes are multiplied by (1 for other types). */
+    public float keyScale() {
+        return keyScale;
+    }
+
+    /** What an FP8 cache's value codes are multiplied by (1 for other types). */
+    public float valueScale() {
+        return valueScale;
+    }
+
     /** Where KV head {@code kvHead}'s region starts, in {@link #keys()} and in {@link #values()}. */
     public int headOffset(int kvHead) {
         return kvHead * capacity * headDim;
@@ -135,12 +177,14 @@ public final class KvCache {
     /** Element {@code d} of the key of {@code position} for KV head {@code kvHead}. */
     public float key(int position, int kvHead, int d) {
         int i = headOffset(kvHead) + AttentionKernel.keyIndex(position, d, headDim);
+        if (fp8Keys != null) return E4m3.toFloat(fp8Keys[i] & 0xFF) * keyScale;
         return keys != null ? keys[i] : Float.float16ToFloat(halfKeys[i]);
     }
 
     /** Element {@code d} of the value of {@code position} for KV head {@code kvHead}. */
     public float value(int position, int kvHead, int d) {
         int i = headOffset(kvHead) + position * headDim + d;
+        if (fp8Values != null) return E4m3.toFloat(fp8Values[i] & 0xFF) * valueScale;
         return values != null ? values[i] : Float.float16ToFloat(halfValues[i]);
     }
 
@@ -167,12 +211,21 @@ public final class KvCache {
             if (keys != null) {
                 for (int d = 0, i = column; d < headDim; d++, i += BLOCK) keys[i] = k[kh + d];
                 System.arraycopy(v, vh, values, row, headDim);
+            } else if (fp8Keys != null) {
+                for (int d = 0, i = column; d < headDim; d++, i += BLOCK) fp8Keys[i] = toFp8(k[kh + d], keyScale);
+                for (int d = 0; d < headDim; d++) fp8Values[row + d] = toFp8(v[vh + d], valueScale);
             } else {
                 for (int d = 0, i = column; d < headDim; d++, i += BLOCK) halfKeys[i] = toHalf(k[kh + d]);
                 for (int d = 0; d < headDim; d++) halfValues[row + d] = toHalf(v[vh + d]);
             }
         }
         length++;
+    }
+
+    /** E4M3 code of {@code x / scale}, nearest-even, saturated at ±448 (a NaN input, which a model never feeds, as 0). */
+    private static byte toFp8(float x, float scale) {
+        float y = x / scale;
+        return (byte) (Float.isNaN(y) ? 0 : E4m3.fromFloat(y));
     }
 
     /** Round to nearest-even half precision, saturating at the largest finite half (±65504). */

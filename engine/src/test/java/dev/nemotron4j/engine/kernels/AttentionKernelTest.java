@@ -133,4 +133,46 @@ class AttentionKernelTest {
             }
         }
     }
+
+    /**
+     * An FP8 cache is widened block by block into the float code: bit-identical to attending a float32 cache that holds
+     * the widened values (code × scale).
+     */
+    @Test
+    void fp8CacheEqualsFloatCacheOfItsWidenedValues() {
+        Random rnd = new Random(13);
+        int kvHeads = 2;
+        for (int headDim : new int[] {128, 24}) {
+            float scale = (float) (1 / Math.sqrt(headDim));
+            for (int visible : new int[] {1, 15, 17, 48, 333, 4100}) {
+                KvCache fp8 = new KvCache(kvHeads, headDim, 16, visible, KvCacheType.FP8, 0.75f, 1.5f);
+                KvCache widened = new KvCache(kvHeads, headDim, 16, visible);
+                float[] k = new float[kvHeads * headDim], v = new float[kvHeads * headDim];
+                for (int s = 0; s < visible; s++) {
+                    for (int i = 0; i < k.length; i++) {
+                        k[i] = (float) rnd.nextGaussian();
+                        v[i] = (float) rnd.nextGaussian();
+                    }
+                    fp8.append(k, 0, v, 0);
+                    for (int h = 0; h < kvHeads; h++) {
+                        for (int d = 0; d < headDim; d++) {
+                            k[h * headDim + d] = fp8.key(s, h, d);
+                            v[h * headDim + d] = fp8.value(s, h, d);
+                        }
+                    }
+                    widened.append(k, 0, v, 0);
+                }
+                for (int heads : new int[] {16, 3}) {
+                    float[] q = new float[heads * headDim];
+                    for (int i = 0; i < q.length; i++) q[i] = (float) rnd.nextGaussian();
+                    int head = fp8.headOffset(1);
+                    float[] fromFp8 = new float[heads * headDim], fromFloat = new float[heads * headDim];
+                    AttentionKernel.attendGroupFp8(q, 0, heads, fp8.fp8Keys(), head, fp8.keyScale(), fp8.fp8Values(), head, fp8.valueScale(),
+                            visible, scale, headDim, fromFp8, 0);
+                    AttentionKernel.attendGroup(q, 0, heads, widened.keys(), head, widened.values(), head, visible, scale, headDim, fromFloat, 0);
+                    assertThat(fromFp8).as("visible %d, %d heads, head dim %d", visible, heads, headDim).containsExactly(fromFloat);
+                }
+            }
+        }
+    }
 }

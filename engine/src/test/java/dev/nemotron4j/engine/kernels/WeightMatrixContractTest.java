@@ -130,7 +130,46 @@ class WeightMatrixContractTest {
             Kind.blocks(DType.IQ1_M, WeightMatrixContractTest::iq1mScale),
             Kind.blocks(DType.MXFP4, (block, rnd) -> block.set(ValueLayout.JAVA_BYTE, 0, (byte) (118 + rnd.nextInt(8)))), // E8M0: 2^-10 .. 2^-3
             Kind.blocks(DType.NVFP4, WeightMatrixContractTest::nvfp4Scales),
-            Kind.blocks(DType.NVFP4, WeightMatrixContractTest::nvfp4Scales).scaled(0.75f));
+            Kind.blocks(DType.NVFP4, WeightMatrixContractTest::nvfp4Scales).scaled(0.75f),
+            Kind.blocks(DType.F8_E4M3, WeightMatrixContractTest::noE4m3NaN),
+            Kind.blocks(DType.F8_E4M3, WeightMatrixContractTest::noE4m3NaN).scaled(0.0375f),
+            Kind.blocks(DType.NVFP4, WeightMatrixContractTest::nvfp4Scales).as("NVFP4 ModelOpt", WeightMatrixContractTest::modelOptNvfp4),
+            Kind.blocks(DType.NVFP4, WeightMatrixContractTest::nvfp4Scales).as("NVFP4 ModelOpt", WeightMatrixContractTest::modelOptNvfp4).scaled(0.75f));
+
+    /** FP8 codes: every random byte but the two NaN codes (a loader rejects those, {@link E4m3#findNaN}). */
+    private static void noE4m3NaN(MemorySegment code, Random rnd) {
+        byte b = code.get(ValueLayout.JAVA_BYTE, 0);
+        if (E4m3.isNaN(b & 0xFF)) code.set(ValueLayout.JAVA_BYTE, 0, (byte) (b ^ (1 + rnd.nextInt(7))));
+    }
+
+    /**
+     * The same NVFP4 values in ModelOpt's layout ({@link ModelOptNvfp4Matrix}): GGUF's 64-element blocks (4 scale bytes,
+     * then per 16 elements 8 bytes holding elements 0–7 low, 8–15 high) re-laid as codes [rows, cols/2] (element 2i low,
+     * 2i+1 high) and scales [rows, cols/16]. ggml's doubled codes times its halved scale are ModelOpt's E2M1 times E4M3:
+     * the same values, bit for bit, and the same 9/16 byte per weight.
+     */
+    private static WeightMatrix modelOptNvfp4(MemorySegment gguf, int rows, int cols) {
+        Arena arena = Arena.ofAuto();
+        MemorySegment codes = arena.allocate((long) rows * cols / 2), scales = arena.allocate((long) rows * cols / 16);
+        int blocks = cols / 64;
+        for (int r = 0; r < rows; r++) {
+            for (int blk = 0; blk < blocks; blk++) {
+                long o = ((long) r * blocks + blk) * 36;
+                for (int s = 0; s < 4; s++) {
+                    scales.set(ValueLayout.JAVA_BYTE, (long) r * (cols / 16) + blk * 4 + s, gguf.get(ValueLayout.JAVA_BYTE, o + s));
+                    for (int j = 0; j < 16; j++) {
+                        int b = gguf.get(ValueLayout.JAVA_BYTE, o + 4 + 8 * s + (j & 7)) & 0xFF;
+                        int nibble = j < 8 ? b & 0xF : b >>> 4;
+                        if (nibble == 8) nibble = 0; // ggml's code 8 is +0, E2M1's is -0: the same zero as readRow gives it
+                        long e = (long) r * cols + blk * 64 + 16 * s + j, at = e / 2;
+                        int old = codes.get(ValueLayout.JAVA_BYTE, at) & 0xFF;
+                        codes.set(ValueLayout.JAVA_BYTE, at, (byte) (e % 2 == 0 ? old & 0xF0 | nibble : old & 0x0F | nibble << 4));
+                    }
+                }
+            }
+        }
+        return new ModelOptNvfp4Matrix(codes, scales, rows, cols);
+    }
 
     /** IQ1_M's half-precision scale: its four nibbles in the top nibbles of the four 16-bit scale words at byte 48. */
     private static void iq1mScale(MemorySegment block, Random rnd) {
@@ -378,8 +417,18 @@ class WeightMatrixContractTest {
             case F16 -> {
                 for (int i = 0; i < cols; i++) out[i] = Float.float16ToFloat(data.get(LE_SHORT, offset + 2L * i));
             }
+            case F8_E4M3 -> {
+                for (int i = 0; i < cols; i++) out[i] = (float) e4m3(data.get(ValueLayout.JAVA_BYTE, offset + i) & 0xFF);
+            }
             default -> GgmlBlocks.dequantizeRun(type, data, offset, cols, out, 0);
         }
+    }
+
+    /** E4M3 ("fn") from its definition: bias 7, subnormals m/8·2⁻⁶, independently of {@link E4m3#toFloat}. */
+    static double e4m3(int code) {
+        int e = (code >>> 3) & 0xF, m = code & 7;
+        double v = e == 0 ? m / 8.0 * Math.pow(2, -6) : (1 + m / 8.0) * Math.pow(2, e - 7);
+        return (code & 0x80) != 0 ? -v : v;
     }
 
     /** The matrix's bytes (deliberately unaligned): see the class comment. */

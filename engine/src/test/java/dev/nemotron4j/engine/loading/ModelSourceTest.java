@@ -72,15 +72,21 @@ class ModelSourceTest {
     }
 
     @Test
-    void aModelOptDirectoryIsRecognizedAndRefusedClearly() throws IOException {
+    void aModelOptDirectoryIsRecognizedByEitherConfigFile() throws IOException {
         Path dir = Files.createDirectories(tmp.resolve("nano-fp8"));
         Files.copy(TinyFixtures.dir("tiny-a").resolve("config.json"), dir.resolve("config.json"));
         Files.writeString(dir.resolve("hf_quant_config.json"), "{\"producer\": {\"name\": \"modelopt\"}, \"quantization\": {\"quant_algo\": \"FP8\"}}");
         ModelSource source = ModelSource.of(dir);
         assertThat(source).isEqualTo(new ModelSource.ModelOptDirectory(dir, "FP8"));
         assertThat(source.config().pattern()).isEqualTo("MEM*EME");
-        assertThatThrownBy(source::load).isInstanceOf(ModelFormatException.class)
-                .hasMessageContaining(dir.toString()).hasMessageContaining("ModelOpt FP8").hasMessageContaining("not supported yet");
+
+        Path newer = Files.createDirectories(tmp.resolve("nano-nvfp4"));
+        String config = Files.readString(TinyFixtures.dir("tiny-a").resolve("config.json")).replaceFirst("\\{",
+                "{\"quantization_config\": {\"quant_method\": \"modelopt\", \"config_groups\": {\"group_0\": {\"weights\": "
+                        + "{\"num_bits\": 4, \"type\": \"float\", \"group_size\": 16}, \"targets\": [\"Linear\"]}}, \"ignore\": [\"lm_head\"]},");
+        Files.writeString(newer.resolve("config.json"), config);
+        assertThat(ModelSource.of(newer)).isEqualTo(new ModelSource.ModelOptDirectory(newer, "NVFP4"));
+        assertThat(((ModelSource.ModelOptDirectory) ModelSource.of(newer)).quantization().excludes("lm_head")).isTrue();
     }
 
     @Test
