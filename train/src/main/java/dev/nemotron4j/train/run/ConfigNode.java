@@ -96,6 +96,12 @@ final class ConfigNode {
         return s;
     }
 
+    /** A string, or {@code fallback} when the key is absent or null. */
+    String optionalString(String key, String fallback) {
+        read.add(key);
+        return has(key) ? string(key) : fallback;
+    }
+
     String choice(String key, List<String> choices) {
         String s = string(key);
         if (!choices.contains(s)) throw error(key, "'" + s + "' is not one of " + choices);

@@ -20,7 +20,12 @@ public record TrainConfig(long seed, int steps, int threads, int checkpointInter
 
     public record Tokenizer(String type) {}
 
-    public record Data(String source, int sequenceLength, int rowsPerMicroBatch) {}
+    /**
+     * @param source  {@code synthetic} or {@code jsonl}
+     * @param path    the JSONL file ({@code jsonl} only; absolute, resolved against the config file's directory)
+     * @param packing {@code fill} (pretraining) or {@code whole} (SFT: a document stays in one row when it fits)
+     */
+    public record Data(String source, String path, String packing, int sequenceLength, int rowsPerMicroBatch) {}
 
     public record Optimizer(AdamW.Settings adamW, double gradClip, int gradientAccumulation, boolean freezeRouter) {}
 

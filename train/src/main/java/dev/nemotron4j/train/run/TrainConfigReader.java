@@ -49,7 +49,7 @@ public final class TrainConfigReader {
     /** A YAML file over the defaults. */
     public static TrainConfig file(Path file) {
         try {
-            return fromYaml(Files.readString(file), file.toString());
+            return fromYaml(Files.readString(file), file.toString(), file.toAbsolutePath().getParent());
         } catch (NoSuchFileException e) {
             throw new ConfigException(file + ": file not found");
         } catch (IOException e) {
@@ -59,6 +59,11 @@ public final class TrainConfigReader {
 
     /** YAML text over the defaults; {@code origin} names it in errors. */
     public static TrainConfig fromYaml(String yaml, String origin) {
+        return fromYaml(yaml, origin, null);
+    }
+
+    /** YAML text over the defaults; relative file paths in it resolve against {@code baseDir} (null: the working directory). */
+    public static TrainConfig fromYaml(String yaml, String origin, Path baseDir) {
         Map<String, Object> tree = parse(resource("defaults.yaml"), "defaults.yaml");
         Map<String, Object> user = parse(yaml, origin);
         Object base = user.remove("recipe");
@@ -70,7 +75,7 @@ public final class TrainConfigReader {
         }
         deepMerge(tree, user);
         try {
-            return bind(tree);
+            return bind(tree, baseDir);
         } catch (ConfigException e) {
             throw new ConfigException(origin + ": " + e.getMessage());
         }
@@ -103,7 +108,14 @@ public final class TrainConfigReader {
         });
     }
 
-    private static TrainConfig bind(Map<String, Object> tree) {
+    @SuppressWarnings("unchecked")
+    private static Map<String, Object> withAbsolutePath(Object data, String path) {
+        Map<String, Object> copy = new LinkedHashMap<>((Map<String, Object>) data);
+        copy.put("path", path);
+        return copy;
+    }
+
+    private static TrainConfig bind(Map<String, Object> tree, Path baseDir) {
         ConfigNode root = new ConfigNode("", tree);
         long seed = root.integer("seed", 0, Long.MAX_VALUE);
         int steps = root.intValue("steps", 1, 100_000_000);
@@ -121,8 +133,19 @@ public final class TrainConfigReader {
         m.rejectUnknownKeys();
 
         ConfigNode d = root.node("data");
-        TrainConfig.Data data = new TrainConfig.Data(d.choice("source", List.of("synthetic")),
+        String source = d.choice("source", List.of("synthetic", "jsonl"));
+        String path = d.optionalString("path", null);
+        if (source.equals("jsonl")) {
+            if (path == null) throw d.error("path", "missing: data.source jsonl reads the file named here");
+            Path file = baseDir == null ? Path.of(path) : baseDir.resolve(path);
+            if (!Files.isRegularFile(file)) throw d.error("path", "file not found: " + file);
+            path = file.toAbsolutePath().normalize().toString();
+        } else if (path != null) {
+            throw d.error("path", "only data.source jsonl reads a file");
+        }
+        TrainConfig.Data data = new TrainConfig.Data(source, path, d.choice("packing", List.of("fill", "whole")),
                 d.intValue("sequence_length", 2, 1 << 20), d.intValue("rows_per_micro_batch", 1, 1 << 20));
+        if (path != null) tree.put("data", withAbsolutePath(tree.get("data"), path));
         d.rejectUnknownKeys();
 
         ConfigNode s = root.node("schedule");

@@ -1,6 +1,11 @@
 package dev.nemotron4j.train.run;
 
+import dev.nemotron4j.tokenizer.Tokenizer;
+import dev.nemotron4j.train.data.ExampleEncoder;
+import dev.nemotron4j.train.data.ExampleSource;
+import dev.nemotron4j.train.data.JsonlExamples;
 import dev.nemotron4j.train.data.PackedSequence;
+import dev.nemotron4j.train.data.PackedTrainingData;
 import dev.nemotron4j.train.data.TrainingData;
 import dev.nemotron4j.train.layers.MoeLayer;
 import dev.nemotron4j.train.layers.Param;
@@ -99,7 +104,7 @@ public final class Trainer {
         }
         AdamW adamW = new AdamW(config.optimizer().adamW(), model.params().values(), frozen);
         ExpertBalancer balancer = new ExpertBalancer(config.balancing().biasUpdateRate());
-        TrainingData data = new SyntheticDocuments(config.seed());
+        TrainingData data = trainingData(config, out);
         long step = 0;
         if (start != null) {
             TrainState.restoreOptimizer(stateDir, adamW, start.optimizerSteps());
@@ -160,6 +165,18 @@ public final class Trainer {
             }
             return new Result(step, lastLoss, List.copyOf(log.all()));
         }
+    }
+
+    /** The config's data source; JSONL examples are encoded with the run's own tokenizer.json (PackedTrainingData). */
+    private static TrainingData trainingData(TrainConfig config, Path out) throws IOException {
+        return switch (config.data().source()) {
+            case "synthetic" -> new SyntheticDocuments(config.seed());
+            case "jsonl" -> new PackedTrainingData(
+                    ExampleSource.shuffled(JsonlExamples.read(Path.of(config.data().path())), config.seed()),
+                    new ExampleEncoder(Tokenizer.load(out.resolve("tokenizer.json"))),
+                    PackedTrainingData.Packing.valueOf(config.data().packing().toUpperCase()));
+            default -> throw new ConfigException("data.source: '" + config.data().source() + "' is not supported");
+        };
     }
 
     private static void checkpoint(Path out, TrainConfig config, TrainingModel model, AdamW adamW, TrainState.Position position) throws IOException {

@@ -49,6 +49,10 @@ class TrainConfigReaderTest {
             "model: {config: {hybrid_override_pattern: MEX}}|hybrid_override_pattern",
             "data: {sequence_length: 1}|data.sequence_length: must be in [2,",
             "data: {source: web}|data.source: 'web' is not one of",
+            "data: {source: jsonl}|data.path: missing: data.source jsonl reads the file",
+            "data: {source: jsonl, path: no-such.jsonl}|data.path: file not found: no-such.jsonl",
+            "data: {path: x.jsonl}|data.path: only data.source jsonl reads a file",
+            "data: {packing: tight}|data.packing: 'tight' is not one of",
             "optimiser: {}|optimiser: unknown key",
             "tokenizer: byte|tokenizer: expected a section",
     })

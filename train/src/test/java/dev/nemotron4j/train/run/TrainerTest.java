@@ -105,6 +105,24 @@ class TrainerTest {
     }
 
     @Test
+    void jsonlDataTrainsAndResumesExactly() throws IOException {
+        Path dir = tmp.resolve("jsonl");
+        Files.createDirectories(dir);
+        StringBuilder lines = new StringBuilder();
+        for (int i = 0; i < 12; i++) lines.append("{\"text\": \"count ").append(i).append(' ').append(i + 1).append(' ').append(i + 2).append("\"}\n");
+        lines.append("{\"messages\": [{\"role\": \"user\", \"content\": \"2+2?\"}, {\"role\": \"assistant\", \"content\": \"4\"}]}\n");
+        Files.writeString(dir.resolve("data.jsonl"), lines);
+        Files.writeString(dir.resolve("run.yaml"), "recipe: smoke\nsteps: 4\nschedule: {warmup_steps: 1, decay_steps: 1}\ndata: {source: jsonl, path: data.jsonl}\n");
+        TrainConfig config = TrainConfigReader.file(dir.resolve("run.yaml"));
+        assertThat(config.data().path()).isEqualTo(dir.resolve("data.jsonl").toAbsolutePath().toString());
+        Trainer.Result whole = Trainer.run(config, new Trainer.Options(dir.resolve("whole"), null, 0, null));
+        assertThat(whole.metrics()).hasSize(4).allMatch(m -> Double.isFinite(m.loss()) && m.tokens() > 0);
+        Trainer.run(config, new Trainer.Options(dir.resolve("split"), null, 2, null));
+        Trainer.run(Trainer.savedConfig(dir.resolve("split")), new Trainer.Options(dir.resolve("split"), dir.resolve("split"), 0, null));
+        assertThat(Files.readAllBytes(dir.resolve("split/model.safetensors"))).isEqualTo(Files.readAllBytes(dir.resolve("whole/model.safetensors")));
+    }
+
+    @Test
     void resumingWithoutStateIsAClearError() {
         assertThatThrownBy(() -> Trainer.savedConfig(tmp.resolve("nothing"))).hasMessageContaining("no train-state/ to resume from");
     }
