@@ -91,6 +91,17 @@ public final class GrpoTrainer {
         return step;
     }
 
+    /**
+     * Continues a run from a checkpoint: the step count (sampling seeds derive from it) and the curriculum's state.
+     * The parameters and the optimizer's moments and update count are restored by the caller through
+     * {@link TrainingModel#params()} and {@link #optimizer()}.
+     */
+    public void restore(long steps, PassRateCurriculum.State curriculumState) {
+        if (steps < 0) throw new IllegalArgumentException("negative step count " + steps);
+        this.step = steps;
+        curriculum.restore(curriculumState);
+    }
+
     /** The rollout sampler (prompt rendering and sampling), e.g. to evaluate the current policy the same way. */
     public RolloutSampler sampler() {
         return sampler;

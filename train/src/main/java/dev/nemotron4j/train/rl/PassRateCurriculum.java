@@ -23,14 +23,26 @@ import java.util.Map;
  * Everything is a function of the stream and the verdicts, so a run is reproducible.
  */
 public final class PassRateCurriculum {
-    private record Entry(RlTask task, long order, double passRate, int visits) {}
+    private record Entry(RlTask task, long order, double passRate) {}
+
+    /**
+     * Everything the curriculum remembers, for a checkpoint: prompts are named by their stream index (the stream
+     * rebuilds them).
+     *
+     * @param nextIndex     the next fresh prompt's stream index
+     * @param poolIndices   the pool's prompts, in pool order
+     * @param poolRates     their pass rates
+     * @param visitedIndices every prompt trained so far, in first-visit order
+     * @param visitCounts   how often each was trained
+     */
+    public record State(long nextIndex, long[] poolIndices, double[] poolRates, long[] visitedIndices, int[] visitCounts) {}
 
     private final TaskStream stream;
     private final double freshFraction;
     private final int maxVisits;
     private final Map<String, Entry> pool = new LinkedHashMap<>();
     private final Map<String, Long> orders = new LinkedHashMap<>();
-    private final Map<String, Integer> visits = new LinkedHashMap<>();
+    private final Map<String, Integer> visits = new LinkedHashMap<>(); // by key, in first-visit order
     private long nextIndex;
 
     public PassRateCurriculum(TaskStream stream, double freshFraction, int maxVisits) {
@@ -65,9 +77,48 @@ public final class PassRateCurriculum {
     public void record(RlTask task, double passRate) {
         int v = visits.merge(task.key(), 1, Integer::sum);
         if (passRate > 0 && passRate < 1 && v < maxVisits) {
-            pool.put(task.key(), new Entry(task, orders.getOrDefault(task.key(), Long.MAX_VALUE), passRate, v));
+            pool.put(task.key(), new Entry(task, orders.getOrDefault(task.key(), Long.MAX_VALUE), passRate));
         } else {
             pool.remove(task.key());
+        }
+    }
+
+    /** The curriculum's state (prompts the stream did not draw, such as hand-given ones, cannot be saved). */
+    public State state() {
+        long[] poolIndices = new long[pool.size()];
+        double[] poolRates = new double[pool.size()];
+        int i = 0;
+        for (Entry e : pool.values()) {
+            poolIndices[i] = e.order;
+            poolRates[i++] = e.passRate;
+        }
+        long[] visited = new long[visits.size()];
+        int[] counts = new int[visits.size()];
+        i = 0;
+        for (Map.Entry<String, Integer> e : visits.entrySet()) {
+            Long order = orders.get(e.getKey());
+            if (order == null) throw new IllegalStateException("prompt " + e.getKey() + " did not come from the stream");
+            visited[i] = order;
+            counts[i++] = e.getValue();
+        }
+        return new State(nextIndex, poolIndices, poolRates, visited, counts);
+    }
+
+    /** Restores a {@link #state()} of a curriculum over the same stream. */
+    public void restore(State state) {
+        pool.clear();
+        orders.clear();
+        visits.clear();
+        nextIndex = state.nextIndex();
+        for (int i = 0; i < state.visitedIndices().length; i++) {
+            RlTask t = stream.task(state.visitedIndices()[i]);
+            orders.put(t.key(), state.visitedIndices()[i]);
+            visits.put(t.key(), state.visitCounts()[i]);
+        }
+        for (int i = 0; i < state.poolIndices().length; i++) {
+            RlTask t = stream.task(state.poolIndices()[i]);
+            orders.put(t.key(), state.poolIndices()[i]);
+            pool.put(t.key(), new Entry(t, state.poolIndices()[i], state.poolRates()[i]));
         }
     }
 

@@ -292,4 +292,37 @@ class GrpoTrainerTest {
             for (Param p : fast.params().values()) if (p.trainable()) assertThat(p.grad()).as(p.name()).containsOnly(0.25);
         }
     }
+
+    @Test
+    void aRunResumedFromItsStateEqualsTheUninterruptedRun() {
+        ReferenceTrainingModel straight = model();
+        GrpoTrainer a = new GrpoTrainer(straight, tokenizer, TestTasks.MIXTURE, config(21), pool);
+        a.step();
+        a.step();
+
+        ReferenceTrainingModel first = model();
+        GrpoTrainer b = new GrpoTrainer(first, tokenizer, TestTasks.MIXTURE, config(21), pool);
+        b.step();
+        PassRateCurriculum.State state = b.curriculum().state();
+
+        ReferenceTrainingModel resumed = model();
+        for (Param p : resumed.params().values()) System.arraycopy(first.params().get(p.name()).value(), 0, p.value(), 0, p.size());
+        GrpoTrainer c = new GrpoTrainer(resumed, tokenizer, TestTasks.MIXTURE, config(21), pool);
+        for (String name : b.optimizer().names()) {
+            System.arraycopy(b.optimizer().firstMoment(name), 0, c.optimizer().firstMoment(name), 0, b.optimizer().firstMoment(name).length);
+            System.arraycopy(b.optimizer().secondMoment(name), 0, c.optimizer().secondMoment(name), 0, b.optimizer().secondMoment(name).length);
+        }
+        c.optimizer().restoreSteps(b.optimizer().steps());
+        c.restore(b.steps(), state);
+        c.step();
+
+        boolean moved = false;
+        Map<String, double[]> afterOne = values(first);
+        for (Param p : straight.params().values()) {
+            assertThat(Arrays.equals(p.value(), resumed.params().get(p.name()).value())).as(p.name() + " byte-identical").isTrue();
+            moved |= !Arrays.equals(p.value(), afterOne.get(p.name()));
+        }
+        assertThat(moved).as("the second step changed the weights").isTrue();
+        assertThat(c.steps()).isEqualTo(2);
+    }
 }

@@ -69,4 +69,29 @@ class PassRateCurriculumTest {
         assertThat(List.of(mix.task(0).key(), mix.task(1).key(), mix.task(2).key(), mix.task(5).key()))
                 .containsExactly("a0", "b0", "a1", "b2");
     }
+
+    @Test
+    void stateRoundTripContinuesTheSameWay() {
+        TaskStream stream = i -> new Named("p" + i);
+        PassRateCurriculum c = new PassRateCurriculum(stream, 0.5, 3);
+        List<RlTask> first = c.next(4);
+        double[] rates = {0.25, 1.0, 0.75, 0.5};
+        for (int i = 0; i < 4; i++) c.record(first.get(i), rates[i]);
+        List<RlTask> second = c.next(4);
+        c.record(second.get(0), 0.5);
+        c.record(second.get(2), 0.125);
+        PassRateCurriculum.State state = c.state();
+        assertThat(state.nextIndex()).isEqualTo(6);
+
+        PassRateCurriculum restored = new PassRateCurriculum(stream, 0.5, 3);
+        restored.restore(state);
+        assertThat(restored.poolSize()).isEqualTo(c.poolSize());
+        List<RlTask> a = c.next(6), b = restored.next(6);
+        assertThat(keys(b)).isEqualTo(keys(a));
+        for (int i = 0; i < 6; i++) {
+            c.record(a.get(i), 0.5);
+            restored.record(b.get(i), 0.5);
+        }
+        assertThat(keys(restored.next(6))).isEqualTo(keys(c.next(6)));
+    }
 }
