@@ -41,15 +41,17 @@ public final class KernelBench {
             }
             for (DType t : new DType[] {DType.Q8_0, DType.Q4_0, DType.Q5_0, DType.Q5_1, DType.Q4_1, DType.IQ4_NL, DType.MXFP4, DType.NVFP4, DType.F16, DType.BF16, DType.F32,
                     DType.Q2_K, DType.Q3_K, DType.Q4_K, DType.Q5_K, DType.Q6_K, DType.IQ4_XS, DType.IQ2_XXS, DType.IQ2_XS, DType.IQ2_S, DType.IQ3_XXS,
-                    DType.IQ3_S, DType.IQ1_S, DType.IQ1_M}) {
+                    DType.IQ3_S, DType.IQ1_S, DType.IQ1_M, DType.F8_E4M3, DType.U8}) { // U8: ModelOpt NVFP4 (codes + E4M3 scales per 16)
                 if (only != null && java.util.Arrays.stream(only.split(",")).noneMatch(t.name()::equalsIgnoreCase)) continue;
                 int c = cols != null ? cols : t.blockSize() == 256 ? 2816 : 2688;
-                long bytes = t.byteSize((long) rows * c);
+                long bytes = t == DType.U8 ? (long) rows * c * 9 / 16 : t.byteSize((long) rows * c);
                 MemorySegment seg = arena.allocate(bytes, 64);
                 Random rnd = new Random(1);
                 ValueLayout.OfShort le = ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN); // hoisted: one layout per loop, not per store (10x faster fill)
                 for (long i = 0; i + 1 < bytes; i += 2) seg.set(le, i, (short) (0x2000 | rnd.nextInt(0x1000)));
-                WeightMatrix w = WeightMatrix.of(t, seg, rows, c, "bench");
+                WeightMatrix w = t == DType.U8
+                        ? new dev.nemotron4j.engine.kernels.ModelOptNvfp4Matrix(seg.asSlice(0, (long) rows * c / 2), seg.asSlice((long) rows * c / 2), rows, c)
+                        : WeightMatrix.of(t, seg, rows, c, "bench");
                 float[] x = new float[batch * c], out = new float[batch * rows];
                 for (int i = 0; i < x.length; i++) x[i] = rnd.nextFloat();
                 // warm-up, not timed: the first calls run interpreted, where every vector operation allocates
