@@ -42,7 +42,7 @@ public final class SftExamples {
     /** The task's whole reference conversation, reasoning on or off. */
     public static SftExample of(Task task, boolean reasoning) {
         return new SftExample(task.environment(), task.seed(), reasoning ? Variant.REASONING_ON : Variant.REASONING_OFF,
-                task.conversation(reasoning));
+                task.conversation(reasoning), 0);
     }
 
     /**
@@ -56,22 +56,24 @@ public final class SftExamples {
             List<ChatMessage> messages = new ArrayList<>(task.context(step, true));
             messages.add(new ChatMessage(ChatMessage.ASSISTANT, reference.content(), cut, reference.toolCalls(), null));
             return new SftExample(task.environment(), task.seed(), Variant.BUDGET_TRUNCATED,
-                    new ChatRequest(messages, task.tools(), conversationOptions(true)));
+                    new ChatRequest(messages, task.tools(), conversationOptions(true)), 0);
         });
     }
 
     /**
      * {@code earlier}'s whole conversation, then {@code current}'s: with {@code truncate_history_thinking} the
-     * earlier assistant turns render as {@code <think></think>} + answer. Tools: both tasks' tools, by name.
+     * earlier assistant turns render as {@code <think></think>} + answer. Tools: both tasks' tools, by name. Trained
+     * from {@code current}'s first message on.
      */
     public static SftExample withHistory(Task earlier, Task current, boolean reasoning) {
         List<ChatMessage> messages = new ArrayList<>(earlier.conversation(reasoning).messages());
+        int firstTrained = messages.size();
         messages.addAll(current.conversation(reasoning).messages());
         Map<String, ToolDefinition> tools = new LinkedHashMap<>();
         for (ToolDefinition tool : earlier.tools()) tools.putIfAbsent(tool.name().orElse(""), tool);
         for (ToolDefinition tool : current.tools()) tools.putIfAbsent(tool.name().orElse(""), tool);
         return new SftExample(current.environment(), current.seed(), Variant.WITH_HISTORY,
-                new ChatRequest(messages, List.copyOf(tools.values()), conversationOptions(reasoning)));
+                new ChatRequest(messages, List.copyOf(tools.values()), conversationOptions(reasoning)), firstTrained);
     }
 
     /**

@@ -90,6 +90,9 @@ class SftExamplesTest {
                 .contains(current.steps().getFirst().withReasoning().reasoningContent())
                 .contains(current.steps().getLast().withReasoning().reasoningContent());
         assertThat(example.conversation().tools()).hasSize(2);
+        assertThat(example.firstTrainedMessage()).isEqualTo(2);
+        assertThat(example.conversation().messages().get(2).content()).isEqualTo(current.question());
+        assertThat(SftExamples.of(current, true).firstTrainedMessage()).isZero();
     }
 
     @Test
