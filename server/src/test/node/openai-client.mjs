@@ -131,6 +131,34 @@ try {
     assert.equal(c.message.tool_calls[0].function.arguments, call.function.arguments);
   });
 
+  // Issue #17 item 3: a call opened inside unclosed reasoning is a call; a call cut by max_tokens is "length", never a call.
+  const callText = '<tool_call>\n<function=get_weather>\n<parameter=location>\nParis\n</parameter>\n'
+    + '<parameter=days>\n2\n</parameter>\n</function>\n</tool_call>\n';
+  await check('a tool call inside unclosed reasoning ends the reasoning (plain and streamed)', async () => {
+    const body = { ...greedy, max_tokens: 120, messages: user('Weather in Paris for 2 days?'), ...forcedCall,
+      end_token_ids: await tokenize('I will look it up.\n' + callText) };
+    const r = await client.chat.completions.create(body);
+    assert.equal(r.choices[0].finish_reason, 'tool_calls');
+    assert.equal(r.choices[0].message.reasoning_content, 'I will look it up.');
+    assert.deepEqual(JSON.parse(r.choices[0].message.tool_calls[0].function.arguments), { location: 'Paris', days: 2 });
+    const final = await client.chat.completions.stream(body).finalChatCompletion();
+    assert.equal(final.choices[0].finish_reason, 'tool_calls');
+    assert.equal(final.choices[0].message.tool_calls[0].function.arguments, r.choices[0].message.tool_calls[0].function.arguments);
+  });
+
+  await check('a tool call cut by max_tokens is finish_reason "length" and no call (plain and streamed)', async () => {
+    const cut = (await tokenize('</think>\n<tool_call>\n<function=get_weather>\n<parameter=location>\nPar')).length;
+    const body = { ...greedy, max_tokens: cut, messages: user('Weather in Paris for 2 days?'), ...forcedCall };
+    const r = await client.chat.completions.create(body);
+    assert.equal(r.choices[0].finish_reason, 'length');
+    assert.equal(r.choices[0].message.tool_calls, undefined);
+    let finish;
+    for await (const chunk of await client.chat.completions.create({ ...body, stream: true })) {
+      for (const c of chunk.choices) if (c.finish_reason) finish = c.finish_reason;
+    }
+    assert.equal(finish, 'length');
+  });
+
   await check('tool result round trip', async () => {
     const r = await client.chat.completions.create({ ...greedy, tools: [weatherTool], messages: [
       ...user('Weather in Paris for 2 days?'),

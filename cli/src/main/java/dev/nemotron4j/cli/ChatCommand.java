@@ -4,6 +4,8 @@ import dev.nemotron4j.chat.ChatMessage;
 import dev.nemotron4j.chat.ChatRequest;
 import dev.nemotron4j.chat.ChatRequestOptions;
 import dev.nemotron4j.engine.generation.BatchScheduler;
+import dev.nemotron4j.engine.generation.FinishReason;
+import dev.nemotron4j.engine.generation.GenerationHandle;
 import dev.nemotron4j.engine.loading.MemoryPlan;
 import dev.nemotron4j.engine.model.ModelConfig;
 import dev.nemotron4j.runtime.GenerationSettings;
@@ -13,6 +15,8 @@ import dev.nemotron4j.runtime.TextService;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
+import sun.misc.Signal;
+import sun.misc.SignalHandler;
 
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -54,6 +58,10 @@ final class ChatCommand implements Callable<Integer>, RunsModel {
     KvCacheOption kvCache;
 
     private final List<ChatMessage> history = new ArrayList<>();
+    /** What Ctrl-C at the prompt does: quit (tests replace it, their JVM must live on). */
+    static volatile Runnable quitAtPrompt = () -> System.exit(0);
+    /** The answer being written, if any: Ctrl-C stops it. */
+    private volatile GenerationHandle current;
 
     @Override
     public Path modelPath() {
@@ -75,24 +83,53 @@ final class ChatCommand implements Callable<Integer>, RunsModel {
              TextService service = new TextService(bundle, TextService.defaultOptions(bundle))) {
             bundle.renderPrompt(new ChatRequest(List.of(ChatMessage.user("x")), List.of(), ChatRequestOptions.DEFAULTS)); // fail early if unsupported
             if (terminal) {
-                out.printf("nemotron4j chat — %s (%s parameters). /help for commands, Ctrl-D to quit.%n", bundle.name(),
-                        String.format(Locale.ROOT, "%,d", bundle.model().parameterCount()));
+                out.printf("nemotron4j chat — %s (%s parameters). /help for commands, Ctrl-C stops an answer, Ctrl-D quits.%n",
+                        bundle.name(), String.format(Locale.ROOT, "%,d", bundle.model().parameterCount()));
             }
-            while (true) {
-                if (terminal) out.print("\n> ");
-                String line = in.readLine();
-                if (line == null) break;
-                line = line.strip();
-                if (line.isEmpty()) continue;
-                if (line.startsWith("/")) {
-                    if (!command(line, out)) break;
-                    continue;
-                }
-                history.add(ChatMessage.user(line));
-                answer(service, out, terminal);
+            SignalHandler previous = onInterrupt(out);
+            try {
+                converse(service, in, out, terminal);
+            } finally {
+                if (previous != null) Signal.handle(new Signal("INT"), previous);
             }
         }
         return 0;
+    }
+
+    /**
+     * Ctrl-C stops the answer being written and keeps the conversation; at the prompt (no answer running) it quits,
+     * as Ctrl-D does. Returns the handler it replaced (null when SIGINT cannot be handled here).
+     */
+    private SignalHandler onInterrupt(PrintStream out) {
+        try {
+            return Signal.handle(new Signal("INT"), signal -> {
+                GenerationHandle answer = current;
+                if (answer != null) {
+                    answer.cancel();
+                } else {
+                    out.println();
+                    quitAtPrompt.run();
+                }
+            });
+        } catch (IllegalArgumentException e) {
+            return null;
+        }
+    }
+
+    private void converse(TextService service, BufferedReader in, PrintStream out, boolean terminal) throws IOException {
+        while (true) {
+            if (terminal) out.print("\n> ");
+            String line = in.readLine();
+            if (line == null) break;
+            line = line.strip();
+            if (line.isEmpty()) continue;
+            if (line.startsWith("/")) {
+                if (!command(line, out)) break;
+                continue;
+            }
+            history.add(ChatMessage.user(line));
+            answer(service, out, terminal);
+        }
     }
 
     /** Handles a slash command; false means quit. */
@@ -130,6 +167,13 @@ final class ChatCommand implements Callable<Integer>, RunsModel {
                 history.clear();
                 out.println("conversation cleared");
             }
+            case "/history" -> {
+                for (ChatMessage m : history) {
+                    String text = m.content() == null ? "" : m.content().replace('\n', ' ');
+                    out.println(m.role() + ": " + (text.length() > 60 ? text.substring(0, 60) + "..." : text));
+                }
+                out.println(history.size() + " messages");
+            }
             case "/exit", "/quit" -> {
                 return false;
             }
@@ -139,7 +183,8 @@ final class ChatCommand implements Callable<Integer>, RunsModel {
                     /system TEXT      set the system prompt (empty clears it)
                     /fold on|off      fold reasoning into one line, or show it dimmed
                     /reset            forget the conversation
-                    /exit             quit (or Ctrl-D)""");
+                    /history          list the conversation's messages
+                    /exit             quit (or Ctrl-D; Ctrl-C stops an answer)""");
             default -> out.println("unknown command " + parts[0] + " (/help)");
         }
         return true;
@@ -153,9 +198,10 @@ final class ChatCommand implements Callable<Integer>, RunsModel {
         GenerationSettings settings = GenerationSettings.of(sampling.params(), maxTokens)
                 .withBudget(reasoning.thinkingBudget());
         ConsoleRenderer renderer = new ConsoleRenderer(out, terminal, !hideReasoning);
-        service.submit(service.chatJob(request, settings), renderer);
+        current = service.submit(service.chatJob(request, settings), renderer);
         try {
             TextResult r = renderer.result().get();
+            if (r.engineReason() == FinishReason.CANCELLED) out.println(terminal ? "\u001b[2m[stopped]\u001b[0m" : "[stopped]");
             history.add(ChatMessage.assistant(r.parsed().content() == null ? "" : r.parsed().content(),
                     r.parsed().reasoning(), r.parsed().toolCalls()));
             String stats = String.format(Locale.ROOT, "[%d tokens (%d reasoning), %.1f tokens/s, %s]",
@@ -166,6 +212,8 @@ final class ChatCommand implements Callable<Integer>, RunsModel {
         } catch (ExecutionException e) {
             history.removeLast();
             out.println("error: " + e.getCause().getMessage());
+        } finally {
+            current = null;
         }
     }
 }

@@ -151,7 +151,7 @@ final class EngineEvalTarget implements Target {
         System.arraycopy(context, 0, all, 0, context.length);
         System.arraycopy(cont, 0, all, context.length, cont.length);
         // Each continuation token's log-probability given everything before it, fed in pieces (bounded memory).
-        TokenLogprobs[] scored = dev.nemotron4j.engine.generation.PromptScorer.score(bundle.model(), all, 1);
+        TokenLogprobs[] scored = service.score(all, 1); // on the scheduler, with the other requests
         double sum = 0;
         boolean greedy = true;
         for (int i = 0; i < cont.length; i++) {

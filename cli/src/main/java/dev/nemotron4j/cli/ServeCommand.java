@@ -61,6 +61,15 @@ final class ServeCommand implements Callable<Integer>, RunsModel {
     @Option(names = "--max-body-bytes", defaultValue = "8388608", description = "Largest request body, else 413 (default: ${DEFAULT-VALUE}).")
     long maxBodyBytes;
 
+    @Option(names = "--shutdown-grace", defaultValue = "30",
+            description = "Seconds running requests may take to finish after SIGTERM; new ones get 503 (default: ${DEFAULT-VALUE}).")
+    int shutdownGraceSeconds;
+
+    @Option(names = "--state-cache-mib", defaultValue = "1024",
+            description = "Memory for saved prompt states, so that a conversation's next turn (or a prompt sharing a system "
+                    + "prompt) prefills only what is new; outputs are unchanged bit for bit. 0 disables it (default: ${DEFAULT-VALUE}).")
+    long stateCacheMib;
+
     @Override
     public Path modelPath() {
         return model.path;
@@ -70,27 +79,32 @@ final class ServeCommand implements Callable<Integer>, RunsModel {
     @Override
     public MemoryPlan.Workload workload(ModelConfig config) {
         int ctx = context != null ? context : Math.max(1, config.maxPositionEmbeddings());
-        return new MemoryPlan.Workload(maxBatch, ctx, Math.max(stepTokens, maxBatch), maxBatch, kvCache.type, true);
+        return new MemoryPlan.Workload(maxBatch, ctx, Math.max(stepTokens, maxBatch), maxBatch, kvCache.type, true,
+                Math.max(0, stateCacheMib) << 20);
     }
 
     @Override
     public Integer call() throws Exception {
         if (maxBatch < 1 || maxQueue < 1) throw new IllegalArgumentException("--max-batch and --max-queue must be >= 1");
         if (timeoutSeconds < 1) throw new IllegalArgumentException("--request-timeout must be >= 1");
+        if (stateCacheMib < 0) throw new IllegalArgumentException("--state-cache-mib must be >= 0");
         String key = apiKey != null ? apiKey : System.getenv("NEMOTRON4J_API_KEY");
         ModelBundle bundle = kvCache.open(model.source());
         int ctx = context != null ? context : bundle.model().defaultContextLimit();
         if (ctx < 2) throw new IllegalArgumentException("--context must be >= 2");
-        TextService service = new TextService(bundle, new BatchScheduler.Options(maxBatch, maxQueue, prefillChunk, Math.max(stepTokens, maxBatch), ctx));
+        TextService service = new TextService(bundle, new BatchScheduler.Options(maxBatch, maxQueue, prefillChunk, Math.max(stepTokens, maxBatch), ctx),
+                stateCacheMib << 20);
         String name = servedModelName != null ? servedModelName : bundle.name();
         ServerConfig config = new ServerConfig(host, port, key, name, maxBodyBytes, Duration.ofSeconds(timeoutSeconds));
         OpenAiServer server = OpenAiServer.start(service, config);
-        System.out.printf("nemotron4j: serving %s on http://%s:%d (batch %d, queue %d, context %d%s)%n", name, host, server.port(),
-                maxBatch, maxQueue, ctx, key == null || key.isEmpty() ? "" : ", API key required");
+        System.out.printf("nemotron4j: serving %s on http://%s:%d (batch %d, queue %d, context %d, state cache %s%s)%n", name, host,
+                server.port(), maxBatch, maxQueue, ctx, stateCacheMib == 0 ? "off" : stateCacheMib + " MiB",
+                key == null || key.isEmpty() ? "" : ", API key required");
         System.out.flush();
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            server.close();
+            // SIGTERM or Ctrl-C: running streams finish (or end with an error event and [DONE]), new requests get 503
+            server.drain(Duration.ofSeconds(Math.max(0, shutdownGraceSeconds)));
             service.close();
             bundle.close();
             stopped.countDown();

@@ -44,11 +44,11 @@ public final class ModelBundle implements AutoCloseable {
     private TokenTexts tokenTexts; // built on first use (constrained decoding)
     private LineBreakTokens lineBreakTokens; // filled as tokens are met (reasoning budget)
 
-    private ModelBundle(ModelSource source, NemotronHModel model, Tokenizer tokenizer, SupportedChatTemplate template,
+    private ModelBundle(ModelSource source, String name, NemotronHModel model, Tokenizer tokenizer, SupportedChatTemplate template,
                         String templateProblem, Set<Integer> stopTokenIds) {
         this.source = source;
         this.path = source.path();
-        this.name = source.name();
+        this.name = name;
         this.model = model;
         this.tokenizer = tokenizer;
         this.template = template;
@@ -140,7 +140,7 @@ public final class ModelBundle implements AutoCloseable {
         Template template = directoryTemplate(dir);
         NemotronHModel model = dir.load();
         try {
-            return new ModelBundle(dir, model, tokenizer, template.template(), template.problem(),
+            return new ModelBundle(dir, dir.name(), model, tokenizer, template.template(), template.problem(),
                     stopTokens(dir.path(), model, tokenizer));
         } catch (RuntimeException e) {
             model.close();
@@ -161,11 +161,20 @@ public final class ModelBundle implements AutoCloseable {
             }
             if (template.template() != null) addTurnEnd(stops, tokenizer);
             stops.removeIf(i -> i < 0 || i >= model.vocabSize());
-            return new ModelBundle(gguf, model, tokenizer, template.template(), template.problem(), stops);
+            return new ModelBundle(gguf, ggufName(gguf, meta), model, tokenizer, template.template(), template.problem(), stops);
         } catch (RuntimeException e) {
             model.close();
             throw e;
         }
+    }
+
+    /**
+     * A GGUF model's name: its {@code general.name}, else the file name without {@code .gguf} (a file name often says
+     * only the quantization, e.g. {@code q8_0.gguf}).
+     */
+    private static String ggufName(ModelSource.Gguf gguf, Map<String, Object> meta) {
+        if (meta.get("general.name") instanceof String n && !n.isBlank()) return n.strip();
+        return gguf.name();
     }
 
     /**
@@ -212,7 +221,10 @@ public final class ModelBundle implements AutoCloseable {
         return java.util.Arrays.stream(a).boxed().toList();
     }
 
-    /** The model's short name: the directory's name or the GGUF file's without {@code .gguf} (the default served model name). */
+    /**
+     * The model's short name (the default served model name): the directory's name; for a GGUF file its
+     * {@code general.name}, else the file's name without {@code .gguf}.
+     */
     public String name() {
         return name;
     }

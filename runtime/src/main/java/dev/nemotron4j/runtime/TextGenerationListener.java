@@ -34,7 +34,6 @@ final class TextGenerationListener implements GenerationListener {
     private final GrammarConstraint grammar;
     private final List<OutputEvent> events = new ArrayList<>();
     private final StringBuilder raw = new StringBuilder();
-    private boolean reasoningOpen;
     private int reasoningTokens;
     private int completionTokens;
 
@@ -48,7 +47,6 @@ final class TextGenerationListener implements GenerationListener {
         this.decoder = tokenizer.streamingDecoder(false);
         this.stops = new StopStringMatcher(job.settings().stopStrings());
         this.parser = job.parse() == null ? null : new NemotronOutputParser(job.parse());
-        this.reasoningOpen = job.parse() != null && job.parse().startsInReasoning();
         if (job.settings().budget() != null) {
             ThinkingControlTokens t = job.settings().budgetEndingIds() == null ? thinking : thinking.withForcedEnding(job.settings().budgetEndingIds());
             this.budget = ThinkingBudgetController.forPrompt(job.settings().budget(), t, Arrays.stream(job.promptIds()).boxed().toList());
@@ -71,7 +69,7 @@ final class TextGenerationListener implements GenerationListener {
     public boolean onToken(int token, TokenLogprobs logprobs) {
         if (grammar != null) grammar.accept(token);
         completionTokens++;
-        if (reasoningOpen) reasoningTokens++;
+        if (parser != null && parser.inReasoning()) reasoningTokens++;
         if (budget != null) budget.accept(token, lineBreaks.contains(token));
         if (stopTokens.contains(token)) {
             sink.onToken(token, "", logprobs);
@@ -86,9 +84,14 @@ final class TextGenerationListener implements GenerationListener {
     private void emit(String text) {
         if (text.isEmpty()) return;
         raw.append(text);
-        if (reasoningOpen && raw.indexOf("</think>") >= 0) reasoningOpen = false;
-        List<OutputEvent> out = parser == null ? List.of(new OutputEvent.ContentDelta(text)) : parser.feed(text);
-        deliver(out);
+        if (parser == null) {
+            deliver(List.of(new OutputEvent.ContentDelta(text)));
+            return;
+        }
+        boolean wasReasoning = parser.inReasoning();
+        deliver(parser.feed(text));
+        // Reasoning ended without </think> (a <tool_call> opened inside it): the budget must not force an ending now.
+        if (wasReasoning && !parser.inReasoning() && budget != null) budget.reasoningEnded();
     }
 
     private void deliver(List<OutputEvent> out) {
@@ -102,9 +105,9 @@ final class TextGenerationListener implements GenerationListener {
     public void onComplete(GenerationStats stats) {
         emit(stops.push(decoder.flush()));
         emit(stops.flush());
-        if (parser != null) deliver(parser.finish());
-        ParsedOutput parsed = ParsedOutput.fromEvents(events);
         boolean length = stats.reason() == FinishReason.LENGTH;
+        if (parser != null) deliver(parser.finish(length));
+        ParsedOutput parsed = ParsedOutput.fromEvents(events);
         String finish = parser == null ? (length ? "length" : "stop") : parsed.finishReason(length);
         sink.onFinish(new TextResult(stats.reason(), finish, stats.promptTokens(), completionTokens, reasoningTokens,
                 raw.toString(), parsed, stats));

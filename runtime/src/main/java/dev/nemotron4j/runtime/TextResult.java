@@ -13,4 +13,9 @@ import dev.nemotron4j.engine.generation.GenerationStats;
  */
 public record TextResult(FinishReason engineReason, String finishReason, int promptTokens, int completionTokens,
                          int reasoningTokens, String rawText, ParsedOutput parsed, GenerationStats stats) {
+
+    /** Prompt tokens resumed from a saved state instead of computed (OpenAI's {@code cached_tokens}). */
+    public int cachedTokens() {
+        return stats.cachedTokens();
+    }
 }

@@ -6,6 +6,8 @@ import dev.nemotron4j.chat.output.OutputParserOptions;
 import dev.nemotron4j.engine.generation.BatchScheduler;
 import dev.nemotron4j.engine.generation.GenerationHandle;
 import dev.nemotron4j.engine.generation.GenerationRequest;
+import dev.nemotron4j.engine.generation.TokenLogprobs;
+import dev.nemotron4j.engine.state.PrefixStateCache;
 
 import java.util.HashSet;
 import java.util.Set;
@@ -20,10 +22,22 @@ import java.util.concurrent.ExecutionException;
 public final class TextService implements AutoCloseable {
     private final ModelBundle bundle;
     private final BatchScheduler scheduler;
+    private final int turnStart; // <|im_start|>, or -1
 
+    /** A service without a state cache: every prompt is prefilled in full. */
     public TextService(ModelBundle bundle, BatchScheduler.Options options) {
+        this(bundle, options, 0);
+    }
+
+    /**
+     * A service that keeps up to {@code stateCacheBytes} of saved prompt states (0: none), so that a conversation's
+     * next turn, or another prompt with the same beginning, prefills only what is new (outputs unchanged, bit for bit).
+     */
+    public TextService(ModelBundle bundle, BatchScheduler.Options options, long stateCacheBytes) {
+        if (stateCacheBytes < 0) throw new IllegalArgumentException("the state cache size must be >= 0");
         this.bundle = bundle;
-        this.scheduler = new BatchScheduler(bundle.model(), options);
+        this.scheduler = new BatchScheduler(bundle.model(), options, stateCacheBytes == 0 ? null : new PrefixStateCache(stateCacheBytes));
+        this.turnStart = bundle.tokenizer().tokenToId("<|im_start|>").orElse(-1);
     }
 
     /** Defaults for one interactive user: a batch of 8, prompts fed 256 tokens at a time. */
@@ -35,14 +49,98 @@ public final class TextService implements AutoCloseable {
         return bundle;
     }
 
+    /** The model's name (its directory, or its GGUF file without {@code .gguf}). */
+    public String modelName() {
+        return bundle.name();
+    }
+
+    /** Token ids run from 0 to this. */
+    public int vocabSize() {
+        return bundle.model().vocabSize();
+    }
+
+    /** Most tokens per sequence, prompt and output together. */
+    public int contextLimit() {
+        return scheduler.options().contextLimit();
+    }
+
+    /** Text to ids ({@code addSpecialTokens}: as the tokenizer's post-processor adds them, e.g. for raw completions). */
+    public int[] tokenize(String text, boolean addSpecialTokens) {
+        return bundle.encode(text, addSpecialTokens);
+    }
+
+    /** A chat request's prompt ids, as {@link #chatJob} renders and tokenizes it. */
+    public int[] tokenizeChat(ChatRequest request) {
+        return bundle.encodePrompt(bundle.renderPrompt(request));
+    }
+
+    /** Ids to text, special tokens included. */
+    public String detokenize(int[] ids) {
+        return bundle.tokenizer().decode(ids, false);
+    }
+
+    /** One token's text. */
+    public String tokenText(int id) {
+        return bundle.tokenizer().decode(new int[] {id}, false);
+    }
+
+    /** Whether {@code id} is a special (control) token, such as the {@code <s>} a text prompt may get. */
+    public boolean isSpecialToken(int id) {
+        return bundle.tokenizer().isSpecial(id);
+    }
+
+    /** Whether {@code id} ends the model's turn (its end-of-turn / end-of-sequence ids). */
+    public boolean isEndOfTurn(int id) {
+        return bundle.stopTokenIds().contains(id);
+    }
+
+    /**
+     * The log-probability of every token of {@code ids} given the tokens before it, with the {@code top} most likely
+     * alternatives (entry 0 is null: no prefix). Runs on the scheduler with the other requests; blocks until done.
+     */
+    public TokenLogprobs[] score(int[] ids, int top) {
+        try {
+            return scheduler.score(ids, top).get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted", e);
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof RuntimeException re) throw re;
+            throw new IllegalStateException(e.getCause());
+        }
+    }
+
+    /** The scheduler's load and the state cache's use, for metrics. */
+    public record Status(int queueDepth, int running, int maxBatch, long stateBytes, long cacheBytes, long cacheHits,
+                         long cacheMisses, int cacheEntries) {
+    }
+
+    public Status status() {
+        PrefixStateCache cache = scheduler.stateCache();
+        PrefixStateCache.Stats c = cache == null ? null : cache.stats();
+        return new Status(scheduler.queueDepth(), scheduler.runningCount(), scheduler.options().maxBatch(), scheduler.stateBytes(),
+                c == null ? 0 : c.bytes(), c == null ? 0 : c.hits(), c == null ? 0 : c.misses(), c == null ? 0 : c.entries());
+    }
+
     public BatchScheduler scheduler() {
         return scheduler;
     }
 
-    /** Renders and tokenizes a chat request; the output will be parsed for reasoning and tool calls. */
+    /**
+     * Renders and tokenizes a chat request; the output will be parsed for reasoning and tool calls. The conversation
+     * before the new assistant turn's header is what the next turn shares (its prompt renders the same messages first).
+     */
     public TextJob chatJob(ChatRequest request, GenerationSettings settings) {
         String prompt = bundle.renderPrompt(request);
-        return new TextJob(bundle.encodePrompt(prompt), OutputParserOptions.forPrompt(prompt, request.tools()), settings);
+        int[] ids = bundle.encodePrompt(prompt);
+        int shared = 0;
+        for (int i = ids.length - 1; i >= 0 && turnStart >= 0; i--) {
+            if (ids[i] == turnStart) {
+                shared = i;
+                break;
+            }
+        }
+        return new TextJob(ids, OutputParserOptions.forPrompt(prompt, request.tools()), settings, null, shared);
     }
 
     /** A raw-text job (no chat template, no output parsing). */
@@ -59,7 +157,8 @@ public final class TextService implements AutoCloseable {
         TextGenerationListener listener = new TextGenerationListener(bundle.tokenizer(), job, stops, bundle.thinkingTokens(), bundle.lineBreakTokens(), grammar, sink);
         long deadline = s.timeout() == null ? 0 : System.nanoTime() + s.timeout().toNanos();
         if (deadline == 0 && s.timeout() != null) deadline = 1;
-        return scheduler.submit(new GenerationRequest(job.promptIds(), s.sampling(), s.maxTokens(), stops, s.topLogprobs(), deadline, listener));
+        return scheduler.submit(new GenerationRequest(job.promptIds(), s.sampling(), s.maxTokens(), stops, s.topLogprobs(), deadline,
+                listener, job.sharedPrefix()));
     }
 
     /** Runs a job to the end and returns the result (blocking). */

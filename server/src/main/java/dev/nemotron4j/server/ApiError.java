@@ -60,6 +60,11 @@ public final class ApiError extends RuntimeException {
         return new ApiError(504, "timeout_error", "The request timed out", null, "request_timeout");
     }
 
+    /** 503: the server is shutting down and takes no new requests (or gave up waiting for this one). */
+    public static ApiError shuttingDown() {
+        return new ApiError(503, "server_error", "The server is shutting down; retry on another instance", null, "shutting_down");
+    }
+
     public static ApiError internal() {
         return new ApiError(500, "server_error", "Internal server error", null, null);
     }

@@ -33,16 +33,18 @@ final class ChatCompletionsHandler {
     private final TextService service;
     private final ServerConfig config;
     private final Metrics metrics;
+    private final ResponseLoop.Shutdown shutdown;
 
-    ChatCompletionsHandler(TextService service, ServerConfig config, Metrics metrics) {
+    ChatCompletionsHandler(TextService service, ServerConfig config, Metrics metrics, ResponseLoop.Shutdown shutdown) {
         this.service = service;
         this.config = config;
         this.metrics = metrics;
+        this.shutdown = shutdown;
     }
 
     /** Handles one request; returns the HTTP status sent. */
     int handle(HttpExchange exchange, RequestReader body, long startNanos) throws IOException, InterruptedException {
-        int vocab = service.bundle().model().vocabSize();
+        int vocab = service.vocabSize();
         ChatCompletionRequest req = ChatCompletionRequest.read(body, vocab);
         OpenAiServer.checkModel(req.model(), config);
 
@@ -61,73 +63,23 @@ final class ChatCompletionsHandler {
             throw ApiError.badRequest("'tool_choice' cannot be enforced: " + e.getMessage(), "tool_choice");
         }
         int promptLen = rendered.promptIds().length;
-        int maxTokens = Limits.maxTokens(promptLen, req.sampling().maxTokens(), service.scheduler().options().contextLimit(), "messages");
+        int maxTokens = Limits.maxTokens(promptLen, req.sampling().maxTokens(), service.contextLimit(), "messages");
 
         List<TextJob> jobs = new ArrayList<>();
         for (int i = 0; i < req.sampling().n(); i++) {
             GenerationSettings settings = new GenerationSettings(req.sampling().samplingFor(i), maxTokens, req.sampling().stop(), Set.of(),
                     req.sampling().ignoreEos(), req.budget(), req.budgetEndIds(), req.topLogprobs(), config.requestTimeout());
-            jobs.add(new TextJob(rendered.promptIds(), rendered.parse(), settings, grammar));
+            jobs.add(rendered.with(settings, grammar));
         }
         GenerationStream gen = new GenerationStream(service, jobs, metrics, startNanos, req.topLogprobs() >= 0);
         metrics.promptTokens(promptLen * jobs.size());
         Response response = new Response(OpenAiJson.id("chatcmpl-"), OpenAiJson.now(), config.servedModelName(), req, promptLen);
         long deadline = startNanos + config.requestTimeout().toNanos() + TimeUnit.SECONDS.toNanos(5);
-        return req.stream() ? stream(exchange, gen, response, deadline) : collect(exchange, gen, response, deadline);
-    }
-
-    /** Non-streaming: wait for every choice, then one JSON body. */
-    private int collect(HttpExchange exchange, GenerationStream gen, Response response, long deadline) throws IOException, InterruptedException {
-        while (!gen.finished()) {
-            GenerationStream.Signal s = gen.next(250, TimeUnit.MILLISECONDS);
-            if (System.nanoTime() - deadline > 0) {
-                gen.cancel();
-                throw ApiError.timeout();
-            }
-            if (s != null) response.accept(s, gen);
-        }
-        return OpenAiServer.sendJson(exchange, 200, response.completion());
-    }
-
-    /** Streaming: a chunk per event; a failed write cancels the jobs so their slots free up at the next step. */
-    private int stream(HttpExchange exchange, GenerationStream gen, Response response, long deadline) throws IOException, InterruptedException {
-        SseStream sse = new SseStream(exchange);
-        for (int i = 0; i < response.n(); i++) {
-            ObjectNode delta = F.objectNode().put("role", "assistant").put("content", "");
-            sse.send(response.chunk(i, delta, null, null));
-        }
-        try {
-            while (!gen.finished() && !sse.broken()) {
-                GenerationStream.Signal s = gen.next(1, TimeUnit.SECONDS);
-                if (System.nanoTime() - deadline > 0) throw ApiError.timeout();
-                if (s == null) {
-                    sse.heartbeat();
-                    continue;
-                }
-                for (ObjectNode chunk : response.accept(s, gen)) sse.send(chunk);
-            }
-            if (sse.broken()) {
-                gen.cancel();
-                LOG.debug("client went away mid-stream; generation cancelled");
-                return 499; // nginx's "client closed request", for the metrics only
-            }
-            if (response.req.includeUsage()) {
-                ObjectNode last = response.chunk(-1, null, null, null);
-                last.set("usage", response.usage());
-                sse.send(last);
-            }
-            sse.done();
-            return 200;
-        } catch (ApiError e) {
-            gen.cancel();
-            sse.send(e.toJson()); // OpenAI's clients raise on an "error" event
-            sse.done();
-            return e.status();
-        }
+        return new ResponseLoop(gen, response, deadline, shutdown).respond(exchange, req.stream());
     }
 
     /** The response being assembled from the choices' signals. */
-    private final class Response {
+    private final class Response implements ResponseLoop.Assembler {
         final String id;
         final long created;
         final String model;
@@ -156,13 +108,34 @@ final class ChatCompletionsHandler {
             return results.length;
         }
 
+        @Override
+        public List<ObjectNode> opening() {
+            List<ObjectNode> chunks = new ArrayList<>();
+            for (int i = 0; i < n(); i++) chunks.add(chunk(i, F.objectNode().put("role", "assistant").put("content", ""), null, null));
+            return chunks;
+        }
+
+        @Override
+        public ObjectNode closing() {
+            if (!req.includeUsage()) return null;
+            ObjectNode last = chunk(-1, null, null, null);
+            last.set("usage", usage());
+            return last;
+        }
+
+        @Override
+        public ObjectNode whole() {
+            return completion();
+        }
+
         /** Folds a signal in; returns the stream chunks it yields. */
-        List<ObjectNode> accept(GenerationStream.Signal signal, GenerationStream gen) {
+        @Override
+        public List<ObjectNode> accept(GenerationStream.Signal signal) {
             int c = signal.choice();
             return switch (signal) {
                 case GenerationStream.Token t -> {
-                    if (t.logprobs() != null && !service.bundle().stopTokenIds().contains(t.id())) {
-                        ObjectNode entry = OpenAiJson.chatLogprob(service.bundle().tokenizer(), t.logprobs());
+                    if (t.logprobs() != null && !service.isEndOfTurn(t.id())) {
+                        ObjectNode entry = OpenAiJson.chatLogprob(service, t.logprobs());
                         logprobs.get(c).add(entry);
                         pendingLogprobs.get(c).add(entry);
                     }
@@ -179,7 +152,6 @@ final class ChatCompletionsHandler {
                     yield List.of(chunk(c, F.objectNode(), f.result().finishReason(), takePending(c)));
                 }
                 case GenerationStream.Failed f -> {
-                    gen.cancel();
                     LOG.error("generation failed", f.error());
                     throw ApiError.internal();
                 }
@@ -237,13 +209,15 @@ final class ChatCompletionsHandler {
         }
 
         ObjectNode usage() {
-            int completion = 0, reasoning = 0;
+            int completion = 0, reasoning = 0, cached = -1;
             for (TextResult r : results) {
                 if (r == null) continue;
                 completion += r.completionTokens();
                 reasoning += r.reasoningTokens();
+                // the prompt is counted once: the least any choice resumed (choices admitted together may all miss)
+                cached = cached < 0 ? r.cachedTokens() : Math.min(cached, r.cachedTokens());
             }
-            return OpenAiJson.usage(promptTokens, completion, reasoning);
+            return OpenAiJson.usage(promptTokens, completion, reasoning, Math.max(cached, 0));
         }
 
         ObjectNode completion() {

@@ -6,14 +6,11 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sun.net.httpserver.HttpExchange;
 import dev.nemotron4j.chat.output.OutputEvent;
 import dev.nemotron4j.engine.generation.FinishReason;
-import dev.nemotron4j.engine.generation.PromptScorer;
 import dev.nemotron4j.engine.generation.TokenLogprobs;
 import dev.nemotron4j.runtime.GenerationSettings;
 import dev.nemotron4j.runtime.TextJob;
 import dev.nemotron4j.runtime.TextResult;
-import dev.nemotron4j.runtime.ModelBundle;
 import dev.nemotron4j.runtime.TextService;
-import dev.nemotron4j.tokenizer.Tokenizer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -36,11 +33,13 @@ final class CompletionsHandler {
     private final TextService service;
     private final ServerConfig config;
     private final Metrics metrics;
+    private final ResponseLoop.Shutdown shutdown;
 
-    CompletionsHandler(TextService service, ServerConfig config, Metrics metrics) {
+    CompletionsHandler(TextService service, ServerConfig config, Metrics metrics, ResponseLoop.Shutdown shutdown) {
         this.service = service;
         this.config = config;
         this.metrics = metrics;
+        this.shutdown = shutdown;
     }
 
     /** One prompt: its ids and the text {@code echo} repeats. */
@@ -48,10 +47,9 @@ final class CompletionsHandler {
     }
 
     int handle(HttpExchange exchange, RequestReader body, long startNanos) throws IOException, InterruptedException {
-        Tokenizer tokenizer = service.bundle().tokenizer();
-        int vocab = service.bundle().model().vocabSize();
+        int vocab = service.vocabSize();
         OpenAiServer.checkModel(body.string("model").orElse(null), config);
-        List<Prompt> prompts = prompts(body, service.bundle(), vocab, body.bool("add_special_tokens", true));
+        List<Prompt> prompts = prompts(body, service, vocab, body.bool("add_special_tokens", true));
         boolean echo = body.bool("echo", false);
         SamplingRequest sampling = SamplingRequest.read(body, vocab, 1.0, echo ? 0 : 1);
         boolean stream = body.bool("stream", false);
@@ -63,7 +61,7 @@ final class CompletionsHandler {
         if (bestOf.isPresent() && bestOf.getAsInt() != sampling.n()) {
             throw ApiError.badRequest("'best_of' other than 'n' is not supported", "best_of");
         }
-        int context = service.scheduler().options().contextLimit();
+        int context = service.contextLimit();
         // OpenAI's default for this endpoint is 16 tokens.
         Integer requested = sampling.maxTokens() == null ? Integer.valueOf(16) : sampling.maxTokens();
 
@@ -79,63 +77,25 @@ final class CompletionsHandler {
                 jobs.add(service.rawJob(p.ids(), s));
             }
         }
-        GenerationStream gen = new GenerationStream(service, jobs, metrics, startNanos, logprobs >= 0);
-        metrics.promptTokens(promptTokens * sampling.n());
         String id = OpenAiJson.id("cmpl-");
         long created = OpenAiJson.now();
         long deadline = startNanos + config.requestTimeout().toNanos() + TimeUnit.SECONDS.toNanos(5);
-        Choices choices = new Choices(jobs.size(), logprobs, tokenizer);
-        for (int c = 0; c < jobs.size(); c++) {
-            Prompt p = prompts.get(c / sampling.n());
-            if (echo) choices.echo(c, p);
-        }
-        if (!stream) {
-            while (!gen.finished()) {
-                GenerationStream.Signal s = gen.next(250, TimeUnit.MILLISECONDS);
-                if (System.nanoTime() - deadline > 0) {
-                    gen.cancel();
-                    throw ApiError.timeout();
-                }
-                if (s != null) choices.accept(s, gen);
-            }
-            ObjectNode root = header(id, created, "text_completion");
-            ArrayNode arr = root.putArray("choices");
-            for (int c = 0; c < jobs.size(); c++) arr.add(choices.whole(c));
-            root.set("usage", choices.usage(promptTokens));
-            return OpenAiServer.sendJson(exchange, 200, root);
-        }
-        SseStream sse = new SseStream(exchange);
+        Choices choices = new Choices(jobs.size(), sampling.n(), logprobs, id, created, includeUsage, promptTokens);
+        // echoed prompts are scored first (on the scheduler), so that a refusal leaves no generation running
+        for (int c = 0; c < jobs.size() && echo; c++) choices.echo(c, prompts.get(c / sampling.n()));
+        GenerationStream gen = new GenerationStream(service, jobs, metrics, startNanos, logprobs >= 0);
+        metrics.promptTokens(promptTokens * sampling.n());
+        return new ResponseLoop(gen, choices, deadline, shutdown).respond(exchange, stream);
+    }
+
+    /** The prompt's scores, computed on the scheduler with the running requests (a full queue is a 429). */
+    private TokenLogprobs[] scores(int[] ids, int top) {
         try {
-            if (echo) {
-                for (int c = 0; c < jobs.size(); c++) sse.send(chunk(id, created, includeUsage, choices.piece(c, null)));
-            }
-            while (!gen.finished() && !sse.broken()) {
-                GenerationStream.Signal s = gen.next(1, TimeUnit.SECONDS);
-                if (System.nanoTime() - deadline > 0) throw ApiError.timeout();
-                if (s == null) {
-                    sse.heartbeat();
-                    continue;
-                }
-                ObjectNode piece = choices.accept(s, gen);
-                if (piece != null) sse.send(chunk(id, created, includeUsage, piece));
-            }
-            if (sse.broken()) {
-                gen.cancel();
-                return 499;
-            }
-            if (includeUsage) {
-                ObjectNode last = header(id, created, "text_completion");
-                last.putArray("choices");
-                last.set("usage", choices.usage(promptTokens));
-                sse.send(last);
-            }
-            sse.done();
-            return 200;
-        } catch (ApiError e) {
-            gen.cancel();
-            sse.send(e.toJson());
-            sse.done();
-            return e.status();
+            return service.score(ids, top);
+        } catch (dev.nemotron4j.engine.generation.QueueFullException e) {
+            throw ApiError.queueFull();
+        } catch (java.util.concurrent.CancellationException e) {
+            throw ApiError.timeout();
         }
     }
 
@@ -150,19 +110,18 @@ final class CompletionsHandler {
         return chunk;
     }
 
-    private static List<Prompt> prompts(RequestReader body, ModelBundle bundle, int vocab, boolean addSpecial) {
-        Tokenizer tokenizer = bundle.tokenizer();
+    private static List<Prompt> prompts(RequestReader body, TextService service, int vocab, boolean addSpecial) {
         JsonNode p = body.node("prompt");
         if (p == null) throw ApiError.badRequest("'prompt' is required", "prompt");
         List<Prompt> out = new ArrayList<>();
         if (p.isTextual()) {
-            out.add(textPrompt(p.textValue(), bundle, addSpecial));
+            out.add(textPrompt(p.textValue(), service, addSpecial));
         } else if (p.isArray() && !p.isEmpty() && p.get(0).isIntegralNumber()) {
-            out.add(idPrompt(p, tokenizer, vocab));
+            out.add(idPrompt(p, service, vocab));
         } else if (p.isArray() && !p.isEmpty()) {
             for (JsonNode item : p) {
-                if (item.isTextual()) out.add(textPrompt(item.textValue(), bundle, addSpecial));
-                else if (item.isArray() && !item.isEmpty()) out.add(idPrompt(item, tokenizer, vocab));
+                if (item.isTextual()) out.add(textPrompt(item.textValue(), service, addSpecial));
+                else if (item.isArray() && !item.isEmpty()) out.add(idPrompt(item, service, vocab));
                 else throw RequestReader.wrongType("prompt", "a string, an array of strings, an array of token ids or an array of those", p);
             }
         } else {
@@ -172,13 +131,13 @@ final class CompletionsHandler {
         return out;
     }
 
-    private static Prompt textPrompt(String text, ModelBundle bundle, boolean addSpecial) {
-        int[] ids = bundle.encode(text, addSpecial);
+    private static Prompt textPrompt(String text, TextService service, boolean addSpecial) {
+        int[] ids = service.tokenize(text, addSpecial);
         if (ids.length == 0) throw ApiError.badRequest("'prompt' must not be empty", "prompt");
         return new Prompt(ids, text);
     }
 
-    private static Prompt idPrompt(JsonNode array, Tokenizer tokenizer, int vocab) {
+    private static Prompt idPrompt(JsonNode array, TextService service, int vocab) {
         int[] ids = new int[array.size()];
         for (int i = 0; i < ids.length; i++) {
             JsonNode v = array.get(i);
@@ -187,11 +146,11 @@ final class CompletionsHandler {
             if (id < 0 || id >= vocab) throw ApiError.badRequest("'prompt' token id " + id + " is outside the vocabulary [0, " + vocab + ")", "prompt");
             ids[i] = (int) id;
         }
-        return new Prompt(ids, tokenizer.decode(ids, false));
+        return new Prompt(ids, service.detokenize(ids));
     }
 
     /** The choices being assembled: text, legacy logprobs, results. */
-    private final class Choices {
+    private final class Choices implements ResponseLoop.Assembler {
         final StringBuilder[] text;
         final StringBuilder[] pendingText;
         final Logprobs[] logprobs;
@@ -200,18 +159,30 @@ final class CompletionsHandler {
         final int[] sentOffset;
         final TextResult[] results;
         final int topLogprobs;
-        final Tokenizer tokenizer;
+        /** Choices per prompt. */
+        final int n;
 
-        Choices(int n, int topLogprobs, Tokenizer tokenizer) {
+        final String id;
+        final long created;
+        final boolean includeUsage;
+        final int promptTokens;
+        final boolean[] echoed;
+
+        Choices(int count, int n, int topLogprobs, String id, long created, boolean includeUsage, int promptTokens) {
+            this.n = n;
             this.topLogprobs = topLogprobs;
-            this.tokenizer = tokenizer;
-            text = new StringBuilder[n];
-            pendingText = new StringBuilder[n];
-            logprobs = new Logprobs[n];
-            pendingLogprobs = new Logprobs[n];
-            sentOffset = new int[n];
-            results = new TextResult[n];
-            for (int i = 0; i < n; i++) {
+            this.id = id;
+            this.created = created;
+            this.includeUsage = includeUsage;
+            this.promptTokens = promptTokens;
+            this.echoed = new boolean[count];
+            text = new StringBuilder[count];
+            pendingText = new StringBuilder[count];
+            logprobs = new Logprobs[count];
+            pendingLogprobs = new Logprobs[count];
+            sentOffset = new int[count];
+            results = new TextResult[count];
+            for (int i = 0; i < count; i++) {
                 text[i] = new StringBuilder();
                 pendingText[i] = new StringBuilder();
                 logprobs[i] = new Logprobs();
@@ -220,23 +191,24 @@ final class CompletionsHandler {
         }
 
         void echo(int c, Prompt p) {
+            echoed[c] = true;
             text[c].append(p.text());
             pendingText[c].append(p.text());
             if (topLogprobs >= 0) {
                 // Each prompt token's log-probability given its prefix (the first has none: null, as OpenAI sends).
-                TokenLogprobs[] scored = PromptScorer.score(service.bundle().model(), p.ids(), topLogprobs);
+                TokenLogprobs[] scored = scores(p.ids(), topLogprobs);
                 int at = 0;
                 for (int i = 0; i < p.ids().length; i++) {
-                    String t = OpenAiJson.tokenText(tokenizer, p.ids()[i]);
+                    String t = service.tokenText(p.ids()[i]);
                     TokenLogprobs lp = scored[i];
                     ObjectNode top = null;
                     if (lp != null) {
                         top = F.objectNode();
-                        for (int k = 0; k < lp.topTokens().length; k++) top.put(OpenAiJson.tokenText(tokenizer, lp.topTokens()[k]), lp.topLogprobs()[k]);
+                        for (int k = 0; k < lp.topTokens().length; k++) top.put(service.tokenText(lp.topTokens()[k]), lp.topLogprobs()[k]);
                     }
                     // text_offset indexes the echoed text: a special token the tokenizer added (<s> before a text
                     // prompt) is not in that text and takes no characters there.
-                    int width = tokenizer.isSpecial(p.ids()[i]) && !p.text().startsWith(t, at) ? 0 : t.length();
+                    int width = service.isSpecialToken(p.ids()[i]) && !p.text().startsWith(t, at) ? 0 : t.length();
                     at += width;
                     logprobs[c].add(t, width, lp == null ? null : lp.logprob(), top);
                     pendingLogprobs[c].add(t, width, lp == null ? null : lp.logprob(), top);
@@ -244,16 +216,47 @@ final class CompletionsHandler {
             }
         }
 
+        @Override
+        public List<ObjectNode> opening() {
+            List<ObjectNode> chunks = new ArrayList<>();
+            for (int c = 0; c < echoed.length; c++) if (echoed[c]) chunks.add(chunk(id, created, includeUsage, piece(c, null)));
+            return chunks;
+        }
+
+        @Override
+        public List<ObjectNode> accept(GenerationStream.Signal signal) {
+            ObjectNode piece = fold(signal);
+            return piece == null ? List.of() : List.of(chunk(id, created, includeUsage, piece));
+        }
+
+        @Override
+        public ObjectNode closing() {
+            if (!includeUsage) return null;
+            ObjectNode last = header(id, created, "text_completion");
+            last.putArray("choices");
+            last.set("usage", usage(promptTokens));
+            return last;
+        }
+
+        @Override
+        public ObjectNode whole() {
+            ObjectNode root = header(id, created, "text_completion");
+            ArrayNode arr = root.putArray("choices");
+            for (int c = 0; c < results.length; c++) arr.add(whole(c));
+            root.set("usage", usage(promptTokens));
+            return root;
+        }
+
         /** Folds a signal in; returns a stream choice object when there is something to send. */
-        ObjectNode accept(GenerationStream.Signal signal, GenerationStream gen) {
+        ObjectNode fold(GenerationStream.Signal signal) {
             int c = signal.choice();
             switch (signal) {
                 case GenerationStream.Token t -> {
                     TokenLogprobs lp = t.logprobs();
-                    if (lp != null && !service.bundle().stopTokenIds().contains(t.id())) {
-                        String tok = OpenAiJson.tokenText(tokenizer, t.id());
+                    if (lp != null && !service.isEndOfTurn(t.id())) {
+                        String tok = service.tokenText(t.id());
                         ObjectNode top = F.objectNode();
-                        for (int i = 0; i < lp.topTokens().length; i++) top.put(OpenAiJson.tokenText(tokenizer, lp.topTokens()[i]), lp.topLogprobs()[i]);
+                        for (int i = 0; i < lp.topTokens().length; i++) top.put(service.tokenText(lp.topTokens()[i]), lp.topLogprobs()[i]);
                         logprobs[c].add(tok, lp.logprob(), top);
                         pendingLogprobs[c].add(tok, lp.logprob(), top);
                     }
@@ -273,7 +276,6 @@ final class CompletionsHandler {
                     return piece(c, f.result().finishReason());
                 }
                 case GenerationStream.Failed f -> {
-                    gen.cancel();
                     LOG.error("generation failed", f.error());
                     throw ApiError.internal();
                 }
@@ -299,9 +301,14 @@ final class CompletionsHandler {
         }
 
         ObjectNode usage(int promptTokens) {
-            int completion = 0;
-            for (TextResult r : results) if (r != null) completion += r.completionTokens();
-            return OpenAiJson.usage(promptTokens, completion, 0);
+            int completion = 0, cached = 0;
+            for (int c = 0; c < results.length; c++) {
+                TextResult r = results[c];
+                if (r == null) continue;
+                completion += r.completionTokens();
+                if (c % n == 0) cached += r.cachedTokens(); // each prompt once, as its tokens are counted
+            }
+            return OpenAiJson.usage(promptTokens, completion, 0, cached);
         }
     }
 

@@ -1,6 +1,6 @@
 package dev.nemotron4j.server;
 
-import dev.nemotron4j.engine.generation.BatchScheduler;
+import dev.nemotron4j.runtime.TextService;
 
 import java.util.Map;
 import java.util.TreeMap;
@@ -63,7 +63,7 @@ public final class Metrics {
     }
 
     /** The exposition text. */
-    public String render(BatchScheduler scheduler, String modelName) {
+    public String render(TextService.Status status, String modelName) {
         StringBuilder out = new StringBuilder(4096);
         out.append("# HELP nemotron4j_requests_total HTTP requests by endpoint and status.\n");
         out.append("# TYPE nemotron4j_requests_total counter\n");
@@ -79,10 +79,14 @@ public final class Metrics {
         counter(out, "nemotron4j_tool_choice_unsatisfied_total",
                 "Replies to tool_choice required/named that contained no tool call.", toolChoiceUnsatisfied.sum());
         gauge(out, "nemotron4j_requests_in_flight", "HTTP requests being handled.", inFlight.get());
-        gauge(out, "nemotron4j_queue_depth", "Generation requests waiting for a batch slot.", scheduler.queueDepth());
-        gauge(out, "nemotron4j_running_sequences", "Sequences in the running batch.", scheduler.runningCount());
-        gauge(out, "nemotron4j_max_batch", "Batch slots.", scheduler.options().maxBatch());
-        gauge(out, "nemotron4j_state_memory_bytes", "Bytes held by the running sequences' recurrent and attention state.", scheduler.stateBytes());
+        gauge(out, "nemotron4j_queue_depth", "Generation requests waiting for a batch slot.", status.queueDepth());
+        gauge(out, "nemotron4j_running_sequences", "Sequences in the running batch.", status.running());
+        gauge(out, "nemotron4j_max_batch", "Batch slots.", status.maxBatch());
+        gauge(out, "nemotron4j_state_memory_bytes", "Bytes held by the running sequences' recurrent and attention state.", status.stateBytes());
+        gauge(out, "nemotron4j_state_cache_bytes", "Bytes held by saved prompt states (the state cache).", status.cacheBytes());
+        gauge(out, "nemotron4j_state_cache_entries", "Saved prompt states.", status.cacheEntries());
+        counter(out, "nemotron4j_state_cache_hits_total", "Requests that resumed from a saved prompt state.", status.cacheHits());
+        counter(out, "nemotron4j_state_cache_misses_total", "Requests that found no saved prompt state to resume from.", status.cacheMisses());
         out.append("# HELP nemotron4j_model_info The served model.\n# TYPE nemotron4j_model_info gauge\n")
                 .append("nemotron4j_model_info{model=\"").append(modelName.replace("\\", "\\\\").replace("\"", "\\\"")).append("\"} 1\n");
         timeToFirstToken.render(out);

@@ -4,7 +4,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.nemotron4j.engine.generation.TokenLogprobs;
-import dev.nemotron4j.tokenizer.Tokenizer;
+import dev.nemotron4j.runtime.TextService;
 
 import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
@@ -29,35 +29,35 @@ final class OpenAiJson {
         return System.currentTimeMillis() / 1000;
     }
 
-    /** {@code usage}: the prompt counted once (as OpenAI does for n > 1), completions and reasoning summed. */
-    static ObjectNode usage(int promptTokens, int completionTokens, int reasoningTokens) {
+    /**
+     * {@code usage}: the prompt counted once (as OpenAI does for n > 1), completions and reasoning summed, and the
+     * prompt tokens resumed from the state cache ({@code prompt_tokens_details.cached_tokens}).
+     */
+    static ObjectNode usage(int promptTokens, int completionTokens, int reasoningTokens, int cachedTokens) {
         ObjectNode u = F.objectNode();
         u.put("prompt_tokens", promptTokens);
         u.put("completion_tokens", completionTokens);
         u.put("total_tokens", promptTokens + completionTokens);
+        u.putObject("prompt_tokens_details").put("cached_tokens", cachedTokens);
         u.putObject("completion_tokens_details").put("reasoning_tokens", reasoningTokens);
         return u;
     }
 
     /** One chat {@code logprobs.content} entry: token text, logprob, UTF-8 bytes, alternatives. */
-    static ObjectNode chatLogprob(Tokenizer tokenizer, TokenLogprobs lp) {
-        ObjectNode e = tokenEntry(tokenizer, lp.token(), lp.logprob());
+    static ObjectNode chatLogprob(TextService service, TokenLogprobs lp) {
+        ObjectNode e = tokenEntry(service, lp.token(), lp.logprob());
         ArrayNode top = e.putArray("top_logprobs");
-        for (int i = 0; i < lp.topTokens().length; i++) top.add(tokenEntry(tokenizer, lp.topTokens()[i], lp.topLogprobs()[i]));
+        for (int i = 0; i < lp.topTokens().length; i++) top.add(tokenEntry(service, lp.topTokens()[i], lp.topLogprobs()[i]));
         return e;
     }
 
-    private static ObjectNode tokenEntry(Tokenizer tokenizer, int id, float logprob) {
-        String text = tokenText(tokenizer, id);
+    private static ObjectNode tokenEntry(TextService service, int id, float logprob) {
+        String text = service.tokenText(id);
         ObjectNode e = F.objectNode();
         e.put("token", text);
         e.put("logprob", logprob);
         ArrayNode bytes = e.putArray("bytes");
         for (byte b : text.getBytes(StandardCharsets.UTF_8)) bytes.add(b & 0xff);
         return e;
-    }
-
-    static String tokenText(Tokenizer tokenizer, int id) {
-        return tokenizer.decode(new int[] {id}, false);
     }
 }

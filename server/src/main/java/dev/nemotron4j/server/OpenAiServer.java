@@ -37,6 +37,16 @@ import static dev.nemotron4j.server.OpenAiJson.F;
 public final class OpenAiServer implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(OpenAiServer.class);
 
+    /** Seconds a request's headers and body may take to arrive; then the connection is closed (a half-sent body). */
+    public static final String REQUEST_ARRIVAL_SECONDS = "60";
+
+    static {
+        // read once by the JDK's server when its classes load: set before the first HttpServer is created
+        if (System.getProperty("sun.net.httpserver.maxReqTime") == null) {
+            System.setProperty("sun.net.httpserver.maxReqTime", REQUEST_ARRIVAL_SECONDS);
+        }
+    }
+
     private final TextService service;
     private final ServerConfig config;
     private final Metrics metrics = new Metrics();
@@ -51,8 +61,8 @@ public final class OpenAiServer implements AutoCloseable {
         this.service = service;
         this.config = config;
         this.apiKey = new ApiKeyCheck(config.apiKey());
-        this.chat = new ChatCompletionsHandler(service, config, metrics);
-        this.completions = new CompletionsHandler(service, config, metrics);
+        this.chat = new ChatCompletionsHandler(service, config, metrics, this::drainExpired);
+        this.completions = new CompletionsHandler(service, config, metrics, this::drainExpired);
         this.http = HttpServer.create(new InetSocketAddress(config.host(), config.port()), 256);
         this.executor = Executors.newVirtualThreadPerTaskExecutor();
         http.setExecutor(executor);
@@ -83,8 +93,45 @@ public final class OpenAiServer implements AutoCloseable {
     /** Stops accepting requests; waits up to a second for exchanges in progress. */
     @Override
     public void close() {
+        if (!closed.compareAndSet(false, true)) return;
         http.stop(1);
         executor.shutdownNow();
+    }
+
+    private final java.util.concurrent.atomic.AtomicBoolean closed = new java.util.concurrent.atomic.AtomicBoolean();
+
+    private volatile boolean draining;
+    private volatile long drainDeadline;
+    private final java.util.concurrent.atomic.AtomicInteger active = new java.util.concurrent.atomic.AtomicInteger();
+
+    /**
+     * Shuts down gracefully (SIGTERM): new requests get 503 at once; running requests may finish within {@code grace},
+     * after which the ones left end with an error (a stream: an error event and {@code [DONE]}); then the server
+     * closes. Returns when every request has been answered or a few seconds after the grace period.
+     */
+    public void drain(java.time.Duration grace) {
+        drainDeadline = System.nanoTime() + grace.toNanos();
+        draining = true;
+        long giveUp = drainDeadline + java.util.concurrent.TimeUnit.SECONDS.toNanos(3);
+        while (active.get() > 0 && System.nanoTime() - giveUp < 0) {
+            try {
+                Thread.sleep(20);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+        }
+        close();
+    }
+
+    /** Whether the server is shutting down and has stopped waiting for running requests. */
+    private boolean drainExpired() {
+        return draining && System.nanoTime() - drainDeadline > 0;
+    }
+
+    /** Requests being handled. */
+    public int activeRequests() {
+        return active.get();
     }
 
     /** 404 unless the request names the served model (or no model at all). */
@@ -98,7 +145,9 @@ public final class OpenAiServer implements AutoCloseable {
         String endpoint = endpointLabel(path);
         int status = 500;
         metrics.requestStarted();
+        active.incrementAndGet();
         try {
+            if (draining && !path.equals("/metrics")) throw ApiError.shuttingDown();
             status = route(exchange, path, start);
         } catch (ApiError e) {
             status = sendError(exchange, e);
@@ -118,6 +167,7 @@ public final class OpenAiServer implements AutoCloseable {
             metrics.request(endpoint, status);
             metrics.requestEnded((System.nanoTime() - start) / 1e9);
             exchange.close();
+            active.decrementAndGet();
         }
     }
 
@@ -130,7 +180,7 @@ public final class OpenAiServer implements AutoCloseable {
             }
             case "/metrics" -> {
                 requireMethod(method, "GET");
-                byte[] text = metrics.render(service.scheduler(), config.servedModelName()).getBytes(StandardCharsets.UTF_8);
+                byte[] text = metrics.render(service.status(), config.servedModelName()).getBytes(StandardCharsets.UTF_8);
                 exchange.getResponseHeaders().set("Content-Type", "text/plain; version=0.0.4; charset=utf-8");
                 exchange.sendResponseHeaders(200, text.length);
                 try (OutputStream out = exchange.getResponseBody()) {
@@ -180,7 +230,7 @@ public final class OpenAiServer implements AutoCloseable {
     private ObjectNode model() {
         ObjectNode m = F.objectNode().put("id", config.servedModelName()).put("object", "model").put("created", created)
                 .put("owned_by", "nemotron4j").put("root", config.servedModelName());
-        m.put("max_model_len", service.scheduler().options().contextLimit());
+        m.put("max_model_len", service.contextLimit());
         return m;
     }
 
@@ -199,15 +249,15 @@ public final class OpenAiServer implements AutoCloseable {
                 throw ApiError.badRequest(e.getMessage(), "messages");
             }
             try {
-                ids = service.bundle().encodePrompt(service.bundle().renderPrompt(request));
+                ids = service.tokenizeChat(request);
             } catch (IllegalArgumentException e) {
                 throw ApiError.badRequest("The messages cannot be rendered: " + e.getMessage(), "messages");
             }
         } else {
             String prompt = body.string("prompt").orElseThrow(() -> ApiError.badRequest("'prompt' or 'messages' is required", "prompt"));
-            ids = service.bundle().tokenizer().encode(prompt, body.bool("add_special_tokens", true));
+            ids = service.tokenize(prompt, body.bool("add_special_tokens", true));
         }
-        ObjectNode root = F.objectNode().put("count", ids.length).put("max_model_len", service.scheduler().options().contextLimit());
+        ObjectNode root = F.objectNode().put("count", ids.length).put("max_model_len", service.contextLimit());
         ArrayNode tokens = root.putArray("tokens");
         for (int id : ids) tokens.add(id);
         return sendJson(exchange, 200, root);
@@ -219,7 +269,7 @@ public final class OpenAiServer implements AutoCloseable {
         JsonNode tokens = body.node("tokens");
         if (tokens == null) throw ApiError.badRequest("'tokens' is required", "tokens");
         if (!tokens.isArray()) throw RequestReader.wrongType("tokens", "an array of token ids", tokens);
-        int vocab = service.bundle().model().vocabSize();
+        int vocab = service.vocabSize();
         int[] ids = new int[tokens.size()];
         for (int i = 0; i < ids.length; i++) {
             JsonNode t = tokens.get(i);
@@ -229,34 +279,61 @@ public final class OpenAiServer implements AutoCloseable {
             }
             ids[i] = t.intValue();
         }
-        return sendJson(exchange, 200, F.objectNode().put("prompt", service.bundle().tokenizer().decode(ids, false)));
+        return sendJson(exchange, 200, F.objectNode().put("prompt", service.detokenize(ids)));
     }
 
     private static void requireMethod(String method, String expected) {
         if (!method.equals(expected)) throw ApiError.methodNotAllowed(method);
     }
 
-    /** Reads the body, refusing more than the configured size with 413 (before reading, when the length is declared). */
+    /**
+     * Reads the body, refusing more than the configured size with 413. The refused body is read to its end (up to a
+     * bound) and dropped before answering: a client that sends the whole body before reading the answer would
+     * otherwise see the connection reset instead of the 413.
+     */
     private byte[] readBody(HttpExchange exchange) throws IOException {
         long limit = config.maxBodyBytes();
         String declared = exchange.getRequestHeaders().getFirst("Content-Length");
+        long length = -1;
         if (declared != null) {
             try {
-                if (Long.parseLong(declared.strip()) > limit) throw ApiError.tooLarge(limit);
+                length = Long.parseLong(declared.strip());
             } catch (NumberFormatException e) {
                 throw ApiError.badRequest("Invalid Content-Length", null);
             }
         }
         try (InputStream in = exchange.getRequestBody()) {
+            if (length > limit) {
+                discard(in, length);
+                throw tooLarge(exchange, limit);
+            }
             ByteArrayOutputStream out = new ByteArrayOutputStream();
             byte[] buf = new byte[16384];
             int n;
             while ((n = in.read(buf)) > 0) {
                 out.write(buf, 0, n);
-                if (out.size() > limit) throw ApiError.tooLarge(limit);
+                if (out.size() > limit) {
+                    discard(in, Long.MAX_VALUE);
+                    throw tooLarge(exchange, limit);
+                }
             }
             return out.toByteArray();
         }
+    }
+
+    /** Most bytes of a refused body read and dropped; beyond this the connection is closed unread. */
+    private static final long MAX_DISCARD_BYTES = 256L << 20;
+
+    private static void discard(InputStream in, long length) throws IOException {
+        byte[] buf = new byte[65536];
+        long left = Math.min(length, MAX_DISCARD_BYTES);
+        int n;
+        while (left > 0 && (n = in.read(buf, 0, (int) Math.min(buf.length, left))) > 0) left -= n;
+    }
+
+    private static ApiError tooLarge(HttpExchange exchange, long limit) {
+        exchange.getResponseHeaders().set("Connection", "close");
+        return ApiError.tooLarge(limit);
     }
 
     /** Sends a JSON body with the status; returns the status. */

@@ -174,11 +174,46 @@ class LangChain4jClientTest {
         ChatRequest request = ChatRequest.builder().messages(UserMessage.from("What time is it?")).toolSpecifications(time)
                 .toolChoice(ToolChoice.REQUIRED)
                 .parameters(OpenAiChatRequestParameters.builder().customParameters(endAtOnce).build()).build();
+        // room for the whole call and the end of the turn (a limit that cuts even the end of the turn is "length")
         ChatResponse r = OpenAiChatModel.builder().baseUrl(f.url("/v1")).apiKey(KEY).modelName("tiny-a").temperature(0.0)
-                .maxTokens(40).build().chat(request);
+                .maxTokens(80).build().chat(request);
         assertThat(r.finishReason()).isEqualTo(FinishReason.TOOL_EXECUTION);
         assertThat(r.aiMessage().toolExecutionRequests()).hasSize(1);
         assertThat(r.aiMessage().toolExecutionRequests().getFirst().name()).isEqualTo("get_time");
+    }
+
+    /**
+     * Issue #17 item 3 through LangChain4j: a call opened inside unclosed reasoning is a call; a call cut by the token
+     * limit is {@code LENGTH} with no tool execution request (an incomplete call is never executed), streamed or not.
+     */
+    @Test
+    void callsInsideReasoningAndCallsCutByTheLimit() throws Exception {
+        String call = "<tool_call>\n<function=get_weather>\n<parameter=location>\nParis\n</parameter>\n"
+                + "<parameter=days>\n2\n</parameter>\n</function>\n</tool_call>\n";
+        int imEnd = f.bundle.tokenizer().tokenToId("<|im_end|>").orElseThrow();
+        int[] inReasoning = f.ids("I will look it up.\n" + call); // no </think>
+        Map<String, Object> custom = Map.of("reasoning_budget", 0, "thinking_budget_grace_period", 0,
+                "end_token_ids", Arrays.stream(inReasoning).boxed().toList(), "logit_bias", Map.of(String.valueOf(imEnd), 100));
+        ChatRequest request = ChatRequest.builder().messages(UserMessage.from("Weather in Paris for 2 days?")).toolSpecifications(WEATHER)
+                .parameters(OpenAiChatRequestParameters.builder().customParameters(custom).build()).build();
+        ChatResponse r = OpenAiChatModel.builder().baseUrl(f.url("/v1")).apiKey(KEY).modelName("tiny-a").temperature(0.0)
+                .maxTokens(120).returnThinking(true).build().chat(request);
+        assertThat(r.finishReason()).isEqualTo(FinishReason.TOOL_EXECUTION);
+        assertThat(r.aiMessage().thinking()).isEqualTo("I will look it up.");
+        assertThat(JSON.readTree(r.aiMessage().toolExecutionRequests().getFirst().arguments()))
+                .isEqualTo(JSON.readTree("{\"location\":\"Paris\",\"days\":2}"));
+
+        int cut = f.ids("</think>\n<tool_call>\n<function=get_weather>\n<parameter=location>\nPar").length;
+        ChatRequest cutRequest = ChatRequest.builder().messages(UserMessage.from("Weather in Paris for 2 days?")).toolSpecifications(WEATHER)
+                .parameters(OpenAiChatRequestParameters.builder().customParameters(forcedToolCall()).build()).build();
+        ChatResponse cutPlain = OpenAiChatModel.builder().baseUrl(f.url("/v1")).apiKey(KEY).modelName("tiny-a").temperature(0.0)
+                .maxTokens(cut).build().chat(cutRequest);
+        assertThat(cutPlain.finishReason()).isEqualTo(FinishReason.LENGTH);
+        assertThat(cutPlain.aiMessage().hasToolExecutionRequests()).isFalse();
+        Collector c = new Collector();
+        OpenAiStreamingChatModel.builder().baseUrl(f.url("/v1")).apiKey(KEY).modelName("tiny-a").temperature(0.0).maxTokens(cut).build()
+                .chat(cutRequest, c);
+        assertThat(c.await().finishReason()).isEqualTo(FinishReason.LENGTH);
     }
 
     @Test

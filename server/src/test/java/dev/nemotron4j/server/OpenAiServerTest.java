@@ -239,7 +239,7 @@ class OpenAiServerTest {
         body.put("reasoning_budget", 0).put("thinking_budget_grace_period", 0); // thinking on, ended at once
         body.putObject("tool_choice").put("type", "function").putObject("function").put("name", "get_weather");
         body.put("stream", true);
-        String name = null;
+        String name = null, finish = null;
         StringBuilder args = new StringBuilder();
         for (JsonNode e : f.stream("/v1/chat/completions", body)) {
             for (JsonNode tc : e.path("choices").get(0).path("delta").path("tool_calls")) {
@@ -247,12 +247,18 @@ class OpenAiServerTest {
                 if (tc.path("function").has("name")) name = tc.path("function").path("name").asText();
                 args.append(tc.path("function").path("arguments").asText(""));
             }
+            if (!e.path("choices").get(0).path("finish_reason").isNull()) finish = e.path("choices").get(0).path("finish_reason").asText();
         }
         assertThat(name).isEqualTo("get_weather");
-        // the random model's value may run to max_tokens, but the call is well-formed: a declared parameter first
-        JsonNode parsed = JSON.readTree(args.toString());
-        assertThat(parsed.isObject()).isTrue();
-        assertThat(parsed.fieldNames()).toIterable().isNotEmpty().isSubsetOf("location", "days");
+        // the random model's value may run to max_tokens: then the call is cut (finish_reason length) and its arguments
+        // object never closes; else it is well-formed, a declared parameter first
+        if (finish.equals("length")) {
+            assertThat(args.toString()).doesNotEndWith("}");
+        } else {
+            JsonNode parsed = JSON.readTree(args.toString());
+            assertThat(parsed.isObject()).isTrue();
+            assertThat(parsed.fieldNames()).toIterable().isNotEmpty().isSubsetOf("location", "days");
+        }
     }
 
     /** response_format json_object constrains the answer to one JSON object (the biases make the random model close it). */

@@ -45,8 +45,14 @@ final class ServerFixture implements AutoCloseable {
     }
 
     static ServerFixture start(String model, int maxBatch, int maxQueue, int context, UnaryOperator<ServerConfig> tweak) throws IOException {
+        return start(model, maxBatch, maxQueue, context, 0, tweak);
+    }
+
+    /** A server whose service keeps {@code stateCacheBytes} of saved prompt states (0: none). */
+    static ServerFixture start(String model, int maxBatch, int maxQueue, int context, long stateCacheBytes,
+                               UnaryOperator<ServerConfig> tweak) throws IOException {
         ModelBundle bundle = ModelBundle.open(tiny(model));
-        TextService service = new TextService(bundle, new BatchScheduler.Options(maxBatch, maxQueue, 64, 256, context));
+        TextService service = new TextService(bundle, new BatchScheduler.Options(maxBatch, maxQueue, 64, 256, context), stateCacheBytes);
         OpenAiServer server = OpenAiServer.start(service, tweak.apply(ServerConfig.local(0, bundle.name())));
         return new ServerFixture(bundle, service, server);
     }

@@ -112,6 +112,14 @@ public final class ThinkingBudgetController {
         startEndingIfDue();
     }
 
+    /**
+     * The reasoning ended without a think ending the controller saw (the model opened a tool call inside it): from
+     * now on nothing is forced. A forced ending already under way is finished.
+     */
+    public void reasoningEnded() {
+        if (phase == Phase.THINKING) phase = Phase.DONE;
+    }
+
     private void startEndingIfDue() {
         if (phase != Phase.THINKING) return;
         int count = generated.size();

@@ -32,11 +32,19 @@ public final class ThinkingBudgetRequest {
      *                                  spellings with different values
      */
     public static Optional<ThinkingBudget> parse(JsonNode request) {
+        JsonNode xargs = request.path("vllm_xargs");
+        if (!xargs.isMissingNode() && !xargs.isNull() && !xargs.isObject()) {
+            throw new IllegalArgumentException("vllm_xargs must be an object, got " + xargs.getNodeType().toString().toLowerCase());
+        }
         Optional<Integer> tokens = integerParameter(request, BUDGET_NAMES);
+        // the grace period is checked even without a budget: a malformed field is an error, never ignored
+        Optional<Integer> grace = integerParameter(request, GRACE_NAMES);
+        if (grace.isPresent() && grace.get() < 0) {
+            throw new IllegalArgumentException("thinking_budget_grace_period must be >= 0, got " + grace.get());
+        }
         if (tokens.isEmpty() || tokens.get() == -1) return Optional.empty();
         if (tokens.get() < 0) throw new IllegalArgumentException("thinking budget must be >= 0 or -1 (off), got " + tokens.get());
-        int grace = integerParameter(request, GRACE_NAMES).orElse(ThinkingBudget.DEFAULT_GRACE_PERIOD);
-        return Optional.of(new ThinkingBudget(tokens.get(), grace));
+        return Optional.of(new ThinkingBudget(tokens.get(), grace.orElse(ThinkingBudget.DEFAULT_GRACE_PERIOD)));
     }
 
     /** A request's {@code end_token_ids} override of the forced ending, if given. */

@@ -28,8 +28,11 @@ import java.util.List;
  *
  * <p>Cleanup rules: the newline before {@code </think>} and the one after it belong to the markup, not to the
  * reasoning or the answer; whitespace-only text before the first tool call is not content; text after the last tool
- * call is dropped (the prompt tells the model "NO suffix"). A missing {@code </parameter>}, {@code </function>} or
- * {@code </tool_call>} at the end of the output is tolerated; any other deviation yields a
+ * call is dropped (the prompt tells the model "NO suffix"). When tool calls are parsed, a {@code <tool_call>} inside
+ * reasoning that was never closed ends the reasoning (the model sometimes opens a call without {@code </think>}).
+ * A missing {@code </parameter>}, {@code </function>} or {@code </tool_call>} at the end of the output is tolerated
+ * when the model ended its turn; when the output was cut off ({@link #finish(boolean)} with {@code cutOff}), a call
+ * still open is incomplete and becomes a {@link MalformedToolCall}, never a call. Any other deviation yields a
  * {@link MalformedToolCall} with the raw text.
  *
  * <p>Not thread-safe: one parser per generation.
@@ -94,11 +97,29 @@ public final class NemotronOutputParser {
         return run(false);
     }
 
-    /** Ends the generation: held-back text is decided, an open call is closed. Returns the last events. */
+    /** Ends a generation the model ended itself: held-back text is decided, an open call is closed. Returns the last events. */
     public List<OutputEvent> finish() {
+        return finish(false);
+    }
+
+    /**
+     * Ends the generation. Held-back text is decided. A call still open is closed when the model ended its turn, and
+     * reported as a {@link MalformedToolCall} ("cut off") when the output was cut by a token limit ({@code cutOff}):
+     * an incomplete call is never returned as a call.
+     */
+    public List<OutputEvent> finish(boolean cutOff) {
         if (finished) throw new IllegalStateException("the parser was already finished");
         finished = true;
+        if (cutOff && call != null && state != State.MALFORMED) {
+            take(pending.length()); // the rest belongs to the broken call's raw text
+            markMalformed("the output was cut off by the token limit inside the call");
+        }
         return run(true);
+    }
+
+    /** Whether the text so far is still reasoning (the prompt opened a think block that was not closed yet). */
+    public boolean inReasoning() {
+        return state == State.REASONING;
     }
 
     private List<OutputEvent> run(boolean atEnd) {
@@ -128,15 +149,22 @@ public final class NemotronOutputParser {
     // ---- reasoning and answer text ----
 
     private boolean reasoning(boolean atEnd) {
-        int end = pending.indexOf(THINK_END);
-        if (end >= 0) {
-            String text = pending.substring(0, end);
+        Marker end = options.parseToolCalls() ? earliest(THINK_END, TOOL_CALL_OPEN) : earliest(THINK_END);
+        if (end != null) {
+            String text = pending.substring(0, end.index());
             emitReasoning(text.endsWith("\n") ? text.substring(0, text.length() - 1) : text);
-            take(end + THINK_END.length());
-            state = State.AFTER_THINK_END;
+            if (end.marker().equals(THINK_END)) {
+                take(end.index() + THINK_END.length());
+                state = State.AFTER_THINK_END;
+            } else {
+                // A call opened inside reasoning that was never closed: the reasoning ends here and the call is read.
+                take(end.index());
+                state = State.CONTENT;
+            }
             return true;
         }
         int keep = atEnd ? 0 : Math.max(heldBackLength(NEWLINE_THINK_END), heldBackLength(THINK_END));
+        if (!atEnd && options.parseToolCalls()) keep = Math.max(keep, heldBackLength("\n" + TOOL_CALL_OPEN, TOOL_CALL_OPEN));
         return emitReasoning(take(pending.length() - keep));
     }
 

@@ -4,9 +4,9 @@ package dev.nemotron4j.chat.output;
  * A constraint on what the model may write, as a byte-level automaton: a generator asks a {@link Matcher} which
  * tokens may come next, feeds it the chosen one, and may end the turn only where {@link Matcher#complete} holds.
  * Used for {@code tool_choice} required / named ({@link ToolCallGrammar}) and {@code response_format} json_object
- * ({@link JsonObjectGrammar}).
+ * ({@link JsonObjectGrammar}) and json_schema ({@link JsonSchemaGrammar}).
  */
-public sealed interface OutputGrammar permits ToolCallGrammar, JsonObjectGrammar {
+public sealed interface OutputGrammar permits ToolCallGrammar, JsonObjectGrammar, JsonSchemaGrammar {
 
     /** A fresh matcher at the start of the output. */
     Matcher start();

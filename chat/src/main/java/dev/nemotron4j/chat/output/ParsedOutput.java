@@ -48,11 +48,11 @@ public record ParsedOutput(String reasoning, String content, List<ToolCall> tool
     }
 
     /**
-     * The OpenAI {@code finish_reason}: {@code tool_calls} when a call was parsed, else {@code length} or
-     * {@code stop} depending on why generation ended.
+     * The OpenAI {@code finish_reason}: {@code length} whenever a token limit cut the output (even after or inside a
+     * call: the answer is incomplete), else {@code tool_calls} when a call was parsed, else {@code stop}.
      */
     public String finishReason(boolean stoppedAtTokenLimit) {
-        if (!toolCalls.isEmpty()) return "tool_calls";
-        return stoppedAtTokenLimit ? "length" : "stop";
+        if (stoppedAtTokenLimit) return "length";
+        return toolCalls.isEmpty() ? "stop" : "tool_calls";
     }
 }

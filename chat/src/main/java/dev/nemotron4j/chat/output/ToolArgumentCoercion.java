@@ -66,7 +66,8 @@ public final class ToolArgumentCoercion {
             return number(rawValue).orElseGet(() -> NODES.textNode(rawValue));
         }
         if (type.equals("boolean") || type.equals("bool") || type.equals("binary")) {
-            return NODES.booleanNode(rawValue.toLowerCase(Locale.ROOT).equals("true"));
+            // "True", "true", " TRUE " (the model often writes Python's spelling); anything else is false, as vLLM has it
+            return NODES.booleanNode(PythonText.strip(rawValue).toLowerCase(Locale.ROOT).equals("true"));
         }
         if (type.equals("object") || type.equals("array") || type.equals("arr") || type.startsWith("dict")
                 || type.startsWith("list")) {
@@ -78,7 +79,8 @@ public final class ToolArgumentCoercion {
 
     /**
      * The schema's type, lower-cased: {@code type} when it is a string; the first non-null entry of a type list or of
-     * {@code anyOf}/{@code oneOf}; {@code "string"} when nothing is declared.
+     * {@code anyOf}/{@code oneOf}; else what the {@code enum} or {@code const} values all are (boolean, integer,
+     * number); {@code "string"} when nothing is declared.
      */
     static String declaredType(JsonNode schema) {
         JsonNode type = schema.path("type");
@@ -98,6 +100,19 @@ public final class ToolArgumentCoercion {
                 }
             }
         }
+        return valuesType(schema);
+    }
+
+    /** The type every {@code enum} (or {@code const}) value has, when they agree on boolean or a number; else "string". */
+    private static String valuesType(JsonNode schema) {
+        List<JsonNode> values = new java.util.ArrayList<>();
+        if (schema.path("enum").isArray()) schema.get("enum").forEach(values::add);
+        if (schema.has("const")) values.add(schema.get("const"));
+        values.removeIf(JsonNode::isNull);
+        if (values.isEmpty()) return "string";
+        if (values.stream().allMatch(JsonNode::isBoolean)) return "boolean";
+        if (values.stream().allMatch(JsonNode::isIntegralNumber)) return "integer";
+        if (values.stream().allMatch(JsonNode::isNumber)) return "number";
         return "string";
     }
 

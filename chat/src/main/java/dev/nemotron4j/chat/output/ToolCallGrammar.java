@@ -15,7 +15,8 @@ import java.util.Map;
  * need constrained decoding), as a byte-level automaton over the model's own tool-call format (the one the chat
  * template teaches and {@link NemotronOutputParser} reads):
  * <pre>
- * [reasoning ... &lt;/think&gt;]  (if the prompt opened a think block; unconstrained)
+ * [reasoning ... &lt;/think&gt;]  (if the prompt opened a think block; unconstrained; a &lt;tool_call&gt; in it ends
+ *                              it and is the start of the first call)
  * at most two blanks, then one or more (named: exactly one) calls:
  * &lt;tool_call&gt;\n&lt;function=NAME&gt;\n
  * (&lt;parameter=P&gt;\nVALUE&lt;/parameter&gt;\n)*      P a declared parameter (any identifier if the schema declares no
@@ -30,6 +31,8 @@ import java.util.Map;
 public final class ToolCallGrammar implements OutputGrammar {
 
     private static final byte[] CALL_OPEN = bytes("<tool_call>\n<function=");
+    /** A call opened inside reasoning ends it (as {@link NemotronOutputParser} reads it): the call is the answer. */
+    private static final byte[] REASONING_EXIT = bytes("<tool_call>");
     private static final byte[] NEWLINE = bytes("\n");
     private static final String PARAMETER_OPEN = "<parameter=";
     private static final String CALL_CLOSE = "</function>\n</tool_call>\n";
@@ -127,7 +130,7 @@ public final class ToolCallGrammar implements OutputGrammar {
     /** Where one output stands in the grammar. Not thread-safe. */
     public final class Matcher extends AutomatonMatcher<State> {
         private Matcher() {
-            super(new State(), new State(), startsInReasoning);
+            super(new State(), new State(), startsInReasoning, REASONING_EXIT);
             state.phase = LEAD;
         }
 

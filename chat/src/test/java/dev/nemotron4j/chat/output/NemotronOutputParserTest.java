@@ -66,7 +66,8 @@ class NemotronOutputParserTest {
                         + "</function>\n</tool_call>\n<tool_call>\n<function=get_weather>\n<parameter=location>\nRome\n</parameter>\n"
                         + "<parameter=extra>\n{\"days\": [1, 2]}\n</parameter>\n<parameter=n>\n3\n</parameter>\n"
                         + "<parameter=flag>\nTrue\n</parameter>\n</function>\n</tool_call>\n"));
-        EXAMPLES.put("stopped inside reasoning", new Example(true, "Let me think about <tool_call> and </thin"));
+        EXAMPLES.put("stopped inside reasoning", new Example(true, "Let me think about <tool_cal and </thin"));
+        EXAMPLES.put("tool call inside unclosed reasoning", new Example(true, "I should call get_weather.\n" + WEATHER_CALL));
         EXAMPLES.put("typed arguments", new Example(false, "<tool_call>\n<function=search_flights>\n"
                 + "<parameter=origin>\n 0042 \n</parameter>\n<parameter=max_results>\n 1_000 \n</parameter>\n"
                 + "<parameter=ratio>\n2.0\n</parameter>\n<parameter=airlines>\n['AF', \"KL\"]\n</parameter>\n"
@@ -278,9 +279,49 @@ class NemotronOutputParserTest {
     @Test
     void stoppedInsideReasoningIsAllReasoning() {
         ParsedOutput out = parse("stopped inside reasoning");
-        assertThat(out.reasoning()).isEqualTo("Let me think about <tool_call> and </thin");
+        assertThat(out.reasoning()).isEqualTo("Let me think about <tool_cal and </thin");
         assertThat(out.content()).isNull();
         assertThat(out.toolCalls()).isEmpty();
+    }
+
+    @Test
+    void toolCallInsideUnclosedReasoningEndsTheReasoning() {
+        ParsedOutput out = parse("tool call inside unclosed reasoning");
+        assertThat(out.reasoning()).isEqualTo("I should call get_weather.");
+        assertThat(out.content()).isNull();
+        assertThat(out.toolCalls()).singleElement().extracting(ToolCall::argumentsJson)
+                .isEqualTo("{\"location\": \"Paris\", \"unit\": \"celsius\"}");
+        assertThat(out.finishReason(false)).isEqualTo("tool_calls");
+        // without tools offered the markup is just reasoning text
+        NemotronOutputParser plain = new NemotronOutputParser(new OutputParserOptions(true, false, List.of(), null));
+        List<OutputEvent> events = new ArrayList<>(plain.feed("I should call get_weather.\n" + WEATHER_CALL));
+        events.addAll(plain.finish());
+        assertThat(ParsedOutput.fromEvents(events).reasoning()).isEqualTo("I should call get_weather.\n" + WEATHER_CALL);
+    }
+
+    @Test
+    void aCallCutOffByTheTokenLimitIsNeverACall() {
+        String text = EXAMPLES.get("missing closing tags at the end").text();
+        for (int cut = 1; cut <= text.length(); cut++) {
+            NemotronOutputParser parser = new NemotronOutputParser(options(true));
+            List<OutputEvent> events = new ArrayList<>(parser.feed(text.substring(0, cut)));
+            events.addAll(parser.finish(true));
+            ParsedOutput out = ParsedOutput.fromEvents(events);
+            assertThat(out.toolCalls()).as("cut at %d", cut).isEmpty();
+            assertThat(out.finishReason(true)).isEqualTo("length");
+            if (text.substring(0, cut).contains("<tool_call>")) {
+                assertThat(out.malformed()).as("cut at %d", cut).singleElement()
+                        .satisfies(m -> assertThat(m.reason()).contains("cut off"));
+            }
+        }
+        // a call completed before the cut stays a call, but the answer was still cut: finish_reason length
+        NemotronOutputParser parser = new NemotronOutputParser(options(false));
+        List<OutputEvent> events = new ArrayList<>(parser.feed(WEATHER_CALL + "<tool_call>\n<function=get_weather>\n"));
+        events.addAll(parser.finish(true));
+        ParsedOutput out = ParsedOutput.fromEvents(events);
+        assertThat(out.toolCalls()).hasSize(1);
+        assertThat(out.malformed()).hasSize(1);
+        assertThat(out.finishReason(true)).isEqualTo("length");
     }
 
     @Test

@@ -43,6 +43,9 @@ class ToolArgumentCoercionTest {
         assertThat(coerce(c, "f32", "1e-5")).isEqualTo("1e-05");
         assertThat(coerce(c, "b", "TRUE")).isEqualTo("true");
         assertThat(coerce(c, "b", "yes")).isEqualTo("false");
+        assertThat(coerce(c, "b", "True")).isEqualTo("true");
+        assertThat(coerce(c, "b", " True ")).isEqualTo("true");
+        assertThat(coerce(c, "b", "False")).isEqualTo("false");
         assertThat(coerce(c, "o", "{\"a\": [1, 2.0]}")).isEqualTo("{\"a\": [1, 2.0]}");
         assertThat(coerce(c, "o", "{'a': None}")).isEqualTo("{\"a\": null}");
         assertThat(coerce(c, "o", "{broken")).isEqualTo("\"{broken\"");
@@ -56,5 +59,17 @@ class ToolArgumentCoercionTest {
         assertThat(coerce(c, "ni", "7")).isEqualTo("7");
         assertThat(coerce(c, "missing", "7")).isEqualTo("\"7\"");
         assertThat(PythonJsonWriter.dumps(c.coerce("unknown_function", "i", "7"))).isEqualTo("\"7\"");
+    }
+
+    @Test
+    void enumAndConstValuesGiveTheTypeWhenNoneIsDeclared() throws Exception {
+        ToolArgumentCoercion c = coercionFor("""
+                {"level": {"enum": [1, 2, 3]}, "scale": {"enum": [0.5, 1]}, "on": {"const": true},
+                 "mixed": {"enum": ["a", 1]}, "named": {"enum": ["x", "y"]}}""");
+        assertThat(coerce(c, "level", "2")).isEqualTo("2");
+        assertThat(coerce(c, "scale", "0.5")).isEqualTo("0.5");
+        assertThat(coerce(c, "on", "True")).isEqualTo("true");
+        assertThat(coerce(c, "mixed", "1")).isEqualTo("\"1\"");
+        assertThat(coerce(c, "named", "x")).isEqualTo("\"x\"");
     }
 }

@@ -53,6 +53,25 @@ class ToolCallGrammarTest {
     }
 
     @Test
+    void aCallOpenedInsideUnclosedReasoningEndsItAndIsConstrained() {
+        ToolCallGrammar g = ToolCallGrammar.anyOf(TOOLS, true);
+        ToolCallGrammar.Matcher m = g.start();
+        assertThat(feed(m, "I should call get_weather.\n")).isTrue();
+        assertThat(m.free()).isTrue();
+        assertThat(feed(m, "<tool_call>")).isTrue();
+        assertThat(m.free()).as("the call ended the reasoning").isFalse();
+        assertThat(m.accepts(utf8("\nSure"))).as("the rest of the call is constrained").isFalse();
+        assertThat(feed(m, WEATHER_CALL.substring("<tool_call>".length()))).isTrue();
+        assertThat(m.complete()).isTrue();
+        // in one piece, as a long token would be checked; lookalikes stay reasoning
+        assertThat(acceptsWhole(g, "think <tool_call>\n<function=nope>")).isFalse();
+        assertThat(acceptsWhole(g, "think <tool_calls> <function=nope>")).isTrue();
+        ToolCallGrammar.Matcher n = g.start();
+        n.advance(utf8("think <tool_call"));
+        assertThat(n.free()).isTrue();
+    }
+
+    @Test
     void namedAcceptsExactlyOneCallOfThatFunction() {
         ToolCallGrammar g = ToolCallGrammar.named(TOOLS.getFirst(), false);
         assertThat(acceptsWhole(g, WEATHER_CALL)).isTrue();

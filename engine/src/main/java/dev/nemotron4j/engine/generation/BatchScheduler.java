@@ -3,7 +3,9 @@ package dev.nemotron4j.engine.generation;
 import dev.nemotron4j.engine.model.BatchLayout;
 import dev.nemotron4j.engine.model.NemotronHModel;
 import dev.nemotron4j.engine.sampling.Sampler;
+import dev.nemotron4j.engine.sampling.SamplingParams;
 import dev.nemotron4j.engine.state.ContextOverflowException;
+import dev.nemotron4j.engine.state.PrefixStateCache;
 import dev.nemotron4j.engine.state.SequenceState;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -11,7 +13,10 @@ import org.slf4j.LoggerFactory;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -19,6 +24,17 @@ import java.util.concurrent.TimeUnit;
  * is read once per step for the whole batch). New requests join between steps; their prompts are fed in
  * chunks within a per-step token budget so running streams keep flowing. A cancelled request, or one whose
  * listener says stop, frees its slot at the next step. The waiting queue is bounded.
+ *
+ * <p>With a {@link PrefixStateCache}, a prompt's state is saved at the last exact resume point
+ * ({@link PrefillSchedule}) before its end and before its {@linkplain GenerationRequest#sharedPrefix shared prefix}
+ * ends (and every {@link #SAVE_INTERVAL} tokens inside long prompts), and a new prompt resumes from the longest saved
+ * prefix: its outputs are bit for bit those of a full prefill. Generated tokens are not saved: a decoded state differs
+ * in its last bits from the prefilled state that a full prefill of the same tokens computes, so the next turn
+ * prefills the answer again (with the few prompt tokens after the last exact point).
+ *
+ * <p>Prompt scoring ({@link #score}: every token's log-probability given its prefix) is a request kind of its own: its
+ * pieces of {@link PromptScorer#PIECE} tokens share steps with the decoding sequences (taking turns with other prompts'
+ * pieces), so scoring never stalls the streams and never runs the model outside this thread.
  */
 public final class BatchScheduler implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(BatchScheduler.class);
@@ -41,8 +57,14 @@ public final class BatchScheduler implements AutoCloseable {
     /** Prompt piece length used unless configured otherwise (also {@link TokenGenerator}'s, so both agree bit for bit). */
     public static final int DEFAULT_PREFILL_CHUNK = 256;
 
+    /** Inside long prompts, a state is saved every this many tokens (rounded up to whole pieces). */
+    public static final int SAVE_INTERVAL = 1024;
+
     private final NemotronHModel model;
     private final Options options;
+    private final PrefixStateCache stateCache; // null: every prompt is prefilled in full
+    private final PrefillSchedule schedule;
+    private final int saveInterval;
     private final ArrayBlockingQueue<Active> waiting;
     private final List<Active> running = new ArrayList<>();
     private final ArrayDeque<SequenceState> freeStates = new ArrayDeque<>();
@@ -51,6 +73,8 @@ public final class BatchScheduler implements AutoCloseable {
     private volatile int runningCount;
     private volatile long stateBytes;
     private final float[] logits;
+    private float[] allRowLogits = new float[0]; // a scoring step's logits, every row (allocated on first use)
+    private boolean scoredLastStep;
     private final int vocab;
     // one step's layout, reused (no per-step allocation beyond the small BatchLayout record)
     private final Active[] stepping;
@@ -59,8 +83,16 @@ public final class BatchScheduler implements AutoCloseable {
     private int[] stepTokens = new int[0];
 
     public BatchScheduler(NemotronHModel model, Options options) {
+        this(model, options, null);
+    }
+
+    /** A scheduler that saves and resumes prompt states in {@code stateCache} (null: none). */
+    public BatchScheduler(NemotronHModel model, Options options, PrefixStateCache stateCache) {
         this.model = model;
         this.options = options;
+        this.stateCache = stateCache;
+        this.schedule = new PrefillSchedule(options.prefillChunk(), model.mambaChunkSize());
+        this.saveInterval = (SAVE_INTERVAL + options.prefillChunk() - 1) / options.prefillChunk() * options.prefillChunk();
         this.vocab = model.vocabSize();
         this.waiting = new ArrayBlockingQueue<>(options.maxQueue());
         this.logits = new float[options.maxBatch() * vocab];
@@ -80,6 +112,11 @@ public final class BatchScheduler implements AutoCloseable {
         return model;
     }
 
+    /** The saved prompt states, or null when none are kept. */
+    public PrefixStateCache stateCache() {
+        return stateCache;
+    }
+
     /** Queues a request. @throws QueueFullException when the queue is full */
     public GenerationHandle submit(GenerationRequest request) {
         if (closed) throw new IllegalStateException("scheduler is closed");
@@ -95,6 +132,61 @@ public final class BatchScheduler implements AutoCloseable {
             throw new QueueFullException("queue full (" + waiting.size() + " waiting, " + runningCount + " running)");
         }
         return a.handle;
+    }
+
+    /**
+     * Queues the scoring of {@code ids}: the log-probability of every token given the tokens before it, with the
+     * {@code top} most likely alternatives (0: none). Completes with one entry per token (entry 0 null, it has no
+     * prefix), exactly as {@link PromptScorer#score} computes them.
+     *
+     * @throws QueueFullException when the queue is full
+     */
+    public CompletableFuture<TokenLogprobs[]> score(int[] ids, int top) {
+        if (closed) throw new IllegalStateException("scheduler is closed");
+        if (ids == null || ids.length == 0) throw new IllegalArgumentException("nothing to score");
+        if (top < 0) throw new IllegalArgumentException("top must be >= 0");
+        if (ids.length > options.contextLimit()) {
+            throw new ContextOverflowException("a prompt of " + ids.length + " tokens exceeds the context of " + options.contextLimit() + " tokens");
+        }
+        for (int t : ids) {
+            if (t < 0 || t >= vocab) throw new IllegalArgumentException("token id " + t + " is outside the vocabulary [0, " + vocab + ")");
+        }
+        ScoreCollector collector = new ScoreCollector(ids.length);
+        Active a = new Active(new GenerationRequest(ids, SamplingParams.GREEDY, 0, Set.of(), -1, 0, collector), new GenerationHandle(), System.nanoTime());
+        a.scoreTop = top;
+        if (!waiting.offer(a)) {
+            throw new QueueFullException("queue full (" + waiting.size() + " waiting, " + runningCount + " running)");
+        }
+        return collector.result;
+    }
+
+    /** Gathers a scoring request's log-probabilities; the scheduler's finish and fail reach it as for any request. */
+    private static final class ScoreCollector implements GenerationListener {
+        final TokenLogprobs[] out;
+        final CompletableFuture<TokenLogprobs[]> result = new CompletableFuture<>();
+
+        ScoreCollector(int n) {
+            out = new TokenLogprobs[n];
+        }
+
+        @Override
+        public boolean onToken(int token, TokenLogprobs logprobs) {
+            return false; // never called: a scoring request generates nothing
+        }
+
+        @Override
+        public void onComplete(GenerationStats stats) {
+            if (stats.reason() == FinishReason.CANCELLED || stats.reason() == FinishReason.TIMEOUT) {
+                result.completeExceptionally(new CancellationException("scoring " + stats.reason().name().toLowerCase()));
+            } else {
+                result.complete(out);
+            }
+        }
+
+        @Override
+        public void onError(Throwable error) {
+            result.completeExceptionally(error);
+        }
     }
 
     /** Requests waiting for a slot. */
@@ -120,9 +212,13 @@ public final class BatchScheduler implements AutoCloseable {
         SequenceState state;
         Sampler sampler;
         int prefilled;
+        int cached;      // prompt tokens resumed from a saved state
+        int saveAt;      // where the state before the shared prefix's end is saved (0: nowhere)
+        int saveLastAt;  // where the state before the prompt's end is saved (0: nowhere)
         int generated;
         int lastToken;
         int stepRows; // rows in the current step
+        int scoreTop = -1; // ≥ 0: a scoring request (alternatives per position)
 
         Active(GenerationRequest request, GenerationHandle handle, long submitted) {
             this.request = request;
@@ -132,6 +228,10 @@ public final class BatchScheduler implements AutoCloseable {
 
         boolean inPrefill() {
             return prefilled < request.prompt().length;
+        }
+
+        boolean scoring() {
+            return scoreTop >= 0;
         }
     }
 
@@ -165,6 +265,11 @@ public final class BatchScheduler implements AutoCloseable {
     private void admit(Active a) {
         a.admitted = System.nanoTime();
         a.state = freeStates.isEmpty() ? model.newState(options.contextLimit()) : freeStates.pop();
+        if (a.scoring()) {
+            running.add(a);
+            updateGauges();
+            return;
+        }
         try {
             a.sampler = new Sampler(a.request.sampling(), vocab);
         } catch (IllegalArgumentException e) {
@@ -175,6 +280,15 @@ public final class BatchScheduler implements AutoCloseable {
             return;
         }
         a.sampler.acceptPrompt(a.request.prompt());
+        if (stateCache != null) {
+            int[] prompt = a.request.prompt();
+            a.cached = stateCache.resume(prompt, at -> schedule.resumesExactly(at, prompt.length), a.state);
+            a.prefilled = a.cached;
+            int shared = schedule.savePoint(a.request.sharedPrefix(), prompt.length);
+            int last = schedule.savePoint(prompt.length - 1, prompt.length);
+            a.saveAt = shared > a.cached ? shared : 0;
+            a.saveLastAt = last > a.cached ? last : 0;
+        }
         running.add(a);
         updateGauges();
     }
@@ -190,20 +304,38 @@ public final class BatchScheduler implements AutoCloseable {
 
         // Rows: one per decoding sequence first, then prompt pieces within the remaining budget.
         int budget = options.stepTokenBudget();
+        Active scorer = null;
+        boolean promptsWaiting = false;
         for (Active a : running) {
             a.stepRows = 0;
-            if (!a.inPrefill()) {
+            if (a.scoring()) {
+                if (scorer == null) scorer = a;
+            } else if (!a.inPrefill()) {
                 a.stepRows = 1;
                 budget--;
+            } else {
+                promptsWaiting = true;
             }
         }
+        // A scoring piece takes the prompt rows of a step, every other step while other prompts wait: its rows all
+        // need logits, so it does not share a step with other prompts' pieces.
+        if (scorer != null && (!scoredLastStep || !promptsWaiting)) {
+            scorer.stepRows = Math.min(PromptScorer.PIECE, scorer.request.prompt().length - scorer.prefilled);
+        } else {
+            scorer = null;
+        }
+        scoredLastStep = scorer != null;
         // Prompts are fed in fixed pieces [k·prefillChunk, (k+1)·prefillChunk): a sequence's pieces never depend on
         // what else is running, so its numerics (the chunked scan) and thus its output are the same in any batch.
         // A piece that does not fit the remaining budget waits for the next step; the first one always goes.
-        boolean anyPrefill = false;
+        boolean anyPrefill = scorer != null;
         for (Active a : running) {
-            if (!a.inPrefill()) continue;
-            int piece = Math.min(a.request.prompt().length - a.prefilled, options.prefillChunk());
+            if (!a.inPrefill() || a.scoring() || scorer != null) continue;
+            int end = schedule.pieceEnd(a.prefilled, a.request.prompt().length);
+            // exact splits, to save the state there
+            if (a.saveAt > a.prefilled && a.saveAt < end) end = a.saveAt;
+            if (a.saveLastAt > a.prefilled && a.saveLastAt < end) end = a.saveLastAt;
+            int piece = end - a.prefilled;
             if (anyPrefill && piece > budget) continue;
             a.stepRows = piece;
             budget -= piece;
@@ -226,26 +358,54 @@ public final class BatchScheduler implements AutoCloseable {
             if (a.inPrefill()) System.arraycopy(a.request.prompt(), a.prefilled, stepTokens, stepStarts[s], a.stepRows);
             else stepTokens[stepStarts[s]] = a.lastToken;
         }
+        float[] out = logits;
+        if (scorer != null) {
+            if (allRowLogits.length < (long) rows * vocab) allRowLogits = new float[(options.maxBatch() + PromptScorer.PIECE) * vocab];
+            out = allRowLogits;
+        }
         model.forward(new BatchLayout(stepStates, stepStarts, stepLengths, segs, rows), stepTokens,
-                NemotronHModel.LogitRows.LAST_OF_EACH_SEGMENT, logits, null);
+                scorer != null ? NemotronHModel.LogitRows.ALL : NemotronHModel.LogitRows.LAST_OF_EACH_SEGMENT, out, null);
 
         for (int s = 0; s < segs; s++) {
             Active a = stepping[s];
             stepping[s] = null;
             stepStates[s] = null;
+            if (a.scoring()) {
+                collectScores(a, stepStarts[s]);
+                continue;
+            }
             if (a.inPrefill()) {
                 a.prefilled += a.stepRows;
+                if (stateCache != null && shouldSave(a)) stateCache.save(a.request.prompt(), a.prefilled, a.state);
                 if (a.inPrefill()) continue; // more prompt to feed
                 if (a.request.maxTokens() == 0) {
                     finish(a, FinishReason.LENGTH);
                     continue;
                 }
             }
-            emit(a, s * vocab);
+            emit(a, out, scorer != null ? (stepStarts[s] + stepLengths[s] - 1) * vocab : s * vocab);
         }
     }
 
-    private void emit(Active a, int off) {
+    /** A scoring piece's rows: row r (from {@code row0}) predicts the token after it. */
+    private void collectScores(Active a, int row0) {
+        int[] ids = a.request.prompt();
+        TokenLogprobs[] out = ((ScoreCollector) a.request.listener()).out;
+        for (int r = 0; r < a.stepRows; r++) {
+            int next = a.prefilled + r + 1;
+            if (next < ids.length) out[next] = TokenLogprobs.of(allRowLogits, (row0 + r) * vocab, vocab, ids[next], a.scoreTop);
+        }
+        a.prefilled += a.stepRows;
+        if (!a.inPrefill()) finish(a, FinishReason.STOP);
+    }
+
+    /** At one of the prompt's save points, or at a whole piece every {@link #saveInterval} tokens inside it. */
+    private boolean shouldSave(Active a) {
+        int at = a.prefilled;
+        return at == a.saveAt || at == a.saveLastAt || (at % saveInterval == 0 && at < a.request.prompt().length);
+    }
+
+    private void emit(Active a, float[] logits, int off) {
         GenerationListener l = a.request.listener();
         try {
             int forced = l.forcedNextToken();
@@ -272,7 +432,7 @@ public final class BatchScheduler implements AutoCloseable {
         long now = System.nanoTime();
         GenerationStats stats = new GenerationStats(reason, a.request.prompt().length, a.generated,
                 a.admitted == 0 ? now - a.submitted : a.admitted - a.submitted,
-                a.firstToken == 0 ? now - a.submitted : a.firstToken - a.submitted, now - a.submitted);
+                a.firstToken == 0 ? now - a.submitted : a.firstToken - a.submitted, now - a.submitted, a.cached);
         try {
             a.request.listener().onComplete(stats);
         } catch (RuntimeException e) {

@@ -14,8 +14,8 @@ import java.util.Arrays;
 public final class PromptScorer {
     private PromptScorer() {}
 
-    /** Rows of logits held at once. */
-    private static final int PIECE = 64;
+    /** Rows of logits held at once (also the scheduler's scoring pieces, so both compute the same bits). */
+    public static final int PIECE = 64;
 
     /**
      * @param top alternatives to report per position (0 = only the token's own log-probability)

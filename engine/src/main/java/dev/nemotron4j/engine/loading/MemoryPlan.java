@@ -90,6 +90,7 @@ public record MemoryPlan(ModelConfig config, long weightBytes) {
         live += kvBytesPerToken(w.kvCache()) * context / 2; // a growing cache holds its old and new arrays for a moment
         live += w.rowsPerStep() * activationBytesPerRow();
         live += 2L * w.logitRowsPerStep() * logitsBytesPerRow(); // the logits and the sampler's working copy
+        live += w.stateCacheBytes();
         return RUNTIME_BYTES + YOUNG_BYTES + (long) (OLD_HEADROOM * live);
     }
 
@@ -102,12 +103,19 @@ public record MemoryPlan(ModelConfig config, long weightBytes) {
      * @param logitRowsPerStep most rows one forward pass produces logits for
      * @param kvCache          the attention cache's element type
      * @param text             whether the tokenizer is loaded
+     * @param stateCacheBytes  saved sequence states kept for reuse (the server's state cache)
      */
-    public record Workload(int sequences, int contextTokens, int rowsPerStep, int logitRowsPerStep, KvCacheType kvCache, boolean text) {
+    public record Workload(int sequences, int contextTokens, int rowsPerStep, int logitRowsPerStep, KvCacheType kvCache, boolean text,
+                           long stateCacheBytes) {
         public Workload {
-            if (sequences < 0 || contextTokens < 0 || rowsPerStep < 0 || logitRowsPerStep < 0) {
+            if (sequences < 0 || contextTokens < 0 || rowsPerStep < 0 || logitRowsPerStep < 0 || stateCacheBytes < 0) {
                 throw new IllegalArgumentException("negative size in " + this);
             }
+        }
+
+        /** A workload without a state cache. */
+        public Workload(int sequences, int contextTokens, int rowsPerStep, int logitRowsPerStep, KvCacheType kvCache, boolean text) {
+            this(sequences, contextTokens, rowsPerStep, logitRowsPerStep, kvCache, text, 0);
         }
     }
 }

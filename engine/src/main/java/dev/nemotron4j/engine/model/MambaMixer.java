@@ -68,6 +68,11 @@ public final class MambaMixer implements Mixer {
         this.chunkSize = q;
     }
 
+    /** The SSD chunk length of multi-token segments: chunks start every this many tokens from a segment's start. */
+    public int chunkSize() {
+        return chunkSize;
+    }
+
     /** Forces the token-by-token recurrence for every segment (for tests of the two scan forms). */
     private boolean recurrentOnly;
 

@@ -227,6 +227,17 @@ public final class NemotronHModel implements AutoCloseable {
         for (Mixer m : mixers) if (m instanceof MambaMixer mm) mm.setChunkSize(q);
     }
 
+    /**
+     * The SSD chunk length of the Mamba layers (0 without Mamba layers): a segment's scan runs in chunks of this many
+     * tokens from the segment's start, and a one-token segment runs the recurrence. Splitting a segment where one of its
+     * chunks starts gives the same bits unless a one-token piece results (callers that resume sequences from saved
+     * states rely on this; see {@code PrefillSchedule}).
+     */
+    public int mambaChunkSize() {
+        for (Mixer m : mixers) if (m instanceof MambaMixer mm) return mm.chunkSize();
+        return 0;
+    }
+
     /** Forces the recurrent scan in every Mamba layer (tests). */
     public void setMambaRecurrentOnly(boolean on) {
         for (Mixer m : mixers) if (m instanceof MambaMixer mm) mm.setRecurrentOnly(on);

@@ -59,9 +59,84 @@ public final class Sampler {
             x[i] *= invT;
             if (x[i] > max) max = x[i];
         }
-        // Sort candidates by descending logit (float bits are order-preserving after the sign fix-up).
-        for (int i = 0; i < vocab; i++) order[i] = ((long) sortableBits(x[i]) << 32) | (0xFFFFFFFFL & ~i);
-        Arrays.sort(order);
+        return sampleScaled(x, max);
+    }
+
+    /**
+     * Candidates: tokens at most this far below the top logit. In the descending order every step below follows, the
+     * others come last, and each of their weights exp(x − max) is below 2⁻⁵³, less than half an ulp of any running
+     * sum that began with the top token's weight of 1: adding them changes no sum. So the candidates, sorted, are a
+     * prefix of the whole sorted vocabulary that decides every choice exactly as sorting it all would.
+     */
+    static final float CANDIDATE_FLOOR = -37f;
+
+    /**
+     * Temperature-scaled logits {@code x} with maximum {@code max} → top-k → top-p → min-p → a seeded draw, over the
+     * tokens in descending order (ties: lower id first). Only the candidates ({@link #CANDIDATE_FLOOR}) are ordered,
+     * and of them only the k largest under top-k (partial selection); the whole vocabulary is sorted only when a
+     * step reaches past the candidates (top-p or min-p so close to keeping everything that the negligible tail
+     * counts; or a draw of exactly the total), which never changes a choice.
+     */
+    private int sampleScaled(float[] x, float max) {
+        int c = 0;
+        for (int i = 0; i < vocab; i++) {
+            if (x[i] - max >= CANDIDATE_FLOOR) order[c++] = key(x[i], i);
+        }
+        int n = vocab;
+        if (params.topK() > 0) n = Math.min(n, params.topK());
+        int m; // candidates in order: element j is indexAt(top - j)
+        if (n < c) {
+            LongSelection.largestToEnd(order, c, n);
+            Arrays.sort(order, c - n, c);
+            m = n;
+        } else {
+            Arrays.sort(order, 0, c);
+            m = c;
+        }
+        top = c - 1;
+        int known = Math.min(n, m); // steps over [known, n) add nothing (see CANDIDATE_FLOOR)
+        double sum = 0;
+        for (int j = 0; j < known; j++) sum += Math.exp(x[candidate(j)] - max);
+        if (params.topP() < 1f) {
+            double acc = 0;
+            int keep = -1;
+            for (int j = 0; j < known; j++) {
+                acc += Math.exp(x[candidate(j)] - max) / sum;
+                if (acc >= params.topP()) {
+                    keep = j + 1;
+                    break;
+                }
+            }
+            if (keep < 0 && n > known) return sampleSortingAll(x, max); // the tail's quotients may still count
+            n = keep < 0 ? n : keep;
+            known = Math.min(n, m);
+        }
+        if (params.minP() > 0f) {
+            double floor = Math.log(params.minP()); // relative to the top token, whose shifted logit is 0
+            int keep = 1;
+            while (keep < known && x[candidate(keep)] - max >= floor) keep++;
+            if (keep == known && known < n && floor <= CANDIDATE_FLOOR) return sampleSortingAll(x, max);
+            n = keep;
+            known = Math.min(n, m);
+        }
+        double total = 0;
+        for (int j = 0; j < known; j++) total += Math.exp(x[candidate(j)] - max);
+        double u = random.nextDouble() * total;
+        double acc = 0;
+        for (int j = 0; j < known; j++) {
+            int id = candidate(j);
+            acc += Math.exp(x[id] - max);
+            if (u < acc) return id;
+        }
+        if (n == known) return candidate(n - 1);
+        // u rounded up to the total: the last kept token in the order of the whole vocabulary
+        sortAll(x);
+        return indexAt(vocab - 1 - (n - 1));
+    }
+
+    /** The old path, sorting the whole vocabulary (used where the negligible tail decides a step). */
+    private int sampleSortingAll(float[] x, float max) {
+        sortAll(x);
         int n = vocab;
         if (params.topK() > 0) n = Math.min(n, params.topK());
         double sum = 0;
@@ -79,7 +154,7 @@ public final class Sampler {
             n = keep;
         }
         if (params.minP() > 0f) {
-            double floor = Math.log(params.minP()); // relative to the top token, whose shifted logit is 0
+            double floor = Math.log(params.minP());
             int keep = 1;
             while (keep < n && x[indexAt(vocab - 1 - keep)] - max >= floor) keep++;
             n = keep;
@@ -94,6 +169,24 @@ public final class Sampler {
             if (u < acc) return id;
         }
         return indexAt(vocab - 1 - (n - 1));
+    }
+
+    /** Sorts every token by descending logit (float bits are order-preserving after the sign fix-up; ties: lower id first). */
+    private void sortAll(float[] x) {
+        for (int i = 0; i < vocab; i++) order[i] = key(x[i], i);
+        Arrays.sort(order);
+    }
+
+    /** Position of the top candidate in {@link #order}. */
+    private int top;
+
+    /** The j-th candidate in descending order. */
+    private int candidate(int j) {
+        return indexAt(top - j);
+    }
+
+    private static long key(float v, int id) {
+        return ((long) sortableBits(v) << 32) | (0xFFFFFFFFL & ~id);
     }
 
     private int indexAt(int j) {

@@ -247,6 +247,20 @@ public final class KvCache {
         return new KvCache(this);
     }
 
+    /** Makes this cache hold exactly what {@code other} holds (same shape and type), reusing this one's memory when it fits. */
+    public void copyFrom(KvCache other) {
+        if (other.kvHeads != kvHeads || other.headDim != headDim || other.type != type) {
+            throw new IllegalArgumentException("cannot copy a " + other.type + " cache of " + other.kvHeads + "x" + other.headDim
+                    + " into a " + type + " cache of " + kvHeads + "x" + headDim);
+        }
+        if (other.length > maxPositions) {
+            throw new ContextOverflowException("context length " + other.length + " exceeds the limit of " + maxPositions + " tokens");
+        }
+        if (capacity < other.length) allocate(roundUp(other.length));
+        copyHeads(other.keyArray(), other.valueArray(), other.capacity, other.length);
+        length = other.length;
+    }
+
     /** Bytes currently allocated. */
     public long allocatedBytes() {
         return 2L * type.bytesPerElement() * kvHeads * capacity * headDim;

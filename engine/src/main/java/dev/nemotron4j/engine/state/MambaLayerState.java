@@ -31,6 +31,15 @@ public final class MambaLayerState {
         return new MambaLayerState(conv.clone(), ssm.clone());
     }
 
+    /** Overwrites this state with {@code other}'s (same shape). */
+    public void copyFrom(MambaLayerState other) {
+        if (other.conv.length != conv.length || other.ssm.length != ssm.length) {
+            throw new IllegalArgumentException("Mamba states of different shapes");
+        }
+        System.arraycopy(other.conv, 0, conv, 0, conv.length);
+        System.arraycopy(other.ssm, 0, ssm, 0, ssm.length);
+    }
+
     public long bytes() {
         return 4L * (conv.length + ssm.length);
     }

@@ -56,6 +56,22 @@ public final class SequenceState {
         return s;
     }
 
+    /**
+     * Makes this state continue exactly where {@code other} stands (every Mamba layer's conv and SSM state, every
+     * attention layer's keys and values, the position), reusing this state's memory; {@code other} is unchanged.
+     */
+    public void copyFrom(SequenceState other) {
+        if (other.mamba.length != mamba.length) throw new IllegalArgumentException("states of models with different layers");
+        for (int i = 0; i < mamba.length; i++) {
+            if ((mamba[i] == null) != (other.mamba[i] == null) || (kv[i] == null) != (other.kv[i] == null)) {
+                throw new IllegalArgumentException("states of models with different layers");
+            }
+            if (mamba[i] != null) mamba[i].copyFrom(other.mamba[i]);
+            if (kv[i] != null) kv[i].copyFrom(other.kv[i]);
+        }
+        position = other.position;
+    }
+
     /** Bytes held by this state (fixed Mamba part plus allocated KV caches). */
     public long bytes() {
         long b = 0;
