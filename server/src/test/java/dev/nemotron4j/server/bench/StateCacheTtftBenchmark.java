@@ -8,7 +8,6 @@ import dev.nemotron4j.chat.ChatRequestReader;
 import dev.nemotron4j.chat.output.OutputParserOptions;
 import dev.nemotron4j.chat.template.ChatTemplates;
 import dev.nemotron4j.chat.template.SupportedChatTemplate;
-import dev.nemotron4j.chat.budget.ThinkingBudget;
 import dev.nemotron4j.chat.output.OutputEvent;
 import dev.nemotron4j.engine.generation.BatchScheduler;
 import dev.nemotron4j.engine.sampling.SamplingParams;
@@ -22,17 +21,15 @@ import dev.nemotron4j.engine.generation.TokenLogprobs;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
-import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 
 /**
  * Time to first token per turn over a multi-turn tool conversation, with and without the state cache (issue #17
- * item 1): a system prompt with tools, then each turn answers with one tool call (forced through a reasoning budget of
- * 0, so both runs write the same tokens whatever the weights) and gets a tool result back. Prints a Markdown table:
- * turn, prompt tokens, cached tokens, TTFT without and with the cache. The two runs must give identical answers.
+ * item 1): a system prompt with tools, then each turn the assistant calls a tool (the call is written into the
+ * history by this program, so that both runs hold the same conversation whatever the weights) and gets its result
+ * back. Each turn generates one token: time to first token is the prefill. Prints a Markdown table: turn, prompt
+ * tokens, cached tokens, TTFT without and with the cache. The two runs must give the same first token.
  * Usage: {@code StateCacheTtftBenchmark MODEL [TURNS] [CACHE_MIB] [TEMPLATE_DIR]}; a model without a chat template
  * (the bench GGUF files) is prompted with the template of {@code TEMPLATE_DIR} (default {@code testdata/tiny/tiny-a}).
  */
@@ -103,15 +100,9 @@ public final class StateCacheTtftBenchmark {
                 + "and the warehouse only; cite the passages you used; open a ticket when the customer reports a defect.");
         messages.addObject().put("role", "user").put("content", "Our nightly export has been failing since Tuesday with error E1042. What changed?");
         root.set("tools", JSON.readTree(TOOLS));
-        int imEnd = service.bundle().tokenizer().tokenToId("<|im_end|>").orElseThrow();
         List<Turn> out = new ArrayList<>();
         for (int t = 0; t < turns; t++) {
-            String call = "<tool_call>\n<function=search_docs>\n<parameter=query>\nexport error E1042 step " + t
-                    + "\n</parameter>\n<parameter=limit>\n3\n</parameter>\n</function>\n</tool_call>\n";
-            int[] forced = service.bundle().tokenizer().encode("</think>\n" + call, false);
-            SamplingParams sampling = new SamplingParams(0f, 0, 1f, 0f, 1f, 0f, 0f, Map.of(imEnd, 100f), 0);
-            GenerationSettings settings = new GenerationSettings(sampling, forced.length + 4, List.of(), Set.of(), false,
-                    new ThinkingBudget(0, 0), Arrays.stream(forced).boxed().toList(), -1, null);
+            GenerationSettings settings = GenerationSettings.of(SamplingParams.GREEDY, 1);
             ChatRequest request = ChatRequestReader.read(root);
             TextJob job = service.bundle().chatTemplate().isPresent() ? service.chatJob(request, settings) : rendered(service, template, request, settings);
             long start = System.nanoTime();
@@ -138,14 +129,13 @@ public final class StateCacheTtftBenchmark {
                 }
             });
             TextResult r = done.get();
-            out.add(new Turn(job.promptIds().length, r.cachedTokens(), (first[0] - start) / 1e9, r.rawText()));
+            out.add(new Turn(job.promptIds().length, r.cachedTokens(), (first[0] - start) / 1e9, r.rawText() + r.completionTokens()));
             ObjectNode assistant = messages.addObject().put("role", "assistant");
             assistant.putNull("content");
             ObjectNode tc = assistant.putArray("tool_calls").addObject().put("id", "call_" + t).put("type", "function");
-            tc.putObject("function").put("name", "search_docs").put("arguments", "{\"query\": \"export error E1042 step " + t + "\", \"limit\": 3}");
+            tc.putObject("function").put("name", "search_docs").put("arguments", "{\"query\": \"E1042 step " + t + "\", \"limit\": 3}");
             messages.addObject().put("role", "tool").put("tool_call_id", "call_" + t).put("content",
-                    "[{\"title\": \"Export jobs\", \"url\": \"https://docs.example.com/export#" + t + "\", \"passage\": \"Exports run at 02:00 UTC; "
-                            + "error E1042 means the target bucket rejected the upload (permissions or quota).\"}]");
+                    "[{\"url\": \"docs/export#" + t + "\", \"text\": \"E1042: the bucket rejected the upload (quota).\"}]");
         }
         return out;
     }
