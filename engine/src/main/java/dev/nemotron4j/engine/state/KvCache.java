@@ -249,9 +249,10 @@ public final class KvCache {
 
     /** Makes this cache hold exactly what {@code other} holds (same shape and type), reusing this one's memory when it fits. */
     public void copyFrom(KvCache other) {
-        if (other.kvHeads != kvHeads || other.headDim != headDim || other.type != type) {
+        if (other.kvHeads != kvHeads || other.headDim != headDim || other.type != type || other.keyScale != keyScale
+                || other.valueScale != valueScale) {
             throw new IllegalArgumentException("cannot copy a " + other.type + " cache of " + other.kvHeads + "x" + other.headDim
-                    + " into a " + type + " cache of " + kvHeads + "x" + headDim);
+                    + " into a " + type + " cache of " + kvHeads + "x" + headDim + " (or their FP8 scales differ)");
         }
         if (other.length > maxPositions) {
             throw new ContextOverflowException("context length " + other.length + " exceeds the limit of " + maxPositions + " tokens");
