@@ -33,17 +33,22 @@ final class TokenizerCommand implements Runnable {
     }
 
     @Command(name = "train", mixinStandardHelpOptions = true,
-            description = {"Learn a byte-level BPE tokenizer and write it as a Hugging Face tokenizer.json (same bytes for the",
+            description = {"Learn a byte-level BPE tokenizer from files and/or the built-in task generators and write it as a Hugging Face tokenizer.json (same bytes for the",
                     "same input), with ids 0-31 reserved: <unk> <s> </s>, <|im_start|> <|im_end|> <think> </think>",
                     "<tool_call> </tool_call> <tool_response> </tool_response> at 10-17, <SPECIAL_k> fillers; then the",
                     "256 bytes (ids 32-287), then merges. tokenizer_config.json (chat template, BOS/EOS/pad) is written",
                     "beside it unless --no-config."})
     static final class Train implements Callable<Integer> {
 
-        @Option(names = "--input", required = true, arity = "1..*", paramLabel = "FILE",
+        @Option(names = "--input", arity = "1..*", paramLabel = "FILE",
                 description = "Training text: .jsonl files of {\"text\"} / {\"messages\",\"tools\"} records (chats rendered"
                         + " with the chat template), any other file as one UTF-8 text.")
-        List<Path> inputs;
+        List<Path> inputs = List.of();
+
+        @Option(names = "--tasks", defaultValue = "0", paramLabel = "N",
+                description = "Also train on N synthetic pretraining documents and N SFT conversations of the built-in"
+                        + " task environments (arithmetic, tool use, instruction following): nothing to download.")
+        long tasks;
 
         @Option(names = "--vocab-size", required = true, paramLabel = "N",
                 description = "Vocabulary size including the 288 reserved and byte tokens (fewer if the corpus runs out"
@@ -65,9 +70,13 @@ final class TokenizerCommand implements Runnable {
             if (vocabSize < 288) {
                 throw new IllegalArgumentException("--vocab-size must be at least 288 (32 reserved + 256 byte tokens), got " + vocabSize);
             }
+            if (inputs.isEmpty() && tasks <= 0) {
+                throw new IllegalArgumentException("nothing to train on: give --input FILE... and/or --tasks N");
+            }
             long started = System.nanoTime();
             TokenizerTraining training = new TokenizerTraining();
             for (Path input : inputs) training.addFile(input);
+            if (tasks > 0) training.addTasks(tasks);
             double countSeconds = (System.nanoTime() - started) / 1e9;
             WordCounts counts = training.counts();
             BpeTrainer.Vocabulary vocabulary = training.train(vocabSize, minFrequency);

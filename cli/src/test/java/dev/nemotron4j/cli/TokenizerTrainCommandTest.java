@@ -45,6 +45,20 @@ class TokenizerTrainCommandTest {
     }
 
     @Test
+    void trainsFromTheTaskGeneratorsWithoutFiles() throws Exception {
+        Path out = tmp.resolve("tasks/tokenizer.json");
+        CliContractTest.Run r = CliContractTest.run("", "tokenizer", "train", "--tasks", "300", "--vocab-size", "600",
+                "--out", out.toString());
+        assertThat(r.exit()).as(r.err()).isZero();
+        assertThat(r.err()).contains("trained 600 tokens").contains("from 600 texts");
+        Tokenizer tokenizer = Tokenizer.load(out);
+        assertThat(tokenizer.encode("What is 12 + 30?", false).length).isLessThanOrEqualTo(10); // 16 bytes
+        CliContractTest.Run none = CliContractTest.run("", "tokenizer", "train", "--vocab-size", "600", "--out", out.toString());
+        assertThat(none.exit()).isEqualTo(1);
+        assertThat(none.err().strip()).isEqualTo("error: nothing to train on: give --input FILE... and/or --tasks N");
+    }
+
+    @Test
     void badArgumentsGiveOneClearLine() throws Exception {
         Path text = tmp.resolve("t.txt");
         Files.writeString(text, "hello hello");

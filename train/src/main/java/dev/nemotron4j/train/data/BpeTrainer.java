@@ -89,7 +89,12 @@ public final class BpeTrainer {
     }
 
     private void initialise(Map<String, Long> counts) {
-        for (String reserved : ReservedTokens.contents()) tokens.add(reserved);
+        for (String reserved : ReservedTokens.contents()) {
+            // a merge spelling a reserved token (impossible with the split regex, but cheap to rule out) reuses its id,
+            // so the vocabulary never holds one string twice
+            idByToken.put(reserved, tokens.size());
+            tokens.add(reserved);
+        }
         for (int b = 0; b < 256; b++) {
             String token = String.valueOf(ByteLevelAlphabet.charOf(b));
             idByToken.put(token, tokens.size());

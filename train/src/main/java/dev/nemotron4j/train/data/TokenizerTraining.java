@@ -1,6 +1,8 @@
 package dev.nemotron4j.train.data;
 
 import dev.nemotron4j.tokenizer.Tokenizer;
+import dev.nemotron4j.train.tasks.Environments;
+import dev.nemotron4j.train.tasks.SftExamples;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -48,6 +50,19 @@ public final class TokenizerTraining {
             for (Example example : JsonlExamples.read(file)) add(example);
         } else {
             add(Files.readString(file, StandardCharsets.UTF_8));
+        }
+    }
+
+    /**
+     * Adds {@code n} synthetic pretraining documents and {@code n} SFT conversations (as the template renders them) of
+     * the built-in task environments, so a tokenizer can be trained with nothing downloaded.
+     */
+    public void addTasks(long n) {
+        ExampleSource documents = TaskExamples.pretraining(0);
+        ExampleSource conversations = TaskExamples.sft(new SftExamples(Environments.ALL, null), 0);
+        for (long i = 0; i < n; i++) {
+            add(documents.next());
+            add(conversations.next());
         }
     }
 
