@@ -133,7 +133,7 @@ public final class TrainConfigReader {
         m.rejectUnknownKeys();
 
         ConfigNode d = root.node("data");
-        String source = d.choice("source", List.of("synthetic", "jsonl"));
+        String source = d.choice("source", List.of("synthetic", "jsonl", "tasks", "sft"));
         String path = d.optionalString("path", null);
         if (source.equals("jsonl")) {
             if (path == null) throw d.error("path", "missing: data.source jsonl reads the file named here");

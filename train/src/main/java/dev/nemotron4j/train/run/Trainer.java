@@ -6,6 +6,10 @@ import dev.nemotron4j.train.data.ExampleSource;
 import dev.nemotron4j.train.data.JsonlExamples;
 import dev.nemotron4j.train.data.PackedSequence;
 import dev.nemotron4j.train.data.PackedTrainingData;
+import dev.nemotron4j.train.data.TaskExamples;
+import dev.nemotron4j.train.tasks.BudgetTruncation;
+import dev.nemotron4j.train.tasks.Environments;
+import dev.nemotron4j.train.tasks.SftExamples;
 import dev.nemotron4j.train.data.TrainingData;
 import dev.nemotron4j.train.layers.MoeLayer;
 import dev.nemotron4j.train.layers.Param;
@@ -175,6 +179,15 @@ public final class Trainer {
                     ExampleSource.shuffled(JsonlExamples.read(Path.of(config.data().path())), config.seed()),
                     new ExampleEncoder(Tokenizer.load(out.resolve("tokenizer.json"))),
                     PackedTrainingData.Packing.valueOf(config.data().packing().toUpperCase()));
+            case "tasks" -> new PackedTrainingData(TaskExamples.pretraining(0),
+                    new ExampleEncoder(Tokenizer.load(out.resolve("tokenizer.json"))),
+                    PackedTrainingData.Packing.valueOf(config.data().packing().toUpperCase()));
+            case "sft" -> {
+                Tokenizer tokenizer = Tokenizer.load(out.resolve("tokenizer.json"));
+                SftExamples mix = new SftExamples(Environments.ALL, new BudgetTruncation(tokenizer));
+                yield new PackedTrainingData(TaskExamples.sft(mix, 0), new ExampleEncoder(tokenizer),
+                        PackedTrainingData.Packing.valueOf(config.data().packing().toUpperCase()));
+            }
             default -> throw new ConfigException("data.source: '" + config.data().source() + "' is not supported");
         };
     }

@@ -123,6 +123,28 @@ class TrainerTest {
     }
 
     @Test
+    void builtInTaskSourcesTrainAndResumeExactly() throws IOException {
+        for (String source : List.of("tasks", "sft")) {
+            Path dir = tmp.resolve(source);
+            Files.createDirectories(dir);
+            Files.writeString(dir.resolve("run.yaml"), "recipe: smoke\nsteps: 3\nschedule: {warmup_steps: 1, decay_steps: 1}\n"
+                    + "data: {source: " + source + ", packing: " + (source.equals("sft") ? "whole" : "fill") + ", sequence_length: "
+                    + (source.equals("sft") ? 2048 : 256) + ", rows_per_micro_batch: 2}\n"); // byte-level tokens: a chat with tools is ~1-2k
+            TrainConfig config = TrainConfigReader.file(dir.resolve("run.yaml"));
+            Trainer.Result whole = Trainer.run(config, new Trainer.Options(dir.resolve("whole"), null, 0, null));
+            // SFT learns only the assistant turns: fewer target tokens than positions; the text source learns (nearly) all
+            long positions = (long) config.rowsPerStep() * config.data().sequenceLength();
+            assertThat(whole.metrics()).hasSize(3).allMatch(m -> Double.isFinite(m.loss()) && m.tokens() > 0 && m.tokens() < positions);
+            if (source.equals("sft")) assertThat(whole.metrics().getFirst().tokens()).isLessThan(positions / 2);
+            else assertThat(whole.metrics().getFirst().tokens()).isGreaterThan(positions * 9 / 10);
+            Trainer.run(config, new Trainer.Options(dir.resolve("split"), null, 1, null));
+            Trainer.run(Trainer.savedConfig(dir.resolve("split")), new Trainer.Options(dir.resolve("split"), dir.resolve("split"), 0, null));
+            assertThat(Files.readAllBytes(dir.resolve("split/model.safetensors")))
+                    .as(source).isEqualTo(Files.readAllBytes(dir.resolve("whole/model.safetensors")));
+        }
+    }
+
+    @Test
     void resumingWithoutStateIsAClearError() {
         assertThatThrownBy(() -> Trainer.savedConfig(tmp.resolve("nothing"))).hasMessageContaining("no train-state/ to resume from");
     }
