@@ -24,10 +24,15 @@ import java.util.TreeMap;
 record TensorTypeReport(Map<DType, Totals> byType, Totals matrices, Totals all, Optional<GgufFileType> fileType,
                         List<Deviation> fallbacks, List<Deviation> mixture) {
 
-    /** Tensors, parameters and bytes of a group ({@code matrices}: tensors of rank 2 or more not stored as F32 — the quantizable weights). */
+    /** Tensors, parameters and bytes of a group ({@code matrices}: tensors of rank 2 or more not stored as F32 — the quantizable weights — plus the bytes of their quantized scale tensors). */
     record Totals(int tensors, long parameters, long bytes) {
         Totals plus(TensorInfo t) {
-            return new Totals(tensors + 1, parameters + t.elementCount(), bytes + t.data().byteSize());
+            return new Totals(tensors + 1, parameters + weights(t), bytes + t.data().byteSize());
+        }
+
+        /** A scale tensor's bytes: part of its matrix's storage, not a tensor or parameters of its own. */
+        Totals plusBytes(TensorInfo t) {
+            return new Totals(tensors, parameters, bytes + t.data().byteSize());
         }
 
         double bitsPerWeight() {
@@ -47,7 +52,11 @@ record TensorTypeReport(Map<DType, Totals> byType, Totals matrices, Totals all, 
         for (TensorInfo t : tensors) {
             byType.merge(t.dtype(), new Totals(0, 0, 0).plus(t), (a, b) -> new Totals(a.tensors + b.tensors, a.parameters + b.parameters, a.bytes + b.bytes));
             all = all.plus(t);
-            if (t.rank() >= 2 && t.dtype() != DType.F32) matrices = matrices.plus(t);
+            if (isScale(t)) {
+                if (t.dtype() != DType.F32 || t.rank() >= 2) matrices = matrices.plusBytes(t);
+            } else if (t.rank() >= 2 && t.dtype() != DType.F32) {
+                matrices = matrices.plus(t);
+            }
         }
         List<Deviation> fallbacks = new ArrayList<>(), mixture = new ArrayList<>();
         Optional<DType> nominal = fileType.flatMap(GgufFileType::nominalType).flatMap(TensorTypeReport::dtype);
@@ -65,6 +74,22 @@ record TensorTypeReport(Map<DType, Totals> byType, Totals matrices, Totals all, 
             }
         }
         return new TensorTypeReport(byType, matrices, all, fileType, fallbacks, mixture);
+    }
+
+    /**
+     * The weights a tensor holds: none for a scale companion ({@code weight_scale}, {@code weight_scale_2},
+     * {@code input_scale}, {@code k_scale}, {@code v_scale} of a ModelOpt checkpoint, a GGUF {@code .scale}); two per
+     * byte for a ModelOpt NVFP4 weight (U8, two E2M1 codes per byte); otherwise one per element.
+     */
+    static long weights(TensorInfo t) {
+        if (isScale(t)) return 0;
+        if (t.dtype() == DType.U8 && t.name().endsWith(".weight")) return 2 * t.elementCount();
+        return t.elementCount();
+    }
+
+    private static boolean isScale(TensorInfo t) {
+        String n = t.name();
+        return n.endsWith("_scale") || n.endsWith("_scale_2") || n.endsWith(".scale");
     }
 
     /** Whether {@code type} is what llama-quantize stores instead of a 256-block type on a row of {@code width}. */

@@ -12,6 +12,7 @@ import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Iterator;
+import java.util.List;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -46,6 +47,26 @@ class InspectAndMemoryTest {
     static int tensorsOfType(String out, String type) {
         Matcher m = Pattern.compile("(?m)^  " + type + " +(\\d+) ").matcher(out.substring(out.indexOf("storage by type:")));
         return m.find() ? Integer.parseInt(m.group(1)) : 0;
+    }
+
+    /** ModelOpt NVFP4/FP8: two weights per packed U8 byte, scale tensors are bytes of their matrix, not parameters. */
+    @Test
+    void modelOptCheckpointsCountWeightsNotBytes() throws Exception {
+        for (String name : List.of("nvfp4-a", "fp8-a")) {
+            var r = CliContractTest.run("", "inspect", "--model", CliContractTest.root().resolve("testdata/tiny-modelopt").resolve(name).toString(), "--no-tensors");
+            assertThat(r.exit()).as(r.err()).isZero();
+            String out = r.out();
+            Matcher config = Pattern.compile("(?m)^  total +([0-9,]+)$").matcher(out);
+            assertThat(config.find()).as(out).isTrue();
+            String total = config.group(1); // the config's parameter count
+            assertThat(out).as(name).containsPattern("(?m)^  total +\\d+ +" + total + " ");
+            if (name.equals("nvfp4-a")) {
+                assertThat(out).containsPattern("(?m)^  U8 +76 +222,208 +111,104 ").containsPattern("(?m)^  F8_E4M3 +76 +0 +13,888 ")
+                        .contains("bits per weight: 9.163 over the 94 matrices");
+            } else {
+                assertThat(out).containsPattern("(?m)^  F8_E4M3 +76 +222,208 +222,208 ");
+            }
+        }
     }
 
     @Test
