@@ -18,10 +18,13 @@ import picocli.CommandLine.Option;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.concurrent.Callable;
+import java.util.function.ToLongFunction;
+import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 
 /** {@code nemotron4j inspect}: what a model directory holds and what running it needs. */
@@ -118,12 +121,9 @@ final class InspectCommand implements Callable<Integer>, RunsModel {
         out.println("memory plan:");
         line(out, "weights, memory-mapped (page cache, never copied to the heap)", bytes(plan.weightBytes()));
         line(out, "per sequence: Mamba state (conv + SSM, float32, " + c.countLayers(LayerType.MAMBA) + " layers)", bytes(plan.mambaStateBytes()));
-        line(out, "per sequence: KV cache per token and attention layer", bytes(plan.kvBytesPerTokenPerLayer(KvCacheType.F32)) + " f32, "
-                + bytes(plan.kvBytesPerTokenPerLayer(KvCacheType.F16)) + " f16");
-        line(out, "per sequence: KV cache per token (" + attention + " attention layers)", bytes(plan.kvBytesPerToken(KvCacheType.F32)) + " f32, "
-                + bytes(plan.kvBytesPerToken(KvCacheType.F16)) + " f16");
-        line(out, "one sequence at " + ctx + " tokens", bytes(plan.sequenceBytes(ctx, KvCacheType.F32)) + " f32, "
-                + bytes(plan.sequenceBytes(ctx, KvCacheType.F16)) + " f16");
+        line(out, "per sequence: KV cache per token and attention layer", perCacheType(plan::kvBytesPerTokenPerLayer));
+        line(out, "per sequence: KV cache per token (" + attention + " attention layers)", perCacheType(plan::kvBytesPerToken));
+        line(out, "one sequence at " + ctx + " tokens", perCacheType(type -> plan.sequenceBytes(ctx, type)));
         line(out, "activations per row of a forward pass", bytes(plan.activationBytesPerRow()));
         MemoryPlan.Workload chat = new MemoryPlan.Workload(1, ctx, BatchScheduler.DEFAULT_PREFILL_CHUNK, 8, KvCacheType.F32, true);
         JvmHeap heap = JvmHeap.of(plan, chat, JvmOptions.physicalMemory());
@@ -144,4 +144,12 @@ final class InspectCommand implements Callable<Integer>, RunsModel {
         if (b >= 1L << 20) return String.format(Locale.ROOT, "%.2f MiB (%s bytes)", b / (double) (1L << 20), n(b));
         return String.format(Locale.ROOT, "%.1f KiB (%s bytes)", b / 1024.0, n(b));
     }
+
+    /** "X f32, Y f16, Z fp8": a size for every {@code --kv-cache} type. */
+    private static String perCacheType(ToLongFunction<KvCacheType> size) {
+        return Arrays.stream(KvCacheType.values())
+                .map(type -> bytes(size.applyAsLong(type)) + " " + type.name().toLowerCase(Locale.ROOT))
+                .collect(Collectors.joining(", "));
+    }
+
 }

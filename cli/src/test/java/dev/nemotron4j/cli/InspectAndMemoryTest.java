@@ -114,7 +114,7 @@ class InspectAndMemoryTest {
         var r = CliContractTest.run("", "inspect", "--model", dir.toString(), "--context", "4096");
         assertThat(r.exit()).as(r.err()).isZero();
         assertThat(r.out()).contains("per sequence: Mamba state (conv + SSM, float32, 23 layers)").contains("47.62 MiB (49,930,240 bytes)")
-                .contains("2.0 KiB (2,048 bytes) f32, 1.0 KiB (1,024 bytes) f16")
+                .contains("2.0 KiB (2,048 bytes) f32, 1.0 KiB (1,024 bytes) f16, 0.5 KiB (512 bytes) fp8")
                 .contains("per sequence: KV cache per token (6 attention layers)").contains("12.0 KiB (12,288 bytes) f32")
                 .contains("one sequence at 4096 tokens").contains("JVM heap the launcher gives chat at 4096 tokens").contains("-Xmn32m");
     }
