@@ -16,6 +16,42 @@ final class DecodedRowDot {
     private static final VectorSpecies<Float> F = VectorWidth.FLOAT;
     private static final int L = F.length();
 
+    /** A matrix whose rows decode into float scratch, in the order its single-row {@code dot} sums. */
+    interface RowDecoder {
+        int cols();
+
+        /** Row {@code row}'s values into {@code w[wOff ..]}. */
+        void decode(int row, float[] w, int wOff);
+
+        float dot(int row, float[] x, int xOff);
+    }
+
+    /** {@link WeightMatrix#dotRows} of a {@link RowDecoder}: the row decoded once for the batch, bit-identical to {@code dot}. */
+    static void dotRows(RowDecoder m, int row, float[] x, int xOff, int xStride, int batch, float[] out, int outOff, int outStride) {
+        if (batch == 1 || VectorWidth.SCALAR) {
+            for (int b = 0; b < batch; b++) out[outOff + b * outStride] = m.dot(row, x, xOff + b * xStride);
+            return;
+        }
+        int cols = m.cols();
+        float[] w = RowScratch.get(cols, 0).values;
+        m.decode(row, w, 0);
+        dotRows(w, cols, x, xOff, xStride, batch, out, outOff, outStride);
+    }
+
+    /** {@link WeightMatrix#multiplyRows} of a {@link RowDecoder}: rows two at a time where {@link #pairsApply}. */
+    static void multiplyRows(RowDecoder m, int start, int end, float[] x, int xOff, int xStride, int batch, float[] out, int outOff, int outStride) {
+        int o = start, cols = m.cols();
+        if (batch >= 2 && pairsApply(cols)) {
+            float[] w = RowScratch.get(2 * cols, 0).values;
+            for (; o + 2 <= end; o += 2) {
+                m.decode(o, w, 0);
+                m.decode(o + 1, w, cols);
+                rowPairs(w, cols, x, xOff, xStride, batch, out, outOff + o, outStride);
+            }
+        }
+        for (; o < end; o++) dotRows(m, o, x, xOff, xStride, batch, out, outOff + o, outStride);
+    }
+
     /** Whether {@link #rowPairs} applies: 16 lanes and rows of whole 32-column steps ({@link DequantizedRows}). */
     static boolean pairsApply(int cols) {
         return !VectorWidth.SCALAR && L == 16 && cols % 32 == 0;

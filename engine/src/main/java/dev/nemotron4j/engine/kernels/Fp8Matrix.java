@@ -20,7 +20,7 @@ import java.nio.ByteOrder;
  * Order: {@link DecodedRowDot}'s (chunks alternately into two accumulators, then the leftover columns), so batches
  * decode each row once into scratch and stay bit-identical to {@link #dot}.
  */
-public record Fp8Matrix(MemorySegment data, int rows, int cols) implements WeightMatrix {
+public record Fp8Matrix(MemorySegment data, int rows, int cols) implements WeightMatrix, DecodedRowDot.RowDecoder {
 
     private static final VectorSpecies<Float> F = VectorWidth.FLOAT;
     private static final VectorSpecies<Integer> I = VectorWidth.INT;
@@ -90,7 +90,8 @@ public record Fp8Matrix(MemorySegment data, int rows, int cols) implements Weigh
     }
 
     /** Row {@code row}'s values into {@code w[wOff ..]}, chunk by chunk in registers. */
-    private void decode(int row, float[] w, int wOff) {
+    @Override
+    public void decode(int row, float[] w, int wOff) {
         long base = (long) row * cols;
         int i = 0;
         if (!VectorWidth.SCALAR) {
@@ -101,27 +102,12 @@ public record Fp8Matrix(MemorySegment data, int rows, int cols) implements Weigh
 
     @Override
     public void dotRows(int row, float[] x, int xOff, int xStride, int batch, float[] out, int outOff, int outStride) {
-        if (batch == 1 || VectorWidth.SCALAR) {
-            for (int b = 0; b < batch; b++) out[outOff + b * outStride] = dot(row, x, xOff + b * xStride);
-            return;
-        }
-        float[] w = RowScratch.get(cols, 0).values;
-        decode(row, w, 0);
-        DecodedRowDot.dotRows(w, cols, x, xOff, xStride, batch, out, outOff, outStride);
+        DecodedRowDot.dotRows(this, row, x, xOff, xStride, batch, out, outOff, outStride);
     }
 
     @Override
     public void multiplyRows(int start, int end, float[] x, int xOff, int xStride, int batch, float[] out, int outOff, int outStride) {
-        int o = start;
-        if (batch >= 2 && DecodedRowDot.pairsApply(cols)) {
-            float[] w = RowScratch.get(2 * cols, 0).values;
-            for (; o + 2 <= end; o += 2) {
-                decode(o, w, 0);
-                decode(o + 1, w, cols);
-                DecodedRowDot.rowPairs(w, cols, x, xOff, xStride, batch, out, outOff + o, outStride);
-            }
-        }
-        for (; o < end; o++) dotRows(o, x, xOff, xStride, batch, out, outOff + o, outStride);
+        DecodedRowDot.multiplyRows(this, start, end, x, xOff, xStride, batch, out, outOff, outStride);
     }
 
     @Override

@@ -23,7 +23,7 @@ import java.nio.ByteOrder;
  * two half-tables at 8), the block scale decoded by a 256-entry table, and keep {@link DecodedRowDot}'s order (a
  * block of 16 is one chunk at 16 lanes, two at 8), so batches decode a row once into scratch, bit-identically.
  */
-public record ModelOptNvfp4Matrix(MemorySegment codes, MemorySegment scales, int rows, int cols) implements WeightMatrix {
+public record ModelOptNvfp4Matrix(MemorySegment codes, MemorySegment scales, int rows, int cols) implements WeightMatrix, DecodedRowDot.RowDecoder {
 
     /** Inputs per block scale. */
     public static final int GROUP = 16;
@@ -130,7 +130,8 @@ public record ModelOptNvfp4Matrix(MemorySegment codes, MemorySegment scales, int
     }
 
     /** Row {@code row}'s weights into {@code w[wOff ..]} (the values the fused kernels build in registers). */
-    private void decode(int row, float[] w, int wOff) {
+    @Override
+    public void decode(int row, float[] w, int wOff) {
         long cb = (long) row * cols / 2, sb = (long) row * cols / GROUP;
         int blocks = cols / GROUP;
         if (WIDE && blocks % 2 == 0) {
@@ -153,27 +154,12 @@ public record ModelOptNvfp4Matrix(MemorySegment codes, MemorySegment scales, int
 
     @Override
     public void dotRows(int row, float[] x, int xOff, int xStride, int batch, float[] out, int outOff, int outStride) {
-        if (batch == 1 || VectorWidth.SCALAR) {
-            for (int b = 0; b < batch; b++) out[outOff + b * outStride] = dot(row, x, xOff + b * xStride);
-            return;
-        }
-        float[] w = RowScratch.get(cols, 0).values;
-        decode(row, w, 0);
-        DecodedRowDot.dotRows(w, cols, x, xOff, xStride, batch, out, outOff, outStride);
+        DecodedRowDot.dotRows(this, row, x, xOff, xStride, batch, out, outOff, outStride);
     }
 
     @Override
     public void multiplyRows(int start, int end, float[] x, int xOff, int xStride, int batch, float[] out, int outOff, int outStride) {
-        int o = start;
-        if (batch >= 2 && DecodedRowDot.pairsApply(cols)) {
-            float[] w = RowScratch.get(2 * cols, 0).values;
-            for (; o + 2 <= end; o += 2) {
-                decode(o, w, 0);
-                decode(o + 1, w, cols);
-                DecodedRowDot.rowPairs(w, cols, x, xOff, xStride, batch, out, outOff + o, outStride);
-            }
-        }
-        for (; o < end; o++) dotRows(o, x, xOff, xStride, batch, out, outOff + o, outStride);
+        DecodedRowDot.multiplyRows(this, start, end, x, xOff, xStride, batch, out, outOff, outStride);
     }
 
     @Override
