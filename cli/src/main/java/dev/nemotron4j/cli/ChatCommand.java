@@ -40,7 +40,7 @@ import java.util.concurrent.ExecutionException;
 final class ChatCommand implements Callable<Integer>, RunsModel {
 
     @Mixin
-    ModelOption model;
+    ModelOrDefaultOption model;
 
     @Mixin
     ReasoningOptions reasoning;
@@ -65,7 +65,7 @@ final class ChatCommand implements Callable<Integer>, RunsModel {
 
     @Override
     public Path modelPath() {
-        return model.path;
+        return model.path();
     }
 
     /** One conversation that may grow to the model's context, its prompts fed in chunks; TextService's 8 logit rows. */

@@ -52,7 +52,8 @@ public final class EvalCommand implements Runnable {
     static final class Run implements Callable<Integer>, RunsModel {
         @Option(names = "--config", paramLabel = "FILE", description = "evaluation YAML")
         Path config;
-        @Option(names = "--model", paramLabel = "PATH", description = "in-process " + ModelSource.DESCRIPTION)
+        @Option(names = "--model", paramLabel = "PATH", description = "in-process " + ModelSource.DESCRIPTION
+                + " Default (no --model, no --endpoint, no target in the config): the bundled default model, " + DefaultModel.RELATIVE_PATH + ".")
         String model;
         @Option(names = "--endpoint", paramLabel = "URL", description = "OpenAI-compatible base URL, e.g. http://localhost:8000/v1")
         String endpoint;
@@ -62,7 +63,7 @@ public final class EvalCommand implements Runnable {
         String endpointType;
         @Option(names = "--api-key-env", paramLabel = "VAR", description = "environment variable holding the API key")
         String apiKeyEnv;
-        @Option(names = "--task", paramLabel = "NAME", description = "task to run (repeatable); built-in: gsm8k, aime, multiple_choice, mmlu_pro, gpqa, tool_calling, ruler")
+        @Option(names = "--task", paramLabel = "NAME", description = "task to run (repeatable); built-in: gsm8k, aime, multiple_choice, mmlu_pro, gpqa, tool_calling, ruler, and the default model's environments arithmetic, tool_use, instruction_following")
         List<String> tasks = new ArrayList<>();
         @Option(names = "--dataset", paramLabel = "FILE", description = "dataset of the selected task (e.g. GSM8K test.jsonl)")
         Path dataset;
@@ -89,14 +90,35 @@ public final class EvalCommand implements Runnable {
         @Option(names = "--datasets", paramLabel = "DIR", defaultValue = "datasets", description = "where the recipe's datasets are (default ${DEFAULT-VALUE})")
         Path datasets;
 
+        /**
+         * The flags over the config file. With no target anywhere (no --model, no --endpoint, none in the config), the
+         * target is the in-process engine on the bundled default model ({@link DefaultModel}).
+         */
         private EvalConfig resolve() {
+            EvalConfig resolved = resolve(model);
+            if (model == null && endpoint == null && !hasTarget(resolved.target())) {
+                usesDefaultModel = true;
+                resolved = resolve(DefaultModel.directory().toString());
+            }
+            return resolved;
+        }
+
+        private EvalConfig resolve(String targetModel) {
             List<String> all = new ArrayList<>(overrides);
             if (shard != null) all.addFirst("run.shard='" + shard + "'");
             if (recipe != null && this.config != null) throw new IllegalArgumentException("--recipe and --config exclude each other");
             Path configFile = recipe != null ? dev.nemotron4j.eval.recipe.Recipe.materialize(recipe, datasets) : this.config;
-            return new CommandLineOptions(configFile, model, endpoint, servedModel, endpointType, apiKeyEnv,
+            return new CommandLineOptions(configFile, targetModel, endpoint, servedModel, endpointType, apiKeyEnv,
                     tasks, dataset, limit, repeats, seed, parallelism, maxTokens, temperature, all, out).resolve();
         }
+
+        private static boolean hasTarget(EvalConfig.TargetConfig target) {
+            return target != null && ((target.model() != null && !target.model().isBlank())
+                    || (target.endpoint() != null && target.endpoint().url() != null));
+        }
+
+        /** Set by {@link #resolve()} when the run falls back to the default model. */
+        private boolean usesDefaultModel;
 
         private Double throughput() {
             if (tokensPerSecond != null) return tokensPerSecond;
@@ -123,6 +145,7 @@ public final class EvalCommand implements Runnable {
         @Override
         public Integer call() {
             EvalConfig config = resolve();
+            if (usesDefaultModel) DefaultModel.announce(System.err);
             if (estimateOnly) {
                 try (var target = dev.nemotron4j.eval.target.TargetOpener.open(config.target(), java.time.Duration.ofSeconds(60))) {
                     System.out.println(EvalRunner.estimate(config, target).describe(throughput()));

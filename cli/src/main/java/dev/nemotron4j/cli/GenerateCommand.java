@@ -42,7 +42,7 @@ import java.util.stream.Collectors;
 final class GenerateCommand implements Callable<Integer>, RunsModel {
 
     @Mixin
-    ModelOption model;
+    ModelOrDefaultOption model;
 
     @ArgGroup(exclusive = true, multiplicity = "1")
     Prompt prompt;
@@ -81,7 +81,7 @@ final class GenerateCommand implements Callable<Integer>, RunsModel {
 
     @Override
     public Path modelPath() {
-        return model.path;
+        return model.path();
     }
 
     /** One sequence of prompt + output tokens; a text prompt has at most one token per UTF-8 byte, plus the chat frame. */

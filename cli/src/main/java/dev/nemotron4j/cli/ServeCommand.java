@@ -23,7 +23,7 @@ import java.util.concurrent.CountDownLatch;
 final class ServeCommand implements Callable<Integer>, RunsModel {
 
     @Mixin
-    ModelOption model;
+    ModelOrDefaultOption model;
 
     @Option(names = "--host", defaultValue = "127.0.0.1", description = "Address to bind (default: ${DEFAULT-VALUE}; 0.0.0.0 for all).")
     String host;
@@ -72,7 +72,7 @@ final class ServeCommand implements Callable<Integer>, RunsModel {
 
     @Override
     public Path modelPath() {
-        return model.path;
+        return model.path();
     }
 
     /** --max-batch sequences, each up to --context tokens; steps of up to --step-tokens rows. */
