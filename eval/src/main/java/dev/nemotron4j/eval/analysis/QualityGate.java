@@ -35,7 +35,8 @@ public final class QualityGate {
     private QualityGate() {}
 
     /**
-     * @param metric        what {@code min} applies to: {@code mean} (default), {@code pass@K} or {@code maj@k}
+     * @param metric        what {@code min} applies to: {@code mean} (default), {@code pass@K}, {@code maj@k}, or one of the task's breakdown
+     *                      accuracies (IFEval: {@code prompt_level_loose_acc}, ...)
      * @param min           the metric must be at least this
      * @param minLowerCi    the 95% interval's lower end (Wilson for binary scores, else bootstrap) must be at least this
      * @param nonRegression against the baseline: no significant drop (paired test, Holm-adjusted p below alpha)
@@ -154,7 +155,9 @@ public final class QualityGate {
         if (metric.equals("mean")) return m.mean().mean();
         if (metric.startsWith("maj@")) return m.majAtK();
         if (metric.startsWith("pass@")) return m.passAtK().get(metric);
-        throw new IllegalArgumentException("unknown gate metric '" + metric + "' (mean, pass@K or maj@k)");
+        if (m.breakdown() != null && m.breakdown().containsKey(metric)) return m.breakdown().get(metric);
+        throw new IllegalArgumentException("unknown gate metric '" + metric + "' (mean, pass@K, maj@k"
+                + (m.breakdown() == null ? "" : ", " + String.join(", ", m.breakdown().keySet())) + ")");
     }
 
     private static String num(double v) { return String.format(Locale.ROOT, "%.4f", v); }

@@ -6,7 +6,7 @@ package dev.nemotron4j.eval.extract;
  */
 public sealed interface AnswerExtractor
         permits NumericAnswerExtractor, ChoiceLetterExtractor, ToolCallExtractor, RegexExtractor, FullTextExtractor,
-        EnvironmentOutputExtractor {
+        EnvironmentOutputExtractor, ResponseTextExtractor {
 
     /** Stable name used in task YAML ({@code extractor: numeric}). */
     String name();
@@ -30,13 +30,14 @@ public sealed interface AnswerExtractor
             case "tool_call" -> new ToolCallExtractor();
             case "full_text" -> new FullTextExtractor();
             case "environment_output" -> new EnvironmentOutputExtractor();
+            case "response" -> new ResponseTextExtractor();
             case "regex" -> {
                 Object pattern = params == null ? null : params.get("pattern");
                 if (pattern == null) throw new IllegalArgumentException("extractor 'regex' needs extractor_params.pattern");
                 yield new RegexExtractor(pattern.toString());
             }
             default -> throw new IllegalArgumentException("unknown extractor '" + name
-                    + "' (built-in: numeric, choice_letter, tool_call, full_text, regex, environment_output)");
+                    + "' (built-in: numeric, choice_letter, tool_call, full_text, regex, environment_output, response)");
         };
     }
 }

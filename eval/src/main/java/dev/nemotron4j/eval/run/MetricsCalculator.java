@@ -76,7 +76,7 @@ public final class MetricsCalculator {
         if (!passAtK.containsKey("pass@" + repeats)) passAtK.put("pass@" + repeats, passAt(repeats, repeats, correctPerItem, byItem));
         Double majAtK = repeats > 1 && !byItem.isEmpty() ? majority / byItem.size() : null;
         return new TaskMetrics(byItem.size(), repeats, mean, clustered.designEffect(), wilson, bootstrap, passAtK, majAtK, misses,
-                sources, task.axis(), tokens);
+                sources, task.axis(), tokens, InstructionAccuracies.of(records));
     }
 
     private static double passAt(int k, int repeats, int[] correctPerItem, Map<String, List<SampleRecord>> byItem) {

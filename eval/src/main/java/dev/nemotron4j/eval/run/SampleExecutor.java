@@ -11,6 +11,7 @@ import dev.nemotron4j.eval.interceptor.Call;
 import dev.nemotron4j.eval.interceptor.InterceptorChain;
 import dev.nemotron4j.eval.interceptor.ReasoningInterceptor;
 import dev.nemotron4j.eval.json.CanonicalJson;
+import dev.nemotron4j.eval.score.Scored;
 import dev.nemotron4j.eval.task.ChoiceShuffle;
 import dev.nemotron4j.eval.task.EvalItem;
 import dev.nemotron4j.eval.task.TaskDefinition;
@@ -69,9 +70,10 @@ public final class SampleExecutor {
         if (split == null) split = reasoning.split(result);
         ModelAnswer answer = new ModelAnswer(split.answer(), split.reasoning(), result.toolCalls());
         Extraction extraction = task.extractor().extract(answer, item.choiceCount());
-        double score = task.scorer().score(extraction, item.expected());
+        Scored scored = task.scorer().judge(extraction, item.expected());
         return new SampleRecord(task.name(), item.id(), item.index(), key.repeat(), seed, prompt, responses,
-                split.answer(), split.source(), extraction.value(), extraction.method(), item.expected(), item.choiceCount(), score);
+                split.answer(), split.source(), extraction.value(), extraction.method(), item.expected(), item.choiceCount(),
+                scored.score(), scored.details());
     }
 
     /**
@@ -115,7 +117,7 @@ public final class SampleExecutor {
         Extraction extraction = new Extraction(letter, normalize ? "loglikelihood_norm" : "loglikelihood");
         double score = task.scorer().score(extraction, item.expected());
         return new SampleRecord(task.name(), item.id(), item.index(), key.repeat(), seed, prompt, responses,
-                letter == null ? "" : letter, "loglikelihood", letter, "loglikelihood", item.expected(), item.choiceCount(), score);
+                letter == null ? "" : letter, "loglikelihood", letter, "loglikelihood", item.expected(), item.choiceCount(), score, null);
     }
 
     /** Tool definitions of an item in OpenAI form (BFCL-style bare function specs are wrapped). */

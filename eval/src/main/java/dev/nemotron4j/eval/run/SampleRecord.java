@@ -1,5 +1,6 @@
 package dev.nemotron4j.eval.run;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.nemotron4j.eval.SampleKey;
 
@@ -24,10 +25,12 @@ import java.util.List;
  * @param expected         the reference answer
  * @param choiceCount      options for multiple choice, else 0
  * @param score            in [0, 1]
+ * @param details          what the scorer adds (IFEval: each instruction's strict and loose verdict), or null
  */
 public record SampleRecord(String task, String itemId, int itemIndex, int repeat, long seed, JsonNode prompt,
                            List<StoredResponse> responses, String answerText, String answerSource, String extracted,
-                           String extractionMethod, JsonNode expected, int choiceCount, double score) {
+                           String extractionMethod, JsonNode expected, int choiceCount, double score,
+                           @JsonInclude(JsonInclude.Include.NON_NULL) JsonNode details) {
 
     public SampleKey key() { return new SampleKey(task, itemId, repeat); }
 

@@ -8,7 +8,7 @@ import dev.nemotron4j.eval.extract.Extraction;
  * Versioned like extractors: the version goes into the lockfile.
  */
 public sealed interface Scorer permits NumericEquivalenceScorer, ExactMatchScorer, ToolCallMatchScorer, ContainsAllScorer,
-        EnvironmentVerdictScorer {
+        EnvironmentVerdictScorer, InstructionFollowingScorer {
 
     /** Stable name used in task YAML ({@code scorer: numeric_equivalence}). */
     String name();
@@ -16,6 +16,11 @@ public sealed interface Scorer permits NumericEquivalenceScorer, ExactMatchScore
     int version();
 
     double score(Extraction extracted, JsonNode expected);
+
+    /** The score with the details a scorer keeps per sample (none by default). */
+    default Scored judge(Extraction extracted, JsonNode expected) {
+        return new Scored(score(extracted, expected), null);
+    }
 
     /** The built-in scorer called {@code name}: numeric_equivalence, exact_match, tool_call_match, contains_all. */
     static Scorer named(String name) {
@@ -25,8 +30,9 @@ public sealed interface Scorer permits NumericEquivalenceScorer, ExactMatchScore
             case "tool_call_match" -> new ToolCallMatchScorer();
             case "contains_all" -> new ContainsAllScorer();
             case "environment_verifier" -> new EnvironmentVerdictScorer();
+            case "instruction_following" -> new InstructionFollowingScorer();
             default -> throw new IllegalArgumentException("unknown scorer '" + name
-                    + "' (built-in: numeric_equivalence, exact_match, tool_call_match, contains_all, environment_verifier)");
+                    + "' (built-in: numeric_equivalence, exact_match, tool_call_match, contains_all, environment_verifier, instruction_following)");
         };
     }
 }

@@ -1,5 +1,7 @@
 package dev.nemotron4j.eval.stats;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
+
 import java.util.Map;
 
 /**
@@ -18,7 +20,10 @@ import java.util.Map;
  * @param answerSources    how many answers came from content, after a think block, or the reasoning fallback
  * @param axis             plot coordinates (reasoning budget, context length, ...)
  * @param tokens           prompt, completion and reasoning tokens over the task's samples
+ * @param breakdown        further accuracies a task family defines (IFEval/IFBench: prompt- and instruction-level,
+ *                         strict and loose), or null
  */
 public record TaskMetrics(int items, int repeats, MeanEstimate mean, double designEffect, Interval wilson95, Interval bootstrap95,
                           Map<String, Double> passAtK, Double majAtK, int extractionMisses,
-                          Map<String, Integer> answerSources, Map<String, Object> axis, TokenTotals tokens) {}
+                          Map<String, Integer> answerSources, Map<String, Object> axis, TokenTotals tokens,
+                          @JsonInclude(JsonInclude.Include.NON_NULL) Map<String, Double> breakdown) {}

@@ -28,7 +28,7 @@ public final class TaskFactory {
 
     /** Built-in families; a task whose name is one of these and has no {@code type} uses it. */
     public static final Set<String> FAMILIES = Set.of("gsm8k", "aime", "multiple_choice", "mmlu_pro", "gpqa", "tool_calling", "ruler", "custom",
-            "arithmetic", "tool_use", "instruction_following");
+            "arithmetic", "tool_use", "instruction_following", "ifeval");
 
     static final String GSM8K_PROMPT =
             "{{question}}\nPlease reason step by step, and put your final answer within \\boxed{}.";
@@ -69,6 +69,8 @@ public final class TaskFactory {
         if (EnvironmentTasks.FAMILIES.contains(family)) {
             return sweep(task, EnvironmentTasks.definition(task, family, generation, repeats, limit));
         }
+
+        if (family.equals("ifeval")) return sweep(task, instructionTask(task, family, generation, repeats, limit));
 
         Defaults d = Defaults.of(family);
         String extractorName = or(task.extractor(), d.extractor);
@@ -122,6 +124,48 @@ public final class TaskFactory {
             items.add(new EvalItem(id, i, row, expected(answer, expectedRule, family), choiceCount));
         }
         return items;
+    }
+
+    /**
+     * IFEval / IFBench: rows {@code {key, prompt, instruction_id_list, kwargs}}; the prompt is sent as it is, the answer
+     * text is judged by every listed instruction's checker. Every row's instructions are bound to their arguments here,
+     * so an unknown instruction or a bad argument stops the run before anything is sent.
+     */
+    private TaskDefinition instructionTask(TaskConfig task, String family, GenerationConfig generation, int repeats, Integer limit) {
+        if (task.dataset() == null) throw new IllegalArgumentException("task " + task.name() + ": dataset path missing (--dataset FILE)");
+        Path path = Path.of(task.dataset()).toAbsolutePath().normalize();
+        var judge = dev.nemotron4j.eval.instructions.InstructionFollowing.named(family);
+        String idField = or(task.idField(), "key");
+        String promptField = or(task.questionField(), "prompt");
+        List<ObjectNode> rows = JsonlDataset.read(path);
+        List<EvalItem> items = new ArrayList<>();
+        for (int i = 0; i < rows.size() && (limit == null || i < limit); i++) {
+            ObjectNode row = rows.get(i);
+            JsonNode ids = row.get("instruction_id_list");
+            if (!row.hasNonNull(promptField) || ids == null || !ids.isArray()) {
+                throw new IllegalArgumentException(path + " row " + i + ": needs '" + promptField + "' and 'instruction_id_list'");
+            }
+            List<String> idList = new ArrayList<>();
+            ids.forEach(id -> idList.add(id.asText()));
+            try {
+                judge.bind(idList, row.get("kwargs"));
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException(path + " row " + i + ": " + e.getMessage(), e);
+            }
+            if (!promptField.equals("prompt")) row.set("prompt", row.get(promptField));
+            ObjectNode expected = com.fasterxml.jackson.databind.node.JsonNodeFactory.instance.objectNode();
+            expected.put("benchmark", family);
+            expected.set("instruction_id_list", ids);
+            expected.set("kwargs", row.has("kwargs") ? row.get("kwargs") : expected.arrayNode());
+            String id = row.hasNonNull(idField) ? row.get(idField).asText() : String.valueOf(i);
+            items.add(new EvalItem(id, i, row, expected, 0));
+        }
+        items = Subsets.select(items, task.subset() != null ? task.subset() : config.run().subset(), task.name(), config.run().seed());
+        PromptTemplate prompt = hasPrompt(task) ? PromptTemplate.fromConfig(task.prompt()) : PromptTemplate.ofUser("{{prompt}}");
+        return new TaskDefinition(task.name(), family, items, prompt, null, null,
+                AnswerExtractor.named(or(task.extractor(), "response"), task.extractorParams()),
+                Scorer.named(or(task.scorer(), "instruction_following")), generation, repeats, false,
+                Sha256.ofFile(path), path.toString(), Map.of("base_task", task.name()), null);
     }
 
     /** Continuations, acc/acc_norm and the few-shot pool (a dev split read like the task's dataset, or its own items). */
