@@ -172,7 +172,7 @@ final class EngineEvalTarget implements Target {
                 JsonNode args = c.arguments();
                 calls.add(ToolCall.of(null, c.name(), args != null && args.isObject() ? (com.fasterxml.jackson.databind.node.ObjectNode) args : json.createObjectNode()));
             }
-            messages.add(new ChatMessage(m.role(), m.content(), null, calls, m.toolCallId()));
+            messages.add(new ChatMessage(m.role(), m.content(), m.reasoningContent(), calls, m.toolCallId()));
         }
         List<ToolDefinition> tools = req.tools().stream().map(ToolDefinition::new).toList();
         ChatRequestOptions opts = ChatRequestOptions.DEFAULTS;

@@ -9,6 +9,7 @@ import dev.nemotron4j.eval.extract.Extraction;
 import dev.nemotron4j.eval.json.CanonicalJson;
 import dev.nemotron4j.train.tasks.Environments;
 import dev.nemotron4j.train.tasks.Task;
+import dev.nemotron4j.train.tasks.Verdict;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -17,9 +18,16 @@ import java.util.List;
  * Scores with the built-in environments' own exact verifiers ({@code dev.nemotron4j.train.tasks}): the reference is
  * {@code {"environment": NAME, "seed": N, "step": K}}, the task is sampled again from its seed, and the extracted
  * answer ({@link dev.nemotron4j.eval.extract.EnvironmentOutputExtractor}) is judged by turn K's verifier: 1 when
- * correct, else 0.
+ * correct, else 0. With {@code "judged": "valid"} (tool calls) it scores instead whether the turn is exactly one
+ * well-formed call that the environment's tools accept and run ({@code Task.toolExecutor()} answers without an
+ * error: a known tool, arguments of the names and types it takes, units it converts), whatever its arguments' values.
  */
 public record EnvironmentVerdictScorer() implements Scorer {
+
+    /** {@code judged} value: the turn's verifier says correct (the default). */
+    public static final String CORRECT = "correct";
+    /** {@code judged} value: one well-formed call the environment's tools accept. */
+    public static final String VALID = "valid";
 
     @Override
     public String name() { return "environment_verifier"; }
@@ -32,6 +40,7 @@ public record EnvironmentVerdictScorer() implements Scorer {
         if (!extracted.found()) return 0;
         Task task = Environments.byName(expected.path("environment").asText()).sample(expected.path("seed").asLong());
         int step = expected.path("step").asInt(0);
+        String judged = expected.path("judged").asText(CORRECT);
         JsonNode output = CanonicalJson.parse(extracted.value());
         List<ToolCall> calls = new ArrayList<>();
         for (JsonNode call : output.path("tool_calls")) {
@@ -44,6 +53,17 @@ public record EnvironmentVerdictScorer() implements Scorer {
         String reasoning = output.path("reasoning").asText("");
         ParsedOutput parsed = new ParsedOutput(reasoning.isEmpty() ? null : reasoning,
                 content.isEmpty() ? null : content, calls, List.of());
-        return task.steps().get(step).verifier().verify(parsed).correct() ? 1 : 0;
+        Verdict verdict = task.steps().get(step).verifier().verify(parsed);
+        return switch (judged) {
+            case CORRECT -> verdict.correct() ? 1 : 0;
+            case VALID -> verdict.wellFormed() && calls.size() == 1 && accepted(task, calls.getFirst()) ? 1 : 0;
+            default -> throw new IllegalArgumentException("environment_verifier: unknown judged value " + judged + " (correct or valid)");
+        };
+    }
+
+    /** Whether the environment's tools run the call (they answer an unknown tool or bad arguments with an error object). */
+    private static boolean accepted(Task task, ToolCall call) {
+        JsonNode reply = CanonicalJson.parse(task.toolExecutor().execute(call));
+        return reply.isObject() && !reply.has("error");
     }
 }

@@ -92,6 +92,7 @@ public final class OpenAiEndpointTarget implements Target {
         List<ChatMessage> turns = r.isChat() ? r.messages() : List.of(ChatMessage.user(r.prompt()));
         for (ChatMessage m : turns) {
             ObjectNode turn = messages.addObject().put("role", m.role()).put("content", m.content());
+            if (m.reasoningContent() != null) turn.put("reasoning_content", m.reasoningContent());
             if (!m.toolCalls().isEmpty()) {
                 ArrayNode calls = turn.putArray("tool_calls");
                 int i = 0;

@@ -2,6 +2,7 @@ package dev.nemotron4j.eval.task;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.nemotron4j.eval.target.ChatMessage;
+import dev.nemotron4j.eval.target.ToolCall;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -11,11 +12,30 @@ import java.util.regex.Pattern;
 /**
  * Chat turns with {@code {{field}}} placeholders filled from an item's fields. Two computed
  * placeholders exist for multiple choice: {@code {{choices}}} ("A. first\nB. second") and
- * {@code {{letters}}} ("A, B, C, D").
+ * {@code {{letters}}} ("A, B, C, D"). With a follow-up field, the turns an item holds there come after the template's
+ * (an assistant turn with its tool calls and the tool's reply, to ask for the turn after a tool response).
+ *
+ * @param turns         the template's turns
+ * @param followUpField the item field holding turns appended as they are ({@code [{"role", "content", "tool_calls":
+ *                      [{"name", "arguments"}], "tool_call_id", "reasoning_content"}]}), or null for none
  */
-public record PromptTemplate(List<ChatMessage> turns) {
+public record PromptTemplate(List<ChatMessage> turns, String followUpField) {
 
     private static final Pattern PLACEHOLDER = Pattern.compile("\\{\\{\\s*([\\w.-]+)\\s*}}");
+
+    public PromptTemplate {
+        turns = List.copyOf(turns);
+    }
+
+    /** The template's turns alone. */
+    public PromptTemplate(List<ChatMessage> turns) {
+        this(turns, null);
+    }
+
+    /** These turns, then the turns each item holds in {@code field}. */
+    public PromptTemplate withFollowUp(String field) {
+        return new PromptTemplate(turns, field);
+    }
 
     /** A single user turn. */
     public static PromptTemplate ofUser(String text) { return new PromptTemplate(List.of(ChatMessage.user(text))); }
@@ -32,6 +52,28 @@ public record PromptTemplate(List<ChatMessage> turns) {
     public List<ChatMessage> render(EvalItem item, String choicesField) {
         List<ChatMessage> out = new ArrayList<>();
         for (ChatMessage t : turns) out.add(ChatMessage.of(t.role(), fill(t.content(), item, choicesField)));
+        if (followUpField != null) out.addAll(followUp(item));
+        return out;
+    }
+
+    private List<ChatMessage> followUp(EvalItem item) {
+        JsonNode turns = item.fields().get(followUpField);
+        if (turns == null || !turns.isArray()) {
+            throw new IllegalArgumentException("item " + item.id() + " has no list of turns in '" + followUpField + "'");
+        }
+        List<ChatMessage> out = new ArrayList<>();
+        for (JsonNode turn : turns) {
+            List<ToolCall> calls = new ArrayList<>();
+            for (JsonNode call : turn.path("tool_calls")) {
+                JsonNode arguments = call.path("arguments");
+                calls.add(new ToolCall(call.path("name").asText(), arguments, arguments.toString()));
+            }
+            JsonNode content = turn.path("content");
+            JsonNode id = turn.path("tool_call_id");
+            JsonNode reasoning = turn.path("reasoning_content");
+            out.add(new ChatMessage(turn.path("role").asText(), content.isTextual() ? content.asText() : null, calls,
+                    id.isTextual() ? id.asText() : null, reasoning.isTextual() ? reasoning.asText() : null));
+        }
         return out;
     }
 

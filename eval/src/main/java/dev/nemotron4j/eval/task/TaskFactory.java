@@ -67,7 +67,9 @@ public final class TaskFactory {
         Integer limit = task.limit() != null ? task.limit() : config.run().limit();
         if (family.equals("ruler")) return ruler(task, generation, repeats, limit);
         if (EnvironmentTasks.FAMILIES.contains(family)) {
-            return sweep(task, EnvironmentTasks.definition(task, family, generation, repeats, limit));
+            List<TaskDefinition> out = new ArrayList<>();
+            for (TaskDefinition d : EnvironmentTasks.definitions(task, family, generation, repeats, limit)) out.addAll(sweep(task, d));
+            return out;
         }
 
         if (family.equals("ifeval")) return sweep(task, instructionTask(task, family, generation, repeats, limit));

@@ -40,11 +40,20 @@ class EnvironmentTaskRunTest {
             assertThat(arithmetic.items()).isEqualTo(3);
             // The fake calculator never answers "The answer is N." exactly: the exact verifier gives 0.
             assertThat(arithmetic.mean().mean()).isZero();
-            assertThat(results.tasks().get("tool_use").items()).isEqualTo(2);
+            for (String metric : List.of("call_valid", "call_exact", "answer_uses_result")) {
+                assertThat(results.tasks().get("tool_use/" + metric).items()).as(metric).isEqualTo(2);
+            }
             String firstQuestion = Environments.byName("arithmetic").sample(DataSplit.EVAL.seed(0)).question();
             assertThat(server.bodies()).anySatisfy(body -> assertThat(body.toString()).contains(firstQuestion));
             List<JsonNode> withTools = server.bodies().stream().filter(b -> b.has("tools")).toList();
-            assertThat(withTools).hasSize(2);
+            assertThat(withTools).hasSize(6);
+            // the answer turn: the question, the reference call, the tool's reply (ids as the endpoint numbers calls)
+            assertThat(withTools).anySatisfy(b -> {
+                assertThat(b.get("messages")).hasSize(3);
+                assertThat(b.get("messages").get(1).get("tool_calls").get(0).get("id").asText()).isEqualTo("call_0");
+                assertThat(b.get("messages").get(2).get("tool_call_id").asText()).isEqualTo("call_0");
+                assertThat(b.get("messages").get(1).get("reasoning_content").asText()).startsWith("The user wants ");
+            });
             assertThat(withTools.getFirst().get("tools").toString()).contains("get_weather", "convert_units");
         }
     }

@@ -2,6 +2,8 @@ package dev.nemotron4j.eval.task;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.nemotron4j.chat.ChatMessage;
+import dev.nemotron4j.chat.ChatRequestOptions;
+import dev.nemotron4j.chat.template.NemotronChatFormat;
 import dev.nemotron4j.eval.config.ConfigLoader;
 import dev.nemotron4j.eval.extract.AnswerExtractor;
 import dev.nemotron4j.eval.extract.ModelAnswer;
@@ -39,10 +41,17 @@ class EnvironmentTasksTest {
             assertThat(item.fields().get("question").asText()).isEqualTo(task.question());
             assertThat(item.expected().get("seed").asLong()).isEqualTo(task.seed());
         }
-        TaskDefinition tools = build(Map.of("name", "tool_use", "params", Map.of("count", 3))).getFirst();
-        assertThat(tools.items()).hasSize(3);
-        assertThat(tools.toolsField()).isEqualTo("tools");
-        assertThat(tools.items().getFirst().fields().get("tools")).hasSize(2);
+        List<TaskDefinition> toolUse = build(Map.of("name", "tool_use", "params", Map.of("count", 3)));
+        assertThat(toolUse).extracting(TaskDefinition::name)
+                .containsExactly("tool_use/call_valid", "tool_use/call_exact", "tool_use/answer_uses_result");
+        for (TaskDefinition tools : toolUse) {
+            assertThat(tools.family()).isEqualTo("tool_use");
+            assertThat(tools.items()).hasSize(3);
+            assertThat(tools.toolsField()).isEqualTo("tools");
+            assertThat(tools.items().getFirst().fields().get("tools")).hasSize(2);
+            assertThat(tools.axis()).containsEntry("base_task", "tool_use");
+        }
+        assertThat(toolUse.get(2).items()).allSatisfy(item -> assertThat(item.expected().get("step").asInt()).isEqualTo(1));
         assertThat(build(Map.of("name", "instruction_following")).getFirst().items()).hasSize(EnvironmentTasks.DEFAULT_COUNT);
         assertThatThrownBy(() -> build(Map.of("name", "arithmetic", "limit", 0))).hasMessageContaining("count must be");
     }
@@ -50,28 +59,76 @@ class EnvironmentTasksTest {
     @Test
     void theReferenceAnswersScoreOneAndNearMissesZero() {
         for (String environment : List.of("arithmetic", "tool_use", "instruction_following")) {
-            TaskDefinition definition = build(Map.of("name", environment, "limit", 40)).getFirst();
-            // Looked up by name, as a rescoring run does from the lockfile.
-            AnswerExtractor extractor = AnswerExtractor.named(definition.extractor().name(), null);
-            Scorer scorer = Scorer.named(definition.scorer().name());
-            for (EvalItem item : definition.items()) {
-                Task task = Environments.byName(environment).sample(item.expected().get("seed").asLong());
-                for (boolean reasoning : new boolean[] {true, false}) {
-                    ChatMessage reference = task.steps().getFirst().reference(reasoning);
-                    ModelAnswer answer = answer(reference, reference.content());
-                    assertThat(scorer.score(extractor.extract(answer, 0), item.expected())).as(environment + " " + item.id()).isEqualTo(1.0);
+            for (TaskDefinition definition : build(Map.of("name", environment, "limit", 40))) {
+                // Looked up by name, as a rescoring run does from the lockfile.
+                AnswerExtractor extractor = AnswerExtractor.named(definition.extractor().name(), null);
+                Scorer scorer = Scorer.named(definition.scorer().name());
+                for (EvalItem item : definition.items()) {
+                    Task task = Environments.byName(environment).sample(item.expected().get("seed").asLong());
+                    int step = item.expected().get("step").asInt();
+                    String what = definition.name() + " " + item.id();
+                    for (boolean reasoning : new boolean[] {true, false}) {
+                        ChatMessage reference = task.steps().get(step).reference(reasoning);
+                        ModelAnswer answer = answer(reference, reference.content());
+                        assertThat(scorer.score(extractor.extract(answer, 0), item.expected())).as(what).isEqualTo(1.0);
+                    }
+                    ChatMessage reference = task.steps().get(step).withoutReasoning();
+                    double nearMiss = scorer.score(extractor.extract(nearMiss(definition.name(), reference), 0), item.expected());
+                    // a call with the wrong values is still a valid call; everything else is wrong
+                    assertThat(nearMiss).as(what).isEqualTo(definition.name().endsWith("/call_valid") ? 1.0 : 0.0);
+                    if (definition.name().endsWith("/call_valid")) {
+                        ChatMessage call = task.steps().getFirst().withoutReasoning();
+                        var args = call.toolCalls().getFirst().arguments().deepCopy();
+                        args.put("unit", "km");
+                        ToolCall right = answer(call, "").toolCalls().getFirst();
+                        for (ModelAnswer invalid : List.of(
+                                new ModelAnswer("", "", List.of(new ToolCall("get_time", right.arguments(), right.rawArguments()))),
+                                new ModelAnswer("", "", List.of(new ToolCall(right.name(), args, args.toString()))),
+                                new ModelAnswer("", "", List.of(new ToolCall(right.name(), null, "{oops"))),
+                                new ModelAnswer("", "", List.of(right, right)),
+                                ModelAnswer.ofText("It is sunny."))) {
+                            assertThat(scorer.score(extractor.extract(invalid, 0), item.expected())).as(what + " " + invalid).isZero();
+                        }
+                    }
                 }
-                ChatMessage reference = task.steps().getFirst().withoutReasoning();
-                ModelAnswer wrong = switch (environment) {
-                    case "arithmetic" -> ModelAnswer.ofText(reference.content().replace("is ", "is 1"));
-                    case "tool_use" -> answer(new ChatMessage("assistant", "", null,
-                            List.of(dev.nemotron4j.chat.ToolCall.of("c", reference.toolCalls().getFirst().name(),
-                                    mutated(reference.toolCalls().getFirst().arguments()))), null), "");
-                    default -> ModelAnswer.ofText("Nothing to say, really, at all, none whatsoever, I am afraid, sorry, truly, "
-                            + "truly, truly, truly, truly, truly, truly, truly, truly, truly, truly, truly, truly.");
-                };
-                assertThat(scorer.score(extractor.extract(wrong, 0), item.expected())).as(environment + " " + item.id()).isZero();
             }
+        }
+    }
+
+    /** A near miss of the reference turn: another number, a changed argument, a reply that breaks the constraint. */
+    private static ModelAnswer nearMiss(String definition, ChatMessage reference) {
+        if (definition.startsWith("arithmetic")) return ModelAnswer.ofText(reference.content().replace("is ", "is 1"));
+        if (definition.endsWith("/answer_uses_result")) return ModelAnswer.ofText(reference.content().replaceAll("(?<!\\d)(\\d)", "9$1"));
+        if (definition.startsWith("tool_use")) {
+            return answer(new ChatMessage("assistant", "", null, List.of(dev.nemotron4j.chat.ToolCall.of("c",
+                    reference.toolCalls().getFirst().name(), mutated(reference.toolCalls().getFirst().arguments().deepCopy()))), null), "");
+        }
+        return ModelAnswer.ofText("Nothing to say, really, at all, none whatsoever, I am afraid, sorry, truly, "
+                + "truly, truly, truly, truly, truly, truly, truly, truly, truly, truly, truly, truly.");
+    }
+
+    @Test
+    void theAnswerTurnIsAskedAfterTheReferenceCallAndTheToolsReplyAsTheModelWasTrained() {
+        for (boolean reasoning : new boolean[] {true, false}) {
+            Map<String, Object> task = Map.of("name", "tool_use", "limit", 12, "generation", Map.of("reasoning", reasoning ? "on" : "off"));
+            assertAnswerTurnPromptsAreTheEnvironments(build(task).get(2), reasoning);
+        }
+        // reasoning left to the target: Nemotron's default is on
+        assertAnswerTurnPromptsAreTheEnvironments(build(Map.of("name", "tool_use", "limit", 3)).get(2), true);
+    }
+
+    private static void assertAnswerTurnPromptsAreTheEnvironments(TaskDefinition answers, boolean reasoning) {
+        for (EvalItem item : answers.items()) {
+            Task task = Environments.byName("tool_use").sample(item.expected().get("seed").asLong());
+            List<dev.nemotron4j.eval.target.ChatMessage> sent = answers.prompt().render(item, null);
+            assertThat(sent).extracting(dev.nemotron4j.eval.target.ChatMessage::role).containsExactly("user", "assistant", "tool");
+            assertThat(sent.get(2).toolCallId()).isEqualTo("call_0");
+            // rendered as the in-process target renders a request: the same prompt as the environment's own for turn 2
+            assertThat(sent.get(1).reasoningContent()).isEqualTo(reasoning ? task.steps().getFirst().withReasoning().reasoningContent() : null);
+            List<ChatMessage> chat = sent.stream().map(m -> new ChatMessage(m.role(), m.content(), m.reasoningContent(), m.toolCalls().stream()
+                    .map(c -> dev.nemotron4j.chat.ToolCall.of(null, c.name(), (ObjectNode) c.arguments())).toList(), m.toolCallId())).toList();
+            String ours = NemotronChatFormat.render(chat, task.tools(), new ChatRequestOptions(reasoning, true, true));
+            assertThat(ours).as(item.id()).isEqualTo(NemotronChatFormat.render(task.prompt(1, reasoning)));
         }
     }
 
