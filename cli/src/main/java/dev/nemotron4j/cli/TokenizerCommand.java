@@ -62,6 +62,10 @@ final class TokenizerCommand implements Runnable {
         @Option(names = "--out", required = true, paramLabel = "tokenizer.json", description = "Output file.")
         Path out;
 
+        @Option(names = "--individual-digits",
+                description = "Never merge digits: numbers are tokenized digit by digit (for arithmetic models).")
+        boolean individualDigits;
+
         @Option(names = "--no-config", description = "Do not write tokenizer_config.json beside the output.")
         boolean noConfig;
 
@@ -79,7 +83,7 @@ final class TokenizerCommand implements Runnable {
             if (tasks > 0) training.addTasks(tasks);
             double countSeconds = (System.nanoTime() - started) / 1e9;
             WordCounts counts = training.counts();
-            BpeTrainer.Vocabulary vocabulary = training.train(vocabSize, minFrequency);
+            BpeTrainer.Vocabulary vocabulary = training.train(vocabSize, minFrequency, individualDigits);
             TokenizerFiles.writeTokenizer(vocabulary, out);
             Path config = out.toAbsolutePath().resolveSibling("tokenizer_config.json");
             if (!noConfig) TokenizerFiles.writeTokenizerConfig(config);

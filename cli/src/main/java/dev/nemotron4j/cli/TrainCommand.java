@@ -1,6 +1,8 @@
 package dev.nemotron4j.cli;
 
 import dev.nemotron4j.train.run.TrainConfig;
+import dev.nemotron4j.train.run.TrainPipeline;
+import java.util.List;
 import dev.nemotron4j.train.run.TrainConfigReader;
 import dev.nemotron4j.train.run.Trainer;
 import picocli.CommandLine.ArgGroup;
@@ -18,7 +20,7 @@ import java.util.concurrent.Callable;
 final class TrainCommand implements Callable<Integer> {
 
     static final class Source {
-        @Option(names = "--recipe", paramLabel = "NAME", description = "A built-in recipe: smoke, pretrain-mini.")
+        @Option(names = "--recipe", paramLabel = "NAME", description = "A built-in recipe: smoke, pretrain-mini, default (the bundled default model: pretrain, SFT, GRPO), default-mini (its miniature).")
         String recipe;
 
         @Option(names = "--config", paramLabel = "FILE.yaml", description = "A YAML config (keys over the built-in defaults).")
@@ -38,24 +40,34 @@ final class TrainCommand implements Callable<Integer> {
             description = "Stop once K steps are done, with a checkpoint (the schedule stays that of the full run).")
     long stopAfter;
 
+    @Option(names = "--threads", paramLabel = "N",
+            description = "Worker threads (overrides the config's threads; results are the same bytes for any count).")
+    Integer threads;
+
     @Option(names = "--quiet", description = "No progress bar.")
     boolean quiet;
 
     @Override
     public Integer call() throws Exception {
         if (stopAfter < 0) throw new IllegalArgumentException("--stop-after-steps must be >= 0, got " + stopAfter);
-        TrainConfig config;
+        TrainPipeline pipeline;
         if (resume != null) {
             if (source != null) throw new IllegalArgumentException("--resume continues with the run's saved config; drop --recipe/--config");
-            config = Trainer.savedConfig(resume);
+            if (out != null && !out.toAbsolutePath().normalize().equals(resume.toAbsolutePath().normalize())
+                    && Trainer.savedPipeline(resume) != null) {
+                throw new IllegalArgumentException("a pipeline resumes in its own directory: drop --out or give --out " + resume);
+            }
+            pipeline = Trainer.savedPipeline(resume);
+            if (pipeline == null) pipeline = new TrainPipeline(List.of(new TrainPipeline.Stage(null, Trainer.savedConfig(resume))), "");
             if (out == null) out = resume;
         } else {
             if (source == null) throw new IllegalArgumentException("give --recipe NAME or --config FILE.yaml (or --resume DIR)");
             if (out == null) throw new IllegalArgumentException("--out DIR is required");
-            config = source.recipe != null ? TrainConfigReader.recipe(source.recipe) : TrainConfigReader.file(source.config);
+            pipeline = source.recipe != null ? TrainConfigReader.recipePipeline(source.recipe) : TrainConfigReader.filePipeline(source.config);
         }
+        if (threads != null) pipeline = pipeline.withThreads(threads);
         long t0 = System.nanoTime();
-        Trainer.Result r = Trainer.run(config, new Trainer.Options(out, resume, stopAfter, quiet ? null : System.err));
+        Trainer.Result r = Trainer.run(pipeline, new Trainer.Options(out, resume, stopAfter, quiet ? null : System.err));
         System.err.printf("%d steps done, last loss %.4f; wrote %s in %.1f s%n", r.stepsDone(), r.lastLoss(), out, (System.nanoTime() - t0) / 1e9);
         return 0;
     }

@@ -77,13 +77,27 @@ public final class BpeTrainer {
      * {@code minFrequency} times).
      */
     public static Vocabulary train(WordCounts corpus, int vocabSize, int minFrequency) {
+        return train(corpus, vocabSize, minFrequency, false);
+    }
+
+    /**
+     * As {@link #train(WordCounts, int, int)}; with {@code individualDigits} no merge ever joins digits, so every
+     * number is tokenized digit by digit (the split regex keeps digits in words of their own, which are then left
+     * out of the pair counts). Small models learn column arithmetic far more easily when a token is one digit.
+     */
+    public static Vocabulary train(WordCounts corpus, int vocabSize, int minFrequency, boolean individualDigits) {
         if (vocabSize < ReservedTokens.FIRST_MERGE_ID) {
             throw new IllegalArgumentException("vocabulary size " + vocabSize + " is below the " + ReservedTokens.FIRST_MERGE_ID
                     + " reserved and byte tokens");
         }
         if (minFrequency < 1) throw new IllegalArgumentException("minimum pair frequency must be at least 1, got " + minFrequency);
         BpeTrainer trainer = new BpeTrainer();
-        trainer.initialise(corpus.counts());
+        Map<String, Long> counts = corpus.counts();
+        if (individualDigits) {
+            counts = new HashMap<>(counts);
+            counts.keySet().removeIf(BpeTrainer::isDigits);
+        }
+        trainer.initialise(counts);
         trainer.run(vocabSize, minFrequency);
         return new Vocabulary(trainer.tokens, trainer.merges);
     }
@@ -224,5 +238,15 @@ public final class BpeTrainer {
 
     private static int right(long key) {
         return (int) key;
+    }
+
+    /** Whether a word (byte-level spelling) consists of ASCII digits only. */
+    private static boolean isDigits(String word) {
+        if (word.isEmpty()) return false;
+        for (int i = 0; i < word.length(); i++) {
+            char c = word.charAt(i);
+            if (c < '0' || c > '9') return false;
+        }
+        return true;
     }
 }

@@ -51,8 +51,11 @@ public final class ChatDocumentEncoder {
         this.tokenizer = tokenizer;
     }
 
-    /** One rendered assistant turn: tokens up to its end, and the target range. */
-    private record Turn(int[] tokens, int start, int end) {}
+    /**
+     * One rendered assistant turn: tokens up to its end, the target range, and within it a range that is context
+     * only (a forced reasoning ending; empty when {@code forcedStart == forcedEnd}).
+     */
+    private record Turn(int[] tokens, int start, int end, int forcedStart, int forcedEnd) {}
 
     private static final class Document {
         final int[] tokens;
@@ -70,9 +73,11 @@ public final class ChatDocumentEncoder {
         List<ToolDefinition> tools = example.conversation().tools();
         ChatRequestOptions options = example.conversation().options().withAddGenerationPrompt(false);
         List<Document> documents = new ArrayList<>();
+        int lastAssistant = -1;
+        for (int i = messages.size() - 1; i >= 0 && lastAssistant < 0; i--) if (messages.get(i).is(ChatMessage.ASSISTANT)) lastAssistant = i;
         for (int i = messages.size() - 1; i >= example.firstTrainedMessage(); i--) {
             if (!messages.get(i).is(ChatMessage.ASSISTANT)) continue;
-            Turn turn = turn(messages, tools, options, i);
+            Turn turn = turn(messages, tools, options, i, i == lastAssistant ? example.forcedEnding() : null);
             Document home = null;
             for (Document d : documents) {
                 if (startsWith(d.tokens, turn.tokens, turn.end)) {
@@ -85,6 +90,7 @@ public final class ChatDocumentEncoder {
                 documents.add(home);
             }
             Arrays.fill(home.targets, turn.start, turn.end, true);
+            Arrays.fill(home.targets, turn.forcedStart, turn.forcedEnd, false);
         }
         if (documents.isEmpty()) {
             throw new IllegalArgumentException("chat example has no assistant message to train on (messages "
@@ -95,7 +101,7 @@ public final class ChatDocumentEncoder {
         return out;
     }
 
-    private Turn turn(List<ChatMessage> messages, List<ToolDefinition> tools, ChatRequestOptions options, int index) {
+    private Turn turn(List<ChatMessage> messages, List<ToolDefinition> tools, ChatRequestOptions options, int index, String forcedEnding) {
         if (index == 0) {
             throw new IllegalArgumentException("message 0 is an assistant message: a trained turn needs a message before it");
         }
@@ -125,7 +131,29 @@ public final class ChatDocumentEncoder {
             throw new IllegalStateException("assistant message " + index + ": its rendered turn does not start with the"
                     + " template's assistant header after the earlier messages");
         }
-        return new Turn(endTokens, start, endTokens.length);
+        int forcedStart = start, forcedEnd = start;
+        if (forcedEnding != null) {
+            String text = full.substring(0, full.length() - 1);
+            int at = text.lastIndexOf(forcedEnding);
+            if (at < 0) {
+                throw new IllegalStateException("assistant message " + index + " does not contain its forced reasoning ending "
+                        + forcedEnding.replace("\n", "\\n"));
+            }
+            // token boundaries by prefix comparison: a token merging across the cut belongs to the forced part
+            forcedStart = Math.max(start, commonPrefix(endTokens, encode(text.substring(0, at))));
+            int[] through = encode(text.substring(0, at + forcedEnding.length()));
+            if (!startsWith(endTokens, through, through.length)) {
+                throw new IllegalStateException("assistant message " + index + ": the forced reasoning ending does not end on a token boundary");
+            }
+            forcedEnd = through.length;
+        }
+        return new Turn(endTokens, start, endTokens.length, forcedStart, forcedEnd);
+    }
+
+    private static int commonPrefix(int[] a, int[] b) {
+        int n = 0;
+        while (n < a.length && n < b.length && a[n] == b[n]) n++;
+        return n;
     }
 
     private int[] encode(String text) {

@@ -41,8 +41,15 @@ public sealed interface Example {
      * @param conversation        messages (including the assistant turns to learn), tools and the template switches
      *                            ({@code truncate_history_thinking} matters; {@code add_generation_prompt} is ignored)
      * @param firstTrainedMessage index into the messages of the first message whose assistant turns are trained
+     * @param forcedEnding        text that closes the last assistant turn's reasoning but was forced by the budget
+     *                            controller, not written by the model (e.g. {@code .\n\n</think>}): its tokens are
+     *                            context, not targets; null when there is none
      */
-    record Chat(ChatRequest conversation, int firstTrainedMessage) implements Example {
+    record Chat(ChatRequest conversation, int firstTrainedMessage, String forcedEnding) implements Example {
+        public Chat(ChatRequest conversation, int firstTrainedMessage) {
+            this(conversation, firstTrainedMessage, null);
+        }
+
         public Chat {
             Objects.requireNonNull(conversation, "conversation");
             if (firstTrainedMessage < 0 || firstTrainedMessage >= conversation.messages().size()) {

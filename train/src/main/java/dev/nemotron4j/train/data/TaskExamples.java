@@ -1,5 +1,7 @@
 package dev.nemotron4j.train.data;
 
+import dev.nemotron4j.chat.budget.ThinkingControlTokens;
+
 import dev.nemotron4j.train.tasks.Environments;
 import dev.nemotron4j.train.tasks.SftExample;
 import dev.nemotron4j.train.tasks.SftExamples;
@@ -26,7 +28,8 @@ public final class TaskExamples {
     public static ExampleSource sft(SftExamples examples, long first) {
         return ExampleSource.indexed(i -> {
             SftExample example = examples.example(i);
-            return new Example.Chat(example.conversation(), example.firstTrainedMessage());
+            return new Example.Chat(example.conversation(), example.firstTrainedMessage(),
+                    example.variant() == SftExample.Variant.BUDGET_TRUNCATED ? ThinkingControlTokens.DEFAULT_FORCED_ENDING_TEXT : null);
         }, first);
     }
 }

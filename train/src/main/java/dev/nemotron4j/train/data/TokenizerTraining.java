@@ -77,8 +77,13 @@ public final class TokenizerTraining {
 
     /** Trains the vocabulary on everything added. */
     public BpeTrainer.Vocabulary train(int vocabSize, int minFrequency) {
+        return train(vocabSize, minFrequency, false);
+    }
+
+    /** Trains the vocabulary on everything added; {@code individualDigits}: no merges of digits (BpeTrainer). */
+    public BpeTrainer.Vocabulary train(int vocabSize, int minFrequency, boolean individualDigits) {
         if (counts.counts().isEmpty()) throw new IllegalArgumentException("the training corpus is empty");
-        return BpeTrainer.train(counts, vocabSize, minFrequency);
+        return BpeTrainer.train(counts, vocabSize, minFrequency, individualDigits);
     }
 
     /** Tokens per UTF-8 byte of {@code samples} under {@code tokenizer} (no special tokens added). */

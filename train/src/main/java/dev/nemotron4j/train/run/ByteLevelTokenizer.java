@@ -66,6 +66,11 @@ public final class ByteLevelTokenizer {
     public static void write(Path dir) throws IOException {
         Files.writeString(dir.resolve("tokenizer.json"), pretty(tokenizerJson()));
         Files.writeString(dir.resolve("tokenizer_config.json"), pretty(tokenizerConfig()));
+        writeGenerationConfig(dir);
+    }
+
+    /** Writes generation_config.json (BOS, EOS and {@code <|im_end|>} as end tokens; the ids every tokenizer here shares). */
+    static void writeGenerationConfig(Path dir) throws IOException {
         ObjectNode gen = JSON.createObjectNode();
         gen.put("bos_token_id", BOS);
         gen.putArray("eos_token_id").add(EOS).add(IM_END);

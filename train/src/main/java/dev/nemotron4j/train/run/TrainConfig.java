@@ -1,6 +1,7 @@
 package dev.nemotron4j.train.run;
 
 import dev.nemotron4j.engine.model.ModelConfig;
+import dev.nemotron4j.train.rl.GrpoConfig;
 import dev.nemotron4j.train.optim.AdamW;
 import dev.nemotron4j.train.optim.WarmupStableDecay;
 
@@ -11,14 +12,32 @@ import dev.nemotron4j.train.optim.WarmupStableDecay;
  */
 public record TrainConfig(long seed, int steps, int threads, int checkpointInterval, int logInterval,
                           Model model, Tokenizer tokenizer, Data data, WarmupStableDecay schedule, Optimizer optimizer,
-                          Balancing balancing, String yaml) {
+                          Balancing balancing, Rl rl, String yaml) {
 
     /** @param configJson the model's complete config.json text */
     public record Model(Implementation implementation, String configJson, ModelConfig config) {}
 
     public enum Implementation { REFERENCE, FAST }
 
-    public record Tokenizer(String type) {}
+    /**
+     * @param type             {@code byte-level} (288 tokens) or {@code bpe} (trained at the start of the run)
+     * @param vocabSize        {@code bpe}: vocabulary size, reserved and byte tokens included (the model's vocab_size)
+     * @param tasks            {@code bpe}: trained on this many synthetic pretraining documents and as many SFT
+     *                         conversations of the task environments
+     * @param individualDigits {@code bpe}: no merges of digits (numbers tokenized digit by digit)
+     */
+    public record Tokenizer(String type, int vocabSize, int tasks, boolean individualDigits) {
+        /** The model's vocabulary size for this tokenizer. */
+        public int modelVocabSize() {
+            return type.equals("bpe") ? vocabSize : ByteLevelTokenizer.VOCAB_SIZE;
+        }
+    }
+
+    /**
+     * The GRPO stage ({@code rl:}; absent for supervised runs): {@code steps} GRPO steps on every built-in task
+     * environment at once, AdamW with the {@code optimizer} section's moments, decay and clip at a constant rate.
+     */
+    public record Rl(GrpoConfig grpo) {}
 
     /**
      * @param source  {@code synthetic} or {@code jsonl}
@@ -30,6 +49,18 @@ public record TrainConfig(long seed, int steps, int threads, int checkpointInter
     public record Optimizer(AdamW.Settings adamW, double gradClip, int gradientAccumulation, boolean freezeRouter) {}
 
     public record Balancing(boolean auxLossFree, double biasUpdateRate, double sequenceAuxLoss) {}
+
+    /** The same run on {@code n} worker threads (the results do not depend on the count). */
+    public TrainConfig withThreads(int n) {
+        if (n < 1) throw new ConfigException("threads: must be at least 1, got " + n);
+        return new TrainConfig(seed, steps, n, checkpointInterval, logInterval, model, tokenizer, data, schedule, optimizer,
+                balancing, rl, yaml);
+    }
+
+    /** Whether this run is a GRPO stage rather than next-token training. */
+    public boolean isRl() {
+        return rl != null;
+    }
 
     /** Rows of {@code data.sequence_length} tokens per optimizer step. */
     public int rowsPerStep() {

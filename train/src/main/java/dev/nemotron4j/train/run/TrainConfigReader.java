@@ -6,6 +6,7 @@ import dev.nemotron4j.engine.model.ModelConfig;
 import dev.nemotron4j.engine.weights.ModelFormatException;
 import dev.nemotron4j.train.optim.AdamW;
 import dev.nemotron4j.train.optim.WarmupStableDecay;
+import dev.nemotron4j.train.rl.GrpoConfig;
 import org.snakeyaml.engine.v2.api.Dump;
 import org.snakeyaml.engine.v2.api.DumpSettings;
 import org.snakeyaml.engine.v2.api.Load;
@@ -37,7 +38,7 @@ public final class TrainConfigReader {
 
     /** The names of the built-in recipes. */
     public static List<String> recipes() {
-        return List.of("smoke", "pretrain-mini");
+        return List.of("smoke", "pretrain-mini", "default", "default-mini");
     }
 
     /** A built-in recipe by name. */
@@ -64,6 +65,75 @@ public final class TrainConfigReader {
 
     /** YAML text over the defaults; relative file paths in it resolve against {@code baseDir} (null: the working directory). */
     public static TrainConfig fromYaml(String yaml, String origin, Path baseDir) {
+        Map<String, Object> tree = merged(yaml, origin);
+        if (tree.containsKey("stages")) {
+            throw new ConfigException(origin + ": stages: a staged config is a pipeline (TrainConfigReader.pipelineFromYaml)");
+        }
+        try {
+            return bind(tree, baseDir);
+        } catch (ConfigException e) {
+            throw new ConfigException(origin + ": " + e.getMessage());
+        }
+    }
+
+    /** A built-in recipe as a pipeline (one unnamed stage unless it has {@code stages:}). */
+    public static TrainPipeline recipePipeline(String name) {
+        if (!recipes().contains(name)) throw new ConfigException("unknown recipe '" + name + "' (built in: " + String.join(", ", recipes()) + ")");
+        return pipelineFromYaml(resource("recipes/" + name + ".yaml"), "recipe " + name, null);
+    }
+
+    /** A YAML file over the defaults, as a pipeline. */
+    public static TrainPipeline filePipeline(Path file) {
+        try {
+            return pipelineFromYaml(Files.readString(file), file.toString(), file.toAbsolutePath().getParent());
+        } catch (NoSuchFileException e) {
+            throw new ConfigException(file + ": file not found");
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read " + file, e);
+        }
+    }
+
+    /**
+     * YAML text over the defaults as a pipeline: without {@code stages:} one unnamed stage (the config itself);
+     * with it, each listed stage ({@code name} plus any keys) merged over everything else, in order.
+     */
+    public static TrainPipeline pipelineFromYaml(String yaml, String origin, Path baseDir) {
+        Map<String, Object> tree = merged(yaml, origin);
+        String text = dump(tree);
+        Object stages = tree.remove("stages");
+        if (stages == null) {
+            try {
+                return new TrainPipeline(List.of(new TrainPipeline.Stage(null, bind(tree, baseDir))), text);
+            } catch (ConfigException e) {
+                throw new ConfigException(origin + ": " + e.getMessage());
+            }
+        }
+        if (!(stages instanceof List<?> list) || list.isEmpty()) {
+            throw new ConfigException(origin + ": stages: expected a non-empty list of stage sections, got " + ConfigNode.describe(stages));
+        }
+        List<TrainPipeline.Stage> out = new ArrayList<>();
+        for (int i = 0; i < list.size(); i++) {
+            String where = origin + ": stages[" + i + "]";
+            if (!(list.get(i) instanceof Map<?, ?> raw)) throw new ConfigException(where + ": expected a section, got " + ConfigNode.describe(list.get(i)));
+            @SuppressWarnings("unchecked") Map<String, Object> stage = new LinkedHashMap<>((Map<String, Object>) raw);
+            Object name = stage.remove("name");
+            if (!(name instanceof String n) || !n.matches("[a-z][a-z0-9-]*")) {
+                throw new ConfigException(where + ".name: expected a lower-case name ([a-z][a-z0-9-]*), got " + ConfigNode.describe(name));
+            }
+            if (out.stream().anyMatch(st -> st.name().equals(n))) throw new ConfigException(where + ".name: '" + n + "' is used twice");
+            Map<String, Object> stageTree = new LinkedHashMap<>(tree);
+            deepMerge(stageTree, stage);
+            try {
+                out.add(new TrainPipeline.Stage(n, bind(stageTree, baseDir)));
+            } catch (ConfigException e) {
+                throw new ConfigException(where + " (" + n + "): " + e.getMessage());
+            }
+        }
+        return new TrainPipeline(out, text);
+    }
+
+    /** The defaults, the named recipe (if any) and {@code yaml} merged into one settings tree. */
+    private static Map<String, Object> merged(String yaml, String origin) {
         Map<String, Object> tree = parse(resource("defaults.yaml"), "defaults.yaml");
         Map<String, Object> user = parse(yaml, origin);
         Object base = user.remove("recipe");
@@ -74,11 +144,7 @@ public final class TrainConfigReader {
             deepMerge(tree, parse(resource("recipes/" + name + ".yaml"), "recipe " + name));
         }
         deepMerge(tree, user);
-        try {
-            return bind(tree, baseDir);
-        } catch (ConfigException e) {
-            throw new ConfigException(origin + ": " + e.getMessage());
-        }
+        return tree;
     }
 
     private static Map<String, Object> parse(String yaml, String origin) {
@@ -124,12 +190,14 @@ public final class TrainConfigReader {
         int logInterval = root.intValue("log_interval", 1, Integer.MAX_VALUE);
 
         ConfigNode tok = root.node("tokenizer");
-        TrainConfig.Tokenizer tokenizer = new TrainConfig.Tokenizer(tok.choice("type", List.of("byte-level")));
+        TrainConfig.Tokenizer tokenizer = new TrainConfig.Tokenizer(tok.choice("type", List.of("byte-level", "bpe")),
+                tok.intValue("vocab_size", ByteLevelTokenizer.VOCAB_SIZE, 1 << 20), tok.intValue("tasks", 1, 10_000_000),
+                tok.bool("individual_digits"));
         tok.rejectUnknownKeys();
 
         ConfigNode m = root.node("model");
         TrainConfig.Implementation impl = TrainConfig.Implementation.valueOf(m.choice("implementation", List.of("reference", "fast")).toUpperCase());
-        TrainConfig.Model model = model(m, impl, ByteLevelTokenizer.VOCAB_SIZE);
+        TrainConfig.Model model = model(m, impl, tokenizer.modelVocabSize());
         m.rejectUnknownKeys();
 
         ConfigNode d = root.node("data");
@@ -152,8 +220,13 @@ public final class TrainConfigReader {
         double peak = s.number("peak_lr", Double.MIN_VALUE, 10);
         double floor = s.number("floor_lr", 0, 10);
         if (floor > peak) throw s.error("floor_lr", floor + " is above schedule.peak_lr " + peak);
-        int warmup = s.intValue("warmup_steps", 0, steps);
-        int decay = s.intValue("decay_steps", 0, steps);
+        boolean isRl = tree.get("rl") != null;
+        int warmup = s.intValue("warmup_steps", 0, isRl ? Integer.MAX_VALUE : steps);
+        int decay = s.intValue("decay_steps", 0, isRl ? Integer.MAX_VALUE : steps);
+        if (isRl) {
+            warmup = 0; // a GRPO stage runs at rl.learning_rate throughout: the schedule section is not used
+            decay = 0;
+        }
         if (warmup + decay > steps) throw s.error("decay_steps", "warmup_steps + decay_steps = " + (warmup + decay) + " exceeds steps = " + steps);
         WarmupStableDecay.DecayShape shape = WarmupStableDecay.DecayShape.valueOf(
                 s.choice("decay_shape", List.of("linear", "cosine", "one_minus_sqrt")).toUpperCase());
@@ -171,9 +244,42 @@ public final class TrainConfigReader {
         TrainConfig.Balancing balancing = new TrainConfig.Balancing(b.bool("aux_loss_free"), b.number("bias_update_rate", 0, 1),
                 b.number("sequence_aux_loss", 0, 1));
         b.rejectUnknownKeys();
+        TrainConfig.Rl rl = null;
+        if (root.has("rl")) {
+            rl = rl(root.node("rl"), seed, adam, optimizer.gradClip());
+        } else {
+            root.optionalString("rl", null);
+        }
         root.rejectUnknownKeys();
         return new TrainConfig(seed, steps, threads, checkpointInterval, logInterval, model, tokenizer, data, schedule, optimizer,
-                balancing, dump(tree));
+                balancing, rl, dump(tree));
+    }
+
+    /** The {@code rl:} section (docs/TRAINING.md, "GRPO"): {@link GrpoConfig} with the optimizer section's AdamW. */
+    private static TrainConfig.Rl rl(ConfigNode r, long seed, AdamW.Settings adam, double gradClip) {
+        GrpoConfig defaults = GrpoConfig.defaults(seed);
+        try {
+            GrpoConfig grpo = new GrpoConfig(seed,
+                    r.has("prompts_per_step") ? r.intValue("prompts_per_step", 1, 1 << 16) : defaults.promptsPerStep(),
+                    r.has("group_size") ? r.intValue("group_size", 2, 1 << 10) : defaults.groupSize(),
+                    r.has("max_completion_tokens") ? r.intValue("max_completion_tokens", 1, 1 << 20) : defaults.maxCompletionTokens(),
+                    r.has("temperature") ? (float) r.number("temperature", Math.ulp(0f), 100) : defaults.temperature(),
+                    r.has("learning_rate") ? r.number("learning_rate", 0, 10) : defaults.learningRate(),
+                    adam, gradClip,
+                    r.has("clip_epsilon") ? r.number("clip_epsilon", Math.ulp(0.0), Math.nextDown(1.0)) : defaults.clipEpsilon(),
+                    r.has("updates_per_batch") ? r.intValue("updates_per_batch", 1, 1000) : defaults.updatesPerBatch(),
+                    r.has("importance_cap") ? r.number("importance_cap", Math.nextUp(1.0), 1e12) : defaults.importanceCap(),
+                    r.has("format_reward_weight") ? r.number("format_reward_weight", 0, 100) : defaults.formatRewardWeight(),
+                    r.has("advantage_epsilon") ? r.number("advantage_epsilon", 0, 1) : defaults.advantageEpsilon(),
+                    r.has("fresh_fraction") ? r.number("fresh_fraction", 0, 1) : defaults.freshFraction(),
+                    r.has("max_visits") ? r.intValue("max_visits", 1, 1 << 20) : defaults.maxVisits(),
+                    r.has("max_batch") ? r.intValue("max_batch", 1, 1 << 16) : defaults.maxBatch());
+            r.rejectUnknownKeys();
+            return new TrainConfig.Rl(grpo);
+        } catch (IllegalArgumentException e) {
+            if (e instanceof ConfigException) throw e;
+            throw new ConfigException("rl: " + e.getMessage());
+        }
     }
 
     /** The model's config.json: the built-in Nemotron-H shape with {@code model.config}'s keys over it. */

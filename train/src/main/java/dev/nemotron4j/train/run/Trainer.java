@@ -19,7 +19,14 @@ import dev.nemotron4j.train.optim.AdamW;
 import dev.nemotron4j.train.optim.ExpertBalancer;
 import dev.nemotron4j.train.optim.GradientClipping;
 
+import dev.nemotron4j.engine.formats.safetensors.SafetensorsCheckpoint;
+
 import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.StandardCopyOption;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -46,7 +53,17 @@ public final class Trainer {
      * @param stopAfterSteps stop (with a checkpoint) once this many steps are done (0 = run to the end)
      * @param console        progress bar and messages (null = silent)
      */
-    public record Options(Path out, Path resumeFrom, long stopAfterSteps, PrintStream console) {}
+    public record Options(Path out, Path resumeFrom, long stopAfterSteps, PrintStream console, Path initFrom) {
+        public Options(Path out, Path resumeFrom, long stopAfterSteps, PrintStream console) {
+            this(out, resumeFrom, stopAfterSteps, console, null);
+        }
+
+        /**
+         * @param initFrom a model directory whose weights and tokenizer the run starts from, instead of a freshly
+         *                 initialised model (a pipeline's previous stage); null: fresh
+         */
+        public Options {}
+    }
 
     /** What a run did. */
     public record Result(long stepsDone, double lastLoss, List<StepMetrics> metrics) {}
@@ -60,10 +77,82 @@ public final class Trainer {
         return TrainConfigReader.fromYaml(TrainState.config(state), state.resolve("config.yaml").toString());
     }
 
+    /** Where a pipeline's saved settings live in its output directory (read by {@code --resume}). */
+    public static final String PIPELINE_FILE = "pipeline.yaml";
+    /** Marks a finished stage directory; holds the SHA-256 of its model.safetensors. */
+    static final String STAGE_COMPLETE = "stage-complete";
+
+    /**
+     * Runs a pipeline: an unstaged config straight into {@code out}; stages into {@code out/stages/K-NAME/}, each
+     * starting from the previous stage's model, then the last stage's model files copied into {@code out}. With
+     * {@code resumeFrom} (= {@code out}) finished stages are skipped, and an interrupted supervised stage continues
+     * from its {@code train-state/} (a GRPO stage runs again from its start).
+     */
+    public static Result run(TrainPipeline pipeline, Options options) throws IOException {
+        if (pipeline.single()) return run(pipeline.stages().getFirst().config(), options);
+        if (options.stopAfterSteps() > 0) throw new ConfigException("--stop-after-steps applies to a single run, not to a pipeline of stages");
+        Path out = options.out();
+        Files.createDirectories(out);
+        Path saved = out.resolve(PIPELINE_FILE);
+        if (options.resumeFrom() == null) {
+            if (Files.exists(saved)) throw new ConfigException(out + " already holds a pipeline run: use --resume " + out + " or another --out");
+            Path tmp = out.resolve(PIPELINE_FILE + ".part");
+            Files.writeString(tmp, pipeline.yaml());
+            Files.move(tmp, saved, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        }
+        Path previous = null;
+        Result last = null;
+        List<TrainPipeline.Stage> stages = pipeline.stages();
+        for (int i = 0; i < stages.size(); i++) {
+            TrainPipeline.Stage stage = stages.get(i);
+            Path dir = out.resolve("stages").resolve((i + 1) + "-" + stage.name());
+            if (Files.exists(dir.resolve(STAGE_COMPLETE))) {
+                if (options.console() != null) options.console().printf("stage %d/%d %s: done before, skipped%n", i + 1, stages.size(), stage.name());
+                previous = dir;
+                continue;
+            }
+            boolean resumable = options.resumeFrom() != null && !stage.config().isRl() && TrainState.find(dir) != null;
+            if (options.console() != null) {
+                options.console().printf("stage %d/%d %s: %d %s%s -> %s%n", i + 1, stages.size(), stage.name(), stage.config().steps(),
+                        stage.config().isRl() ? "GRPO steps" : "steps", resumable ? " (resumed)" : "", dir);
+            }
+            last = run(stage.config(), new Options(dir, resumable ? dir : null, 0, options.console(), previous));
+            Files.writeString(dir.resolve(STAGE_COMPLETE), sha256(dir.resolve(SafetensorsCheckpoint.SINGLE_FILE)) + "\n");
+            previous = dir;
+        }
+        for (String name : ModelDirectory.MODEL_FILES) {
+            Path tmp = out.resolve("." + name + ".part");
+            Files.copy(previous.resolve(name), tmp, StandardCopyOption.REPLACE_EXISTING);
+            Files.move(tmp, out.resolve(name), StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        }
+        return last != null ? last : new Result(0, Double.NaN, List.of());
+    }
+
+    /** The pipeline saved in a run directory by {@link #run(TrainPipeline, Options)}, or null when it holds a single run. */
+    public static TrainPipeline savedPipeline(Path dir) throws IOException {
+        Path saved = dir.resolve(PIPELINE_FILE);
+        if (!Files.exists(saved)) return null;
+        return TrainConfigReader.pipelineFromYaml(Files.readString(saved), saved.toString(), null);
+    }
+
+    static String sha256(Path file) throws IOException {
+        try (InputStream in = Files.newInputStream(file)) {
+            MessageDigest digest = MessageDigest.getInstance("SHA-256");
+            byte[] buffer = new byte[1 << 16];
+            for (int n; (n = in.read(buffer)) > 0; ) digest.update(buffer, 0, n);
+            return HexFormat.of().formatHex(digest.digest());
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
     public static Result run(TrainConfig config, Options options) throws IOException {
         Path out = options.out();
         Files.createDirectories(out);
-        ModelDirectory.writeStatic(out, config);
+        ModelDirectory.writeStatic(out, config, options.initFrom());
+        if (config.isRl() && options.resumeFrom() != null) {
+            throw new ConfigException("rl: a GRPO stage cannot be resumed from a checkpoint: run it again from the model it started from");
+        }
 
         TrainableModel weights;
         TrainState.Position start;
@@ -74,11 +163,12 @@ public final class Trainer {
             weights = TrainState.model(stateDir, config);
             start = TrainState.position(stateDir);
         } else {
-            weights = ModelDirectory.initialModel(out, config);
+            weights = options.initFrom() != null ? TrainableModel.load(options.initFrom()) : ModelDirectory.initialModel(out, config);
             start = null;
         }
         TrainingModel model = TrainingModels.create(config, weights);
         try {
+            if (config.isRl()) return GrpoStage.train(config, options, model);
             return train(config, options, weights, model, start, stateDir);
         } finally {
             if (model instanceof AutoCloseable closeable) {
@@ -192,7 +282,7 @@ public final class Trainer {
         };
     }
 
-    private static void checkpoint(Path out, TrainConfig config, TrainingModel model, AdamW adamW, TrainState.Position position) throws IOException {
+    static void checkpoint(Path out, TrainConfig config, TrainingModel model, AdamW adamW, TrainState.Position position) throws IOException {
         ModelDirectory.writeWeights(out, model.params());
         TrainState.write(out, config, model.params(), adamW, position);
     }
