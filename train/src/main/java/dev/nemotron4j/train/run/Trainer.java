@@ -149,10 +149,10 @@ public final class Trainer {
     public static Result run(TrainConfig config, Options options) throws IOException {
         Path out = options.out();
         Files.createDirectories(out);
-        ModelDirectory.writeStatic(out, config, options.initFrom());
         if (config.isRl() && options.resumeFrom() != null) {
             throw new ConfigException("rl: a GRPO stage cannot be resumed from a checkpoint: run it again from the model it started from");
         }
+        ModelDirectory.writeStatic(out, config, options.initFrom());
 
         TrainableModel weights;
         TrainState.Position start;

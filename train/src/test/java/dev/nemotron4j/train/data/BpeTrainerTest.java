@@ -41,6 +41,15 @@ class BpeTrainerTest {
     }
 
     @Test
+    void individualDigitsNeverMergeDigits() {
+        WordCounts corpus = counts("12 12 12 12 345 345 345 ab ab");
+        assertThat(BpeTrainer.train(corpus, 300, 2).merges()).contains(new BpeTrainer.Merge("1", "2"));
+        BpeTrainer.Vocabulary v = BpeTrainer.train(corpus, 300, 2, true);
+        assertThat(v.merges()).isNotEmpty().noneMatch(m -> (m.left() + m.right()).chars().anyMatch(Character::isDigit));
+        assertThat(v.tokens()).contains("Ġab");
+    }
+
+    @Test
     void stopsAtTheRequestedVocabularySize() {
         BpeTrainer.Vocabulary v = BpeTrainer.train(counts("ab ab ab cd"), 289, 1);
         assertThat(v.tokens()).hasSize(289);

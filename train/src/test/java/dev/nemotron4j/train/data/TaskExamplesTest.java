@@ -36,17 +36,39 @@ class TaskExamplesTest {
             long assistantTurns = messages.subList(example.firstTrainedMessage(), messages.size()).stream()
                     .filter(m -> m.is("assistant")).count();
             int runs = 0;
+            boolean budget = example.variant() == SftExample.Variant.BUDGET_TRUNCATED;
             for (TokenDocument d : documents) {
                 List<String> targetRuns = runs(d);
                 runs += targetRuns.size();
-                for (String run : targetRuns) {
+                for (int r = 0; r < targetRuns.size(); r++) {
+                    String run = targetRuns.get(r);
+                    boolean cut = budget && d == documents.getLast() && r == targetRuns.size() - 2;
+                    if (cut) {
+                        // the reasoning up to the budget cut is learned; the forced ".\n\n</think>" after it is not
+                        assertThat(run).as("example %d before the cut", i).doesNotContain("</think>").doesNotEndWith(".\n\n");
+                        continue;
+                    }
                     assertThat(run).as("example %d (%s)", i, example.variant()).endsWith("<|im_end|>")
                             .doesNotContain("<|im_start|>").doesNotContain("<tool_response>");
+                    if (budget && d == documents.getLast() && r == targetRuns.size() - 1) assertThat(run).doesNotContain("</think>");
                 }
                 assertThat(d.tokens()[d.length() - 1]).isEqualTo(11);
             }
-            // each learned assistant turn exactly once, in whichever document holds it as the model wrote it
-            assertThat(runs).as("example %d (%s)", i, example.variant()).isEqualTo((int) assistantTurns);
+            if (budget) {
+                // the gap before the last run of targets
+                TokenDocument last = documents.getLast();
+                int to = last.length() - 1;
+                while (last.targets()[to]) to--;
+                int from = to;
+                while (!last.targets()[from]) from--;
+                from++;
+                to++;
+                assertThat(TOKENIZER.decode(Arrays.copyOfRange(last.tokens(), from, to), false)).as("example %d: the masked gap", i)
+                        .endsWith(".\n\n</think>").hasSizeLessThan(".\n\n</think>".length() + 4);
+            }
+            // each learned assistant turn exactly once, in whichever document holds it as the model wrote it (a budget
+            // turn in two runs: around its forced ending)
+            assertThat(runs).as("example %d (%s)", i, example.variant()).isEqualTo((int) assistantTurns + (budget ? 1 : 0));
         }
         assertThat(seen).containsExactlyInAnyOrder(SftExample.Variant.values());
     }

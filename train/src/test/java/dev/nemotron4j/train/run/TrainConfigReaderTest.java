@@ -29,7 +29,10 @@ class TrainConfigReaderTest {
 
     @Test
     void everyRecipeBinds() {
-        for (String r : TrainConfigReader.recipes()) assertThat(TrainConfigReader.recipe(r).steps()).as(r).isPositive();
+        for (String r : TrainConfigReader.recipes()) {
+            assertThat(TrainConfigReader.recipePipeline(r).stages()).as(r).isNotEmpty().allMatch(s -> s.config().steps() > 0);
+        }
+        assertThatThrownBy(() -> TrainConfigReader.recipe("default")).hasMessageContaining("a staged config is a pipeline");
         assertThatThrownBy(() -> TrainConfigReader.recipe("huge")).hasMessageContaining("unknown recipe 'huge'").hasMessageContaining("smoke");
     }
 
