@@ -31,10 +31,27 @@ public final class InstructionFollowing {
         return new InstructionFollowing("ifeval", IfevalInstructions.REGISTRY);
     }
 
+    /**
+     * IFBench's registry: its 58 out-of-distribution instructions plus the 25 classic IFEval ones it carries
+     * ({@code classic_instructions}, the same checks as IFEval's).
+     */
+    public static InstructionFollowing ifbench() {
+        return new InstructionFollowing("ifbench", IFBENCH_WITH_CLASSIC);
+    }
+
+    private static final Map<String, Function<InstructionArgs, InstructionCheck>> IFBENCH_WITH_CLASSIC = withClassic();
+
+    private static Map<String, Function<InstructionArgs, InstructionCheck>> withClassic() {
+        Map<String, Function<InstructionArgs, InstructionCheck>> all = new java.util.HashMap<>(IfevalInstructions.REGISTRY);
+        all.putAll(IfbenchInstructions.REGISTRY);
+        return Map.copyOf(all);
+    }
+
     public static InstructionFollowing named(String benchmark) {
         return switch (benchmark) {
             case "ifeval" -> ifeval();
-            default -> throw new IllegalArgumentException("unknown instruction set '" + benchmark + "' (ifeval)");
+            case "ifbench" -> ifbench();
+            default -> throw new IllegalArgumentException("unknown instruction set '" + benchmark + "' (ifeval, ifbench)");
         };
     }
 

@@ -112,6 +112,31 @@ final class PyText {
         return s.strip();
     }
 
+    /** {@code text.count(sub)}: non-overlapping occurrences, left to right. */
+    static int countOccurrences(String text, String sub) {
+        if (sub.isEmpty()) return text.codePointCount(0, text.length()) + 1;
+        int n = 0;
+        for (int at = text.indexOf(sub); at >= 0; at = text.indexOf(sub, at + sub.length())) n++;
+        return n;
+    }
+
+    /** {@code s[start:stop]} over code points, negative indices counting from the end, out-of-range ones clamped. */
+    static String slice(String s, int start, int stop) {
+        int[] cps = s.codePoints().toArray();
+        int from = clampIndex(start, cps.length), to = clampIndex(stop, cps.length);
+        return from >= to ? "" : new String(cps, from, to - from);
+    }
+
+    private static int clampIndex(int i, int length) {
+        if (i < 0) i += length;
+        return Math.max(0, Math.min(i, length));
+    }
+
+    /** {@code str.isspace()} for one character: Unicode white space, the separators U+001C..U+001F and U+0085 included. */
+    static boolean isSpace(int codePoint) {
+        return Character.isWhitespace(codePoint) || Character.isSpaceChar(codePoint) || codePoint == 0x85;
+    }
+
     static String lower(String s) {
         return s.toLowerCase(java.util.Locale.ROOT);
     }

@@ -88,8 +88,14 @@ public final class TextUnits {
 
     /** Sentences in the Punkt manner (see the class comment). */
     public static int countSentences(String text) {
-        if (text.isBlank()) return 0;
-        int breaks = 0;
+        return punktSentences(text).size();
+    }
+
+    /** The sentences NLTK's {@code sent_tokenize} would return, by the Punkt-style rules of the class comment. */
+    public static List<String> punktSentences(String text) {
+        List<String> out = new ArrayList<>();
+        if (text.isBlank()) return out;
+        int from = 0;
         Matcher m = SENTENCE_END.matcher(text);
         while (m.find()) {
             if (m.group(4) == null) continue;   // at the end of the text: closes the last sentence
@@ -99,15 +105,21 @@ public final class TextUnits {
             if (marks.equals(".")) {
                 if (ABBREVIATIONS.contains(word)) continue;
                 if (word.length() == 1 && Character.isLetter(word.charAt(0))) continue;   // an initial
-                if (word.contains(".") && PyText.regex("(\\w\\.)+\\w", 0).matcher(word).matches()) continue;   // e.g, u.s.a
+                if (word.contains(".") && INTERNAL_PERIODS.matcher(word).matches()) continue;   // e.g, u.s.a
                 if (!word.isEmpty() && word.chars().allMatch(Character::isDigit) && Character.isLowerCase(next)) continue;   // ordinal
             } else if (marks.startsWith("..") && Character.isLowerCase(next)) {
                 continue;   // an ellipsis inside a sentence
             }
-            breaks++;
+            String sentence = text.substring(from, m.end()).strip();
+            if (!sentence.isEmpty()) out.add(sentence);
+            from = m.end();
         }
-        return breaks + 1;
+        String last = text.substring(from).strip();
+        if (!last.isEmpty()) out.add(last);
+        return out;
     }
+
+    private static final Pattern INTERNAL_PERIODS = PyText.regex("(\\w\\.)+\\w", 0);
 
     private static final Pattern SPLIT_OFF = PyText.regex("([;@#$%&?!\\[\\](){}<>\"\u201c\u201d]|\\.\\.\\.|,(?!\\d)|:(?!\\d))", 0);
     private static final Pattern CONTRACTION = PyText.regex("(?i)(\\w)(['\u2019](?:s|m|d|ll|re|ve)|n['\u2019]t)(?=\\s|$|[^\\w])", 0);

@@ -28,7 +28,7 @@ public final class TaskFactory {
 
     /** Built-in families; a task whose name is one of these and has no {@code type} uses it. */
     public static final Set<String> FAMILIES = Set.of("gsm8k", "aime", "multiple_choice", "mmlu_pro", "gpqa", "tool_calling", "ruler", "custom",
-            "arithmetic", "tool_use", "instruction_following", "ifeval");
+            "arithmetic", "tool_use", "instruction_following", "ifeval", "ifbench");
 
     static final String GSM8K_PROMPT =
             "{{question}}\nPlease reason step by step, and put your final answer within \\boxed{}.";
@@ -72,7 +72,7 @@ public final class TaskFactory {
             return out;
         }
 
-        if (family.equals("ifeval")) return sweep(task, instructionTask(task, family, generation, repeats, limit));
+        if (family.equals("ifeval") || family.equals("ifbench")) return sweep(task, instructionTask(task, family, generation, repeats, limit));
 
         Defaults d = Defaults.of(family);
         String extractorName = or(task.extractor(), d.extractor);

@@ -145,7 +145,7 @@ class DatasetFetchTest {
     @Test
     void theBuiltInManifestListsOpenAndGatedSets() {
         DatasetManifest m = DatasetManifest.builtIn();
-        assertThat(m.datasets()).containsKeys("gsm8k", "ifeval", "gpqa-diamond");
+        assertThat(m.datasets()).containsKeys("gsm8k", "ifeval", "ifbench", "gpqa-diamond");
         assertThat(m.get("gpqa-diamond").gated()).isTrue();
         assertThat(m.describe()).contains("gsm8k").contains("gated");
         assertThatThrownBy(() -> m.get("nope")).hasMessageContaining("known: ");
