@@ -25,7 +25,7 @@ import java.util.Locale;
 import java.util.concurrent.Callable;
 
 /**
- * {@code nemotron4j eval}: run, resume, verify, rescore, compare and report evaluations.
+ * {@code nemotron4j eval}: run, resume, verify, rescore, compare, report and chart evaluations.
  * Exit codes: 0 success; 1 error; 2 {@code compare} found a significant regression; 3 {@code verify} found drift;
  * 4 {@code gate} found a failing check.
  */
@@ -34,7 +34,7 @@ import java.util.concurrent.Callable;
         description = "Evaluate a model (in-process or OpenAI-compatible endpoint) reproducibly.",
         subcommands = {EvalCommand.Run.class, EvalCommand.Resume.class, EvalCommand.Verify.class,
                 EvalCommand.Rescore.class, EvalCommand.Compare.class, EvalCommand.Merge.class, EvalCommand.Gate.class, EvalCommand.Fetch.class,
-                EvalCommand.Report.class})
+                EvalCommand.Report.class, EvalCommand.ChartPng.class})
 public final class EvalCommand implements Runnable {
     static final int EXIT_REGRESSION = 2;
     static final int EXIT_DRIFT = 3;
@@ -292,6 +292,36 @@ public final class EvalCommand implements Runnable {
         @Override
         public Integer call() {
             System.out.println(RunOutputs.writeReport(runDir));
+            return 0;
+        }
+    }
+
+    @Command(name = "chart", mixinStandardHelpOptions = true, description = {
+            "PNG chart of finished runs' accuracies (results.json): grouped bars per task with 95% intervals,",
+            "or accuracy vs reasoning budget (tasks NAME@budget=N; a run's plain NAME task as a dashed no-budget line)."})
+    static final class ChartPng implements Callable<Integer> {
+        enum Kind { bars, budget }
+
+        @Parameters(paramLabel = "RUN_DIR", arity = "1..*", description = "finished runs, one bar (or line) per run") List<Path> runs;
+        @Option(names = "--out", required = true, paramLabel = "FILE.png", description = "the PNG to write") Path out;
+        @Option(names = "--label", paramLabel = "NAME", description = "legend name of each run, in order (default: the directories' names)")
+        List<String> labels = new ArrayList<>();
+        @Option(names = "--tasks", split = ",", paramLabel = "T1,T2", description = "tasks to draw, in this order (default: the first run's); "
+                + "with --kind budget, task families (NAME of NAME@budget=N)")
+        List<String> tasks = new ArrayList<>();
+        @Option(names = "--title", paramLabel = "TEXT", description = "chart title") String title;
+        @Option(names = "--kind", defaultValue = "bars", paramLabel = "bars|budget", description = "bars (default) or budget") Kind kind;
+
+        @Override
+        public Integer call() {
+            EvalChartImage.checkWritable(out);
+            List<dev.nemotron4j.eval.report.AccuracyChart.LabelledRun> read = dev.nemotron4j.eval.report.AccuracyChart.read(runs, labels);
+            var image = switch (kind) {
+                case bars -> EvalChartImage.bars(dev.nemotron4j.eval.report.AccuracyChart.bars(read, tasks, title));
+                case budget -> EvalChartImage.budget(dev.nemotron4j.eval.report.AccuracyChart.budget(read, tasks, title));
+            };
+            EvalChartImage.write(image, out);
+            System.out.println("wrote " + out + " (" + image.getWidth() + "x" + image.getHeight() + ")");
             return 0;
         }
     }
