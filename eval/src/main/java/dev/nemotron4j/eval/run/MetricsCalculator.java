@@ -76,7 +76,13 @@ public final class MetricsCalculator {
         if (!passAtK.containsKey("pass@" + repeats)) passAtK.put("pass@" + repeats, passAt(repeats, repeats, correctPerItem, byItem));
         Double majAtK = repeats > 1 && !byItem.isEmpty() ? majority / byItem.size() : null;
         return new TaskMetrics(byItem.size(), repeats, mean, clustered.designEffect(), wilson, bootstrap, passAtK, majAtK, misses,
-                sources, task.axis(), tokens, InstructionAccuracies.of(records));
+                sources, task.axis(), tokens, breakdown(records));
+    }
+
+    /** Further metrics a task family defines: IFEval/IFBench accuracies, or corpus chrF and BLEU. */
+    private static Map<String, Double> breakdown(List<SampleRecord> records) {
+        Map<String, Double> instructions = InstructionAccuracies.of(records);
+        return instructions != null ? instructions : CorpusTranslationMetrics.of(records);
     }
 
     private static double passAt(int k, int repeats, int[] correctPerItem, Map<String, List<SampleRecord>> byItem) {

@@ -8,7 +8,7 @@ import dev.nemotron4j.eval.extract.Extraction;
  * Versioned like extractors: the version goes into the lockfile.
  */
 public sealed interface Scorer permits NumericEquivalenceScorer, ExactMatchScorer, ToolCallMatchScorer, ContainsAllScorer,
-        EnvironmentVerdictScorer, InstructionFollowingScorer {
+        EnvironmentVerdictScorer, InstructionFollowingScorer, TranslationScorer {
 
     /** Stable name used in task YAML ({@code scorer: numeric_equivalence}). */
     String name();
@@ -31,8 +31,9 @@ public sealed interface Scorer permits NumericEquivalenceScorer, ExactMatchScore
             case "contains_all" -> new ContainsAllScorer();
             case "environment_verifier" -> new EnvironmentVerdictScorer();
             case "instruction_following" -> new InstructionFollowingScorer();
+            case "translation" -> new TranslationScorer();
             default -> throw new IllegalArgumentException("unknown scorer '" + name
-                    + "' (built-in: numeric_equivalence, exact_match, tool_call_match, contains_all, environment_verifier, instruction_following)");
+                    + "' (built-in: numeric_equivalence, exact_match, tool_call_match, contains_all, environment_verifier, instruction_following, translation)");
         };
     }
 }

@@ -20,8 +20,8 @@ import java.util.Map;
  * @param answerSources    how many answers came from content, after a think block, or the reasoning fallback
  * @param axis             plot coordinates (reasoning budget, context length, ...)
  * @param tokens           prompt, completion and reasoning tokens over the task's samples
- * @param breakdown        further accuracies a task family defines (IFEval/IFBench: prompt- and instruction-level,
- *                         strict and loose), or null
+ * @param breakdown        further metrics a task family defines (IFEval/IFBench: prompt- and instruction-level
+ *                         accuracies, strict and loose; WMT24++: corpus chrF and BLEU, 0 to 100), or null
  */
 public record TaskMetrics(int items, int repeats, MeanEstimate mean, double designEffect, Interval wilson95, Interval bootstrap95,
                           Map<String, Double> passAtK, Double majAtK, int extractionMisses,

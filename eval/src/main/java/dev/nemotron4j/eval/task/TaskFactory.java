@@ -28,7 +28,7 @@ public final class TaskFactory {
 
     /** Built-in families; a task whose name is one of these and has no {@code type} uses it. */
     public static final Set<String> FAMILIES = Set.of("gsm8k", "aime", "multiple_choice", "mmlu_pro", "gpqa", "tool_calling", "ruler", "custom",
-            "arithmetic", "tool_use", "instruction_following", "ifeval", "ifbench");
+            "arithmetic", "tool_use", "instruction_following", "ifeval", "ifbench", "wmt24pp");
 
     static final String GSM8K_PROMPT =
             "{{question}}\nPlease reason step by step, and put your final answer within \\boxed{}.";
@@ -73,6 +73,7 @@ public final class TaskFactory {
         }
 
         if (family.equals("ifeval") || family.equals("ifbench")) return sweep(task, instructionTask(task, family, generation, repeats, limit));
+        if (family.equals("wmt24pp")) return sweep(task, translationTask(task, family, generation, repeats, limit));
 
         Defaults d = Defaults.of(family);
         String extractorName = or(task.extractor(), d.extractor);
@@ -167,6 +168,44 @@ public final class TaskFactory {
         return new TaskDefinition(task.name(), family, items, prompt, null, null,
                 AnswerExtractor.named(or(task.extractor(), "response"), task.extractorParams()),
                 Scorer.named(or(task.scorer(), "instruction_following")), generation, repeats, false,
+                Sha256.ofFile(path), path.toString(), Map.of("base_task", task.name()), null);
+    }
+
+    /**
+     * WMT24++: rows {@code {lp, source, target, is_bad_source, segment_id, ...}} as google/wmt24pp publishes them (one
+     * English→X pair per file, several pairs may be mixed). Rows flagged {@code is_bad_source} are left out, as the
+     * WMT24++ authors advise; the prompt is the WMT24++ one for the row's pair; the answer text, trimmed, is scored by
+     * chrF against {@code target}, and the task's metrics add corpus chrF and BLEU.
+     */
+    private TaskDefinition translationTask(TaskConfig task, String family, GenerationConfig generation, int repeats, Integer limit) {
+        if (task.dataset() == null) throw new IllegalArgumentException("task " + task.name() + ": dataset path missing (--dataset FILE)");
+        Path path = Path.of(task.dataset()).toAbsolutePath().normalize();
+        String sourceField = or(task.questionField(), "source");
+        String targetField = or(task.answerField(), "target");
+        List<ObjectNode> rows = JsonlDataset.read(path);
+        List<EvalItem> items = new ArrayList<>();
+        for (int i = 0; i < rows.size() && (limit == null || items.size() < limit); i++) {
+            ObjectNode row = rows.get(i);
+            if (row.path("is_bad_source").asBoolean(false)) continue;
+            if (!row.hasNonNull("lp") || !row.hasNonNull(sourceField) || !row.hasNonNull(targetField)) {
+                throw new IllegalArgumentException(path + " row " + i + ": needs 'lp', '" + sourceField + "' and '" + targetField + "'");
+            }
+            String prompt;
+            try {
+                prompt = dev.nemotron4j.eval.translation.Wmt24ppPrompt.render(row.get("lp").asText(), row.get(sourceField).asText());
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException(path + " row " + i + ": " + e.getMessage(), e);
+            }
+            row.put("prompt", prompt);
+            String id = task.idField() != null && row.hasNonNull(task.idField()) ? row.get(task.idField()).asText()
+                    : row.hasNonNull("segment_id") ? row.get("lp").asText() + "/" + row.get("segment_id").asText() : String.valueOf(i);
+            items.add(new EvalItem(id, i, row, TextNode.valueOf(row.get(targetField).asText()), 0));
+        }
+        items = Subsets.select(items, task.subset() != null ? task.subset() : config.run().subset(), task.name(), config.run().seed());
+        PromptTemplate prompt = hasPrompt(task) ? PromptTemplate.fromConfig(task.prompt()) : PromptTemplate.ofUser("{{prompt}}");
+        return new TaskDefinition(task.name(), family, items, prompt, null, null,
+                AnswerExtractor.named(or(task.extractor(), "response"), task.extractorParams()),
+                Scorer.named(or(task.scorer(), "translation")), generation, repeats, false,
                 Sha256.ofFile(path), path.toString(), Map.of("base_task", task.name()), null);
     }
 
