@@ -43,8 +43,13 @@ public record TrainConfig(long seed, int steps, int threads, int checkpointInter
      * @param source  {@code synthetic} or {@code jsonl}
      * @param path    the JSONL file ({@code jsonl} only; absolute, resolved against the config file's directory)
      * @param packing {@code fill} (pretraining) or {@code whole} (SFT: a document stays in one row when it fits)
+     * @param environments {@code sft}: the mix's environments with their weights, in cycle order (null: every
+     *                     environment once)
+     * @param firstExample {@code tasks}, {@code sft}: the index of the stream's first example (a later stage reads
+     *                     examples an earlier one did not)
      */
-    public record Data(String source, String path, String packing, int sequenceLength, int rowsPerMicroBatch) {}
+    public record Data(String source, String path, String packing, int sequenceLength, int rowsPerMicroBatch,
+                       java.util.Map<String, Integer> environments, long firstExample) {}
 
     public record Optimizer(AdamW.Settings adamW, double gradClip, int gradientAccumulation, boolean freezeRouter) {}
 

@@ -7,6 +7,7 @@ import dev.nemotron4j.engine.weights.ModelFormatException;
 import dev.nemotron4j.train.optim.AdamW;
 import dev.nemotron4j.train.optim.WarmupStableDecay;
 import dev.nemotron4j.train.rl.GrpoConfig;
+import dev.nemotron4j.train.tasks.Environments;
 import org.snakeyaml.engine.v2.api.Dump;
 import org.snakeyaml.engine.v2.api.DumpSettings;
 import org.snakeyaml.engine.v2.api.Load;
@@ -211,8 +212,14 @@ public final class TrainConfigReader {
         } else if (path != null) {
             throw d.error("path", "only data.source jsonl reads a file");
         }
+        Map<String, Integer> environments = environmentWeights(d, source);
+        long firstExample = d.integer("first_example", 0, Long.MAX_VALUE / 4);
+        if (firstExample != 0 && !source.equals("tasks") && !source.equals("sft")) {
+            throw d.error("first_example", "only data.source tasks and sft are indexed streams");
+        }
         TrainConfig.Data data = new TrainConfig.Data(source, path, d.choice("packing", List.of("fill", "whole")),
-                d.intValue("sequence_length", 2, 1 << 20), d.intValue("rows_per_micro_batch", 1, 1 << 20));
+                d.intValue("sequence_length", 2, 1 << 20), d.intValue("rows_per_micro_batch", 1, 1 << 20),
+                environments, firstExample);
         if (path != null) tree.put("data", withAbsolutePath(tree.get("data"), path));
         d.rejectUnknownKeys();
 
@@ -283,6 +290,28 @@ public final class TrainConfigReader {
     }
 
     /** The model's config.json: the built-in Nemotron-H shape with {@code model.config}'s keys over it. */
+    /** {@code data.environments}: environment name → weight (1..1000), SFT only; null when absent (every environment once). */
+    private static Map<String, Integer> environmentWeights(ConfigNode d, String source) {
+        if (!d.has("environments")) {
+            d.optionalString("environments", null); // marks the key read (null)
+            return null;
+        }
+        if (!source.equals("sft")) throw d.error("environments", "only data.source sft mixes environments");
+        Map<String, Object> raw = d.rawMap("environments");
+        if (raw.isEmpty()) throw d.error("environments", "empty: name at least one environment with its weight");
+        ConfigNode weights = new ConfigNode(d.qualified("environments"), raw);
+        Map<String, Integer> out = new LinkedHashMap<>();
+        for (String name : raw.keySet()) {
+            try {
+                Environments.byName(name);
+            } catch (IllegalArgumentException e) {
+                throw weights.error(name, e.getMessage());
+            }
+            out.put(name, weights.intValue(name, 1, 1000));
+        }
+        return java.util.Collections.unmodifiableMap(out);
+    }
+
     private static TrainConfig.Model model(ConfigNode m, TrainConfig.Implementation impl, int vocab) {
         Map<String, Object> overrides = m.rawMap("config");
         try {

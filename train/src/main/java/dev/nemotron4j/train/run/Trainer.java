@@ -8,6 +8,7 @@ import dev.nemotron4j.train.data.PackedSequence;
 import dev.nemotron4j.train.data.PackedTrainingData;
 import dev.nemotron4j.train.data.TaskExamples;
 import dev.nemotron4j.train.tasks.BudgetTruncation;
+import dev.nemotron4j.train.tasks.Environment;
 import dev.nemotron4j.train.tasks.Environments;
 import dev.nemotron4j.train.tasks.SftExamples;
 import dev.nemotron4j.train.data.TrainingData;
@@ -32,6 +33,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.List;
 import java.util.Set;
 
@@ -269,17 +272,25 @@ public final class Trainer {
                     ExampleSource.shuffled(JsonlExamples.read(Path.of(config.data().path())), config.seed()),
                     new ExampleEncoder(Tokenizer.load(out.resolve("tokenizer.json"))),
                     PackedTrainingData.Packing.valueOf(config.data().packing().toUpperCase()));
-            case "tasks" -> new PackedTrainingData(TaskExamples.pretraining(0),
+            case "tasks" -> new PackedTrainingData(TaskExamples.pretraining(config.data().firstExample()),
                     new ExampleEncoder(Tokenizer.load(out.resolve("tokenizer.json"))),
                     PackedTrainingData.Packing.valueOf(config.data().packing().toUpperCase()));
             case "sft" -> {
                 Tokenizer tokenizer = Tokenizer.load(out.resolve("tokenizer.json"));
-                SftExamples mix = new SftExamples(Environments.ALL, new BudgetTruncation(tokenizer));
-                yield new PackedTrainingData(TaskExamples.sft(mix, 0), new ExampleEncoder(tokenizer),
+                SftExamples mix = config.data().environments() == null
+                        ? new SftExamples(Environments.ALL, new BudgetTruncation(tokenizer))
+                        : SftExamples.weighted(weights(config.data().environments()), new BudgetTruncation(tokenizer));
+                yield new PackedTrainingData(TaskExamples.sft(mix, config.data().firstExample()), new ExampleEncoder(tokenizer),
                         PackedTrainingData.Packing.valueOf(config.data().packing().toUpperCase()));
             }
             default -> throw new ConfigException("data.source: '" + config.data().source() + "' is not supported");
         };
+    }
+
+    private static Map<Environment, Integer> weights(Map<String, Integer> byName) {
+        Map<Environment, Integer> out = new LinkedHashMap<>();
+        byName.forEach((name, weight) -> out.put(Environments.byName(name), weight));
+        return out;
     }
 
     static void checkpoint(Path out, TrainConfig config, TrainingModel model, AdamW adamW, TrainState.Position position) throws IOException {

@@ -25,7 +25,10 @@ public final class SftExamples {
 
     private static final long SALT = 0x53465458L;
 
+    /** The mix's cycle: each environment as many times as its weight, in order. */
     private final List<Environment> environments;
+    /** Per slot of the cycle: how many slots its environment has, and which of them this one is. */
+    private final int[] slotsOfEnvironment, rankInEnvironment;
     private final BudgetTruncation truncation;
 
     /**
@@ -37,6 +40,30 @@ public final class SftExamples {
         if (environments.isEmpty()) throw new IllegalArgumentException("no environments to make SFT examples from");
         this.environments = List.copyOf(environments);
         this.truncation = truncation;
+        int n = this.environments.size();
+        slotsOfEnvironment = new int[n];
+        rankInEnvironment = new int[n];
+        for (int i = 0; i < n; i++) {
+            for (int j = 0; j < n; j++) {
+                if (this.environments.get(j).name().equals(this.environments.get(i).name())) {
+                    slotsOfEnvironment[i]++;
+                    if (j < i) rankInEnvironment[i]++;
+                }
+            }
+        }
+    }
+
+    /**
+     * A mix weighted by environment: each cycle of the mix holds {@code weight} examples of each environment, in
+     * the map's order; every example of an environment still has its own seed. Weights of 1 give the plain mix.
+     */
+    public static SftExamples weighted(Map<Environment, Integer> weights, BudgetTruncation truncation) {
+        List<Environment> cycle = new ArrayList<>();
+        weights.forEach((environment, weight) -> {
+            if (weight < 1) throw new IllegalArgumentException(environment.name() + ": weight must be at least 1, got " + weight);
+            for (int k = 0; k < weight; k++) cycle.add(environment);
+        });
+        return new SftExamples(cycle, truncation);
     }
 
     /** The task's whole reference conversation, reasoning on or off. */
@@ -77,15 +104,17 @@ public final class SftExamples {
     }
 
     /**
-     * The {@code index}-th example of the SFT mix: environment {@code index mod n}, seed
-     * {@code SFT.seed(index / n)}, and a variant drawn from the seed ({@value #PERCENT_ON}% reasoning on,
+     * The {@code index}-th example of the SFT mix: the environment of cycle slot {@code index mod n}, seed
+     * {@code SFT.seed(index / n)} (with weights: {@code SFT.seed((index / n) * w + r)} for the r-th of the
+     * environment's w slots), and a variant drawn from the seed ({@value #PERCENT_ON}% reasoning on,
      * {@value #PERCENT_OFF}% off, {@value #PERCENT_BUDGET}% budget-truncated (a budget below the trace's length, on
      * a random turn), the rest after a history task of the next environment; reasoning on or off for history by the
      * seed too).
      */
     public SftExample example(long index) {
-        Environment environment = environments.get((int) (index % environments.size()));
-        long seed = DataSplit.SFT.seed(index / environments.size());
+        int slot = (int) (index % environments.size());
+        Environment environment = environments.get(slot);
+        long seed = DataSplit.SFT.seed(index / environments.size() * slotsOfEnvironment[slot] + rankInEnvironment[slot]);
         Task task = environment.sample(seed);
         SeededRandom random = new SeededRandom(seed, SALT ^ index % environments.size());
         int draw = random.nextInt(100);

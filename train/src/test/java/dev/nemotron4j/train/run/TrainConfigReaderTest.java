@@ -36,6 +36,19 @@ class TrainConfigReaderTest {
         assertThatThrownBy(() -> TrainConfigReader.recipe("huge")).hasMessageContaining("unknown recipe 'huge'").hasMessageContaining("smoke");
     }
 
+    @Test
+    void sftEnvironmentWeightsAndFirstExampleBind() {
+        TrainConfig config = TrainConfigReader.fromYaml(
+                "data: {source: sft, packing: whole, first_example: 1000000, environments: {arithmetic: 4, tool_use: 1, instruction_following: 1}}",
+                "test.yaml");
+        assertThat(config.data().environments()).containsExactly(
+                java.util.Map.entry("arithmetic", 4), java.util.Map.entry("tool_use", 1), java.util.Map.entry("instruction_following", 1));
+        assertThat(config.data().firstExample()).isEqualTo(1_000_000L);
+        TrainConfig plain = TrainConfigReader.fromYaml("data: {source: sft}", "test.yaml");
+        assertThat(plain.data().environments()).isNull();
+        assertThat(plain.data().firstExample()).isZero();
+    }
+
     @ParameterizedTest
     @CsvSource(delimiter = '|', value = {
             "steps: 0|steps: must be in [1,",
@@ -56,6 +69,13 @@ class TrainConfigReaderTest {
             "data: {source: jsonl, path: no-such.jsonl}|data.path: file not found: no-such.jsonl",
             "data: {path: x.jsonl}|data.path: only data.source jsonl reads a file",
             "data: {packing: tight}|data.packing: 'tight' is not one of",
+            "data: {environments: {arithmetic: 2}}|data.environments: only data.source sft mixes environments",
+            "data: {source: sft, environments: {algebra: 2}}|data.environments.algebra: unknown environment",
+            "data: {source: sft, environments: {arithmetic: 0}}|data.environments.arithmetic: must be in [1, 1000]",
+            "data: {source: sft, environments: {}}|data.environments: empty",
+            "data: {source: sft, environments: arithmetic}|data.environments: expected a section",
+            "data: {first_example: 5}|data.first_example: only data.source tasks and sft",
+            "data: {source: sft, first_example: -1}|data.first_example: must be in [0,",
             "optimiser: {}|optimiser: unknown key",
             "tokenizer: byte|tokenizer: expected a section",
     })

@@ -45,6 +45,34 @@ class SftExamplesTest {
         assertThat(environments).containsExactlyInAnyOrder("arithmetic", "tool_use", "instruction_following");
     }
 
+    /** Weights of 1 are the plain mix; a weight of 4 gives four examples per cycle, each with its own seed. */
+    @Test
+    void aWeightedMixCyclesEnvironmentsByWeightWithDistinctSeeds() throws IOException {
+        Tokenizer tokenizer = Tokenizer.load(Fixtures.dir("tiny-a").resolve("tokenizer.json"));
+        java.util.Map<Environment, Integer> ones = new java.util.LinkedHashMap<>();
+        for (Environment environment : Environments.ALL) ones.put(environment, 1);
+        SftExamples plain = SftExamples.weighted(ones, new BudgetTruncation(tokenizer));
+        for (long i = 0; i < 60; i++) assertThat(plain.example(i)).isEqualTo(examples.example(i));
+
+        java.util.Map<Environment, Integer> weights = new java.util.LinkedHashMap<>();
+        weights.put(Environments.byName("arithmetic"), 4);
+        weights.put(Environments.byName("tool_use"), 1);
+        weights.put(Environments.byName("instruction_following"), 1);
+        SftExamples weighted = SftExamples.weighted(weights, new BudgetTruncation(tokenizer));
+        Set<Long> arithmeticSeeds = new HashSet<>();
+        List<String> firstCycle = new java.util.ArrayList<>();
+        for (long i = 0; i < 600; i++) {
+            SftExample example = weighted.example(i);
+            if (i < 6) firstCycle.add(example.environment());
+            if (example.environment().equals("arithmetic")) assertThat(arithmeticSeeds.add(example.seed())).as("seed of example %d", i).isTrue();
+        }
+        assertThat(firstCycle).containsExactly("arithmetic", "arithmetic", "arithmetic", "arithmetic", "tool_use", "instruction_following");
+        assertThat(arithmeticSeeds).hasSize(400);
+        // the seeds are the first 400 of the SFT range: index (i / 6) * 4 + rank
+        assertThat(arithmeticSeeds).containsAll(java.util.stream.LongStream.range(0, 400).mapToObj(DataSplit.SFT::seed).toList());
+        assertThat(weighted.example(7).seed()).isEqualTo(DataSplit.SFT.seed(5));
+    }
+
     /**
      * Every example's last assistant turn, rendered, continues its own generation prompt, and what a model would
      * generate there passes the task's verifier (budget-cut traces included: the answer still follows).
