@@ -125,7 +125,9 @@ final class EnvironmentTour {
             String reply = task.toolExecutor().execute(call);
             out.println("  tool: " + call.name() + " → " + reply + "   (run by the environment's tools)");
             List<ChatMessage> messages = new ArrayList<>(task.opening());
-            messages.add(ChatMessage.assistant(first.parsed().content(), first.parsed().reasoning(), calls));
+            // the turn as a chat client sends it back: its reasoning too (the template keeps it after the last user turn)
+            String content = first.parsed().content() == null ? "" : first.parsed().content();
+            messages.add(ChatMessage.assistant(content, first.parsed().reasoning(), calls));
             messages.add(ChatMessage.tool(call.id(), reply));
             second = new ChatRequest(messages, task.tools(), ChatRequestOptions.DEFAULTS.withEnableThinking(true));
         } else {

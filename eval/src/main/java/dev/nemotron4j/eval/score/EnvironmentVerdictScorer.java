@@ -29,6 +29,9 @@ public record EnvironmentVerdictScorer() implements Scorer {
     /** {@code judged} value: one well-formed call the environment's tools accept. */
     public static final String VALID = "valid";
 
+    /** The expected field naming the environment's percent of invented cities (absent: 0, the built-in one). */
+    public static final String INVENTED_CITY_PERCENT = "invented_city_percent";
+
     @Override
     public String name() { return "environment_verifier"; }
 
@@ -38,7 +41,8 @@ public record EnvironmentVerdictScorer() implements Scorer {
     @Override
     public double score(Extraction extracted, JsonNode expected) {
         if (!extracted.found()) return 0;
-        Task task = Environments.byName(expected.path("environment").asText()).sample(expected.path("seed").asLong());
+        Task task = Environments.byName(expected.path("environment").asText())
+                .withInventedCities(expected.path(INVENTED_CITY_PERCENT).asInt(0)).sample(expected.path("seed").asLong());
         int step = expected.path("step").asInt(0);
         String judged = expected.path("judged").asText(CORRECT);
         JsonNode output = CanonicalJson.parse(extracted.value());

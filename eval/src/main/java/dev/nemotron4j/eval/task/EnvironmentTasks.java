@@ -33,7 +33,8 @@ import java.util.Set;
  * {@code call_valid} and {@code call_exact} ask for the first turn, the call (valid: one call the environment's tools
  * accept; exact: the expected function with exactly the expected arguments); {@code answer_uses_result} asks for the
  * turn after the tool response — the prompt holds the question, the reference call (with its reasoning unless the
- * task's reasoning is off, as in training) and the tool's reply — and scores whether the answer uses the tool's value. The two call metrics judge the same request twice (one sample each).
+ * task's reasoning is off, as in training; {@code params.resend_reasoning: false} leaves it out, as a client that drops
+ * {@code reasoning_content} does) and the tool's reply — and scores whether the answer uses the tool's value. The two call metrics judge the same request twice (one sample each).
  */
 final class EnvironmentTasks {
 
@@ -78,24 +79,38 @@ final class EnvironmentTasks {
         }
         PromptTemplate prompt = task.prompt() != null && !task.prompt().isNull() && !task.prompt().isMissingNode()
                 ? PromptTemplate.fromConfig(task.prompt()) : PromptTemplate.ofUser("{{question}}");
+        // params.invented_city_percent: weather questions about invented cities (copying, not recall of the training list)
+        Object invented = task.params() == null ? null : task.params().get(EnvironmentVerdictScorer.INVENTED_CITY_PERCENT);
+        if (invented != null && !(invented instanceof Integer percent && percent >= 0 && percent <= 100)) {
+            throw new IllegalArgumentException("task " + task.name() + ": params.invented_city_percent must be an integer 0..100, got " + invented);
+        }
+        int inventedPercent = invented == null ? 0 : (Integer) invented;
+        environment = environment.withInventedCities(inventedPercent);
         List<Task> tasks = new ArrayList<>(count);
         for (int i = 0; i < count; i++) tasks.add(Environments.task(environment, DataSplit.EVAL, i));
         if (!family.equals("tool_use")) {
             return List.of(definition(task.name(), family, tasks, 0, EnvironmentVerdictScorer.CORRECT, false, prompt, generation, repeats,
-                    Map.of("base_task", task.name())));
+                    Map.of("base_task", task.name()), inventedPercent));
         }
-        boolean reasoning = generation.reasoning() != ReasoningMode.OFF;
+        // the call's reasoning goes back with it unless reasoning is off, or params.resend_reasoning is false (a client
+        // that drops reasoning_content: the template then shows the call after an empty <think></think>)
+        Object resend = task.params() == null ? null : task.params().get("resend_reasoning");
+        if (resend != null && !(resend instanceof Boolean)) {
+            throw new IllegalArgumentException("task " + task.name() + ": params.resend_reasoning must be true or false, got " + resend);
+        }
+        boolean reasoning = generation.reasoning() != ReasoningMode.OFF && !Boolean.FALSE.equals(resend);
         List<TaskDefinition> out = new ArrayList<>();
         for (ToolUseMetric metric : ToolUseMetric.values()) {
             out.add(definition(task.name() + "/" + metric.key, family, tasks, metric.step, metric.judged, reasoning,
                     metric.step == 0 ? prompt : prompt.withFollowUp(EXCHANGE_FIELD), generation, repeats,
-                    Map.of("base_task", task.name(), "tool_use_metric", metric.key)));
+                    Map.of("base_task", task.name(), "tool_use_metric", metric.key), inventedPercent));
         }
         return out;
     }
 
     private static TaskDefinition definition(String name, String family, List<Task> tasks, int step, String judged, boolean reasoning,
-                                             PromptTemplate prompt, GenerationConfig generation, int repeats, Map<String, Object> axis) {
+                                             PromptTemplate prompt, GenerationConfig generation, int repeats, Map<String, Object> axis,
+                                             int inventedPercent) {
         JsonNodeFactory nodes = JsonNodeFactory.instance;
         List<EvalItem> items = new ArrayList<>(tasks.size());
         StringBuilder hashInput = new StringBuilder();
@@ -111,6 +126,7 @@ final class EnvironmentTasks {
             if (step > 0) row.set(EXCHANGE_FIELD, exchange(sampled, step, reasoning));
             ObjectNode expected = nodes.objectNode().put("environment", sampled.environment()).put("seed", sampled.seed()).put("step", step);
             if (!judged.equals(EnvironmentVerdictScorer.CORRECT)) expected.put("judged", judged);
+            if (inventedPercent > 0) expected.put(EnvironmentVerdictScorer.INVENTED_CITY_PERCENT, inventedPercent);
             row.set("expected", expected);
             items.add(new EvalItem(String.valueOf(sampled.seed()), i, row, expected, 0));
             hashInput.append(Sha256.ofCanonical(row)).append('\n');

@@ -95,6 +95,38 @@ class EnvironmentTasksTest {
         }
     }
 
+    /**
+     * params.invented_city_percent: the weather questions are about invented cities, the expected answer says so, and
+     * the scorer judges against that same environment (the built-in one's call for another city scores zero).
+     */
+    @Test
+    void inventedCitiesAreAskedAndJudgedByTheSameEnvironment() {
+        List<TaskDefinition> invented = build(Map.of("name", "tool_use", "limit", 30, "params", Map.of("invented_city_percent", 100)));
+        TaskDefinition exact = invented.get(1);
+        assertThat(exact.name()).isEqualTo("tool_use/call_exact");
+        Scorer scorer = Scorer.named(exact.scorer().name());
+        AnswerExtractor extractor = AnswerExtractor.named(exact.extractor().name(), null);
+        int weather = 0;
+        for (EvalItem item : exact.items()) {
+            assertThat(item.expected().get("invented_city_percent").asInt()).isEqualTo(100);
+            Task task = Environments.byName("tool_use").withInventedCities(100).sample(item.expected().get("seed").asLong());
+            Task builtIn = Environments.byName("tool_use").sample(item.expected().get("seed").asLong());
+            assertThat(item.fields().get("question").asText()).isEqualTo(task.question());
+            ChatMessage call = task.steps().getFirst().withoutReasoning();
+            assertThat(scorer.score(extractor.extract(answer(call, ""), 0), item.expected())).isEqualTo(1.0);
+            if (task.question().startsWith("What is the weather in ")) {
+                weather++;
+                String city = call.toolCalls().getFirst().arguments().get("city").asText();
+                assertThat(dev.nemotron4j.train.tasks.ToolUseEnvironment.CITIES).doesNotContain(city);
+                ChatMessage listCall = builtIn.steps().getFirst().withoutReasoning();
+                assertThat(scorer.score(extractor.extract(answer(listCall, ""), 0), item.expected())).isZero();
+            }
+        }
+        assertThat(weather).isGreaterThan(5);
+        assertThatThrownBy(() -> build(Map.of("name", "tool_use", "params", Map.of("invented_city_percent", 101))))
+                .hasMessageContaining("params.invented_city_percent must be an integer 0..100");
+    }
+
     /** A near miss of the reference turn: another number, a changed argument, a reply that breaks the constraint. */
     private static ModelAnswer nearMiss(String definition, ChatMessage reference) {
         if (definition.startsWith("arithmetic")) return ModelAnswer.ofText(reference.content().replace("is ", "is 1"));
@@ -115,6 +147,11 @@ class EnvironmentTasksTest {
         }
         // reasoning left to the target: Nemotron's default is on
         assertAnswerTurnPromptsAreTheEnvironments(build(Map.of("name", "tool_use", "limit", 3)).get(2), true);
+        // a client that drops reasoning_content: the call is sent back alone
+        TaskDefinition dropped = build(Map.of("name", "tool_use", "limit", 3, "params", Map.of("resend_reasoning", false))).get(2);
+        assertThat(dropped.items()).allSatisfy(item -> assertThat(dropped.prompt().render(item, null).get(1).reasoningContent()).isNull());
+        assertThatThrownBy(() -> build(Map.of("name", "tool_use", "params", Map.of("resend_reasoning", "no"))))
+                .hasMessageContaining("params.resend_reasoning must be true or false");
     }
 
     private static void assertAnswerTurnPromptsAreTheEnvironments(TaskDefinition answers, boolean reasoning) {

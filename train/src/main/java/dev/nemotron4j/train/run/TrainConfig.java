@@ -47,9 +47,11 @@ public record TrainConfig(long seed, int steps, int threads, int checkpointInter
      *                     environment once)
      * @param firstExample {@code tasks}, {@code sft}: the index of the stream's first example (a later stage reads
      *                     examples an earlier one did not)
+     * @param inventedCityPercent {@code sft}: percent of weather questions about invented cities
+     *                     ({@code Environment.withInventedCities})
      */
     public record Data(String source, String path, String packing, int sequenceLength, int rowsPerMicroBatch,
-                       java.util.Map<String, Integer> environments, long firstExample) {}
+                       java.util.Map<String, Integer> environments, long firstExample, int inventedCityPercent) {}
 
     public record Optimizer(AdamW.Settings adamW, double gradClip, int gradientAccumulation, boolean freezeRouter) {}
 

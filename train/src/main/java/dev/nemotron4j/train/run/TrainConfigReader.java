@@ -217,9 +217,11 @@ public final class TrainConfigReader {
         if (firstExample != 0 && !source.equals("tasks") && !source.equals("sft")) {
             throw d.error("first_example", "only data.source tasks and sft are indexed streams");
         }
+        int inventedCities = d.intValue("invented_city_percent", 0, 100);
+        if (inventedCities != 0 && !source.equals("sft")) throw d.error("invented_city_percent", "only data.source sft asks about invented cities");
         TrainConfig.Data data = new TrainConfig.Data(source, path, d.choice("packing", List.of("fill", "whole")),
                 d.intValue("sequence_length", 2, 1 << 20), d.intValue("rows_per_micro_batch", 1, 1 << 20),
-                environments, firstExample);
+                environments, firstExample, inventedCities);
         if (path != null) tree.put("data", withAbsolutePath(tree.get("data"), path));
         d.rejectUnknownKeys();
 

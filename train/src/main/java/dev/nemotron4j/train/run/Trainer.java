@@ -277,9 +277,10 @@ public final class Trainer {
                     PackedTrainingData.Packing.valueOf(config.data().packing().toUpperCase()));
             case "sft" -> {
                 Tokenizer tokenizer = Tokenizer.load(out.resolve("tokenizer.json"));
+                int invented = config.data().inventedCityPercent();
                 SftExamples mix = config.data().environments() == null
-                        ? new SftExamples(Environments.ALL, new BudgetTruncation(tokenizer))
-                        : SftExamples.weighted(weights(config.data().environments()), new BudgetTruncation(tokenizer));
+                        ? new SftExamples(Environments.ALL.stream().map(e -> e.withInventedCities(invented)).toList(), new BudgetTruncation(tokenizer))
+                        : SftExamples.weighted(weights(config.data().environments(), invented), new BudgetTruncation(tokenizer));
                 yield new PackedTrainingData(TaskExamples.sft(mix, config.data().firstExample()), new ExampleEncoder(tokenizer),
                         PackedTrainingData.Packing.valueOf(config.data().packing().toUpperCase()));
             }
@@ -287,9 +288,9 @@ public final class Trainer {
         };
     }
 
-    private static Map<Environment, Integer> weights(Map<String, Integer> byName) {
+    private static Map<Environment, Integer> weights(Map<String, Integer> byName, int inventedCityPercent) {
         Map<Environment, Integer> out = new LinkedHashMap<>();
-        byName.forEach((name, weight) -> out.put(Environments.byName(name), weight));
+        byName.forEach((name, weight) -> out.put(Environments.byName(name).withInventedCities(inventedCityPercent), weight));
         return out;
     }
 

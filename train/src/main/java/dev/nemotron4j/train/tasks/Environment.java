@@ -15,4 +15,14 @@ public interface Environment {
 
     /** A plain-text pretraining document made from the task of a seed (a worked problem written as prose). */
     String pretrainingText(long seed);
+
+    /**
+     * This environment with {@code percent}% of its place names invented ({@link InventedCity}): questions about
+     * places no list holds, so that a model learns to copy a name rather than recall it. Environments without place
+     * names return themselves; 0 is the environment as built in.
+     */
+    default Environment withInventedCities(int percent) {
+        if (percent < 0 || percent > 100) throw new IllegalArgumentException("invented city percent must be 0..100, got " + percent);
+        return this;
+    }
 }

@@ -69,6 +69,29 @@ public final class ToolUseEnvironment implements Environment {
     public static final int MIN_TEMPERATURE = -20;
     public static final int MAX_TEMPERATURE = 40;
 
+    /** Percent of weather questions about an invented city (0: every city from {@link #CITIES}). */
+    private final int inventedCityPercent;
+
+    /** The built-in environment: every city from {@link #CITIES}. */
+    public ToolUseEnvironment() {
+        this(0);
+    }
+
+    private ToolUseEnvironment(int inventedCityPercent) {
+        this.inventedCityPercent = inventedCityPercent;
+    }
+
+    @Override
+    public Environment withInventedCities(int percent) {
+        Environment.super.withInventedCities(percent);
+        return percent == inventedCityPercent ? this : new ToolUseEnvironment(percent);
+    }
+
+    /** Percent of weather questions about an invented city. */
+    public int inventedCityPercent() {
+        return inventedCityPercent;
+    }
+
     @Override
     public String name() {
         return NAME;
@@ -100,9 +123,12 @@ public final class ToolUseEnvironment implements Environment {
         return request(new SeededRandom(seed, SALT));
     }
 
-    private static Request request(SeededRandom random) {
+    private Request request(SeededRandom random) {
         if (random.chance(1, 2)) {
-            return new WeatherRequest(random.pick(CITIES), random.between(MIN_TEMPERATURE, MAX_TEMPERATURE));
+            // no extra draw at 0%: the built-in environment's streams stay what they were
+            String city = inventedCityPercent > 0 && random.nextInt(100) < inventedCityPercent
+                    ? InventedCity.next(random) : random.pick(CITIES);
+            return new WeatherRequest(city, random.between(MIN_TEMPERATURE, MAX_TEMPERATURE));
         }
         UnitConversion conversion = random.pick(UnitConversion.ALL);
         StringBuilder value = new StringBuilder();

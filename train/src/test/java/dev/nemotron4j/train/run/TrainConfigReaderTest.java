@@ -75,6 +75,8 @@ class TrainConfigReaderTest {
             "data: {source: sft, environments: {}}|data.environments: empty",
             "data: {source: sft, environments: arithmetic}|data.environments: expected a section",
             "data: {first_example: 5}|data.first_example: only data.source tasks and sft",
+            "data: {invented_city_percent: 50}|data.invented_city_percent: only data.source sft",
+            "data: {source: sft, invented_city_percent: 120}|data.invented_city_percent: must be in [0, 100]",
             "data: {source: sft, first_example: -1}|data.first_example: must be in [0,",
             "optimiser: {}|optimiser: unknown key",
             "tokenizer: byte|tokenizer: expected a section",

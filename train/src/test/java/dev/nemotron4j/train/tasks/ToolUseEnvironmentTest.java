@@ -15,6 +15,7 @@ import java.util.HashSet;
 import java.util.Set;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 class ToolUseEnvironmentTest {
 
@@ -41,6 +42,36 @@ class ToolUseEnvironmentTest {
         assertThat(convert.question()).isEqualTo("Convert 12 km to mi.");
         assertThat(convert.steps().getFirst().replies().getFirst().content()).isEqualTo("{\"value\": 7.46}");
         assertThat(convert.steps().getLast().withoutReasoning().content()).isEqualTo("12 km is 7.46 mi.");
+    }
+
+    /**
+     * With invented cities the weather questions name places off the list (copied exactly into the call and the
+     * answer); at 0% the environment is the built-in one, seed for seed.
+     */
+    @Test
+    void inventedCitiesAreOffTheListAndZeroPercentIsTheBuiltInEnvironment() {
+        Environment invented = ENVIRONMENT.withInventedCities(100);
+        assertThat(ENVIRONMENT.withInventedCities(0)).isSameAs(ENVIRONMENT);
+        Set<String> names = new HashSet<>();
+        for (long seed = 0; seed < 400; seed++) {
+            Task task = invented.sample(seed);
+            assertThat(invented.sample(seed).question()).isEqualTo(task.question());
+            if (task.question().startsWith("What is the weather in ")) {
+                String city = task.question().substring("What is the weather in ".length(), task.question().length() - 1);
+                assertThat(ToolUseEnvironment.CITIES).doesNotContain(city);
+                assertThat(city).matches("([A-Z][a-z]+ )?[A-Z][a-z]{3,}");
+                assertThat(task.steps().getFirst().withoutReasoning().toolCalls().getFirst().arguments().get("city").asText()).isEqualTo(city);
+                assertThat(task.steps().getLast().withoutReasoning().content()).endsWith(" in " + city + ".");
+                names.add(city);
+            }
+        }
+        assertThat(names).hasSizeGreaterThan(150);
+        // half: some of each
+        long listed = java.util.stream.LongStream.range(0, 400).mapToObj(ENVIRONMENT.withInventedCities(50)::sample)
+                .filter(t -> t.question().startsWith("What is the weather in "))
+                .filter(t -> ToolUseEnvironment.CITIES.stream().anyMatch(c -> t.question().equals("What is the weather in " + c + "?"))).count();
+        assertThat(listed).isBetween(60L, 140L);
+        assertThatThrownBy(() -> ENVIRONMENT.withInventedCities(101)).hasMessageContaining("0..100");
     }
 
     @Test
