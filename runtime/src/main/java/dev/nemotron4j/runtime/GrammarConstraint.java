@@ -5,10 +5,10 @@ import dev.nemotron4j.chat.output.OutputGrammar;
 import java.util.Set;
 
 /**
- * Constrained decoding ({@code tool_choice} required / named, {@code response_format} json_object): before each
- * sampled token, the logits of every token the {@link OutputGrammar} does not allow next become −∞. The end-of-turn
- * tokens are allowed only where the output is complete; special tokens never inside free text; a token that adds no
- * text never. If nothing is allowed (a grammar the vocabulary cannot continue), the logits are left as they are.
+ * Constrained decoding ({@code tool_choice} required / named, {@code response_format} json_object / json_schema):
+ * before each sampled token, the logits of every token the {@link OutputGrammar} does not allow next become −∞. The
+ * end-of-turn tokens are allowed only where the output is complete; special tokens never inside free text; a token that
+ * adds no text never. If nothing is allowed (a grammar the vocabulary cannot continue), the logits are left as they are.
  */
 final class GrammarConstraint {
     private final OutputGrammar.Matcher matcher;
@@ -58,6 +58,7 @@ final class GrammarConstraint {
             case NONE -> false;
             case NO_TAG_START -> !texts.hasTagStart(id);
             case NO_STRING_BREAK -> !texts.hasStringBreak(id);
+            case NO_STRING_BREAK_OR_TAG_START -> !texts.hasStringBreak(id) && !texts.hasTagStart(id);
         };
         return plain || b.length == 1 || matcher.accepts(b);
     }

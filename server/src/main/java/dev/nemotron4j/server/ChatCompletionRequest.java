@@ -57,6 +57,7 @@ public record ChatCompletionRequest(String model, ChatRequest chat, ToolChoice t
         }
         ToolChoice choice = ToolChoice.read(r.node("tool_choice"), tools);
         chat = new ChatRequest(chat.messages(), choice.visibleTools(tools), chat.options());
+        checkEnforceable(choice, chat.tools());
 
         SamplingRequest sampling = SamplingRequest.read(r, vocabSize, 1.0);
         boolean stream = r.bool("stream", false);
@@ -95,6 +96,22 @@ public record ChatCompletionRequest(String model, ChatRequest chat, ToolChoice t
         }
         return new ChatCompletionRequest(model, chat, choice, sampling, stream, includeUsage, topLogprobs, budget, endIds, jsonObject,
                 jsonSchema);
+    }
+
+    /**
+     * A call that {@code tool_choice} forces has its parameter values constrained by their schemas: a schema keyword
+     * that cannot be enforced is a 400 naming it (as for {@code response_format} json_schema), never ignored.
+     */
+    private static void checkEnforceable(ToolChoice choice, List<ToolDefinition> tools) {
+        try {
+            choice.grammar(tools, false);
+        } catch (JsonSchemaGrammar.UnsupportedSchemaException e) {
+            throw new ApiError(400, "invalid_request_error", "'tool_choice' " + choice.mode().name().toLowerCase()
+                    + " constrains the call's arguments to their schemas, which this one cannot be: " + e.getMessage(), "tools",
+                    "unsupported_schema_keyword");
+        } catch (IllegalArgumentException e) {
+            throw ApiError.badRequest("'tool_choice' " + choice.mode().name().toLowerCase() + " cannot be enforced: " + e.getMessage(), "tools");
+        }
     }
 
     /** {@code response_format.json_schema.schema}, checked: an unsupported keyword is a 400 naming it. */

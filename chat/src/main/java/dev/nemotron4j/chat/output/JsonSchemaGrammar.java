@@ -25,10 +25,11 @@ import java.util.Set;
  * naming it: a schema is never silently enforced in part.
  *
  * <p>What the grammar writes always validates: an object's properties come in their declared order, each at most once,
- * every required one present, no others (so {@code additionalProperties} needs no enforcement); strings count
- * characters as code points (escapes of UTF-16 surrogates are refused so the count is exact); integers are kept within
- * their bounds digit by digit. Whitespace runs are capped at {@value #MAX_BLANKS} bytes and nesting at
- * {@value #MAX_DEPTH} levels so that a model cannot stall in them.
+ * every required one present, no others (so {@code additionalProperties} needs no enforcement), except that an object
+ * schema declaring no properties (and not forbidding others) takes any object; strings count characters as code points
+ * (escapes of UTF-16 surrogates are refused so the count is exact); integers are kept within their bounds digit by
+ * digit; exponents have at most {@value #MAX_EXPONENT_DIGITS} digits. Whitespace runs are capped at
+ * {@value #MAX_BLANKS} bytes and nesting at {@value #MAX_DEPTH} levels so that a model cannot stall in them.
  *
  * <p>The matcher follows every alternative of an {@code anyOf} at once: its state is a set of immutable stacks.
  */
@@ -36,6 +37,11 @@ public final class JsonSchemaGrammar implements OutputGrammar {
 
     static final int MAX_BLANKS = 16;
     static final int MAX_DEPTH = 32;
+    /**
+     * Digits of an exponent: with at most 18 integer digits every number written stays within a double's range (a
+     * value that overflows reads as infinity in JavaScript and as text to the tool-argument coercion).
+     */
+    static final int MAX_EXPONENT_DIGITS = 2;
     /** Parallel alternatives followed at once; beyond this an alternative is dropped (never an invalid output). */
     private static final int MAX_THREADS = 64;
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -77,13 +83,27 @@ public final class JsonSchemaGrammar implements OutputGrammar {
         return new Matcher();
     }
 
+    /**
+     * Compiles the schema {@code property} of one property of a function's {@code parameters} object, whose
+     * {@code $defs} its {@code $ref}s point into; {@code path} names it in errors.
+     *
+     * @throws UnsupportedSchemaException naming the first keyword that is not supported
+     */
+    static Node compileProperty(JsonNode parameters, JsonNode property, String path) {
+        return new Compiler(parameters).compile(property, path);
+    }
+
     // ---- the compiled schema ----
 
-    sealed interface Node permits Any, Literals, Str, Num, Obj, Arr, AnyOf, Ref {
+    sealed interface Node permits Any, OpenObj, Literals, Str, Num, Obj, Arr, AnyOf, Ref {
     }
 
     /** Any JSON value ({@code {}} or {@code true}). */
     record Any() implements Node {
+    }
+
+    /** Any object ({@code {"type": "object"}} with no properties declared and additional ones allowed). */
+    record OpenObj() implements Node {
     }
 
     /** Exactly one of these JSON texts (enum, const, true/false, null). */
@@ -295,6 +315,7 @@ public final class JsonSchemaGrammar implements OutputGrammar {
                     required.add(r.asText());
                 }
             }
+            if (names.isEmpty() && (additional == null || additional.booleanValue())) return new OpenObj();
             byte[][] keys = new byte[names.size()][];
             Node[] values = new Node[names.size()];
             boolean[] isRequired = new boolean[names.size()];
@@ -337,7 +358,7 @@ public final class JsonSchemaGrammar implements OutputGrammar {
     // ---- the matcher: a set of immutable stacks of frames ----
 
     /** One position in the output, with what follows once the value in progress is complete ({@link #next}). */
-    sealed interface Frame permits Expect, InObj, InArr, InStr, InNum, InLit, End {
+    sealed interface Frame permits Expect, InObj, InArr, InStr, InNum, InLit, End, RawStr, ValueClose {
     }
 
     /** A value of {@code node} is expected ({@code blanks} so far). */
@@ -371,7 +392,10 @@ public final class JsonSchemaGrammar implements OutputGrammar {
     /** Number phases, as in RFC 8259. */
     static final int MINUS = 0, ZERO = 1, INT = 2, DOT = 3, FRAC = 4, E = 5, E_SIGN = 6, EXP = 7;
 
-    /** Inside a number: {@code value} the integer digits' magnitude so far, {@code negative}, {@code digits}. */
+    /**
+     * Inside a number: {@code value} the integer digits' magnitude so far, {@code negative}, {@code digits} (in the
+     * exponent: the exponent's digits).
+     */
     record InNum(Num node, int phase, boolean negative, long value, int digits, Frame next, int depth) implements Frame {
     }
 
@@ -381,6 +405,24 @@ public final class JsonSchemaGrammar implements OutputGrammar {
 
     /** After the top-level value: blanks only. */
     record End(int blanks) implements Frame {
+    }
+
+    /**
+     * Inside a tool-call parameter value written as raw text (a string parameter: {@link ParameterValueGrammar}):
+     * {@code chars} code points so far, {@code cont} UTF-8 continuation bytes still due. Once the text is as long
+     * as it must be and has no upper bound, bytes are no longer checked (the frame stays the same).
+     */
+    record RawStr(Str node, int chars, int cont, Frame next, int depth) implements Frame {
+        boolean unchecked() {
+            return node.max() < 0 && chars >= node.min() && cont == 0;
+        }
+    }
+
+    /** The end of a tool-call parameter value: {@code pos} bytes of {@link ParameterValueGrammar#CLOSE} matched. */
+    record ValueClose(int pos) implements Frame {
+        boolean closed() {
+            return pos == ParameterValueGrammar.CLOSE.length;
+        }
     }
 
     /** The set of positions the output may be in. */
@@ -436,6 +478,18 @@ public final class JsonSchemaGrammar implements OutputGrammar {
         }
     }
 
+    /** Whether {@code text} is a whole value of {@code node} (blanks around it allowed). */
+    static boolean admits(Node node, String text) {
+        List<Frame> threads = List.of(new Expect(node, 0, new End(0), 0));
+        for (byte b : bytes(text)) {
+            List<Frame> out = new ArrayList<>();
+            for (Frame f : threads) step(f, b, out);
+            threads = out;
+        }
+        for (Frame f : threads) if (completes(f)) return true;
+        return false;
+    }
+
     /** Whether the output may end with {@code f} as its position. */
     private static boolean completes(Frame f) {
         return switch (f) {
@@ -472,6 +526,28 @@ public final class JsonSchemaGrammar implements OutputGrammar {
             case InStr s -> string(s, b, out);
             case InNum n -> number(n, b, out);
             case InLit l -> literal(l, b, out);
+            case RawStr r -> rawString(r, b, out);
+            case ValueClose c -> {
+                if (!c.closed() && ParameterValueGrammar.CLOSE[c.pos] == b) out.add(new ValueClose(c.pos + 1));
+            }
+        }
+    }
+
+    /** A raw text byte, or the end of the text before it. */
+    private static void rawString(RawStr r, byte b, List<Frame> out) {
+        if (r.cont == 0 && r.chars >= r.node.min()) step(r.next, b, out); // the text may end before b
+        if (r.unchecked()) {
+            out.add(r);
+            return;
+        }
+        int v = b & 0xFF;
+        boolean room = r.node.max() < 0 || r.chars < r.node.max();
+        if (r.cont > 0) {
+            if ((v & 0xC0) == 0x80) out.add(new RawStr(r.node, r.chars, r.cont - 1, r.next, r.depth));
+        } else if (v < 0x80) {
+            if (room) out.add(new RawStr(r.node, r.chars + 1, 0, r.next, r.depth));
+        } else if (v >= 0xC2 && v <= 0xF4 && room) {
+            out.add(new RawStr(r.node, r.chars + 1, v < 0xE0 ? 1 : v < 0xF0 ? 2 : 3, r.next, r.depth));
         }
     }
 
@@ -506,6 +582,9 @@ public final class JsonSchemaGrammar implements OutputGrammar {
             }
             case Arr a -> {
                 if (b == '[' && depth < MAX_DEPTH) out.add(new InArr(a, ARR_OPEN, 0, 0, next, depth + 1));
+            }
+            case OpenObj open -> {
+                if (b == '{' && depth < MAX_DEPTH) out.add(new InObj(null, OBJ_OPEN, -1, 0, 0, -1, 0, next, depth + 1));
             }
             case Any any -> {
                 if (b == '{' && depth < MAX_DEPTH) out.add(new InObj(null, OBJ_OPEN, -1, 0, 0, -1, 0, next, depth + 1));
@@ -742,17 +821,17 @@ public final class JsonSchemaGrammar implements OutputGrammar {
                 }
             }
             case E -> {
-                if (b == '+' || b == '-') out.add(new InNum(n.node, E_SIGN, n.negative, n.value, n.digits, n.next, n.depth));
-                else if (digit(b)) out.add(new InNum(n.node, EXP, n.negative, n.value, n.digits, n.next, n.depth));
+                if (b == '+' || b == '-') out.add(new InNum(n.node, E_SIGN, n.negative, n.value, 0, n.next, n.depth));
+                else if (digit(b)) out.add(new InNum(n.node, EXP, n.negative, n.value, 1, n.next, n.depth));
                 return;
             }
             case E_SIGN -> {
-                if (digit(b)) out.add(new InNum(n.node, EXP, n.negative, n.value, n.digits, n.next, n.depth));
+                if (digit(b)) out.add(new InNum(n.node, EXP, n.negative, n.value, 1, n.next, n.depth));
                 return;
             }
             case EXP -> {
                 if (digit(b)) {
-                    out.add(n);
+                    if (n.digits < MAX_EXPONENT_DIGITS) out.add(new InNum(n.node, EXP, n.negative, n.value, n.digits + 1, n.next, n.depth));
                     return;
                 }
             }

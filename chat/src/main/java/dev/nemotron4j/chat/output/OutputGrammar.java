@@ -18,7 +18,9 @@ public sealed interface OutputGrammar permits ToolCallGrammar, JsonObjectGrammar
         /** Any bytes without {@code <} (inside a tool-call parameter value with no tag begun). */
         NO_TAG_START,
         /** Any bytes without {@code "}, {@code \} or a control character (inside a JSON string, no escape pending). */
-        NO_STRING_BREAK
+        NO_STRING_BREAK,
+        /** Any bytes without {@code "}, {@code \}, a control character or {@code <} (a JSON string in a tool-call value). */
+        NO_STRING_BREAK_OR_TAG_START
     }
 
     /** Where one output stands in its grammar. Not thread-safe. */

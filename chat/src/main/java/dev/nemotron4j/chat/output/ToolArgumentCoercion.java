@@ -49,14 +49,18 @@ public final class ToolArgumentCoercion {
     public JsonNode coerce(String function, String parameter, String rawValue) {
         ToolDefinition tool = toolsByName.get(function);
         Optional<JsonNode> schema = tool == null ? Optional.empty() : tool.parameterSchema(parameter);
-        if (schema.isEmpty()) return NODES.textNode(rawValue);
-        String type = declaredType(schema.get());
+        return schema.isEmpty() ? NODES.textNode(rawValue) : coerce(schema.get(), rawValue);
+    }
+
+    /** The JSON value of a raw parameter value under its declared {@code schema}. */
+    static JsonNode coerce(JsonNode schema, String rawValue) {
+        String type = declaredType(schema);
         boolean stringType = switch (type) {
             case "string", "str", "text", "varchar", "char", "enum" -> true;
             default -> false;
         };
         boolean spelledNull = rawValue.toLowerCase(Locale.ROOT).equals("null") || rawValue.equals("None");
-        if (spelledNull && (!stringType || allowsNull(schema.get()))) return NODES.nullNode();
+        if (spelledNull && (!stringType || allowsNull(schema))) return NODES.nullNode();
         if (stringType) return NODES.textNode(rawValue);
         if (type.startsWith("int") || type.startsWith("uint") || type.startsWith("long") || type.startsWith("short")
                 || type.startsWith("unsigned")) {

@@ -23,8 +23,11 @@ import java.util.Map;
  *                                                properties), each at most once, every required one present
  * &lt;/function&gt;\n&lt;/tool_call&gt;\n
  * </pre>
- * NAME is an offered function (or the named one). VALUE is free text that does not contain a tag the parser would
- * take as the end of the value ({@code <parameter=}, {@code </function>}, {@code </tool_call>}). A generator asks a
+ * NAME is an offered function (or the named one). VALUE does not contain a tag the parser would take as the end of
+ * the value ({@code <parameter=}, {@code </function>}, {@code </tool_call>}); for a declared parameter it is what
+ * its JSON schema allows, written so that the parser reads it back valid ({@link ParameterValueGrammar}: raw text
+ * for a string, JSON otherwise, then a newline), else free text. A schema keyword the grammar cannot enforce is
+ * refused ({@link JsonSchemaGrammar.UnsupportedSchemaException}). A generator asks a
  * {@link Matcher} which tokens may come next ({@link Matcher#accepts}), feeds it the chosen one
  * ({@link Matcher#advance}) and may end the turn only where {@link Matcher#complete} holds ({@link OutputGrammar}).
  */
@@ -44,6 +47,7 @@ public final class ToolCallGrammar implements OutputGrammar {
     private final ByteTrie functionNames;
     private final ByteTrie[] parameterNames; // per function; null: any identifier
     private final long[] requiredMasks;      // per function: bits of parameterNames terminals that must appear
+    private final ParameterValueGrammar[][] values; // per function and declared parameter; null: free values
     private final ByteTrie body;             // "<parameter=" (terminal 0) or the call close (terminal 1)
     private final ByteTrie valueTags;        // tags that end a value: </parameter> (0), others (1, 2, 3)
     private final int bodyAfterOpen;         // the body trie's node after '<', where the two branches part
@@ -55,6 +59,7 @@ public final class ToolCallGrammar implements OutputGrammar {
         List<String> names = new ArrayList<>();
         this.parameterNames = new ByteTrie[tools.size()];
         this.requiredMasks = new long[tools.size()];
+        this.values = new ParameterValueGrammar[tools.size()][];
         for (int f = 0; f < tools.size(); f++) {
             ToolDefinition tool = tools.get(f);
             String name = tool.name().orElseThrow(() -> new IllegalArgumentException("a tool without a function name"));
@@ -68,6 +73,7 @@ public final class ToolCallGrammar implements OutputGrammar {
                 List<String> params = new ArrayList<>();
                 properties.fieldNames().forEachRemaining(params::add);
                 parameterNames[f] = new ByteTrie(params);
+                values[f] = ParameterValueGrammar.forFunction(name, parameters, params);
                 for (JsonNode r : parameters.path("required")) {
                     int i = params.indexOf(r.asText());
                     if (i >= 0 && i < 64) requiredMasks[f] |= 1L << i;
@@ -110,6 +116,7 @@ public final class ToolCallGrammar implements OutputGrammar {
         int phase, node, count; // node: trie node or literal position; count: length of a free parameter name
         int literal, function;
         long used;              // parameters of the current call already given (bit per declared name)
+        List<JsonSchemaGrammar.Frame> value; // in a constrained value: where it stands (immutable); else null
 
         @Override
         public boolean dead() {
@@ -124,6 +131,7 @@ public final class ToolCallGrammar implements OutputGrammar {
             literal = o.literal;
             function = o.function;
             used = o.used;
+            value = o.value;
         }
     }
 
@@ -140,10 +148,14 @@ public final class ToolCallGrammar implements OutputGrammar {
             return state.phase == VALUE;
         }
 
-        /** Inside a parameter value with no tag begun, any text without {@code <} is accepted (and keeps it so). */
+        /**
+         * Inside a free parameter value with no tag begun, any text without {@code <} is accepted (and keeps it so);
+         * inside a constrained one, what its grammar says.
+         */
         @Override
         public FreeText freeText() {
-            return state.phase == VALUE && state.node == 0 ? FreeText.NO_TAG_START : FreeText.NONE;
+            if (state.phase != VALUE || state.node != 0) return FreeText.NONE;
+            return state.value == null ? FreeText.NO_TAG_START : ParameterValueGrammar.freeText(state.value);
         }
 
         /** Whether the output may end here: at least one whole call, and nothing after it. */
@@ -214,10 +226,22 @@ public final class ToolCallGrammar implements OutputGrammar {
                 // every value tag starts with '<' and has no other '<', so a '<' always restarts the match
                 int next = b == '<' ? valueTags.next(0, b) : s.node > 0 ? valueTags.next(s.node, b) : -1;
                 s.node = Math.max(next, 0);
+                if (s.value != null) {
+                    s.value = ParameterValueGrammar.step(s.value, b);
+                    if (s.value.isEmpty()) {
+                        s.phase = DEAD;
+                        return;
+                    }
+                }
                 if (next > 0) {
                     int tag = valueTags.terminal(next);
-                    if (tag == 0) literal(s, AFTER_VALUE, 0);
-                    else if (tag > 0) s.phase = DEAD;
+                    // a constrained value has read its closing newline and tag by now (else it ended too early)
+                    if (tag == 0 && (s.value == null || ParameterValueGrammar.closed(s.value))) {
+                        s.value = null;
+                        literal(s, AFTER_VALUE, 0);
+                    } else if (tag >= 0) {
+                        s.phase = DEAD;
+                    }
                 }
             }
             default -> s.phase = DEAD;
@@ -236,6 +260,7 @@ public final class ToolCallGrammar implements OutputGrammar {
         int t = names.terminal(s.node);
         if (b == '>' && t >= 0 && (t >= 64 || (s.used & (1L << t)) == 0)) {
             if (t < 64) s.used |= 1L << t;
+            s.value = values[s.function][t].start();
             literal(s, AFTER_PARAMETER_NAME, 0);
         } else {
             s.node = names.next(s.node, b);
