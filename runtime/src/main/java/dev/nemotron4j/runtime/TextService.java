@@ -23,6 +23,7 @@ public final class TextService implements AutoCloseable {
     private final ModelBundle bundle;
     private final BatchScheduler scheduler;
     private final int turnStart; // <|im_start|>, or -1
+    private final boolean textOffScheduler;
 
     /** A service without a state cache: every prompt is prefilled in full. */
     public TextService(ModelBundle bundle, BatchScheduler.Options options) {
@@ -34,7 +35,16 @@ public final class TextService implements AutoCloseable {
      * next turn, or another prompt with the same beginning, prefills only what is new (outputs unchanged, bit for bit).
      */
     public TextService(ModelBundle bundle, BatchScheduler.Options options, long stateCacheBytes) {
+        this(bundle, options, stateCacheBytes, true);
+    }
+
+    /**
+     * @param textOffScheduler each generation's text work (decoding, stop strings, output parsing) on a thread of its
+     *                         own (true), or on the scheduler thread (false: the twin that tests compare against)
+     */
+    TextService(ModelBundle bundle, BatchScheduler.Options options, long stateCacheBytes, boolean textOffScheduler) {
         if (stateCacheBytes < 0) throw new IllegalArgumentException("the state cache size must be >= 0");
+        this.textOffScheduler = textOffScheduler;
         this.bundle = bundle;
         this.scheduler = new BatchScheduler(bundle.model(), options, stateCacheBytes == 0 ? null : new PrefixStateCache(stateCacheBytes));
         this.turnStart = bundle.tokenizer().tokenToId("<|im_start|>").orElse(-1);
@@ -148,13 +158,18 @@ public final class TextService implements AutoCloseable {
         return new TextJob(promptIds, null, settings);
     }
 
-    /** Starts a job; events stream to {@code sink} on the scheduler thread. */
+    /**
+     * Starts a job; events stream to {@code sink} in order, from the job's text thread (not the scheduler's, which
+     * only hands tokens over).
+     */
     public GenerationHandle submit(TextJob job, TextSink sink) {
         GenerationSettings s = job.settings();
         Set<Integer> stops = new HashSet<>(s.extraStopTokens());
         if (!s.ignoreEos()) stops.addAll(bundle.stopTokenIds());
         GrammarConstraint grammar = job.grammar() == null ? null : new GrammarConstraint(job.grammar(), bundle.tokenTexts(), stops);
-        TextGenerationListener listener = new TextGenerationListener(bundle.tokenizer(), job, stops, bundle.thinkingTokens(), bundle.lineBreakTokens(), grammar, sink);
+        TextDecoding decoding = new TextDecoding(bundle.tokenizer(), job, stops, sink);
+        TextWorker text = textOffScheduler ? TextWorker.offScheduler(decoding) : TextWorker.inline(decoding);
+        TextGenerationListener listener = new TextGenerationListener(job, bundle.thinkingTokens(), bundle.lineBreakTokens(), grammar, text);
         long deadline = s.timeout() == null ? 0 : System.nanoTime() + s.timeout().toNanos();
         if (deadline == 0 && s.timeout() != null) deadline = 1;
         return scheduler.submit(new GenerationRequest(job.promptIds(), s.sampling(), s.maxTokens(), stops, s.topLogprobs(), deadline,

@@ -4,7 +4,8 @@ import dev.nemotron4j.chat.output.OutputEvent;
 import dev.nemotron4j.engine.generation.TokenLogprobs;
 
 /**
- * Receives a generation's output as it streams. Called on the scheduler thread: never block.
+ * Receives a generation's output as it streams, in order, on the generation's text thread (one at a time; not the
+ * scheduler's). Keep it short: a slow sink holds back this generation's text, and at worst the scheduler.
  */
 public interface TextSink {
     /** Parsed output: reasoning and content deltas, tool-call events (raw-text jobs give content deltas only). */

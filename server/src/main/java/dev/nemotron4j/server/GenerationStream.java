@@ -17,7 +17,7 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * The jobs of one HTTP request (one per choice), running in the shared batch, with their output gathered into one
- * queue for the request's (virtual) thread. The scheduler thread only enqueues, it never blocks on the client;
+ * queue for the request's (virtual) thread. Each job's text thread only enqueues, it never blocks on the client;
  * the request thread takes signals in order and writes them out. Also feeds the token metrics.
  */
 final class GenerationStream {
@@ -87,7 +87,7 @@ final class GenerationStream {
         for (GenerationHandle h : handles) h.cancel();
     }
 
-    /** Called on the scheduler thread: enqueue only. */
+    /** Called on the job's text thread: enqueue only. */
     private final class Sink implements TextSink {
         private final int choice;
         private long lastTokenNanos;
