@@ -147,6 +147,11 @@ public final class OpenAiServer implements AutoCloseable {
         metrics.requestStarted();
         active.incrementAndGet();
         try {
+            ApiError framing = RequestFraming.problem(exchange);
+            if (framing != null) {
+                RequestFraming.closeAfter(exchange);
+                throw framing;
+            }
             if (draining && !path.equals("/metrics")) throw ApiError.shuttingDown();
             status = route(exchange, path, start);
         } catch (ApiError e) {
@@ -310,7 +315,7 @@ public final class OpenAiServer implements AutoCloseable {
             ByteArrayOutputStream out = new ByteArrayOutputStream();
             byte[] buf = new byte[16384];
             int n;
-            while ((n = in.read(buf)) > 0) {
+            while ((n = read(exchange, in, buf)) > 0) {
                 out.write(buf, 0, n);
                 if (out.size() > limit) {
                     discard(in, Long.MAX_VALUE);
@@ -318,6 +323,16 @@ public final class OpenAiServer implements AutoCloseable {
                 }
             }
             return out.toByteArray();
+        }
+    }
+
+    /** Reads body bytes; broken framing (a bad chunk, a body cut short) is a JSON 400 and the connection's end. */
+    private static int read(HttpExchange exchange, InputStream in, byte[] buf) {
+        try {
+            return in.read(buf);
+        } catch (IOException e) {
+            RequestFraming.closeAfter(exchange);
+            throw RequestFraming.bodyProblem(e);
         }
     }
 
