@@ -1,7 +1,9 @@
 // Runs the official `openai` npm client, unchanged, against `./nemotron4j serve` on a tiny model:
 // models, chat (thinking on/off, streaming, n, logprobs), tool calls (plain and streamed, tool_choice) and tool results,
-// completions, errors, and a client abort. Prints "N passed, M failed" and exits non-zero on any failure.
+// completions, errors, and a client abort; JSON-schema outputs and forced tool-call arguments validated by ajv over
+// random schemas and seeds. Prints "N passed, M failed" and exits non-zero on any failure.
 import OpenAI from 'openai';
+import Ajv from 'ajv';
 import { spawn } from 'node:child_process';
 import { createServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
@@ -205,6 +207,91 @@ try {
       logit_bias: { [quote]: 100, [close]: 50 } });
     assert.equal(r.choices[0].finish_reason, 'stop');
     assert.equal(typeof JSON.parse(r.choices[0].message.content), 'object');
+  });
+
+  // Issue #17 item 2: outputs under response_format json_schema, and the arguments of calls that tool_choice forces,
+  // validate against their schemas, checked by ajv (an independent validator) over random schemas and seeds.
+  const ajv = new Ajv({ allErrors: true });
+  let rnd = 17;
+  const random = (n) => { rnd = (rnd * 1103515245 + 12345) % 2147483648; return rnd % n; };
+  const randomSchema = (depth, defs) => {
+    let s;
+    switch (random(depth > 1 ? 6 : 9)) {
+      case 0: s = { type: 'string', maxLength: 2 + random(5) }; if (random(2)) s.minLength = random(2); break;
+      case 1: s = { type: 'integer' }; if (random(2)) { s.minimum = random(200) - 100; s.maximum = s.minimum + random(300); } break;
+      case 2: s = { type: random(2) ? 'number' : 'boolean' }; break;
+      case 3: s = { enum: ['red', 7, null, 'bl"ue'] }; break;
+      case 4: s = { const: random(2) ? 'fixed' : 'x' }; break;
+      case 5: s = { type: ['string', 'null'], maxLength: 4 }; break;
+      case 6: case 7: {
+        s = { type: 'object', properties: {}, required: [], additionalProperties: false };
+        const n = 1 + random(3);
+        for (let i = 0; i < n; i++) { s.properties['p' + i] = randomSchema(depth + 1, defs); if (random(2)) s.required.push('p' + i); }
+        break;
+      }
+      default: s = { type: 'array', items: randomSchema(depth + 1, defs), maxItems: 1 + random(3) }; if (random(2)) s.minItems = random(2);
+    }
+    if (depth > 0 && random(8) === 0) return { anyOf: [s, { type: 'null' }] };
+    if (depth > 0 && random(10) === 0) { const name = 'd' + Object.keys(defs).length; defs[name] = s; return { $ref: '#/$defs/' + name }; }
+    return s;
+  };
+  const biasOf = async (text, value) => Object.fromEntries((await tokenize(text)).map(id => [id, value]));
+
+  await check('response_format json_schema: every finished answer validates (ajv), random schemas and seeds', async () => {
+    const bias = { ...await biasOf('"}]', 6), [imEnd]: 6 };
+    let finished = 0, total = 0;
+    for (let k = 0; k < 20; k++) {
+      const defs = {};
+      const schema = randomSchema(0, defs);
+      if (Object.keys(defs).length) schema.$defs = defs;
+      const validate = ajv.compile(schema);
+      for (const seed of [1, 2]) {
+        total++;
+        const r = await client.chat.completions.create({ model: MODEL, temperature: 1, seed, max_tokens: 120, messages: user('Answer in JSON'),
+          response_format: { type: 'json_schema', json_schema: { name: 'answer', strict: true, schema } },
+          chat_template_kwargs: { enable_thinking: false }, logit_bias: bias });
+        const c = r.choices[0];
+        if (c.finish_reason !== 'stop') continue; // cut by max_tokens: unfinished
+        finished++;
+        const value = JSON.parse(c.message.content);
+        assert.ok(validate(value), `${c.message.content}\nagainst ${JSON.stringify(schema)}: ${ajv.errorsText(validate.errors)}`);
+      }
+    }
+    assert.ok(finished >= total / 2, `only ${finished} of ${total} answers finished`);
+  });
+
+  await check('tool_choice forcing a call: every returned call\'s arguments validate (ajv), random schemas and seeds', async () => {
+    const bias = { ...await biasOf('\n</parameter>\n</function>\n</tool_call>\n"}]', 6), [imEnd]: 6 };
+    let calls = 0, total = 0;
+    for (let k = 0; k < 20; k++) {
+      const defs = {};
+      const parameters = { type: 'object', properties: {}, required: [] };
+      const n = 1 + random(3);
+      for (let i = 0; i < n; i++) { parameters.properties['p' + i] = randomSchema(1, defs); if (random(2)) parameters.required.push('p' + i); }
+      if (Object.keys(defs).length) parameters.$defs = defs;
+      const validate = ajv.compile(parameters);
+      const tool = { type: 'function', function: { name: 'f', parameters } };
+      for (const seed of [1, 2]) {
+        total++;
+        const body = { model: MODEL, temperature: 1, seed, max_tokens: 160, messages: user('Call it'), tools: [tool],
+          tool_choice: seed === 1 ? 'required' : { type: 'function', function: { name: 'f' } },
+          chat_template_kwargs: { enable_thinking: false }, logit_bias: bias };
+        let r;
+        try {
+          r = await client.chat.completions.create(body);
+        } catch (e) {
+          // a $ref or anyOf whose declared type the argument parser reads as text, while its values are not: refused
+          assert.ok(e instanceof OpenAI.BadRequestError && e.error?.code === 'unsupported_schema_keyword', String(e));
+          break;
+        }
+        for (const call of r.choices[0].message.tool_calls ?? []) {
+          const args = JSON.parse(call.function.arguments);
+          assert.ok(validate(args), `${call.function.arguments}\nagainst ${JSON.stringify(parameters)}: ${ajv.errorsText(validate.errors)}`);
+          calls++;
+        }
+      }
+    }
+    assert.ok(calls >= total / 2, `only ${calls} calls in ${total} answers`);
   });
 
   await check('n choices with a seed, logprobs', async () => {
