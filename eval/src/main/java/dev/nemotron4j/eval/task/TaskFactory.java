@@ -28,7 +28,7 @@ public final class TaskFactory {
 
     /** Built-in families; a task whose name is one of these and has no {@code type} uses it. */
     public static final Set<String> FAMILIES = Set.of("gsm8k", "aime", "multiple_choice", "mmlu_pro", "gpqa", "tool_calling", "ruler", "custom",
-            "arithmetic", "tool_use", "instruction_following", "ifeval", "ifbench", "wmt24pp");
+            "arithmetic", "tool_use", "instruction_following", "ifeval", "ifbench", "wmt24pp", "mmlu_prox");
 
     static final String GSM8K_PROMPT =
             "{{question}}\nPlease reason step by step, and put your final answer within \\boxed{}.";
@@ -74,6 +74,7 @@ public final class TaskFactory {
 
         if (family.equals("ifeval") || family.equals("ifbench")) return sweep(task, instructionTask(task, family, generation, repeats, limit));
         if (family.equals("wmt24pp")) return sweep(task, translationTask(task, family, generation, repeats, limit));
+        if (family.equals("mmlu_prox")) return sweep(task, mmluProxTask(task, family, generation, repeats, limit));
 
         Defaults d = Defaults.of(family);
         String extractorName = or(task.extractor(), d.extractor);
@@ -206,6 +207,59 @@ public final class TaskFactory {
         return new TaskDefinition(task.name(), family, items, prompt, null, null,
                 AnswerExtractor.named(or(task.extractor(), "response"), task.extractorParams()),
                 Scorer.named(or(task.scorer(), "translation")), generation, repeats, false,
+                Sha256.ofFile(path), path.toString(), Map.of("base_task", task.name()), null);
+    }
+
+    /**
+     * MMLU-ProX in one of its 29 languages ({@code params.language}, default {@code en}): rows as li-lab/MMLU-ProX
+     * publishes them ({@code question, option_0..option_9} (null where a question has fewer), {@code answer} letter or
+     * {@code answer_index}, {@code category}, {@code question_id}); an {@code options} list is read too. The prompt is the
+     * language's MMLU-ProX chain-of-thought prompt, zero-shot; the letter is taken from the language's closing phrase
+     * ("Die Antwort ist (X)") and compared exactly.
+     */
+    private TaskDefinition mmluProxTask(TaskConfig task, String family, GenerationConfig generation, int repeats, Integer limit) {
+        if (task.dataset() == null) throw new IllegalArgumentException("task " + task.name() + ": dataset path missing (--dataset FILE)");
+        Path path = Path.of(task.dataset()).toAbsolutePath().normalize();
+        Object configured = task.params() == null ? null : task.params().get("language");
+        String language = configured == null ? "en" : configured.toString();
+        if (!MmluProxLanguages.knows(language)) {
+            throw new IllegalArgumentException("task " + task.name() + ": MMLU-ProX has no language '" + language + "' (known: "
+                    + new java.util.TreeSet<>(MmluProxLanguages.languages()) + ")");
+        }
+        List<ObjectNode> rows = JsonlDataset.read(path);
+        List<EvalItem> items = new ArrayList<>();
+        for (int i = 0; i < rows.size() && (limit == null || i < limit); i++) {
+            ObjectNode row = rows.get(i);
+            String where = path + " row " + i + ": ";
+            List<String> options = new ArrayList<>();
+            if (row.get("options") instanceof com.fasterxml.jackson.databind.node.ArrayNode list) {
+                list.forEach(o -> options.add(o.asText()));
+            } else {
+                for (int k = 0; k < 10; k++) if (row.hasNonNull("option_" + k)) options.add(row.get("option_" + k).asText());
+            }
+            if (!row.hasNonNull("question") || !row.hasNonNull("category") || options.size() < 2) {
+                throw new IllegalArgumentException(where + "needs 'question', 'category' and at least two options (option_0.. or options)");
+            }
+            String letter;
+            if (row.hasNonNull("answer") && row.get("answer").asText().strip().matches("[A-J]")) letter = row.get("answer").asText().strip();
+            else if (row.hasNonNull("answer_index") && row.get("answer_index").canConvertToInt()) letter = String.valueOf((char) ('A' + row.get("answer_index").asInt()));
+            else throw new IllegalArgumentException(where + "needs 'answer' (a letter A-J) or 'answer_index'");
+            if (letter.charAt(0) - 'A' >= options.size()) throw new IllegalArgumentException(where + "answer " + letter + " but only " + options.size() + " options");
+            try {
+                row.put("prompt", MmluProxLanguages.prompt(language, row.get("category").asText(), row.get("question").asText(), options));
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException(where + e.getMessage(), e);
+            }
+            String id = task.idField() != null && row.hasNonNull(task.idField()) ? row.get(task.idField()).asText()
+                    : row.hasNonNull("question_id") ? row.get("question_id").asText() : String.valueOf(i);
+            items.add(new EvalItem(id, i, row, TextNode.valueOf(letter), options.size()));
+        }
+        items = Subsets.select(items, task.subset() != null ? task.subset() : config.run().subset(), task.name(), config.run().seed());
+        PromptTemplate prompt = hasPrompt(task) ? PromptTemplate.fromConfig(task.prompt()) : PromptTemplate.ofUser("{{prompt}}");
+        AnswerExtractor extractor = task.extractor() != null ? AnswerExtractor.named(task.extractor(), task.extractorParams())
+                : AnswerExtractor.named("regex", Map.of("pattern", MmluProxLanguages.answerPattern(language)));
+        return new TaskDefinition(task.name(), family, items, prompt, null, null, extractor,
+                Scorer.named(or(task.scorer(), "exact_match")), generation, repeats, false,
                 Sha256.ofFile(path), path.toString(), Map.of("base_task", task.name()), null);
     }
 
