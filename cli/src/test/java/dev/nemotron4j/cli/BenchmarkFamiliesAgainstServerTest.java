@@ -1,0 +1,106 @@
+package dev.nemotron4j.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.nemotron4j.runtime.ModelBundle;
+import dev.nemotron4j.runtime.TextService;
+import dev.nemotron4j.server.OpenAiServer;
+import dev.nemotron4j.server.ServerConfig;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The model card's built-in benchmark families on small hand-made samples, greedy, in-process and against
+ * {@code nemotron4j serve}: every sample gets the same answer, extraction and score, the task metrics (with IFBench's
+ * four accuracies and WMT24++'s corpus chrF and BLEU) are the same, and rerunning in-process gives the same digest.
+ * Slow (the tiny model runs each family three times, about 20 s a family on a loaded machine).
+ */
+@Tag("slow")
+class BenchmarkFamiliesAgainstServerTest {
+
+    @TempDir
+    Path tmp;
+
+    private static final Map<String, String> SAMPLES = Map.of(
+            "ifeval", """
+                    {"key": 1, "prompt": "Write two words without commas.", "instruction_id_list": ["punctuation:no_comma", "length_constraints:number_words"], "kwargs": [{}, {"num_words": 2, "relation": "at least"}]}
+                    {"key": 2, "prompt": "Answer in lowercase English.", "instruction_id_list": ["change_case:english_lowercase"], "kwargs": [{}]}
+                    """,
+            "ifbench", """
+                    {"key": "a", "prompt": "Name two people.", "instruction_id_list": ["count:person_names", "format:no_whitespace"], "kwargs": [{"N": 2, "sep": null}, {"N": null}]}
+                    {"key": "b", "prompt": "Say yes or no.", "instruction_id_list": ["format:options", "count:numbers"], "kwargs": [{"options": "yes/no"}, {"N": 0}]}
+                    """,
+            "wmt24pp", """
+                    {"lp": "en-de_DE", "segment_id": 0, "is_bad_source": false, "source": "Good morning.", "target": "Guten Morgen."}
+                    {"lp": "en-de_DE", "segment_id": 1, "is_bad_source": true, "source": "###", "target": "###"}
+                    {"lp": "en-ja_JP", "segment_id": 2, "is_bad_source": false, "source": "Thank you.", "target": "ありがとう。"}
+                    """,
+            "mmlu_prox", """
+                    {"question_id": 1, "question": "2 + 2 = ?", "option_0": "3", "option_1": "4", "option_2": null, "answer": "B", "category": "math"}
+                    {"question_id": 2, "question": "Water boils at?", "option_0": "50 C", "option_1": "100 C", "option_2": "150 C", "answer_index": 1, "category": "physics"}
+                    """);
+
+    @ParameterizedTest
+    @ValueSource(strings = {"ifeval", "ifbench", "wmt24pp", "mmlu_prox"})
+    void sameSamplesInProcessAndThroughServe(String task) throws Exception {
+        Path data = tmp.resolve(task + ".jsonl");
+        Files.writeString(data, SAMPLES.get(task));
+        Path model = CliContractTest.tiny("tiny-c");
+        String[] common = {"--task", task, "--dataset", data.toString(), "--max-tokens", "16", "--seed", "1"};
+
+        CliContractTest.Run local = CliContractTest.run("", concat(new String[] {"eval", "run", "--model", model.toString(),
+                "--out", tmp.resolve("local").toString()}, common));
+        assertThat(local.exit()).as(local.err() + local.out()).isZero();
+        CliContractTest.Run again = CliContractTest.run("", concat(new String[] {"eval", "run", "--model", model.toString(),
+                "--out", tmp.resolve("again").toString()}, common));
+        assertThat(again.exit()).as(again.err() + again.out()).isZero();
+
+        try (ModelBundle bundle = ModelBundle.open(model);
+             TextService service = new TextService(bundle, TextService.defaultOptions(bundle));
+             OpenAiServer server = OpenAiServer.start(service, ServerConfig.local(0, "tiny-c"))) {
+            CliContractTest.Run remote = CliContractTest.run("", concat(new String[] {"eval", "run", "--endpoint",
+                    "http://127.0.0.1:" + server.port() + "/v1", "--served-model", "tiny-c", "--out", tmp.resolve("remote").toString()}, common));
+            assertThat(remote.exit()).as(remote.err() + remote.out()).isZero();
+        }
+        List<JsonNode> a = samples(tmp.resolve("local")), b = samples(tmp.resolve("remote"));
+        assertThat(a).hasSize(2).hasSameSizeAs(b);
+        assertThat(a).as(task + ": the model answered something").anyMatch(s -> !s.path("answer_text").asText("").isBlank());
+        for (int i = 0; i < a.size(); i++) {
+            for (String field : List.of("item_id", "answer_text", "extracted", "score", "details")) {
+                assertThat(b.get(i).get(field)).as("%s sample %d %s", task, i, field).isEqualTo(a.get(i).get(field));
+            }
+        }
+        JsonNode ra = results(tmp.resolve("local")), rb = results(tmp.resolve("remote")), rc = results(tmp.resolve("again"));
+        assertThat(rb.at("/tasks/" + task + "/mean")).isEqualTo(ra.at("/tasks/" + task + "/mean"));
+        assertThat(rb.at("/tasks/" + task + "/breakdown")).isEqualTo(ra.at("/tasks/" + task + "/breakdown"));
+        if (!task.equals("mmlu_prox")) assertThat(ra.at("/tasks/" + task + "/breakdown").isObject()).as(task + " breakdown").isTrue();
+        assertThat(rc.get("samples_digest")).isEqualTo(ra.get("samples_digest"));
+    }
+
+    private static JsonNode results(Path run) throws Exception {
+        return new ObjectMapper().readTree(run.resolve("results.json").toFile());
+    }
+
+    private static List<JsonNode> samples(Path run) throws Exception {
+        ObjectMapper json = new ObjectMapper();
+        List<JsonNode> out = new ArrayList<>();
+        for (String line : Files.readAllLines(run.resolve("samples.jsonl"))) if (!line.isBlank()) out.add(json.readTree(line));
+        return out;
+    }
+
+    private static String[] concat(String[] a, String[] b) {
+        String[] out = java.util.Arrays.copyOf(a, a.length + b.length);
+        System.arraycopy(b, 0, out, a.length, b.length);
+        return out;
+    }
+}
