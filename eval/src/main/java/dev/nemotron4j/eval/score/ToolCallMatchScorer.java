@@ -14,8 +14,10 @@ import java.util.Locale;
 import java.util.Map;
 
 /**
- * BFCL-"simple"-style structural comparison of tool calls: same number of calls, same function names,
- * no unknown arguments, and every expected argument equal to one of its acceptable values.
+ * BFCL-style structural comparison of tool calls (AST matching): same number of calls, same function names,
+ * no unknown arguments, and every expected argument equal to one of its acceptable values. Several calls match in any
+ * order, as BFCL's {@code parallel_function_checker_no_order} does: each expected call, in turn, takes the first call
+ * not yet taken that matches it.
  *
  * <p>Two reference shapes are accepted:
  * <ul>
@@ -32,7 +34,7 @@ public record ToolCallMatchScorer() implements Scorer {
     public String name() { return "tool_call_match"; }
 
     @Override
-    public int version() { return 1; }
+    public int version() { return 2; }
 
     private record ExpectedCall(String name, Map<String, List<JsonNode>> acceptable) {}
 
@@ -47,8 +49,12 @@ public record ToolCallMatchScorer() implements Scorer {
         }
         List<ExpectedCall> want = expectedCalls(expected);
         if (!got.isArray() || got.size() != want.size()) return 0;
-        for (int i = 0; i < want.size(); i++) {
-            if (!matches(got.get(i), want.get(i))) return 0;
+        boolean[] taken = new boolean[got.size()];
+        for (ExpectedCall call : want) {
+            int match = -1;
+            for (int j = 0; j < got.size() && match < 0; j++) if (!taken[j] && matches(got.get(j), call)) match = j;
+            if (match < 0) return 0;
+            taken[match] = true;
         }
         return 1;
     }

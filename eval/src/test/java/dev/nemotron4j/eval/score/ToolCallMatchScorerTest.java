@@ -45,6 +45,21 @@ class ToolCallMatchScorerTest {
         assertThat(score("math.add", "{\"opts\": {\"exact\": true}, \"values\": [2, 1]}", plain)).isZero();
     }
 
+    /** BFCL parallel: several calls in any order, each expected call taking a distinct call (parallel_function_checker_no_order). */
+    @Test
+    void parallelCallsMatchInAnyOrderEachCallOnce() {
+        JsonNode twoCities = CanonicalJson.parse("[{\"get_weather\": {\"city\": [\"NYC\"], \"days\": [3]}}, "
+                + "{\"get_weather\": {\"city\": [\"Paris\"], \"days\": [3]}}]");
+        ToolCall paris = new ToolCall("get_weather", CanonicalJson.parse("{\"city\": \"Paris\", \"days\": 3}"), "");
+        ToolCall nyc = new ToolCall("get_weather", CanonicalJson.parse("{\"city\": \"NYC\", \"days\": 3}"), "");
+        ToolCallExtractor calls = new ToolCallExtractor();
+        ToolCallMatchScorer scorer = new ToolCallMatchScorer();
+        assertThat(scorer.score(calls.extract(new ModelAnswer("", "", List.of(nyc, paris)), 0), twoCities)).isEqualTo(1);
+        assertThat(scorer.score(calls.extract(new ModelAnswer("", "", List.of(paris, nyc)), 0), twoCities)).isEqualTo(1);
+        assertThat(scorer.score(calls.extract(new ModelAnswer("", "", List.of(nyc, nyc)), 0), twoCities)).isZero();   // one call cannot answer two
+        assertThat(scorer.score(calls.extract(new ModelAnswer("", "", List.of(nyc)), 0), twoCities)).isZero();
+    }
+
     @Test
     void toolCallsLeftInTextAreStillExtracted() {
         String text = "<think>call it</think><tool_call>{\"name\": \"get_weather\", \"arguments\": {\"city\": \"NYC\", \"days\": 3}}</tool_call>";
