@@ -33,7 +33,9 @@ class ChatInterruptTest {
             @Override
             public synchronized void write(int b) {
                 captured.write(b);
-                if (++seen > 40 && raised.compareAndSet(false, true)) Signal.raise(new Signal("INT"));
+                // at the first bytes of the answer: the text is written by the job's own thread, which may run behind
+                // the engine under load, so a late Ctrl-C could find the answer already generated
+                if (++seen > 2 && raised.compareAndSet(false, true)) Signal.raise(new Signal("INT"));
             }
         };
         Runnable previousQuit = ChatCommand.quitAtPrompt;
