@@ -33,9 +33,13 @@ class ChatInterruptTest {
             @Override
             public synchronized void write(int b) {
                 captured.write(b);
-                // at the first bytes of the answer: the text is written by the job's own thread, which may run behind
-                // the engine under load, so a late Ctrl-C could find the answer already generated
-                if (++seen > 2 && raised.compareAndSet(false, true)) Signal.raise(new Signal("INT"));
+                // once the answer has begun (its "<think>"), not on stray bytes another thread of the test JVM may
+                // print before the chat has installed its handler; early, since the text is written by the job's own
+                // thread, which may run behind the engine under load
+                if (!raised.get() && ++seen >= 7 && captured.toString(StandardCharsets.UTF_8).contains("<think>")
+                        && raised.compareAndSet(false, true)) {
+                    Signal.raise(new Signal("INT"));
+                }
             }
         };
         Runnable previousQuit = ChatCommand.quitAtPrompt;
