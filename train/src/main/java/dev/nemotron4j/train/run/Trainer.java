@@ -277,10 +277,8 @@ public final class Trainer {
                     PackedTrainingData.Packing.valueOf(config.data().packing().toUpperCase()));
             case "sft" -> {
                 Tokenizer tokenizer = Tokenizer.load(out.resolve("tokenizer.json"));
-                int invented = config.data().inventedCityPercent();
-                SftExamples mix = config.data().environments() == null
-                        ? new SftExamples(Environments.ALL.stream().map(e -> e.withInventedCities(invented)).toList(), new BudgetTruncation(tokenizer))
-                        : SftExamples.weighted(weights(config.data().environments(), invented), new BudgetTruncation(tokenizer));
+                SftExamples mix = SftExamples.weighted(weights(config.data().environments(), config.data().inventedCityPercent()),
+                        new BudgetTruncation(tokenizer));
                 yield new PackedTrainingData(TaskExamples.sft(mix, config.data().firstExample()), new ExampleEncoder(tokenizer),
                         PackedTrainingData.Packing.valueOf(config.data().packing().toUpperCase()));
             }
@@ -288,8 +286,13 @@ public final class Trainer {
         };
     }
 
+    /** The SFT mix's environments and weights: {@code data.environments}, or every environment once (the same mix). */
     private static Map<Environment, Integer> weights(Map<String, Integer> byName, int inventedCityPercent) {
         Map<Environment, Integer> out = new LinkedHashMap<>();
+        if (byName == null) {
+            for (Environment environment : Environments.ALL) out.put(environment.withInventedCities(inventedCityPercent), 1);
+            return out;
+        }
         byName.forEach((name, weight) -> out.put(Environments.byName(name).withInventedCities(inventedCityPercent), weight));
         return out;
     }
