@@ -31,6 +31,8 @@ public record EnvironmentVerdictScorer() implements Scorer {
 
     /** The expected field naming the environment's percent of invented cities (absent: 0, the built-in one). */
     public static final String INVENTED_CITY_PERCENT = "invented_city_percent";
+    /** The expected field saying the environment's tool messages are in varied JSON spellings (absent: false). */
+    public static final String VARIED_TOOL_RESULTS = "varied_tool_results";
 
     @Override
     public String name() { return "environment_verifier"; }
@@ -42,7 +44,9 @@ public record EnvironmentVerdictScorer() implements Scorer {
     public double score(Extraction extracted, JsonNode expected) {
         if (!extracted.found()) return 0;
         Task task = Environments.byName(expected.path("environment").asText())
-                .withInventedCities(expected.path(INVENTED_CITY_PERCENT).asInt(0)).sample(expected.path("seed").asLong());
+                .withInventedCities(expected.path(INVENTED_CITY_PERCENT).asInt(0))
+                .withVariedToolResults(expected.path(VARIED_TOOL_RESULTS).asBoolean(false))
+                .sample(expected.path("seed").asLong());
         int step = expected.path("step").asInt(0);
         String judged = expected.path("judged").asText(CORRECT);
         JsonNode output = CanonicalJson.parse(extracted.value());

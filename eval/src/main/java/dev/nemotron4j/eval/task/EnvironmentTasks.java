@@ -69,6 +69,9 @@ final class EnvironmentTasks {
     private EnvironmentTasks() {
     }
 
+    /** The environment's variant as the task's params ask (recorded in each item's expected, for the scorer). */
+    private record Variant(int inventedPercent, boolean variedToolResults) {}
+
     /** The task's definitions: one, or for tool use one per {@link ToolUseMetric}. */
     static List<TaskDefinition> definitions(TaskConfig task, String family, GenerationConfig generation, int repeats, Integer limit) {
         Environment environment = Environments.byName(family);
@@ -85,12 +88,19 @@ final class EnvironmentTasks {
             throw new IllegalArgumentException("task " + task.name() + ": params.invented_city_percent must be an integer 0..100, got " + invented);
         }
         int inventedPercent = invented == null ? 0 : (Integer) invented;
-        environment = environment.withInventedCities(inventedPercent);
+        // params.varied_tool_results: tool messages in varied JSON spellings ({"temp_c":21}, pretty-printed…)
+        Object varied = task.params() == null ? null : task.params().get(EnvironmentVerdictScorer.VARIED_TOOL_RESULTS);
+        if (varied != null && !(varied instanceof Boolean)) {
+            throw new IllegalArgumentException("task " + task.name() + ": params.varied_tool_results must be true or false, got " + varied);
+        }
+        boolean variedResults = Boolean.TRUE.equals(varied);
+        environment = environment.withInventedCities(inventedPercent).withVariedToolResults(variedResults);
+        Variant variant = new Variant(inventedPercent, variedResults);
         List<Task> tasks = new ArrayList<>(count);
         for (int i = 0; i < count; i++) tasks.add(Environments.task(environment, DataSplit.EVAL, i));
         if (!family.equals("tool_use")) {
             return List.of(definition(task.name(), family, tasks, 0, EnvironmentVerdictScorer.CORRECT, false, prompt, generation, repeats,
-                    Map.of("base_task", task.name()), inventedPercent));
+                    Map.of("base_task", task.name()), variant));
         }
         // the call's reasoning goes back with it unless reasoning is off, or params.resend_reasoning is false (a client
         // that drops reasoning_content: the template then shows the call after an empty <think></think>)
@@ -103,14 +113,14 @@ final class EnvironmentTasks {
         for (ToolUseMetric metric : ToolUseMetric.values()) {
             out.add(definition(task.name() + "/" + metric.key, family, tasks, metric.step, metric.judged, reasoning,
                     metric.step == 0 ? prompt : prompt.withFollowUp(EXCHANGE_FIELD), generation, repeats,
-                    Map.of("base_task", task.name(), "tool_use_metric", metric.key), inventedPercent));
+                    Map.of("base_task", task.name(), "tool_use_metric", metric.key), variant));
         }
         return out;
     }
 
     private static TaskDefinition definition(String name, String family, List<Task> tasks, int step, String judged, boolean reasoning,
                                              PromptTemplate prompt, GenerationConfig generation, int repeats, Map<String, Object> axis,
-                                             int inventedPercent) {
+                                             Variant variant) {
         JsonNodeFactory nodes = JsonNodeFactory.instance;
         List<EvalItem> items = new ArrayList<>(tasks.size());
         StringBuilder hashInput = new StringBuilder();
@@ -126,7 +136,8 @@ final class EnvironmentTasks {
             if (step > 0) row.set(EXCHANGE_FIELD, exchange(sampled, step, reasoning));
             ObjectNode expected = nodes.objectNode().put("environment", sampled.environment()).put("seed", sampled.seed()).put("step", step);
             if (!judged.equals(EnvironmentVerdictScorer.CORRECT)) expected.put("judged", judged);
-            if (inventedPercent > 0) expected.put(EnvironmentVerdictScorer.INVENTED_CITY_PERCENT, inventedPercent);
+            if (variant.inventedPercent() > 0) expected.put(EnvironmentVerdictScorer.INVENTED_CITY_PERCENT, variant.inventedPercent());
+            if (variant.variedToolResults()) expected.put(EnvironmentVerdictScorer.VARIED_TOOL_RESULTS, true);
             row.set("expected", expected);
             items.add(new EvalItem(String.valueOf(sampled.seed()), i, row, expected, 0));
             hashInput.append(Sha256.ofCanonical(row)).append('\n');

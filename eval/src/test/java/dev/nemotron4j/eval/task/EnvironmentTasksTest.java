@@ -127,6 +127,29 @@ class EnvironmentTasksTest {
                 .hasMessageContaining("params.invented_city_percent must be an integer 0..100");
     }
 
+    /**
+     * params.varied_tool_results: the answer turn's exchange carries the tool message in the task's own spelling,
+     * the expected field says so, and a non-boolean value is refused.
+     */
+    @Test
+    void variedToolResultsReachTheExchangeAndTheExpectedField() {
+        List<TaskDefinition> varied = build(Map.of("name", "tool_use", "limit", 40, "params", Map.of("varied_tool_results", true)));
+        TaskDefinition answer = varied.getLast();
+        assertThat(answer.name()).isEqualTo("tool_use/answer_uses_result");
+        java.util.Set<String> compact = new java.util.HashSet<>();
+        for (EvalItem item : answer.items()) {
+            assertThat(item.expected().get("varied_tool_results").asBoolean()).isTrue();
+            Task task = Environments.byName("tool_use").withVariedToolResults(true).sample(item.expected().get("seed").asLong());
+            String message = task.steps().getFirst().replies().getFirst().content();
+            assertThat(item.fields().toString()).contains(new com.fasterxml.jackson.databind.node.TextNode(message).toString());
+            if (!message.contains(": ")) compact.add(message);
+        }
+        assertThat(compact).isNotEmpty();
+        assertThat(build(Map.of("name", "tool_use", "limit", 5)).getLast().items().getFirst().expected().has("varied_tool_results")).isFalse();
+        assertThatThrownBy(() -> build(Map.of("name", "tool_use", "params", Map.of("varied_tool_results", "yes"))))
+                .hasMessageContaining("params.varied_tool_results must be true or false");
+    }
+
     /** A near miss of the reference turn: another number, a changed argument, a reply that breaks the constraint. */
     private static ModelAnswer nearMiss(String definition, ChatMessage reference) {
         if (definition.startsWith("arithmetic")) return ModelAnswer.ofText(reference.content().replace("is ", "is 1"));

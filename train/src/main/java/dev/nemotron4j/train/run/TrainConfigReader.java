@@ -219,9 +219,11 @@ public final class TrainConfigReader {
         }
         int inventedCities = d.intValue("invented_city_percent", 0, 100);
         if (inventedCities != 0 && !source.equals("sft")) throw d.error("invented_city_percent", "only data.source sft asks about invented cities");
+        boolean variedToolResults = d.bool("varied_tool_results");
+        if (variedToolResults && !source.equals("sft")) throw d.error("varied_tool_results", "only data.source sft has tool messages");
         TrainConfig.Data data = new TrainConfig.Data(source, path, d.choice("packing", List.of("fill", "whole")),
                 d.intValue("sequence_length", 2, 1 << 20), d.intValue("rows_per_micro_batch", 1, 1 << 20),
-                environments, firstExample, inventedCities);
+                environments, firstExample, inventedCities, variedToolResults);
         if (path != null) tree.put("data", withAbsolutePath(tree.get("data"), path));
         d.rejectUnknownKeys();
 

@@ -277,7 +277,7 @@ public final class Trainer {
                     PackedTrainingData.Packing.valueOf(config.data().packing().toUpperCase()));
             case "sft" -> {
                 Tokenizer tokenizer = Tokenizer.load(out.resolve("tokenizer.json"));
-                SftExamples mix = SftExamples.weighted(weights(config.data().environments(), config.data().inventedCityPercent()),
+                SftExamples mix = SftExamples.weighted(weights(config.data()),
                         new BudgetTruncation(tokenizer));
                 yield new PackedTrainingData(TaskExamples.sft(mix, config.data().firstExample()), new ExampleEncoder(tokenizer),
                         PackedTrainingData.Packing.valueOf(config.data().packing().toUpperCase()));
@@ -287,14 +287,19 @@ public final class Trainer {
     }
 
     /** The SFT mix's environments and weights: {@code data.environments}, or every environment once (the same mix). */
-    private static Map<Environment, Integer> weights(Map<String, Integer> byName, int inventedCityPercent) {
+    private static Map<Environment, Integer> weights(TrainConfig.Data data) {
         Map<Environment, Integer> out = new LinkedHashMap<>();
-        if (byName == null) {
-            for (Environment environment : Environments.ALL) out.put(environment.withInventedCities(inventedCityPercent), 1);
+        if (data.environments() == null) {
+            for (Environment environment : Environments.ALL) out.put(variant(environment, data), 1);
             return out;
         }
-        byName.forEach((name, weight) -> out.put(Environments.byName(name).withInventedCities(inventedCityPercent), weight));
+        data.environments().forEach((name, weight) -> out.put(variant(Environments.byName(name), data), weight));
         return out;
+    }
+
+    /** The environment as {@code data.invented_city_percent} and {@code data.varied_tool_results} ask. */
+    private static Environment variant(Environment environment, TrainConfig.Data data) {
+        return environment.withInventedCities(data.inventedCityPercent()).withVariedToolResults(data.variedToolResults());
     }
 
     static void checkpoint(Path out, TrainConfig config, TrainingModel model, AdamW adamW, TrainState.Position position) throws IOException {

@@ -25,4 +25,14 @@ public interface Environment {
         if (percent < 0 || percent > 100) throw new IllegalArgumentException("invented city percent must be 0..100, got " + percent);
         return this;
     }
+
+    /**
+     * This environment with its tool messages written in varied JSON spellings ({@code {"temp_c":21}},
+     * {@code { "temp_c": 21 }}, pretty-printed…) instead of always {@code {"temp_c": 21}}: real tools format their
+     * replies in many ways, and a model trained on one spelling misreads the others. Environments without tools
+     * return themselves; false is the environment as built in.
+     */
+    default Environment withVariedToolResults(boolean varied) {
+        return this;
+    }
 }

@@ -71,20 +71,49 @@ public final class ToolUseEnvironment implements Environment {
 
     /** Percent of weather questions about an invented city (0: every city from {@link #CITIES}). */
     private final int inventedCityPercent;
+    /** Tool messages in a spelling drawn per task ({@link JsonSpelling}) rather than always the first. */
+    private final boolean variedToolResults;
 
-    /** The built-in environment: every city from {@link #CITIES}. */
+    /** The built-in environment: every city from {@link #CITIES}, tool messages as {@code {"temp_c": T}}. */
     public ToolUseEnvironment() {
-        this(0);
+        this(0, false);
     }
 
-    private ToolUseEnvironment(int inventedCityPercent) {
+    private ToolUseEnvironment(int inventedCityPercent, boolean variedToolResults) {
         this.inventedCityPercent = inventedCityPercent;
+        this.variedToolResults = variedToolResults;
     }
 
     @Override
     public Environment withInventedCities(int percent) {
         Environment.super.withInventedCities(percent);
-        return percent == inventedCityPercent ? this : new ToolUseEnvironment(percent);
+        return percent == inventedCityPercent ? this : new ToolUseEnvironment(percent, variedToolResults);
+    }
+
+    @Override
+    public Environment withVariedToolResults(boolean varied) {
+        return varied == variedToolResults ? this : new ToolUseEnvironment(inventedCityPercent, varied);
+    }
+
+    /**
+     * How a tool message's one-key JSON object is spelt. {@link #SPACED} is the built-in environment's (and Python's
+     * {@code json.dumps}); the others are what other tools send: compact ({@code JSON.stringify}), padded, spaced
+     * colon, pretty-printed.
+     */
+    public enum JsonSpelling {
+        SPACED("{\"%s\": %s}"), COMPACT("{\"%s\":%s}"), PADDED("{ \"%s\": %s }"), SPACED_COLON("{\"%s\" : %s}"),
+        PRETTY("{\n  \"%s\": %s\n}");
+
+        private final String format;
+
+        JsonSpelling(String format) {
+            this.format = format;
+        }
+
+        /** {@code {"key": value}} in this spelling; {@code value} is a JSON number's text. */
+        public String object(String key, String value) {
+            return format.formatted(key, value);
+        }
     }
 
     /** Percent of weather questions about an invented city. */
@@ -144,13 +173,19 @@ public final class ToolUseEnvironment implements Environment {
         SeededRandom random = new SeededRandom(seed, SALT);
         Request request = request(random);
         String callId = "call_" + HexFormat.of().toHexDigits(random.nextLong()) + HexFormat.of().toHexDigits(random.nextLong()).substring(8);
-        return task(seed, request, callId);
+        // drawn last, and only when varied: the built-in environment's streams stay what they were
+        JsonSpelling spelling = variedToolResults ? random.pick(List.of(JsonSpelling.values())) : JsonSpelling.SPACED;
+        return task(seed, request, callId, spelling);
     }
 
-    /** The task of a given request (for demos and tests). */
+    /** The task of a given request (for demos and tests), tool messages spelt as {@code {"temp_c": T}}. */
     public static Task task(long seed, Request request, String callId) {
+        return task(seed, request, callId, JsonSpelling.SPACED);
+    }
+
+    private static Task task(long seed, Request request, String callId, JsonSpelling spelling) {
         ToolCall call = expectedCall(request, callId);
-        String result = toolResult(request);
+        String result = toolResult(request, spelling);
         String answer = answer(request);
         String callReasoning;
         String answerReasoning;
@@ -181,7 +216,7 @@ public final class ToolUseEnvironment implements Environment {
                 List.of(),
                 output -> verifyAnswer(output, expectedValue));
         return new Task(NAME, seed, List.of(ChatMessage.user(request.question())), TOOLS, List.of(callStep, answerStep),
-                modelCall -> execute(modelCall, request));
+                modelCall -> execute(modelCall, request, spelling));
     }
 
     /** The call a perfect model makes. */
@@ -201,11 +236,11 @@ public final class ToolUseEnvironment implements Environment {
         };
     }
 
-    /** The tool message content: {@code {"temp_c": T}} or {@code {"value": X}}. */
-    static String toolResult(Request request) {
+    /** The tool message content: {@code {"temp_c": T}} or {@code {"value": X}}, in the given spelling. */
+    static String toolResult(Request request, JsonSpelling spelling) {
         return switch (request) {
-            case WeatherRequest weather -> "{\"temp_c\": " + weather.temperature() + "}";
-            case ConversionRequest conversion -> "{\"value\": " + convertedText(conversion) + "}";
+            case WeatherRequest weather -> spelling.object("temp_c", Integer.toString(weather.temperature()));
+            case ConversionRequest conversion -> spelling.object("value", convertedText(conversion));
         };
     }
 
@@ -292,7 +327,7 @@ public final class ToolUseEnvironment implements Environment {
     // ---- the tools themselves ----
 
     /** Answers a call the model made: the task's values for its own question, deterministic values otherwise. */
-    static String execute(ToolCall call, Request request) {
+    static String execute(ToolCall call, Request request, JsonSpelling spelling) {
         ObjectNode arguments = call.arguments();
         switch (call.name()) {
             case GET_WEATHER -> {
@@ -303,7 +338,7 @@ public final class ToolUseEnvironment implements Environment {
                         ? weather.temperature()
                         // Another city: a stable temperature of its own (String.hashCode is specified).
                         : new SeededRandom(city.textValue().hashCode(), SALT).between(MIN_TEMPERATURE, MAX_TEMPERATURE);
-                return "{\"temp_c\": " + temperature + "}";
+                return spelling.object("temp_c", Integer.toString(temperature));
             }
             case CONVERT_UNITS -> {
                 JsonNode value = arguments.get("value");
@@ -315,7 +350,7 @@ public final class ToolUseEnvironment implements Environment {
                 }
                 if (arguments.size() != 3) return error("convert_units takes value, from_unit and to_unit");
                 return UnitConversion.of(from.textValue(), to.textValue())
-                        .map(c -> "{\"value\": " + UnitConversion.text(c.convert(value.decimalValue())) + "}")
+                        .map(c -> spelling.object("value", UnitConversion.text(c.convert(value.decimalValue()))))
                         .orElseGet(() -> error("cannot convert " + from.textValue() + " to " + to.textValue()));
             }
             default -> {

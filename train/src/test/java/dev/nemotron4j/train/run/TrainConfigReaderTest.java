@@ -77,6 +77,7 @@ class TrainConfigReaderTest {
             "data: {first_example: 5}|data.first_example: only data.source tasks and sft",
             "data: {invented_city_percent: 50}|data.invented_city_percent: only data.source sft",
             "data: {source: sft, invented_city_percent: 120}|data.invented_city_percent: must be in [0, 100]",
+            "data: {varied_tool_results: true}|data.varied_tool_results: only data.source sft",
             "data: {source: sft, first_example: -1}|data.first_example: must be in [0,",
             "optimiser: {}|optimiser: unknown key",
             "tokenizer: byte|tokenizer: expected a section",

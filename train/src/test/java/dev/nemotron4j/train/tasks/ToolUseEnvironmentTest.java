@@ -74,6 +74,34 @@ class ToolUseEnvironmentTest {
         assertThatThrownBy(() -> ENVIRONMENT.withInventedCities(101)).hasMessageContaining("0..100");
     }
 
+    /**
+     * Varied tool results: the same question, call and answer as the built-in environment, the tool message the same
+     * JSON object in one of several spellings (each spelling used), and the tool executor answering in the task's own
+     * spelling; not varied is the built-in environment, seed for seed.
+     */
+    @Test
+    void variedToolResultsChangeOnlyTheSpellingOfTheToolMessage() throws Exception {
+        Environment varied = ENVIRONMENT.withVariedToolResults(true);
+        assertThat(ENVIRONMENT.withVariedToolResults(false)).isSameAs(ENVIRONMENT);
+        assertThat(varied.withVariedToolResults(false).sample(7).steps().getFirst().replies().getFirst().content())
+                .isEqualTo(ENVIRONMENT.sample(7).steps().getFirst().replies().getFirst().content());
+        com.fasterxml.jackson.databind.ObjectMapper json = new com.fasterxml.jackson.databind.ObjectMapper();
+        Set<String> shapes = new HashSet<>();
+        for (long seed = 0; seed < 200; seed++) {
+            Task plain = ENVIRONMENT.sample(seed);
+            Task task = varied.sample(seed);
+            assertThat(task.question()).isEqualTo(plain.question());
+            assertThat(task.steps().getFirst().withoutReasoning()).isEqualTo(plain.steps().getFirst().withoutReasoning());
+            assertThat(task.steps().getLast().withoutReasoning()).isEqualTo(plain.steps().getLast().withoutReasoning());
+            String message = task.steps().getFirst().replies().getFirst().content();
+            String builtIn = plain.steps().getFirst().replies().getFirst().content();
+            assertThat(json.readTree(message)).isEqualTo(json.readTree(builtIn));
+            assertThat(task.toolExecutor().execute(task.steps().getFirst().withoutReasoning().toolCalls().getFirst())).isEqualTo(message);
+            shapes.add(message.replaceAll("-?[0-9.]+", "N").replaceAll("temp_c|value", "K"));
+        }
+        assertThat(shapes).containsExactlyInAnyOrder("{\"K\": N}", "{\"K\":N}", "{ \"K\": N }", "{\"K\" : N}", "{\n  \"K\": N\n}");
+    }
+
     @Test
     void conversionsUseTheExactDefinitions() {
         assertThat(convert("12", "km", "mi")).isEqualTo("7.46");
