@@ -75,25 +75,17 @@ final class EnvironmentTasks {
     /** The task's definitions: one, or for tool use one per {@link ToolUseMetric}. */
     static List<TaskDefinition> definitions(TaskConfig task, String family, GenerationConfig generation, int repeats, Integer limit) {
         Environment environment = Environments.byName(family);
-        Object countParam = task.params() == null ? null : task.params().get("count");
-        int count = limit != null ? limit : countParam instanceof Number n ? n.intValue() : DEFAULT_COUNT;
+        TaskParams params = TaskParams.of(task);
+        int count = limit != null ? limit : (int) params.integer("count", 1, DataSplit.EVAL.size(), DEFAULT_COUNT);
         if (count <= 0 || count > DataSplit.EVAL.size()) {
             throw new IllegalArgumentException("task " + task.name() + ": count must be 1.." + DataSplit.EVAL.size() + ", got " + count);
         }
         PromptTemplate prompt = task.prompt() != null && !task.prompt().isNull() && !task.prompt().isMissingNode()
                 ? PromptTemplate.fromConfig(task.prompt()) : PromptTemplate.ofUser("{{question}}");
         // params.invented_city_percent: weather questions about invented cities (copying, not recall of the training list)
-        Object invented = task.params() == null ? null : task.params().get(EnvironmentVerdictScorer.INVENTED_CITY_PERCENT);
-        if (invented != null && !(invented instanceof Integer percent && percent >= 0 && percent <= 100)) {
-            throw new IllegalArgumentException("task " + task.name() + ": params.invented_city_percent must be an integer 0..100, got " + invented);
-        }
-        int inventedPercent = invented == null ? 0 : (Integer) invented;
+        int inventedPercent = params.intValue(EnvironmentVerdictScorer.INVENTED_CITY_PERCENT, 0, 100, 0);
         // params.varied_tool_results: tool messages in varied JSON spellings ({"temp_c":21}, pretty-printed…)
-        Object varied = task.params() == null ? null : task.params().get(EnvironmentVerdictScorer.VARIED_TOOL_RESULTS);
-        if (varied != null && !(varied instanceof Boolean)) {
-            throw new IllegalArgumentException("task " + task.name() + ": params.varied_tool_results must be true or false, got " + varied);
-        }
-        boolean variedResults = Boolean.TRUE.equals(varied);
+        boolean variedResults = params.bool(EnvironmentVerdictScorer.VARIED_TOOL_RESULTS, false);
         environment = environment.withInventedCities(inventedPercent).withVariedToolResults(variedResults);
         Variant variant = new Variant(inventedPercent, variedResults);
         List<Task> tasks = new ArrayList<>(count);
@@ -104,11 +96,7 @@ final class EnvironmentTasks {
         }
         // the call's reasoning goes back with it unless reasoning is off, or params.resend_reasoning is false (a client
         // that drops reasoning_content: the template then shows the call after an empty <think></think>)
-        Object resend = task.params() == null ? null : task.params().get("resend_reasoning");
-        if (resend != null && !(resend instanceof Boolean)) {
-            throw new IllegalArgumentException("task " + task.name() + ": params.resend_reasoning must be true or false, got " + resend);
-        }
-        boolean reasoning = generation.reasoning() != ReasoningMode.OFF && !Boolean.FALSE.equals(resend);
+        boolean reasoning = generation.reasoning() != ReasoningMode.OFF && params.bool("resend_reasoning", true);
         List<TaskDefinition> out = new ArrayList<>();
         for (ToolUseMetric metric : ToolUseMetric.values()) {
             out.add(definition(task.name() + "/" + metric.key, family, tasks, metric.step, metric.judged, reasoning,

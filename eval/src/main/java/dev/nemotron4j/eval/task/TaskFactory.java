@@ -220,8 +220,7 @@ public final class TaskFactory {
     private TaskDefinition mmluProxTask(TaskConfig task, String family, GenerationConfig generation, int repeats, Integer limit) {
         if (task.dataset() == null) throw new IllegalArgumentException("task " + task.name() + ": dataset path missing (--dataset FILE)");
         Path path = Path.of(task.dataset()).toAbsolutePath().normalize();
-        Object configured = task.params() == null ? null : task.params().get("language");
-        String language = configured == null ? "en" : configured.toString();
+        String language = TaskParams.of(task).string("language", "en");
         if (!MmluProxLanguages.knows(language)) {
             throw new IllegalArgumentException("task " + task.name() + ": MMLU-ProX has no language '" + language + "' (known: "
                     + new java.util.TreeSet<>(MmluProxLanguages.languages()) + ")");
@@ -300,14 +299,12 @@ public final class TaskFactory {
     }
 
     private List<TaskDefinition> ruler(TaskConfig task, GenerationConfig generation, int repeats, Integer limit) {
-        Map<String, Object> p = task.params() == null ? Map.of() : task.params();
-        List<Integer> lengths = new ArrayList<>();
-        for (Object l : (List<?>) p.getOrDefault("lengths", List.of(1024, 4096))) lengths.add(((Number) l).intValue());
-        List<String> variants = new ArrayList<>();
-        for (Object v : (List<?>) p.getOrDefault("variants", allVariants())) variants.add(v.toString());
-        int samples = ((Number) p.getOrDefault("samples_per_length", 10)).intValue();
+        TaskParams p = TaskParams.of(task);
+        List<Integer> lengths = p.integers("lengths", 16, 1 << 22, List.of(1024, 4096));
+        List<String> variants = p.strings("variants", allVariants());
+        int samples = p.intValue("samples_per_length", 1, 1_000_000, 10);
         if (limit != null) samples = Math.min(samples, limit);
-        long seed = p.containsKey("seed") ? ((Number) p.get("seed")).longValue() : config.run().seed();
+        long seed = p.integer("seed", Long.MIN_VALUE, Long.MAX_VALUE, config.run().seed());
         RulerGenerator generator = new RulerGenerator(counter, seed);
         PromptTemplate prompt = hasPrompt(task) ? PromptTemplate.fromConfig(task.prompt())
                 : PromptTemplate.ofUser("{{context}}\n\n{{question}}");
