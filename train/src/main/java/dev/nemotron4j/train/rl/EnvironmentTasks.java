@@ -68,6 +68,12 @@ public final class EnvironmentTasks {
         return TaskStream.mixture(Environments.ALL.stream().map(e -> stream(e, DataSplit.RL)).toList());
     }
 
+    /** The named environments from the RL seed range, weighted ({@link TaskStream#weighted}), in the map's order. */
+    public static TaskStream mixture(java.util.Map<String, Integer> weights) {
+        return TaskStream.weighted(weights.keySet().stream().map(name -> stream(Environments.byName(name), DataSplit.RL)).toList(),
+                List.copyOf(weights.values()));
+    }
+
     /** The built-in environments' names, in the mixture's order. */
     public static List<String> names() {
         return Environments.ALL.stream().map(Environment::name).toList();

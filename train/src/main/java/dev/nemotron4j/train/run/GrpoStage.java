@@ -40,7 +40,8 @@ final class GrpoStage {
         long step = 0;
         try (WorkerPool pool = new WorkerPool(config.threads());
              BufferedWriter log = Files.newBufferedWriter(out.resolve(FILE), StandardCharsets.UTF_8)) {
-            GrpoTrainer trainer = new GrpoTrainer(model, tokenizer, EnvironmentTasks.mixture(), config.rl().grpo(), pool);
+            GrpoTrainer trainer = new GrpoTrainer(model, tokenizer, config.rl().environments() == null
+                    ? EnvironmentTasks.mixture() : EnvironmentTasks.mixture(config.rl().environments()), config.rl().grpo(), pool);
             long start = System.nanoTime();
             while (step < end) {
                 GrpoStepMetrics m = trainer.step();

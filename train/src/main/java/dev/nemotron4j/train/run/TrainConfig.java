@@ -37,7 +37,11 @@ public record TrainConfig(long seed, int steps, int threads, int checkpointInter
      * The GRPO stage ({@code rl:}; absent for supervised runs): {@code steps} GRPO steps on every built-in task
      * environment at once, AdamW with the {@code optimizer} section's moments, decay and clip at a constant rate.
      */
-    public record Rl(GrpoConfig grpo) {}
+    /**
+     * @param grpo         the GRPO settings
+     * @param environments {@code rl.environments}: environment name → weight of its prompts (null: every environment once)
+     */
+    public record Rl(GrpoConfig grpo, java.util.Map<String, Integer> environments) {}
 
     /**
      * @param source  {@code synthetic} or {@code jsonl}

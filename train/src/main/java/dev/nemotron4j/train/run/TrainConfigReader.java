@@ -285,8 +285,9 @@ public final class TrainConfigReader {
                     r.has("fresh_fraction") ? r.number("fresh_fraction", 0, 1) : defaults.freshFraction(),
                     r.has("max_visits") ? r.intValue("max_visits", 1, 1 << 20) : defaults.maxVisits(),
                     r.has("max_batch") ? r.intValue("max_batch", 1, 1 << 16) : defaults.maxBatch());
+            Map<String, Integer> environments = r.has("environments") ? weights(r, "environments") : null;
             r.rejectUnknownKeys();
-            return new TrainConfig.Rl(grpo);
+            return new TrainConfig.Rl(grpo, environments);
         } catch (IllegalArgumentException e) {
             if (e instanceof ConfigException) throw e;
             throw new ConfigException("rl: " + e.getMessage());
@@ -301,9 +302,14 @@ public final class TrainConfigReader {
             return null;
         }
         if (!source.equals("sft")) throw d.error("environments", "only data.source sft mixes environments");
-        Map<String, Object> raw = d.rawMap("environments");
-        if (raw.isEmpty()) throw d.error("environments", "empty: name at least one environment with its weight");
-        ConfigNode weights = new ConfigNode(d.qualified("environments"), raw);
+        return weights(d, "environments");
+    }
+
+    /** {@code key}: environment name → weight (1..1000), in the config's order. */
+    private static Map<String, Integer> weights(ConfigNode parent, String key) {
+        Map<String, Object> raw = parent.rawMap(key);
+        if (raw.isEmpty()) throw parent.error(key, "empty: name at least one environment with its weight");
+        ConfigNode weights = new ConfigNode(parent.qualified(key), raw);
         Map<String, Integer> out = new LinkedHashMap<>();
         for (String name : raw.keySet()) {
             try {

@@ -17,6 +17,7 @@ import java.util.LinkedHashSet;
 import java.util.Set;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /** Rewards from the environments' real verifiers, through the RL adapter. */
 class EnvironmentTasksTest {
@@ -77,6 +78,32 @@ class EnvironmentTasksTest {
         assertThat(toolTurns).containsExactlyInAnyOrder("0", "1");
         assertThat(mix.task(5).key()).isEqualTo(mix.task(5).key()); // a pure function of the index
         assertThat(DataSplit.of(Long.parseLong(mix.task(7).key().split("/")[1]))).isEqualTo(DataSplit.RL);
+    }
+
+    /**
+     * A weighted mixture: weights 1 are the plain mixture prompt for prompt; weights 2:1:1 give arithmetic half the
+     * prompts, each environment's prompts in its own stream's order, none skipped or repeated.
+     */
+    @Test
+    void weightedMixtureTakesEachStreamInOrderInItsShare() {
+        TaskStream plain = EnvironmentTasks.mixture();
+        java.util.Map<String, Integer> ones = new java.util.LinkedHashMap<>();
+        EnvironmentTasks.names().forEach(n -> ones.put(n, 1));
+        TaskStream same = EnvironmentTasks.mixture(ones);
+        for (long i = 0; i < 30; i++) assertThat(same.task(i).key()).isEqualTo(plain.task(i).key());
+        java.util.Map<String, Integer> weights = new java.util.LinkedHashMap<>();
+        weights.put("arithmetic", 2);
+        weights.put("tool_use", 1);
+        weights.put("instruction_following", 1);
+        TaskStream weighted = EnvironmentTasks.mixture(weights);
+        java.util.Map<String, java.util.List<String>> byEnv = new java.util.LinkedHashMap<>();
+        for (long i = 0; i < 400; i++) byEnv.computeIfAbsent(weighted.task(i).environment(), k -> new java.util.ArrayList<>()).add(weighted.task(i).key());
+        assertThat(byEnv.get("arithmetic")).hasSize(200);
+        assertThat(byEnv.get("tool_use")).hasSize(100);
+        assertThat(byEnv.get("instruction_following")).hasSize(100);
+        TaskStream arithmetic = EnvironmentTasks.stream(Environments.byName("arithmetic"), DataSplit.RL);
+        for (int j = 0; j < 200; j++) assertThat(byEnv.get("arithmetic").get(j)).isEqualTo(arithmetic.task(j).key());
+        assertThatThrownBy(() -> TaskStream.weighted(java.util.List.of(arithmetic), java.util.List.of(0))).hasMessageContaining(">= 1");
     }
 
     @Test

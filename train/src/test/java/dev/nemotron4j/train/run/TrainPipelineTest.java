@@ -33,14 +33,19 @@ class TrainPipelineTest {
     @Test
     void defaultRecipeIsPretrainingThenSftThenArithmeticSftThenGrpo() {
         TrainPipeline p = TrainConfigReader.recipePipeline("default");
-        assertThat(p.stages()).extracting(TrainPipeline.Stage::name).containsExactly("pretrain", "sft", "sft-arithmetic", "rl");
-        TrainConfig pretrain = p.stages().get(0).config(), sft = p.stages().get(1).config(), rl = p.stages().get(3).config();
-        TrainConfig arithmetic = p.stages().get(2).config();
+        assertThat(p.stages()).extracting(TrainPipeline.Stage::name).containsExactly("pretrain", "sft", "sft-arithmetic", "sft-more", "rl");
+        TrainConfig pretrain = p.stages().get(0).config(), sft = p.stages().get(1).config(), rl = p.stages().getLast().config();
+        TrainConfig arithmetic = p.stages().get(2).config(), more = p.stages().get(3).config();
         assertThat(sft.data().environments()).isNull();
         assertThat(arithmetic.data().environments()).containsEntry("arithmetic", 4);
-        // the second SFT stage reads examples the first did not (the first reads steps x rows x 8 at most: a row holds
-        // at most a few short conversations of >= 128 tokens)
+        assertThat(more.data().environments()).containsEntry("arithmetic", 5);
+        assertThat(more.data().variedToolResults()).isTrue();
+        assertThat(arithmetic.data().variedToolResults()).isFalse();
+        // each later SFT stage reads examples the one before did not (a stage reads steps x rows x 8 at most: a row
+        // holds at most a few short conversations of >= 128 tokens)
         assertThat(arithmetic.data().firstExample()).isGreaterThan((long) sft.steps() * sft.rowsPerStep() * sft.data().sequenceLength() / 100);
+        assertThat(more.data().firstExample()).isGreaterThan(arithmetic.data().firstExample()
+                + (long) arithmetic.steps() * arithmetic.rowsPerStep() * arithmetic.data().sequenceLength() / 100);
         assertThat(pretrain.data().source()).isEqualTo("tasks");
         assertThat(sft.data().source()).isEqualTo("sft");
         assertThat(sft.data().packing()).isEqualTo("whole");
