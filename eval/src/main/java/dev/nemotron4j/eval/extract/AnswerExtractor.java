@@ -6,7 +6,7 @@ package dev.nemotron4j.eval.extract;
  */
 public sealed interface AnswerExtractor
         permits NumericAnswerExtractor, ChoiceLetterExtractor, ToolCallExtractor, RegexExtractor, FullTextExtractor,
-        EnvironmentOutputExtractor, ResponseTextExtractor {
+        EnvironmentOutputExtractor, ResponseTextExtractor, BoxedAnswerExtractor {
 
     /** Stable name used in task YAML ({@code extractor: numeric}). */
     String name();
@@ -31,13 +31,14 @@ public sealed interface AnswerExtractor
             case "full_text" -> new FullTextExtractor();
             case "environment_output" -> new EnvironmentOutputExtractor();
             case "response" -> new ResponseTextExtractor();
+            case "boxed" -> new BoxedAnswerExtractor();
             case "regex" -> {
                 Object pattern = params == null ? null : params.get("pattern");
                 if (pattern == null) throw new IllegalArgumentException("extractor 'regex' needs extractor_params.pattern");
                 yield new RegexExtractor(pattern.toString());
             }
             default -> throw new IllegalArgumentException("unknown extractor '" + name
-                    + "' (built-in: numeric, choice_letter, tool_call, full_text, regex, environment_output, response)");
+                    + "' (built-in: numeric, choice_letter, tool_call, full_text, regex, environment_output, response, boxed)");
         };
     }
 }

@@ -32,6 +32,13 @@ public final class TaskFactory {
 
     static final String GSM8K_PROMPT =
             "{{question}}\nPlease reason step by step, and put your final answer within \\boxed{}.";
+    /**
+     * AIME: NeMo-Skills' default math prompt ({@code nemo_skills/prompt/config/generic/math.yaml}), the prompt its aime25
+     * benchmark uses unless told otherwise. NVIDIA's Nemotron 3 Nano config names a prompt file {@code math-oai.yaml}
+     * whose text is not published; see docs/EVALUATION.md.
+     */
+    static final String AIME_PROMPT =
+            "Solve the following math problem. Make sure to put the answer (and only answer) inside \\boxed{}.\n\n{{question}}";
     static final String MMLU_PRO_PROMPT = "Answer the following multiple choice question. Think step by step, then finish "
             + "with \"The answer is (X)\" where X is one of {{letters}}.\n\nQuestion: {{question}}\nOptions:\n{{choices}}";
     static final String MC_PROMPT = "Answer the following multiple choice question. The last line of your response "
@@ -125,9 +132,19 @@ public final class TaskFactory {
                     java.util.Spliterators.spliteratorUnknownSize(row.fieldNames(), 0), false).filter(n -> n.startsWith("incorrect_")).count();
             JsonNode answer = row.get(answerField);
             if (answer == null) throw new IllegalArgumentException(path + " row " + i + ": no '" + answerField + "' field");
+            if (family.equals("aime")) requireAimeAnswer(path, i, answerField, answer);
             items.add(new EvalItem(id, i, row, expected(answer, expectedRule, family), choiceCount));
         }
         return items;
+    }
+
+    /** AIME answers are integers from 0 to 999; anything else is a broken row, named before anything is sent. */
+    private static void requireAimeAnswer(Path path, int row, String field, JsonNode answer) {
+        var value = dev.nemotron4j.eval.score.IntegerMatchScorer.parse(answer.asText());
+        if (value.isEmpty() || value.get().signum() < 0 || value.get().compareTo(java.math.BigInteger.valueOf(999)) > 0) {
+            throw new IllegalArgumentException(path + " row " + row + ": AIME answer '" + field + "' must be an integer from 0 to 999, got "
+                    + answer);
+        }
     }
 
     /**
@@ -373,8 +390,8 @@ public final class TaskFactory {
                 case "mmlu_pro" -> new Defaults(MMLU_PRO_PROMPT, "choice_letter", "exact_match", "answer", "field");
                 // options shuffled per sample (ChoiceShuffle); the reference is the correct option's text until then
                 case "gpqa" -> new Defaults(MC_PROMPT, "choice_letter", "exact_match", "correct", "field");
-                // AIME: an integer in \boxed{}, compared as a number
-                case "aime" -> new Defaults(GSM8K_PROMPT, "numeric", "numeric_equivalence", "answer", "field");
+                // AIME: the answer in the last \boxed{}, an integer from 0 to 999 matched exactly
+                case "aime" -> new Defaults(AIME_PROMPT, "boxed", "integer_match", "answer", "field");
                 case "tool_calling" -> new Defaults("{{question}}", "tool_call", "tool_call_match", "ground_truth", "field");
                 default -> new Defaults(null, null, null, "answer", "field");
             };
