@@ -17,7 +17,8 @@ public record EvalConfig(
         RunConfig run,
         List<TaskConfig> tasks,
         InterceptorsConfig interceptors,
-        OutputConfig output) {
+        OutputConfig output,
+        JudgeConfig judge) {
 
     /** Either an in-process {@code model} path or an {@code endpoint}. */
     public record TargetConfig(String model, EndpointConfig endpoint, Map<String, String> options) {}
@@ -111,4 +112,12 @@ public record EvalConfig(
     public record ProgressConfig(Boolean enabled) {}
 
     public record OutputConfig(String dir, Boolean html) {}
+
+    /**
+     * The judge of LLM-as-judge tasks (Arena-Hard): a separate OpenAI-compatible chat endpoint. {@code url},
+     * {@code model}, {@code temperature} and {@code max_tokens} are inputs of the run (in its fingerprint);
+     * {@code api_key_env} (the key is read from that variable, never stored) and {@code cache_dir} (default
+     * {@code RUN_DIR/judge-cache}; share one across runs) are not.
+     */
+    public record JudgeConfig(String url, String model, String apiKeyEnv, Double temperature, Integer maxTokens, String cacheDir) {}
 }

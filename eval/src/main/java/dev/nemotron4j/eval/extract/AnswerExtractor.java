@@ -6,7 +6,7 @@ package dev.nemotron4j.eval.extract;
  */
 public sealed interface AnswerExtractor
         permits NumericAnswerExtractor, ChoiceLetterExtractor, ToolCallExtractor, RegexExtractor, FullTextExtractor,
-        EnvironmentOutputExtractor, ResponseTextExtractor, BoxedAnswerExtractor {
+        EnvironmentOutputExtractor, ResponseTextExtractor, BoxedAnswerExtractor, PairwiseVerdictExtractor {
 
     /** Stable name used in task YAML ({@code extractor: numeric}). */
     String name();
@@ -32,6 +32,7 @@ public sealed interface AnswerExtractor
             case "environment_output" -> new EnvironmentOutputExtractor();
             case "response" -> new ResponseTextExtractor();
             case "boxed" -> new BoxedAnswerExtractor();
+            case "judge_verdicts" -> new PairwiseVerdictExtractor();
             case "regex" -> {
                 Object pattern = params == null ? null : params.get("pattern");
                 if (pattern == null) throw new IllegalArgumentException("extractor 'regex' needs extractor_params.pattern");

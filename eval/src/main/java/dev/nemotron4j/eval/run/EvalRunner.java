@@ -5,7 +5,13 @@ import dev.nemotron4j.eval.config.EvalConfig;
 import dev.nemotron4j.eval.interceptor.ChainFactory;
 import dev.nemotron4j.eval.interceptor.Interceptor;
 import dev.nemotron4j.eval.interceptor.InterceptorChain;
+import dev.nemotron4j.eval.interceptor.RetryInterceptor;
+import dev.nemotron4j.eval.interceptor.TimeoutInterceptor;
 import dev.nemotron4j.eval.json.JsonDiff;
+import dev.nemotron4j.eval.judge.JudgeCache;
+import dev.nemotron4j.eval.judge.PairwiseJudge;
+import dev.nemotron4j.eval.target.EndpointType;
+import dev.nemotron4j.eval.target.OpenAiEndpointTarget;
 import dev.nemotron4j.eval.task.EvalItem;
 import dev.nemotron4j.eval.task.TaskDefinition;
 import dev.nemotron4j.eval.task.TaskFactory;
@@ -90,6 +96,7 @@ public final class EvalRunner {
         TokenCounter counter = target.tokenCounter().orElse(TokenCounter.approximate());
         List<TaskDefinition> tasks = new TaskFactory(config, counter).build();
         requireLoglikelihoodSupport(tasks, target);
+        PairwiseJudge judge = openJudge(config, tasks, runDir);   // a judged task without a judge fails before anything is written
         Shard shard = Shard.parse(config.run().shard());   // a malformed --shard fails before anything is written
         console.println(RunEstimate.of(tasks, shard, counter).describe(tokensPerSecond));
         if (target.tokenCounter().isEmpty() && tasks.stream().anyMatch(t -> t.family().equals("ruler"))) {
@@ -97,7 +104,7 @@ public final class EvalRunner {
                     + "estimated (" + counter.name() + ") and may differ from the requested lengths in the model's tokens");
         }
         try (RunDirectoryLock ignored = RunDirectoryLock.acquire(runDir, "run")) {
-            return runLocked(config, runDir, target, counter, tasks, started);
+            return runLocked(config, runDir, target, counter, tasks, started, judge);
         }
     }
 
@@ -113,8 +120,40 @@ public final class EvalRunner {
         }
     }
 
+    /**
+     * The judge of the run's judged tasks (Arena-Hard), or null when it has none: the {@code judge:} endpoint behind the
+     * run's retry and timeout settings, with its cache ({@code judge.cache_dir}, default {@code RUN_DIR/judge-cache}).
+     */
+    static PairwiseJudge openJudge(EvalConfig config, List<TaskDefinition> tasks, Path runDir) {
+        TaskDefinition judged = tasks.stream().filter(t -> t.family().equals(TaskFactory.ARENA_HARD)).findFirst().orElse(null);
+        if (judged == null) return null;
+        EvalConfig.JudgeConfig j = config.judge();
+        if (j == null || j.url() == null || j.url().isBlank() || j.model() == null || j.model().isBlank()) {
+            throw new IllegalArgumentException("task " + judged.name() + " is judged by an LLM: set the judge's endpoint and model "
+                    + "(judge.url and judge.model, e.g. -o judge.url=http://localhost:8001/v1 -o judge.model=gpt-4.1); nothing was run");
+        }
+        String key = j.apiKeyEnv() == null ? null : System.getenv(j.apiKeyEnv());
+        if (j.apiKeyEnv() != null && key == null) {
+            throw new IllegalArgumentException("environment variable " + j.apiKeyEnv() + " (judge.api_key_env) is not set");
+        }
+        Target endpoint = new OpenAiEndpointTarget(j.url(), j.model(), EndpointType.CHAT, key, requestTimeout(config));
+        List<Interceptor> guards = new ArrayList<>();
+        var retry = config.interceptors().retry();
+        if (retry != null) {
+            guards.add(new RetryInterceptor(retry.maxAttempts() == null ? 5 : retry.maxAttempts(),
+                    retry.initialBackoffMs() == null ? 500 : retry.initialBackoffMs(), retry.maxBackoffMs() == null ? 30000 : retry.maxBackoffMs()));
+        }
+        var timeout = config.interceptors().timeout();
+        if (timeout != null && timeout.seconds() != null && timeout.seconds() > 0) {
+            guards.add(new TimeoutInterceptor(Duration.ofMillis((long) (timeout.seconds() * 1000))));
+        }
+        Path cacheDir = j.cacheDir() != null ? Path.of(j.cacheDir()) : runDir.resolve("judge-cache");
+        return new PairwiseJudge(new InterceptorChain(guards, endpoint), new PairwiseJudge.Settings(j.model(),
+                j.temperature() == null ? 0.0 : j.temperature(), j.maxTokens() == null ? 16000 : j.maxTokens()), new JudgeCache(cacheDir));
+    }
+
     private Outcome runLocked(EvalConfig config, Path runDir, Target target, TokenCounter counter, List<TaskDefinition> tasks,
-                              long started) {
+                              long started, PairwiseJudge judge) {
         ConsoleProgress progress = new ConsoleProgress(console,
                 config.interceptors().progress() != null && Boolean.TRUE.equals(config.interceptors().progress().enabled()));
         List<Interceptor> interceptors = ChainFactory.build(config.interceptors(), runDir, target.identity().fingerprint(), progress);
@@ -125,7 +164,7 @@ public final class EvalRunner {
         Map<SampleKey, SampleRecord> records = new ConcurrentHashMap<>(Journal.read(journalFile));
         int journaled = records.size();
         SampleExecutor executor = new SampleExecutor(new InterceptorChain(interceptors, target),
-                ChainFactory.reasoning(config.interceptors()), config.run().seed());
+                ChainFactory.reasoning(config.interceptors()), config.run().seed(), judge);
 
         Shard shard = Shard.parse(config.run().shard());
         List<Runnable> work = new ArrayList<>();
@@ -160,6 +199,7 @@ public final class EvalRunner {
         } finally {
             progress.finish();
             RunTiming.write(runDir, (System.nanoTime() - started) / 1e9, work.size(), journaled, RequestTotals.of(interceptors));
+            if (judge != null) console.println("judge: " + judge.calls() + " calls to " + config.judge().model() + " (the rest from its cache)");
         }
         boolean html = config.output() == null || !Boolean.FALSE.equals(config.output().html());
         RunResults results = RunOutputs.write(runDir, tasks, lock.fingerprint(), config.run().seed(), records, html, false);

@@ -1,6 +1,7 @@
 package dev.nemotron4j.eval.run;
 
 import dev.nemotron4j.eval.json.Sha256;
+import dev.nemotron4j.eval.score.PairwiseVerdictScorer;
 import dev.nemotron4j.eval.stats.Bootstrap;
 import dev.nemotron4j.eval.stats.ClusteredMean;
 import dev.nemotron4j.eval.stats.TokenTotals;
@@ -23,7 +24,9 @@ public final class MetricsCalculator {
 
     private MetricsCalculator() {}
 
-    public static TaskMetrics of(TaskShape task, List<SampleRecord> records, long runSeed) {
+    public static TaskMetrics of(TaskShape task, List<SampleRecord> allRecords, long runSeed) {
+        // a sample a judge could not give a verdict for has no score: it is counted (as an extraction miss), not averaged
+        List<SampleRecord> records = allRecords.stream().filter(r -> !PairwiseVerdictScorer.unscored(r.details())).toList();
         Map<String, List<SampleRecord>> byItem = new LinkedHashMap<>();
         for (SampleRecord r : records) byItem.computeIfAbsent(r.itemId(), k -> new ArrayList<>()).add(r);
         int repeats = task.repeats();
@@ -33,7 +36,7 @@ public final class MetricsCalculator {
         double[] all = new double[records.size()];
         boolean binary = true;
         long correct = 0;
-        int misses = 0, a = 0, idx = 0;
+        int misses = allRecords.size() - records.size(), a = 0, idx = 0;
         Map<String, Integer> sources = new TreeMap<>();
         double majority = 0;
         int[] correctPerItem = new int[byItem.size()];
@@ -66,7 +69,7 @@ public final class MetricsCalculator {
         }
         ClusteredMean clustered = ClusteredMean.of(clusters);
         MeanEstimate mean = new MeanEstimate(clustered.mean(), clustered.stderr(), clustered.samples());
-        Interval wilson = !binary ? null : clustered.designEffect() == 1
+        Interval wilson = !binary || all.length == 0 ? null : clustered.designEffect() == 1
                 ? Wilson.interval95(correct, all.length)
                 : Wilson.interval95((double) correct / all.length, clustered.effectiveSamples());
         long bootSeed = Long.parseLong(Sha256.hex("bootstrap|" + runSeed + "|" + task.name()).substring(0, 15), 16);
@@ -76,13 +79,15 @@ public final class MetricsCalculator {
         if (!passAtK.containsKey("pass@" + repeats)) passAtK.put("pass@" + repeats, passAt(repeats, repeats, correctPerItem, byItem));
         Double majAtK = repeats > 1 && !byItem.isEmpty() ? majority / byItem.size() : null;
         return new TaskMetrics(byItem.size(), repeats, mean, clustered.designEffect(), wilson, bootstrap, passAtK, majAtK, misses,
-                sources, task.axis(), tokens, breakdown(records));
+                sources, task.axis(), tokens, breakdown(allRecords, bootSeed));
     }
 
     /** Further metrics a task family defines: IFEval/IFBench accuracies, or corpus chrF and BLEU. */
-    private static Map<String, Double> breakdown(List<SampleRecord> records) {
+    private static Map<String, Double> breakdown(List<SampleRecord> records, long seed) {
         Map<String, Double> instructions = InstructionAccuracies.of(records);
-        return instructions != null ? instructions : CorpusTranslationMetrics.of(records);
+        if (instructions != null) return instructions;
+        Map<String, Double> winRate = PairwiseWinRate.of(records, BOOTSTRAP_RESAMPLES, seed);
+        return winRate != null ? winRate : CorpusTranslationMetrics.of(records);
     }
 
     private static double passAt(int k, int repeats, int[] correctPerItem, Map<String, List<SampleRecord>> byItem) {

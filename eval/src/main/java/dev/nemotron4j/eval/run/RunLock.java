@@ -37,7 +37,8 @@ public record RunLock(int lockVersion, String harness, String fingerprint, Objec
         JsonNodeFactory json = JsonNodeFactory.instance;
         ObjectNode fullConfig = (ObjectNode) CanonicalJson.tree(config);
         ObjectNode inputs = json.objectNode();
-        inputs.set("config", resultRelevant(fullConfig.deepCopy()));
+        boolean judged = tasks.stream().anyMatch(task -> task.family().equals(dev.nemotron4j.eval.task.TaskFactory.ARENA_HARD));
+        inputs.set("config", resultRelevant(fullConfig.deepCopy(), judged));
         ObjectNode t = inputs.putObject("target");
         t.put("kind", target.kind());
         t.set("attributes", CanonicalJson.tree(target.attributes()));
@@ -57,6 +58,12 @@ public record RunLock(int lockVersion, String harness, String fingerprint, Objec
             n.put("extractor", task.extractor().name() + "@" + task.extractor().version());
             n.put("scorer", task.scorer().name() + "@" + task.scorer().version());
             n.put("loglikelihood", task.loglikelihood());
+            // the judge's prompts are inputs like the task's own (the judge model and sampling are in config.judge)
+            if (task.family().equals(dev.nemotron4j.eval.task.TaskFactory.ARENA_HARD)) {
+                n.put("judge_prompts_sha256", dev.nemotron4j.eval.judge.ArenaHardPrompts.sha256());
+                n.put("judge_protocol", "arena-hard pairwise vs baseline, both orders, " + dev.nemotron4j.eval.judge.PairwiseJudge.ATTEMPTS
+                        + " attempts, strong verdict weight " + dev.nemotron4j.eval.judge.Verdict.STRONG_WEIGHT);
+            }
             if (task.scoringSpec() != null && task.scoringSpec().shots() > 0) {
                 // the examples' content, wherever the dev split lives
                 List<JsonNode> pool = task.scoringSpec().pool().stream().map(i -> (JsonNode) i.fields()).toList();
@@ -112,13 +119,19 @@ public record RunLock(int lockVersion, String harness, String fingerprint, Objec
     }
 
     /** The config minus settings that cannot change results (they live in {@code operational}). */
-    private static ObjectNode resultRelevant(ObjectNode config) {
+    private static ObjectNode resultRelevant(ObjectNode config, boolean judged) {
         ((ObjectNode) config.path("run")).remove("parallelism");
         ((ObjectNode) config.path("run")).remove("shard");   // which slice this process runs: merged, the run is the same
         config.remove("output");
         ObjectNode interceptors = (ObjectNode) config.path("interceptors");
         for (String op : List.of("cache", "logging", "retry", "timeout", "rate_limit", "progress")) interceptors.remove(op);
         if (config.path("target").path("endpoint") instanceof ObjectNode endpoint) endpoint.remove("api_key_env");
+        // the judge matters only to judged tasks; where its key and cache live never does
+        if (!judged) config.remove("judge");
+        else if (config.path("judge") instanceof ObjectNode judge) {
+            judge.remove("api_key_env");
+            judge.remove("cache_dir");
+        }
         for (JsonNode task : config.path("tasks")) {
             ((ObjectNode) task).remove("dataset");  // content hash is in inputs.tasks
             if (task.path("few_shot") instanceof ObjectNode fewShot) fewShot.remove("dataset");   // so is the examples'

@@ -7,6 +7,9 @@ import dev.nemotron4j.eval.SampleKey;
 import dev.nemotron4j.eval.config.EvalConfig.GenerationConfig;
 import dev.nemotron4j.eval.extract.Extraction;
 import dev.nemotron4j.eval.extract.ModelAnswer;
+import dev.nemotron4j.eval.extract.PairwiseVerdictExtractor;
+import dev.nemotron4j.eval.judge.PairwiseJudge;
+import dev.nemotron4j.eval.task.TaskFactory;
 import dev.nemotron4j.eval.interceptor.Call;
 import dev.nemotron4j.eval.interceptor.InterceptorChain;
 import dev.nemotron4j.eval.interceptor.ReasoningInterceptor;
@@ -28,11 +31,18 @@ public final class SampleExecutor {
     private final InterceptorChain chain;
     private final ReasoningInterceptor reasoning;
     private final long runSeed;
+    private final PairwiseJudge judge;
 
     public SampleExecutor(InterceptorChain chain, ReasoningInterceptor reasoning, long runSeed) {
+        this(chain, reasoning, runSeed, null);
+    }
+
+    /** @param judge the judge of pairwise-judged tasks (Arena-Hard), or null when the run has none */
+    public SampleExecutor(InterceptorChain chain, ReasoningInterceptor reasoning, long runSeed, PairwiseJudge judge) {
         this.chain = chain;
         this.reasoning = reasoning;
         this.runSeed = runSeed;
+        this.judge = judge;
     }
 
     public SampleRecord execute(TaskDefinition task, EvalItem item, int repeat) {
@@ -51,7 +61,30 @@ public final class SampleExecutor {
                 g.maxTokens(), seed, g.reasoning(), g.reasoningBudget(), tools(task, item), Boolean.TRUE.equals(g.logprobs()),
                 null, null);
         GenerationResult result = chain.execute(new Call(request, key));
+        if (task.family().equals(TaskFactory.ARENA_HARD)) return judged(task, item, key, seed, messages, result);
         return scored(task, item, key, seed, CanonicalJson.tree(messages), List.of(StoredResponse.of(result)), result.split());
+    }
+
+    /** Arena-Hard: the judge compares the answer (thinking removed) with the baseline's, in both orders. */
+    private SampleRecord judged(TaskDefinition task, EvalItem item, SampleKey key, long seed, List<ChatMessage> messages,
+                                GenerationResult result) {
+        if (judge == null) throw new IllegalStateException("task " + task.name() + " is judged, but the run has no judge (judge.url, judge.model)");
+        ReasoningSplit split = result.split() != null ? result.split() : reasoning.split(result);
+        List<PairwiseJudge.Game> games = judge.judge(key, item.fields().path("category").asText(), item.fields().path("prompt").asText(),
+                item.expected().asText(), split.answer());
+        return verdictRecord(task, item.id(), item.index(), key, seed, CanonicalJson.tree(messages), List.of(StoredResponse.of(result)),
+                split, item.expected(), games);
+    }
+
+    private static SampleRecord verdictRecord(TaskDefinition task, String itemId, int itemIndex, SampleKey key, long seed, JsonNode prompt,
+                                              List<StoredResponse> responses, ReasoningSplit split, JsonNode expected,
+                                              List<PairwiseJudge.Game> games) {
+        Extraction extraction = PairwiseVerdictExtractor.of(games);
+        Scored scored = task.scorer().judge(extraction, expected);
+        ObjectNode details = scored.details() == null ? JsonNodeFactory.instance.objectNode() : ((ObjectNode) scored.details()).deepCopy();
+        details.set("games", PairwiseJudge.toJson(games));   // the judgments themselves: rescoring re-reads them offline
+        return new SampleRecord(task.name(), itemId, itemIndex, key.repeat(), seed, prompt, responses, split.answer(), split.source(),
+                extraction.value(), extraction.method(), expected, 0, scored.score(), details);
     }
 
     /** Rebuilds extraction and score from stored responses (used by rescoring). */
@@ -60,6 +93,11 @@ public final class SampleExecutor {
                 stored.expected(), stored.choiceCount());
         if (task.loglikelihood()) {
             return pickBestChoice(task, item, stored.key(), stored.seed(), stored.prompt(), stored.responses());
+        }
+        if (task.family().equals(TaskFactory.ARENA_HARD)) {
+            ReasoningSplit split = reasoning.split(stored.responses().getFirst().toResult());
+            return verdictRecord(task, stored.itemId(), stored.itemIndex(), stored.key(), stored.seed(), stored.prompt(), stored.responses(),
+                    split, stored.expected(), PairwiseJudge.reparsed(stored.details().path("games")));
         }
         return scored(task, item, stored.key(), stored.seed(), stored.prompt(), stored.responses(), null);
     }

@@ -8,7 +8,7 @@ import dev.nemotron4j.eval.extract.Extraction;
  * Versioned like extractors: the version goes into the lockfile.
  */
 public sealed interface Scorer permits NumericEquivalenceScorer, ExactMatchScorer, ToolCallMatchScorer, ContainsAllScorer,
-        EnvironmentVerdictScorer, InstructionFollowingScorer, TranslationScorer, IntegerMatchScorer {
+        EnvironmentVerdictScorer, InstructionFollowingScorer, TranslationScorer, IntegerMatchScorer, PairwiseVerdictScorer {
 
     /** Stable name used in task YAML ({@code scorer: numeric_equivalence}). */
     String name();
@@ -33,6 +33,7 @@ public sealed interface Scorer permits NumericEquivalenceScorer, ExactMatchScore
             case "instruction_following" -> new InstructionFollowingScorer();
             case "translation" -> new TranslationScorer();
             case "integer_match" -> new IntegerMatchScorer();
+            case "arena_hard_verdicts" -> new PairwiseVerdictScorer();
             default -> throw new IllegalArgumentException("unknown scorer '" + name
                     + "' (built-in: numeric_equivalence, exact_match, tool_call_match, contains_all, environment_verifier, instruction_following, translation, integer_match)");
         };

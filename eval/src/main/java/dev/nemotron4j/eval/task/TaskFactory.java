@@ -28,7 +28,9 @@ public final class TaskFactory {
 
     /** Built-in families; a task whose name is one of these and has no {@code type} uses it. */
     public static final Set<String> FAMILIES = Set.of("gsm8k", "aime", "multiple_choice", "mmlu_pro", "gpqa", "tool_calling", "ruler", "custom",
-            "arithmetic", "tool_use", "instruction_following", "ifeval", "ifbench", "wmt24pp", "mmlu_prox");
+            "arithmetic", "tool_use", "instruction_following", "ifeval", "ifbench", "wmt24pp", "mmlu_prox", "arena_hard");
+    /** Arena-Hard-style pairwise judging against a baseline answer (needs a {@code judge:} endpoint). */
+    public static final String ARENA_HARD = "arena_hard";
 
     static final String GSM8K_PROMPT =
             "{{question}}\nPlease reason step by step, and put your final answer within \\boxed{}.";
@@ -82,6 +84,7 @@ public final class TaskFactory {
         if (family.equals("ifeval") || family.equals("ifbench")) return sweep(task, instructionTask(task, family, generation, repeats, limit));
         if (family.equals("wmt24pp")) return sweep(task, translationTask(task, family, generation, repeats, limit));
         if (family.equals("mmlu_prox")) return sweep(task, mmluProxTask(task, family, generation, repeats, limit));
+        if (family.equals(ARENA_HARD)) return sweep(task, arenaHardTask(task, family, generation, repeats, limit));
 
         Defaults d = Defaults.of(family);
         String extractorName = or(task.extractor(), d.extractor);
@@ -276,6 +279,52 @@ public final class TaskFactory {
                 : AnswerExtractor.named("regex", Map.of("pattern", MmluProxLanguages.answerPattern(language)));
         return new TaskDefinition(task.name(), family, items, prompt, null, null, extractor,
                 Scorer.named(or(task.scorer(), "exact_match")), generation, repeats, false,
+                Sha256.ofFile(path), path.toString(), Map.of("base_task", task.name()), null);
+    }
+
+    /**
+     * Arena-Hard: rows {@code {uid, category, prompt, baseline}} — the question, and the baseline model's answer to it
+     * ({@code answer_field}, default {@code baseline}). The prompt is sent as it is; the answer (thinking removed) is judged
+     * against the baseline's in both orders by the run's judge, with the judge prompt of the row's category (default
+     * {@code params.category}, else {@code hard_prompt}). With {@code params.category} set, only that category's rows are
+     * kept (Arena-Hard v2.0 reports hard prompts and creative writing apart).
+     */
+    private TaskDefinition arenaHardTask(TaskConfig task, String family, GenerationConfig generation, int repeats, Integer limit) {
+        if (task.dataset() == null) throw new IllegalArgumentException("task " + task.name() + ": dataset path missing (--dataset FILE)");
+        Path path = Path.of(task.dataset()).toAbsolutePath().normalize();
+        Object configured = task.params() == null ? null : task.params().get("category");
+        String only = configured == null ? null : configured.toString();
+        if (only != null && !dev.nemotron4j.eval.judge.ArenaHardPrompts.knows(only)) {
+            throw new IllegalArgumentException("task " + task.name() + ": Arena-Hard has no category '" + only + "' (known: "
+                    + dev.nemotron4j.eval.judge.ArenaHardPrompts.categories() + ")");
+        }
+        String promptField = or(task.questionField(), "prompt");
+        String baselineField = or(task.answerField(), "baseline");
+        String idField = or(task.idField(), "uid");
+        List<ObjectNode> rows = JsonlDataset.read(path);
+        List<EvalItem> items = new ArrayList<>();
+        for (int i = 0; i < rows.size() && (limit == null || items.size() < limit); i++) {
+            ObjectNode row = rows.get(i);
+            String where = path + " row " + i + ": ";
+            String category = row.hasNonNull("category") ? row.get("category").asText() : only != null ? only : "hard_prompt";
+            if (!dev.nemotron4j.eval.judge.ArenaHardPrompts.knows(category)) {
+                throw new IllegalArgumentException(where + "Arena-Hard has no judge prompt for category '" + category + "' (known: "
+                        + dev.nemotron4j.eval.judge.ArenaHardPrompts.categories() + ")");
+            }
+            if (only != null && !only.equals(category)) continue;
+            if (!row.hasNonNull(promptField) || !row.hasNonNull(baselineField)) {
+                throw new IllegalArgumentException(where + "needs '" + promptField + "' (the question) and '" + baselineField
+                        + "' (the baseline model's answer)");
+            }
+            row.put("prompt", row.get(promptField).asText());
+            row.put("category", category);
+            String id = row.hasNonNull(idField) ? row.get(idField).asText() : String.valueOf(i);
+            items.add(new EvalItem(id, i, row, TextNode.valueOf(row.get(baselineField).asText()), 0));
+        }
+        items = Subsets.select(items, task.subset() != null ? task.subset() : config.run().subset(), task.name(), config.run().seed());
+        PromptTemplate prompt = hasPrompt(task) ? PromptTemplate.fromConfig(task.prompt()) : PromptTemplate.ofUser("{{prompt}}");
+        return new TaskDefinition(task.name(), family, items, prompt, null, null,
+                AnswerExtractor.named("judge_verdicts", null), Scorer.named("arena_hard_verdicts"), generation, repeats, false,
                 Sha256.ofFile(path), path.toString(), Map.of("base_task", task.name()), null);
     }
 

@@ -1,0 +1,107 @@
+package dev.nemotron4j.eval.testing;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.BiFunction;
+
+/**
+ * TEST DOUBLE of an LLM judge — a real OpenAI-compatible HTTP endpoint on 127.0.0.1 that answers every
+ * {@code /v1/chat/completions} request with a fixed judgment text chosen by a script from the request itself: the
+ * question shown to the judge, whether the model's answer (the text starting "MODEL") is assistant A, and how often
+ * this exact request was asked before (so a retry of an unparseable judgment can get another text). It counts the
+ * judgments it gave and keeps the request bodies; it can refuse requests (HTTP 500) to interrupt a run.
+ */
+public final class ScriptedJudgeServer implements AutoCloseable {
+    /** (question, model's answer is A) and the times this request was asked before → the judgment text. */
+    public interface Script {
+        String judgment(String question, boolean modelIsA, int askedBefore);
+    }
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private final HttpServer server;
+    private final Script script;
+    private final AtomicInteger answered = new AtomicInteger();
+    private final AtomicInteger refusalsLeftAfter = new AtomicInteger(Integer.MAX_VALUE);
+    private final Map<String, AtomicInteger> seen = new ConcurrentHashMap<>();
+    private final List<JsonNode> bodies = new CopyOnWriteArrayList<>();
+
+    public ScriptedJudgeServer(Script script) throws IOException {
+        this.script = script;
+        server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        server.createContext("/v1/chat/completions", this::handle);
+        server.start();
+    }
+
+    public static ScriptedJudgeServer of(BiFunction<String, Boolean, String> verdicts) throws IOException {
+        return new ScriptedJudgeServer((q, modelIsA, before) -> verdicts.apply(q, modelIsA));
+    }
+
+    public String baseUrl() { return "http://127.0.0.1:" + server.getAddress().getPort() + "/v1"; }
+
+    /** Judgments given (refused requests not counted). */
+    public int answered() { return answered.get(); }
+
+    public List<JsonNode> bodies() { return bodies; }
+
+    /** After {@code n} more judgments, every request is refused with HTTP 500 until {@link #heal()}. */
+    public void refuseAfter(int n) { refusalsLeftAfter.set(answered.get() + n); }
+
+    public void heal() { refusalsLeftAfter.set(Integer.MAX_VALUE); }
+
+    private void handle(HttpExchange ex) throws IOException {
+        try (ex) {
+            byte[] in = ex.getRequestBody().readAllBytes();
+            JsonNode body = JSON.readTree(in);
+            synchronized (this) {
+                if (answered.get() >= refusalsLeftAfter.get()) {
+                    send(ex, 500, "{\"error\": {\"message\": \"judge unavailable\"}}");
+                    return;
+                }
+                answered.incrementAndGet();
+            }
+            bodies.add(body);
+            String user = body.path("messages").get(body.path("messages").size() - 1).path("content").asText();
+            String question = between(user, "<|User Prompt|>\n", "\n\n<|The Start of Assistant A's Answer|>");
+            String answerA = between(user, "<|The Start of Assistant A's Answer|>\n", "\n<|The End of Assistant A's Answer|>");
+            int before = seen.computeIfAbsent(JSON.writeValueAsString(body), k -> new AtomicInteger()).getAndIncrement();
+            String judgment = script.judgment(question, answerA.startsWith("MODEL"), before);
+            ObjectNode response = JSON.createObjectNode().put("id", "judge-" + answered.get()).put("object", "chat.completion")
+                    .put("model", body.path("model").asText());
+            ObjectNode choice = response.putArray("choices").addObject().put("index", 0).put("finish_reason", "stop");
+            choice.putObject("message").put("role", "assistant").put("content", judgment);
+            response.putObject("usage").put("prompt_tokens", 100).put("completion_tokens", 20).put("total_tokens", 120);
+            send(ex, 200, JSON.writeValueAsString(response));
+        }
+    }
+
+    private static String between(String text, String start, String end) {
+        int a = text.indexOf(start), b = text.indexOf(end, a + start.length());
+        if (a < 0 || b < 0) throw new IllegalStateException("not an Arena-Hard judge prompt: " + text);
+        return text.substring(a + start.length(), b);
+    }
+
+    private static void send(HttpExchange ex, int status, String text) throws IOException {
+        byte[] out = text.getBytes(StandardCharsets.UTF_8);
+        ex.getResponseHeaders().set("Content-Type", "application/json");
+        ex.sendResponseHeaders(status, out.length);
+        try (OutputStream os = ex.getResponseBody()) {
+            os.write(out);
+        }
+    }
+
+    @Override
+    public void close() { server.stop(0); }
+}
