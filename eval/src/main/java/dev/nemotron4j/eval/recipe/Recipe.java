@@ -24,9 +24,11 @@ public final class Recipe {
     /**
      * @param benchmark the card's name for it
      * @param task      the built-in task that measures it, or null when there is none yet
+     * @param metric    the breakdown metric that is the benchmark's number ({@code win_rate} for Arena-Hard, with its
+     *                  interval in {@code win_rate_ci95_low}/{@code _high}), or null for the task's mean score
      * @param published the card's accuracy in percent
      */
-    public record Published(String benchmark, String task, double published) {}
+    public record Published(String benchmark, String task, String metric, double published) {}
 
     public record PublishedNumbers(String model, String source, List<Published> benchmarks) {}
 
@@ -64,6 +66,12 @@ public final class Recipe {
             }
             Interval ci = m.wilson95() != null ? m.wilson95() : m.bootstrap95();
             double ours = 100 * m.mean().mean();
+            if (p.metric() != null) {
+                Double value = m.breakdown() == null ? null : m.breakdown().get(p.metric());
+                if (value == null) throw new IllegalStateException("task " + p.task() + " has no metric " + p.metric() + " for " + p.benchmark());
+                ours = 100 * value;
+                ci = new Interval(m.breakdown().getOrDefault(p.metric() + "_ci95_low", value), m.breakdown().getOrDefault(p.metric() + "_ci95_high", value));
+            }
             sb.append(String.format(Locale.ROOT, "  %-22s ours %5.1f [%5.1f, %5.1f]  published %5.1f  diff %+5.1f%s%n", p.benchmark(), ours,
                     100 * ci.low(), 100 * ci.high(), p.published(), ours - p.published(),
                     p.published() >= 100 * ci.low() && p.published() <= 100 * ci.high() ? "  (within our 95% interval)" : ""));

@@ -6,6 +6,7 @@ import dev.nemotron4j.eval.run.BenchmarkFamiliesTest;
 import dev.nemotron4j.eval.run.EvalRunner;
 import dev.nemotron4j.eval.run.RunResults;
 import dev.nemotron4j.eval.target.ReasoningMode;
+import dev.nemotron4j.eval.testing.ScriptedJudgeServer;
 import dev.nemotron4j.eval.testing.TestDatasets;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -33,18 +34,38 @@ class RecipeTest {
                 {"problem": "Find 3 + 4.", "answer": "7"}
                 {"problem": "Find 3 + 5.", "answer": "8"}
                 """);
+        TestDatasets.write(dir.resolve("arena-hard-v2.jsonl"), """
+                {"uid": "h1", "category": "hard_prompt", "prompt": "Sum 3 and 4.", "baseline": "It is 7."}
+                {"uid": "c1", "category": "creative_writing", "prompt": "A poem about 7.", "baseline": "Seven, seven."}
+                """);
         Path file = Recipe.materialize("nemotron-3-nano", dir);
-        EvalConfig config = ConfigLoader.load(file, List.of("run.repeats=1", "tasks.gpqa.repeats=2", "tasks.aime.repeats=1"));
-        assertThat(config.generation().temperature()).isEqualTo(1.0);
-        assertThat(config.generation().reasoning()).isEqualTo(ReasoningMode.ON);
-        assertThat(config.tasks()).extracting(EvalConfig.TaskConfig::name).containsExactly("mmlu_pro", "gpqa", "aime");
-        assertThat(config.tasks().getFirst().dataset()).isEqualTo(dir.resolve("mmlu_pro.jsonl").toString());
+        EvalConfig recipe = ConfigLoader.load(file, List.of());
+        assertThat(recipe.tasks()).filteredOn(t -> t.name().equals("aime")).singleElement()
+                .satisfies(t -> assertThat(t.repeats()).isEqualTo(64)).satisfies(t -> assertThat(t.generation().maxTokens()).isEqualTo(131072));
+        assertThat(recipe.judge().model()).isEqualTo("gpt-4.1");
+        assertThat(recipe.judge().temperature()).isEqualTo(0.0);
+        // the judge: a real HTTP endpoint that calls every pair a tie (the hard prompt) or the answer-first answer better
+        try (ScriptedJudgeServer judge = new ScriptedJudgeServer((q, modelIsA, before) -> q.startsWith("Sum") ? "[[A=B]]" : "[[A>B]]")) {
+            EvalConfig config = ConfigLoader.load(file, List.of("run.repeats=1", "tasks.gpqa.repeats=2", "tasks.aime.repeats=1",
+                    "judge.url=" + judge.baseUrl()));
+            assertThat(config.generation().temperature()).isEqualTo(1.0);
+            assertThat(config.generation().reasoning()).isEqualTo(ReasoningMode.ON);
+            assertThat(config.tasks()).extracting(EvalConfig.TaskConfig::name)
+                    .containsExactly("mmlu_pro", "gpqa", "aime", "arena_hard_hard_prompt", "arena_hard_creative_writing");
+            assertThat(config.tasks().getFirst().dataset()).isEqualTo(dir.resolve("mmlu_pro.jsonl").toString());
 
-        RunResults results = new EvalRunner(QUIET).run(config, dir.resolve("run"), new BenchmarkFamiliesTest.Reader()).results();
-        String report = Recipe.compare(results, Recipe.published("nemotron-3-nano"));
-        assertThat(report).contains("MMLU-Pro").contains("ours 100.0").contains("published  78.3");
-        assertThat(report).contains("AIME25 (no tools)").contains("ours  50.0");
-        assertThat(report).contains("LiveCodeBench (v6)").contains("not built in yet");
+            RunResults results = new EvalRunner(QUIET).run(config, dir.resolve("run"), new BenchmarkFamiliesTest.Reader()).results();
+            String report = Recipe.compare(results, Recipe.published("nemotron-3-nano"));
+            assertThat(report).contains("MMLU-Pro").contains("ours 100.0").contains("published  78.3");
+            assertThat(report).contains("AIME25 (no tools)").contains("ours  50.0");
+            // win rates, not means: a tie in both orders is 50%, a judge that always prefers A gives one win and one loss
+            assertThat(report).contains("Arena-Hard-V2 (Hard Prompt)").contains("ours  50.0 [ 50.0,  50.0]  published  72.1");
+            assertThat(report).contains("Arena-Hard-V2 (Creative Writing)").contains("published  63.2");
+            assertThat(judge.answered()).isEqualTo(4);
+            assertThat(report).contains("LiveCodeBench (v6)").contains("not built in yet");
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
         assertThatThrownBy(() -> Recipe.published("nope")).hasMessageContaining("no bundled recipe");
     }
 }
