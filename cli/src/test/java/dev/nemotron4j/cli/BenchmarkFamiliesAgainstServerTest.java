@@ -23,6 +23,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * The model card's built-in benchmark families on small hand-made samples, greedy, in-process and against
  * {@code nemotron4j serve}: every sample gets the same answer, extraction and score, the task metrics (with IFBench's
  * four accuracies and WMT24++'s corpus chrF and BLEU) are the same, and rerunning in-process gives the same digest.
+ * AIME25 too, and Arena-Hard with {@code serve} itself as the judge (for all three runs).
  * Slow (the tiny model runs each family three times, about 20 s a family on a loaded machine).
  */
 @Tag("slow")
@@ -48,28 +49,39 @@ class BenchmarkFamiliesAgainstServerTest {
             "mmlu_prox", """
                     {"question_id": 1, "question": "2 + 2 = ?", "option_0": "3", "option_1": "4", "option_2": null, "answer": "B", "category": "math"}
                     {"question_id": 2, "question": "Water boils at?", "option_0": "50 C", "option_1": "100 C", "option_2": "150 C", "answer_index": 1, "category": "physics"}
+                    """,
+            "aime", """
+                    {"id": "s-1", "problem": "What is the sum of the first ten positive integers?", "answer": "55"}
+                    {"id": "s-2", "problem": "How many positive divisors does 12 have?", "answer": 6}
+                    """,
+            // judged by the repo's own serve (the tiny model) as the judge: whatever it writes, labels or none, is
+            // judged, retried, recorded and scored the same way in-process and through serve
+            "arena_hard", """
+                    {"uid": "a-1", "category": "hard_prompt", "prompt": "Name a colour.", "baseline": "Blue."}
+                    {"uid": "a-2", "category": "creative_writing", "prompt": "Write one line about the sea.", "baseline": "The sea is wide."}
                     """);
 
     @ParameterizedTest
-    @ValueSource(strings = {"ifeval", "ifbench", "wmt24pp", "mmlu_prox"})
+    @ValueSource(strings = {"ifeval", "ifbench", "wmt24pp", "mmlu_prox", "aime", "arena_hard"})
     void sameSamplesInProcessAndThroughServe(String task) throws Exception {
         Path data = tmp.resolve(task + ".jsonl");
         Files.writeString(data, SAMPLES.get(task));
         Path model = CliContractTest.tiny("tiny-c");
-        String[] common = {"--task", task, "--dataset", data.toString(), "--max-tokens", "16", "--seed", "1"};
-
-        CliContractTest.Run local = CliContractTest.run("", concat(new String[] {"eval", "run", "--model", model.toString(),
-                "--out", tmp.resolve("local").toString()}, common));
-        assertThat(local.exit()).as(local.err() + local.out()).isZero();
-        CliContractTest.Run again = CliContractTest.run("", concat(new String[] {"eval", "run", "--model", model.toString(),
-                "--out", tmp.resolve("again").toString()}, common));
-        assertThat(again.exit()).as(again.err() + again.out()).isZero();
 
         try (ModelBundle bundle = ModelBundle.open(model);
              TextService service = new TextService(bundle, TextService.defaultOptions(bundle));
              OpenAiServer server = OpenAiServer.start(service, ServerConfig.local(0, "tiny-c"))) {
-            CliContractTest.Run remote = CliContractTest.run("", concat(new String[] {"eval", "run", "--endpoint",
-                    "http://127.0.0.1:" + server.port() + "/v1", "--served-model", "tiny-c", "--out", tmp.resolve("remote").toString()}, common));
+            String url = "http://127.0.0.1:" + server.port() + "/v1";
+            String[] common = {"--task", task, "--dataset", data.toString(), "--max-tokens", "16", "--seed", "1",
+                    "-o", "judge.url=" + url, "-o", "judge.model=tiny-c", "-o", "judge.max_tokens=16"};
+            CliContractTest.Run local = CliContractTest.run("", concat(new String[] {"eval", "run", "--model", model.toString(),
+                    "--out", tmp.resolve("local").toString()}, common));
+            assertThat(local.exit()).as(local.err() + local.out()).isZero();
+            CliContractTest.Run again = CliContractTest.run("", concat(new String[] {"eval", "run", "--model", model.toString(),
+                    "--out", tmp.resolve("again").toString()}, common));
+            assertThat(again.exit()).as(again.err() + again.out()).isZero();
+            CliContractTest.Run remote = CliContractTest.run("", concat(new String[] {"eval", "run", "--endpoint", url,
+                    "--served-model", "tiny-c", "--out", tmp.resolve("remote").toString()}, common));
             assertThat(remote.exit()).as(remote.err() + remote.out()).isZero();
         }
         List<JsonNode> a = samples(tmp.resolve("local")), b = samples(tmp.resolve("remote"));
@@ -83,7 +95,13 @@ class BenchmarkFamiliesAgainstServerTest {
         JsonNode ra = results(tmp.resolve("local")), rb = results(tmp.resolve("remote")), rc = results(tmp.resolve("again"));
         assertThat(rb.at("/tasks/" + task + "/mean")).isEqualTo(ra.at("/tasks/" + task + "/mean"));
         assertThat(rb.at("/tasks/" + task + "/breakdown")).isEqualTo(ra.at("/tasks/" + task + "/breakdown"));
-        if (!task.equals("mmlu_prox")) assertThat(ra.at("/tasks/" + task + "/breakdown").isObject()).as(task + " breakdown").isTrue();
+        if (!task.equals("mmlu_prox") && !task.equals("aime")) assertThat(ra.at("/tasks/" + task + "/breakdown").isObject()).as(task + " breakdown").isTrue();
+        if (task.equals("arena_hard")) {
+            // both games of both questions were put to the judge and stored with the samples
+            for (JsonNode s : a) assertThat(s.at("/details/games")).hasSize(2);
+            assertThat(ra.at("/tasks/arena_hard/breakdown/scored_samples").asDouble() + ra.at("/tasks/arena_hard/breakdown/unscored_samples").asDouble())
+                    .isEqualTo(2.0);
+        }
         assertThat(rc.get("samples_digest")).isEqualTo(ra.get("samples_digest"));
     }
 
