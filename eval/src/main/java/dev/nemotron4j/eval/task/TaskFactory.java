@@ -292,8 +292,7 @@ public final class TaskFactory {
     private TaskDefinition arenaHardTask(TaskConfig task, String family, GenerationConfig generation, int repeats, Integer limit) {
         if (task.dataset() == null) throw new IllegalArgumentException("task " + task.name() + ": dataset path missing (--dataset FILE)");
         Path path = Path.of(task.dataset()).toAbsolutePath().normalize();
-        Object configured = task.params() == null ? null : task.params().get("category");
-        String only = configured == null ? null : configured.toString();
+        String only = TaskParams.of(task).string("category", null);
         if (only != null && !dev.nemotron4j.eval.judge.ArenaHardPrompts.knows(only)) {
             throw new IllegalArgumentException("task " + task.name() + ": Arena-Hard has no category '" + only + "' (known: "
                     + dev.nemotron4j.eval.judge.ArenaHardPrompts.categories() + ")");
