@@ -24,19 +24,23 @@ public record DatasetManifest(Map<String, Entry> datasets) {
      * One dataset.
      *
      * @param description what it is
-     * @param url         download URL; {@code {revision}} is replaced by the revision
+     * @param url         download URL; {@code {revision}} is replaced by the revision, {@code {variant}} by the variant
      * @param revision    the git / Hugging Face revision fetched (a commit pins it; a branch is recorded as given)
      * @param sha256      expected SHA-256 of the download, when known: a different file is refused
      * @param license     the dataset's license (recorded in every run that reads it)
      * @param gated       needs the user's own access token ({@code token_env}); never redistributed
      * @param tokenEnv    environment variable holding the access token for gated sets (default HF_TOKEN)
-     * @param format      {@code jsonl}, {@code json} (array or {@code rows_field}) or {@code csv}
+     * @param format      {@code jsonl}, {@code json} (array or {@code rows_field}), {@code csv} or {@code parquet}
      * @param rowsField   for {@code json}: the field holding the rows
      * @param fields      our field name → the source's field name (fields not named are kept as they are)
      * @param task        the built-in task it feeds
+     * @param variants    for a dataset published as one file per language or pair: the variants, fetched one at a time
+     *                    as {@code NAME:VARIANT} into {@code NAME-VARIANT.jsonl}
+     * @param variantSha256 a variant's expected SHA-256, when known (the entry's {@code sha256} is for entries without variants)
      */
     public record Entry(String description, String url, String revision, String sha256, String license, Boolean gated,
-                        String tokenEnv, String format, String rowsField, Map<String, String> fields, String task) {}
+                        String tokenEnv, String format, String rowsField, Map<String, String> fields, String task,
+                        java.util.List<String> variants, Map<String, String> variantSha256) {}
 
     /** The manifest bundled with the harness. */
     public static DatasetManifest builtIn() {
@@ -67,11 +71,15 @@ public record DatasetManifest(Map<String, Entry> datasets) {
         return e;
     }
 
-    /** One line per dataset: name, license, gated, source. */
+    /** One line per dataset: name, license, gated, source; then its variants, if it has any. */
     public String describe() {
         StringBuilder sb = new StringBuilder();
-        datasets.forEach((name, e) -> sb.append(String.format("%-16s %-14s %-6s %s%n", name, e.license(),
-                Boolean.TRUE.equals(e.gated()) ? "gated" : "open", e.description())));
+        datasets.forEach((name, e) -> {
+            sb.append(String.format("%-16s %-14s %-6s %s%n", name, e.license(), Boolean.TRUE.equals(e.gated()) ? "gated" : "open", e.description()));
+            if (e.variants() != null && !e.variants().isEmpty()) {
+                sb.append(String.format("%-38s variants (%s:VARIANT): %s%n", "", name, String.join(" ", e.variants())));
+            }
+        });
         return sb.toString();
     }
 

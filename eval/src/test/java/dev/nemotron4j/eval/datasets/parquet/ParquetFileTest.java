@@ -22,10 +22,10 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
  * the expected JSON: every encoding, codec, page version, optional column and list shape the reader supports; and
  * clear errors for what it does not support and for corrupt or truncated bytes.
  */
-class ParquetFileTest {
+public class ParquetFileTest {
     @TempDir Path dir;
 
-    static Path fixture(String name) {
+    public static Path fixture(String name) {
         try {
             return Path.of(ParquetFileTest.class.getResource(name).toURI());
         } catch (URISyntaxException | NullPointerException e) {
@@ -68,8 +68,10 @@ class ParquetFileTest {
         List<ObjectNode> lists = ParquetFile.readRows(fixture("lists-snappy-v1.parquet"));
         assertThat(lists.get(3).get("options").isNull()).isTrue();          // a null list
         assertThat(lists.get(1).get("options").size()).isZero();            // an empty list
-        assertThat(lists.get(10).get("options").size()).isEqualTo(10);
-        assertThat(lists.get(10).get("options").get(0).asText()).isEqualTo("opt 10.0 ☆");
+        assertThat(lists.get(10).get("options").isNull()).isTrue();
+        assertThat(lists.get(9).get("options").size()).isEqualTo(9);
+        assertThat(lists.get(9).get("options").get(0).asText()).isEqualTo("opt 9.0 ☆");
+        assertThat(lists.get(9).get("options").get(2).isNull()).isTrue();   // a null element
         assertThat(lists.get(1).get("options").isArray()).isTrue();
     }
 
@@ -124,7 +126,7 @@ class ParquetFileTest {
         byte[] bytes = Files.readAllBytes(fixture("scalars-optional-snappy-dictionary-v1.parquet"));
         java.util.Random random = new java.util.Random(18);
         int errors = 0;
-        for (int trial = 0; trial < 300; trial++) {
+        for (int trial = 0; trial < 150; trial++) {
             byte[] corrupt = bytes.clone();
             int at = 4 + random.nextInt(bytes.length - 12);
             corrupt[at] ^= (byte) (1 + random.nextInt(255));

@@ -30,8 +30,8 @@ class RleBitPackedHybridTest {
 
     @Test
     void repeatedRunsAndMixedRuns() {
-        // 5 × 2 (header 5 << 1 = 10, one value byte), then a bit-packed group of 1-bit values 1,0,1,1,0,0,0,1
-        assertThat(decode(2, 13, 10, 2, 3, 0b10001101)).containsExactly(2, 2, 2, 2, 2, 1, 0, 1, 1, 0, 0, 0, 1);
+        // 5 × 2 (header 5 << 1 = 10, one value byte), then a bit-packed group of 2-bit values 1,0,1,1,0,0,0,1 (two bytes)
+        assertThat(decode(2, 13, 10, 2, 3, 0b01010001, 0b01000000)).containsExactly(2, 2, 2, 2, 2, 1, 0, 1, 1, 0, 0, 0, 1);
         // a 300-long run (varint header 600 = 0xD8 0x04), 16-bit value in two little-endian bytes
         int[] run = decode(16, 300, 0xD8, 0x04, 0x34, 0x12);
         assertThat(run).hasSize(300).containsOnly(0x1234);
