@@ -260,11 +260,11 @@ public final class EvalCommand implements Runnable {
     }
 
     @Command(name = "fetch", mixinStandardHelpOptions = true, description = {
-            "Download a dataset from its public source, convert it to the harness's JSONL and record its provenance",
+            "Download a dataset from its public source (JSONL, JSON, CSV or Parquet), convert it to the harness's JSONL and record its provenance",
             "(URL, revision, sha256, license) in NAME.source.json, which every run reading it copies into its lockfile."})
     static final class Fetch implements Callable<Integer> {
-        @Parameters(paramLabel = "NAME", arity = "0..1", description = "dataset name (see --list)") String name;
-        @Option(names = "--out", paramLabel = "DIR", defaultValue = "datasets", description = "where NAME.jsonl goes (default ${DEFAULT-VALUE})")
+        @Parameters(paramLabel = "NAME", arity = "0..1", description = "dataset name (see --list); NAME:VARIANT for one language or pair of a dataset with variants (mmlu-prox:de, wmt24pp:de_DE)") String name;
+        @Option(names = "--out", paramLabel = "DIR", defaultValue = "datasets", description = "where NAME.jsonl (NAME-VARIANT.jsonl) goes (default ${DEFAULT-VALUE})")
         Path out;
         @Option(names = "--manifest", paramLabel = "FILE", description = "a manifest replacing the built-in one") Path manifest;
         @Option(names = "--revision", paramLabel = "REV", description = "fetch this revision instead of the manifest's") String revision;
