@@ -25,6 +25,8 @@ final class ColumnChunkReader {
     private static final int PLAIN = 0, PLAIN_DICTIONARY = 2, RLE = 3, RLE_DICTIONARY = 8;
     private static final int UNCOMPRESSED = 0, SNAPPY = 1, GZIP = 2;
     private static final ValueLayout.OfInt INT = ValueLayout.JAVA_INT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
+    /** Entries of one chunk held at once (levels and values): far above any evaluation dataset's row group. */
+    static final int MAX_ENTRIES = 1 << 25;
 
     /**
      * A chunk's entries: levels for every entry, values for the present ones, in order.
@@ -40,9 +42,10 @@ final class ColumnChunkReader {
 
     /**
      * @param file  the whole file, mapped
-     * @param limit where the column chunks end (the footer's start)
+     * @param limit   where the column chunks end (the footer's start)
+     * @param numRows the row group's rows
      */
-    Entries read(MemorySegment file, long limit, FileMetadata.ColumnChunk chunk, FieldColumn column) {
+    Entries read(MemorySegment file, long limit, FileMetadata.ColumnChunk chunk, FieldColumn column, int numRows) {
         if (chunk.type() != column.physicalType()) {
             throw new ParquetException("the chunk's type " + FieldColumn.typeName(chunk.type()) + " differs from the schema's " + FieldColumn.typeName(column.physicalType()));
         }
@@ -55,9 +58,13 @@ final class ColumnChunkReader {
             throw new ParquetException("the column chunk [" + start + ", " + end + ") lies outside the file's data [4, " + limit + ") (corrupt or truncated)");
         }
         long total = chunk.numValues();
-        if (total < 0 || total > Integer.MAX_VALUE - 8 || total > 8 * chunk.totalCompressedSize() + 1024) {
-            // even bit-packed all-null entries take a bit each: more is a corrupt count, not a reason to allocate
-            throw new ParquetException("corrupt metadata: " + total + " values in a chunk of " + chunk.totalCompressedSize() + " bytes");
+        // a scalar column has one entry per row, a list column at least one; RLE levels can describe millions of
+        // null entries in a few bytes, so the chunk's size bounds nothing: the row count and a cap do
+        if (column.isList() ? total < numRows : total != numRows) {
+            throw new ParquetException("corrupt metadata: " + total + " entries for " + numRows + " rows");
+        }
+        if (total > MAX_ENTRIES) {
+            throw new ParquetException(total + " entries in one column chunk; at most " + MAX_ENTRIES + " are supported");
         }
         int n = (int) total;
         int[] def = column.maxDef() > 0 ? new int[n] : null;

@@ -91,7 +91,7 @@ public final class ParquetFile {
                 FileMetadata.ColumnChunk chunk = chunks.get(field.leafPath());
                 if (chunk == null) throw new ParquetException("row group " + g + " has no column chunk for '" + field.leafPath() + "'");
                 try {
-                    columns.add(assemble(reader.read(bytes, footerStart, chunk, field), field, numRows));
+                    columns.add(assemble(reader.read(bytes, footerStart, chunk, field, numRows), field, numRows));
                 } catch (ParquetException e) {
                     throw new ParquetException("column '" + field.leafPath() + "' (row group " + g + "): " + e.getMessage(), e);
                 }

@@ -75,6 +75,17 @@ public class ParquetFileTest {
         assertThat(lists.get(1).get("options").isArray()).isTrue();
     }
 
+    @Test
+    void aColumnNullThroughoutIsAFewBytesOfLevelsForManyRows() {
+        // 20000 nulls in a 51-byte chunk: the entry count is bounded by the rows, not by the chunk's size
+        List<ObjectNode> rows = ParquetFile.readRows(fixture("all-null-column.parquet"));
+        assertThat(rows).hasSize(20000);
+        assertThat(rows).allSatisfy(r -> assertThat(r.get("n").isNull()).isTrue());
+        assertThat(rows.stream().filter(r -> r.get("k").asBoolean()).count()).isEqualTo(6667);
+        assertThat(rows.get(3).get("k").asBoolean()).isTrue();
+        assertThat(rows.get(4).get("k").asBoolean()).isFalse();
+    }
+
     @ParameterizedTest
     @ValueSource(strings = {
             "unsupported-zstd|column 'b' (row group 0): compression ZSTD is not supported (UNCOMPRESSED, SNAPPY, GZIP)",
