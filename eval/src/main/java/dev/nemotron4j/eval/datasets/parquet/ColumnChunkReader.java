@@ -186,8 +186,9 @@ final class ColumnChunkReader {
         }
     }
 
-    private static MemorySegment decompress(int codec, MemorySegment raw, int uncompressedSize) {
+    static MemorySegment decompress(int codec, MemorySegment raw, int uncompressedSize) {
         if (uncompressedSize < 0) throw new ParquetException("corrupt page header: negative uncompressed size");
+        if (uncompressedSize == 0 && raw.byteSize() == 0) return raw;   // an empty values section (all nulls) some writers leave uncompressed
         return switch (codec) {
             case UNCOMPRESSED -> {
                 if (raw.byteSize() != uncompressedSize) {

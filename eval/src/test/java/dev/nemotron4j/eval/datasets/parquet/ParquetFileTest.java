@@ -153,6 +153,21 @@ public class ParquetFileTest {
     }
 
     @Test
+    void codecsAcceptAnEmptyValuesSectionLeftUncompressedAndRefuseWrongSizes() throws Exception {
+        MemorySegment empty = MemorySegment.ofArray(new byte[0]);
+        for (int codec : new int[] {0, 1, 2}) assertThat(ColumnChunkReader.decompress(codec, empty, 0).byteSize()).isZero();
+        java.io.ByteArrayOutputStream gz = new java.io.ByteArrayOutputStream();
+        try (var out = new java.util.zip.GZIPOutputStream(gz)) {
+            out.write("twelve bytes".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+        }
+        MemorySegment page = MemorySegment.ofArray(gz.toByteArray());
+        assertThat(ColumnChunkReader.decompress(2, page, 12).toArray(java.lang.foreign.ValueLayout.JAVA_BYTE)).asString().isEqualTo("twelve bytes");
+        assertThatThrownBy(() -> ColumnChunkReader.decompress(2, page, 11)).hasMessageContaining("does not inflate to the 11 bytes");
+        assertThatThrownBy(() -> ColumnChunkReader.decompress(2, page, 13)).hasMessageContaining("does not inflate to the 13 bytes");
+        assertThatThrownBy(() -> ColumnChunkReader.decompress(0, page, 5)).hasMessageContaining("whose header says 5");
+    }
+
+    @Test
     void notParquetAtAll() throws Exception {
         Path file = dir.resolve("data.parquet");
         Files.writeString(file, "{\"question\": \"this is JSON, not Parquet\"}\n");
