@@ -63,7 +63,7 @@ public final class EvalCommand implements Runnable {
         String endpointType;
         @Option(names = "--api-key-env", paramLabel = "VAR", description = "environment variable holding the API key")
         String apiKeyEnv;
-        @Option(names = "--task", paramLabel = "NAME", description = "task to run (repeatable); built-in: gsm8k, aime (AIME25), multiple_choice, mmlu_pro, gpqa, tool_calling, ruler, arena_hard (judged: -o judge.url=URL -o judge.model=NAME), and the default model's environments arithmetic, tool_use, instruction_following")
+        @Option(names = "--task", paramLabel = "NAME", description = "task to run (repeatable); built-in: gsm8k, aime (AIME25), multiple_choice, mmlu_pro, gpqa, tool_calling, bfcl, ruler, arena_hard (judged: -o judge.url=URL -o judge.model=NAME), and the default model's environments arithmetic, tool_use, instruction_following")
         List<String> tasks = new ArrayList<>();
         @Option(names = "--dataset", paramLabel = "FILE", description = "dataset of the selected task (e.g. GSM8K test.jsonl)")
         Path dataset;

@@ -110,6 +110,14 @@ public final class ConfigLoader {
             if (t instanceof Map<?, ?> task && task.get("dataset") instanceof String dataset && !dataset.isBlank()) {
                 ((Map<String, Object>) task).put("dataset", baseDir.resolve(dataset).normalize().toString());
             }
+            // params naming files (RULER's essay_file, squad_file; BFCL's answers_file) are datasets too
+            if (t instanceof Map<?, ?> task && task.get("params") instanceof Map<?, ?> params) {
+                for (Map.Entry<String, Object> e : ((Map<String, Object>) params).entrySet()) {
+                    if (e.getKey().endsWith("_file") && e.getValue() instanceof String file && !file.isBlank()) {
+                        e.setValue(baseDir.resolve(file).normalize().toString());
+                    }
+                }
+            }
             if (t instanceof Map<?, ?> task && task.get("few_shot") instanceof Map<?, ?> fewShot
                     && fewShot.get("dataset") instanceof String dataset && !dataset.isBlank()) {
                 ((Map<String, Object>) fewShot).put("dataset", baseDir.resolve(dataset).normalize().toString());

@@ -23,7 +23,8 @@ import java.util.Locale;
 public final class Recipe {
     /**
      * @param benchmark the card's name for it
-     * @param task      the built-in task that measures it, or null when there is none yet
+     * @param task      the built-in task that measures it (a {@code *} pattern: the mean of the matching tasks), or null when
+     *                  there is none yet
      * @param metric    the breakdown metric that is the benchmark's number ({@code win_rate} for Arena-Hard, with its
      *                  interval in {@code win_rate_ci95_low}/{@code _high}), or null for the task's mean score
      * @param published the card's accuracy in percent
@@ -58,6 +59,10 @@ public final class Recipe {
     public static String compare(RunResults results, PublishedNumbers published) {
         StringBuilder sb = new StringBuilder("vs published (" + published.model() + ", " + published.source() + "):\n");
         for (Published p : published.benchmarks()) {
+            if (p.task() != null && p.task().contains("*")) {
+                sb.append(averaged(results, p));
+                continue;
+            }
             TaskMetrics m = p.task() == null ? null : results.tasks().get(p.task());
             if (m == null) {
                 sb.append(String.format(Locale.ROOT, "  %-22s ours      -                      published %5.1f  (%s)%n", p.benchmark(), p.published(),
@@ -77,6 +82,23 @@ public final class Recipe {
                     p.published() >= 100 * ci.low() && p.published() <= 100 * ci.high() ? "  (within our 95% interval)" : ""));
         }
         return sb.toString();
+    }
+
+    /**
+     * A benchmark that averages several tasks ({@code ruler/*@262144}: RULER's 13 tasks at one length, equal weights):
+     * the mean of their means; no interval (the tasks are different populations).
+     */
+    private static String averaged(RunResults results, Published p) {
+        java.util.regex.Pattern glob = java.util.regex.Pattern.compile(
+                java.util.Arrays.stream(p.task().split("\\*", -1)).map(java.util.regex.Pattern::quote).collect(java.util.stream.Collectors.joining(".*")));
+        List<TaskMetrics> matching = results.tasks().entrySet().stream().filter(e -> glob.matcher(e.getKey()).matches())
+                .map(java.util.Map.Entry::getValue).toList();
+        if (matching.isEmpty()) {
+            return String.format(Locale.ROOT, "  %-22s ours      -                      published %5.1f  (not in this run)%n", p.benchmark(), p.published());
+        }
+        double ours = 100 * matching.stream().mapToDouble(m -> m.mean().mean()).average().orElseThrow();
+        return String.format(Locale.ROOT, "  %-22s ours %5.1f (mean of %d tasks)  published %5.1f  diff %+5.1f%n", p.benchmark(), ours,
+                matching.size(), p.published(), ours - p.published());
     }
 
     /** {@link #compare} for a finished run directory. */

@@ -4,214 +4,422 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.nemotron4j.eval.json.Sha256;
+import dev.nemotron4j.eval.ruler.RulerSources.QaData;
+import dev.nemotron4j.eval.ruler.RulerSources.Question;
+import dev.nemotron4j.eval.ruler.RulerTask.Haystack;
+import dev.nemotron4j.eval.ruler.RulerTask.NeedleType;
+import dev.nemotron4j.eval.ruler.RulerTask.Niah;
 import dev.nemotron4j.eval.target.TokenCounter;
 
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.SplittableRandom;
+import java.util.UUID;
+import java.util.function.IntFunction;
+import java.util.regex.Pattern;
 
 /**
- * Generates RULER-style long-context items in-process. Each item is a function of
- * (seed, variant, target length, index) only, and its context is filled to the target length as
- * measured by the supplied {@link TokenCounter} (the model's tokenizer when available).
+ * Generates RULER's 13 tasks in-process, as NVIDIA/RULER's {@code scripts/data/synthetic/*.py} build them: the same
+ * templates, needles, haystacks, chains, word frequencies and document mixes, and the same length rule: the prompt
+ * (input and answer prefix) as the target's tokenizer counts it, plus the task's {@code tokens_to_generate}, is at most
+ * the length. As in RULER, the haystack size (lines, words, documents) is found once per task and length by a search
+ * on the first sample, and a sample that comes out too long steps down by RULER's increment.
  *
- * <p>Rows have fields {@code context}, {@code question}, {@code expected} (list of strings that must
- * all appear in the answer) and {@code context_tokens} (measured length of the full prompt).
+ * <p>Each item is a function of (seed, task, length, index) and of the sources: RULER's global random stream is
+ * replaced by one stream per item, so items do not depend on which others were generated. Where RULER draws from word
+ * lists it does not ship, {@link RulerWords} stands in; where it reads texts it does not ship, {@link RulerSources}.
+ * Two small departures keep items unambiguous: needle keys of one item are distinct (RULER may repeat a key), and the
+ * variable-tracking example is drawn afresh per item (RULER renames one example's variables).
+ *
+ * <p>Rows: {@code input} (what is sent), {@code answer_prefix} (RULER's, sent only when the task asks for it),
+ * {@code outputs} (references), {@code target_tokens} (the length), {@code context_tokens} (input and answer prefix,
+ * counted), {@code tokens_to_generate} and {@code length} (their sum, RULER's field).
  */
 public final class RulerGenerator {
     private static final JsonNodeFactory JSON = JsonNodeFactory.instance;
-    private static final int NEEDLES_MULTIKEY = 4, VALUES_MULTIVALUE = 4, CHAIN_HOPS = 4, COMMON_TOP = 10;
+    private static final Pattern SENTENCE_END = Pattern.compile("(?<=[.!?])\\s+");
+    /** RULER's insertion depths: {@code np.round(np.linspace(0, 100, 40))} (percent). */
+    private static final int[] DEPTHS = new int[40];
+    private static final double ZETA_2 = Math.PI * Math.PI / 6;
+    private static final int VT_HOPS = 4, VT_EXAMPLE_TOKENS = 500, CWE_COMMON = 10, FWE_WORD_LENGTH = 6;
+    private static final double FWE_ALPHA = 2.0;
+
+    static {
+        for (int i = 0; i < DEPTHS.length; i++) DEPTHS[i] = (int) Math.rint(i * 100.0 / 39);
+    }
+
+    /** A generated prompt: what is sent, RULER's answer prefix, the references. */
+    record Prompt(String input, String answerPrefix, List<String> outputs) {
+        /** The text whose length counts (RULER counts the answer prefix). */
+        String counted() { return input + answerPrefix; }
+    }
 
     private final TokenCounter counter;
-    /** Costs single sentences and entries: the counter itself when local, else a local estimate (see {@link #fill}). */
-    private final TokenCounter pieces;
     private final long seed;
+    private final RulerSources sources;
+    private final Map<String, Integer> fitted = new HashMap<>();
+    private List<String> essay;
+    private SplittableRandom proseRandom;
+    private QaData squad, hotpotqa;
+    private Integer vtExampleLines;
+
+    public RulerGenerator(TokenCounter counter, long seed, RulerSources sources) {
+        this.counter = counter;
+        this.seed = seed;
+        this.sources = sources;
+    }
 
     public RulerGenerator(TokenCounter counter, long seed) {
-        this.counter = counter;
-        this.pieces = counter.local() ? counter : TokenCounter.approximate();
-        this.seed = seed;
+        this(counter, seed, RulerSources.none());
     }
 
-    /** The prompt text (context + question) of a generated row. */
+    /** The counted text of a row (input and answer prefix). */
     public static String promptOf(ObjectNode row) {
-        return row.get("context").asText() + "\n\n" + row.get("question").asText();
+        return row.get("input").asText() + row.get("answer_prefix").asText();
     }
 
-    public ObjectNode generate(RulerVariant variant, int targetTokens, int index) {
-        SplittableRandom random = new SplittableRandom(streamSeed(variant, targetTokens, index));
-        return switch (variant) {
-            case NIAH_SINGLE -> needles(random, targetTokens, 1, 1);
-            case NIAH_MULTIKEY -> needles(random, targetTokens, NEEDLES_MULTIKEY, 1);
-            case NIAH_MULTIVALUE -> needles(random, targetTokens, 1, VALUES_MULTIVALUE);
-            case VARIABLE_TRACKING -> variableTracking(random, targetTokens);
-            case COMMON_WORDS -> commonWords(random, targetTokens);
-        };
-    }
-
-    private long streamSeed(RulerVariant variant, int length, int index) {
-        return Long.parseUnsignedLong(Sha256.hex("ruler|" + seed + "|" + variant.key() + "|" + length + "|" + index).substring(0, 15), 16);
-    }
-
-    private ObjectNode needles(SplittableRandom random, int targetTokens, int keys, int valuesPerKey) {
-        List<String> keyNames = new ArrayList<>(distinctWords(random, keys));
-        String asked = keyNames.getFirst();
-        List<String> inserts = new ArrayList<>();
-        List<String> expected = new ArrayList<>();
-        for (String key : keyNames) {
-            for (int v = 0; v < valuesPerKey; v++) {
-                String value = String.valueOf(1_000_000 + random.nextInt(9_000_000));
-                inserts.add("One of the special magic numbers for " + key + " is: " + value + ".");
-                if (key.equals(asked)) expected.add(value);
-            }
+    /** Item {@code index} of {@code task} at {@code length} tokens. */
+    public ObjectNode generate(RulerTask task, int length, int index) {
+        int budget = length - task.tokensToGenerate();
+        Sizing sizing = sizing(task, length);
+        int units = fitted.computeIfAbsent(task.key() + "@" + length, k -> fit(task, length, budget, sizing, builder(task, length, 0)));
+        IntFunction<Prompt> build = builder(task, length, index);
+        Prompt prompt = build.apply(units);
+        int tokens = counter.count(prompt.counted());
+        while (tokens > budget) {
+            if (units - sizing.step < sizing.min) throw tooShort(task, length, tokens);
+            units -= sizing.step;
+            prompt = build.apply(units);
+            tokens = counter.count(prompt.counted());
         }
-        Collections.shuffle(inserts, new java.util.Random(random.nextLong()));
-        String question = valuesPerKey > 1
-                ? "What are all the special magic numbers for " + asked + " mentioned in the provided text? List every one."
-                : "What is the special magic number for " + asked + " mentioned in the provided text?";
-        return haystack(random, targetTokens, inserts, question, expected);
-    }
-
-    private ObjectNode variableTracking(SplittableRandom random, int targetTokens) {
-        List<String> names = new ArrayList<>(distinctUpperNames(random, CHAIN_HOPS + 1));
-        String value = String.valueOf(10_000 + random.nextInt(90_000));
-        List<String> inserts = new ArrayList<>();
-        inserts.add("VAR " + names.getFirst() + " = " + value + ".");
-        for (int i = 1; i < names.size(); i++) inserts.add("VAR " + names.get(i) + " = VAR " + names.get(i - 1) + ".");
-        String question = "Find all variables that are assigned the value " + value
-                + " in the text above, directly or through other variables. List their names.";
-        return haystack(random, targetTokens, inserts, question, names);  // chain order kept: later hops depend on earlier
-    }
-
-    private ObjectNode commonWords(SplittableRandom random, int targetTokens) {
-        List<String> vocabulary = new ArrayList<>(distinctWords(random, 400));
-        List<String> common = vocabulary.subList(0, COMMON_TOP);
-        String question = "What are the 10 most common words in the list above? Answer with the words only.";
-        String header = "Below is a numbered list of words. Some words repeat more often than others.";
-        List<String> entries = new ArrayList<>();
-        WordRounds rounds = new WordRounds(random, vocabulary);
-        // at least 40 entries so even tiny lengths have a clear top ten
-        fill(entries, rounds::next, e -> e + "\n", 40, targetTokens, header + "\n\n\n" + question,
-                list -> header + "\n" + String.join("\n", list) + "\n\n" + question);
-        String context = header + "\n" + String.join("\n", entries);
-        return row(context, question, common, targetTokens);
-    }
-
-    /** Numbered entries in shuffled rounds: each common word 3 times, one rarer word once. */
-    private static final class WordRounds {
-        private final SplittableRandom random;
-        private final List<String> vocabulary;
-        private final List<String> batch = new ArrayList<>();
-        private int round;
-
-        WordRounds(SplittableRandom random, List<String> vocabulary) {
-            this.random = random;
-            this.vocabulary = vocabulary;
-        }
-
-        /** The next entry ("N. word"); numbering counts every entry handed out that the caller kept. */
-        String next(int kept) {
-            if (batch.isEmpty()) {
-                for (String w : vocabulary.subList(0, COMMON_TOP)) for (int r = 0; r < 3; r++) batch.add(w);
-                batch.add(vocabulary.get(COMMON_TOP + (round % (vocabulary.size() - COMMON_TOP))));
-                Collections.shuffle(batch, new java.util.Random(random.nextLong()));
-                round++;
-            }
-            return (kept + 1) + ". " + batch.removeFirst();
-        }
-    }
-
-    /** Filler sentences up to the token budget, with the inserts placed at seeded depths (order preserved). */
-    private ObjectNode haystack(SplittableRandom random, int targetTokens, List<String> inserts, String question, List<String> expected) {
-        String header = "Read the following text carefully; you will be asked about it afterwards.";
-        List<String> sentences = new ArrayList<>();
-        fill(sentences, kept -> FillerText.sentence(random), sentence -> sentence + " ", 0, targetTokens,
-                header + "\n\n" + String.join(" ", inserts) + "\n\n" + question,
-                list -> header + "\n\n" + String.join(" ", list) + " " + String.join(" ", inserts) + "\n\n" + question);
-        int[] positions = new int[inserts.size()];
-        for (int i = 0; i < positions.length; i++) positions[i] = random.nextInt(sentences.size() + 1);
-        java.util.Arrays.sort(positions);
-        StringBuilder context = new StringBuilder(header).append("\n\n");
-        int next = 0;
-        for (int i = 0; i <= sentences.size(); i++) {
-            while (next < positions.length && positions[next] == i) context.append(inserts.get(next++)).append(' ');
-            if (i < sentences.size()) context.append(sentences.get(i)).append(' ');
-        }
-        return row(context.toString().stripTrailing(), question, expected, targetTokens);
-    }
-
-    /**
-     * Adds pieces until the whole prompt, as the target's counter measures it, reaches {@code targetTokens}, then
-     * cuts back to the longest prefix that fits. Pieces are costed one by one with {@link #pieces} (the counter
-     * itself when it is local; for a counter behind an endpoint a local estimate, scaled by the ratio measured on
-     * the text so far), and the whole prompt is measured once per round and O(log n) times while cutting back, so a
-     * remote counter is asked a few dozen times per item, not once per sentence.
-     *
-     * @param minPieces never cut below this many pieces
-     * @param fixedText the prompt without pieces (calibrates the first round's scale)
-     * @param prompt    the whole prompt for a list of pieces
-     */
-    private void fill(List<String> out, java.util.function.IntFunction<String> next, java.util.function.UnaryOperator<String> costText,
-                      int minPieces, int targetTokens, String fixedText, java.util.function.Function<List<String>, String> prompt) {
-        int measured = counter.count(fixedText);
-        int estimated = pieces.count(fixedText);
-        double scale = pieces == counter || estimated == 0 ? 1.0 : (double) measured / estimated;
-        measured = counter.count(prompt.apply(out));
-        for (int round = 0; round < 8 && (measured < targetTokens || out.size() < minPieces); round++) {
-            int budget = (int) Math.floor((targetTokens - measured) / scale);
-            int used = 0, added = 0;
-            while (true) {
-                String piece = next.apply(out.size());
-                int cost = pieces.count(costText.apply(piece));
-                if (used + cost > budget && out.size() >= minPieces) break;
-                out.add(piece);
-                used += cost;
-                added++;
-            }
-            int before = measured;
-            measured = counter.count(prompt.apply(out));
-            if (added == 0) break;   // not even one more piece fits
-            if (used > 0 && measured > before) scale = (double) (measured - before) / used;
-        }
-        if (measured <= targetTokens) return;
-        int lo = minPieces, hi = out.size();   // the answer is the largest prefix length in [lo, hi] that fits
-        while (lo < hi) {
-            int mid = (lo + hi + 1) >>> 1;
-            if (counter.count(prompt.apply(out.subList(0, mid))) <= targetTokens) lo = mid;
-            else hi = mid - 1;
-        }
-        out.subList(lo, out.size()).clear();
-    }
-
-    private ObjectNode row(String context, String question, List<String> expected, int targetTokens) {
         ObjectNode row = JSON.objectNode();
-        row.put("context", context);
-        row.put("question", question);
-        ArrayNode e = row.putArray("expected");
-        expected.forEach(e::add);
-        row.put("target_tokens", targetTokens);
-        row.put("context_tokens", counter.count(context + "\n\n" + question));
+        row.put("input", prompt.input());
+        row.put("answer_prefix", prompt.answerPrefix());
+        ArrayNode outputs = row.putArray("outputs");
+        prompt.outputs().forEach(outputs::add);
+        row.put("target_tokens", length);
+        row.put("context_tokens", tokens);
+        row.put("tokens_to_generate", task.tokensToGenerate());
+        row.put("length", tokens + task.tokensToGenerate());
         return row;
     }
 
-    private static Set<String> distinctWords(SplittableRandom random, int n) {
-        Set<String> words = new LinkedHashSet<>();
-        int guard = 0;
-        while (words.size() < n && guard++ < n * 50) words.add(FillerText.word(random));
-        for (int i = 0; words.size() < n; i++) words.add("token" + i + "x" + random.nextInt(1000));
-        return words;
+    /** The smallest haystack a task can have, and RULER's step down when one sample comes out too long. */
+    private record Sizing(int min, int step) {}
+
+    private Sizing sizing(RulerTask task, int length) {
+        int small = length < 4096 ? 5 : 25;
+        return switch (task.kind()) {
+            case NIAH -> task.niah().haystack() == Haystack.ESSAY ? new Sizing(1, 500)
+                    : new Sizing(task.niah().keys() * task.niah().values(), small);
+            case VARIABLE_TRACKING -> new Sizing(VT_HOPS + 1, length < 4096 ? 5 : 10);
+            case COMMON_WORDS -> new Sizing(CWE_COMMON, 10);
+            case FREQUENT_WORDS -> new Sizing(60, Math.max(1, (length - task.tokensToGenerate()) / 32));
+            case QA -> new Sizing(Math.max(1, qa(task).questions().getFirst().documents().size()), 10);
+        };
     }
 
-    private static Set<String> distinctUpperNames(SplittableRandom random, int n) {
-        Set<String> names = new LinkedHashSet<>();
-        while (names.size() < n) {
-            StringBuilder sb = new StringBuilder();
-            for (int i = 0; i < 5; i++) sb.append((char) ('A' + random.nextInt(26)));
-            names.add(sb.toString());
+    /**
+     * The largest haystack size whose prompt fits: a few growing probes (the next one where the measured tokens per
+     * unit say the budget ends), then bisection. About twenty whole-prompt counts, whatever the length.
+     */
+    private int fit(RulerTask task, int length, int budget, Sizing sizing, IntFunction<Prompt> build) {
+        int lo = sizing.min;
+        int loTokens = counter.count(build.apply(lo).counted());
+        if (loTokens > budget) throw tooShort(task, length, loTokens);
+        int hi = lo + 16;
+        while (true) {
+            int hiTokens = counter.count(build.apply(hi).counted());
+            if (hiTokens > budget) break;
+            double perUnit = Math.max(1e-3, (double) (hiTokens - loTokens) / (hi - lo));
+            long guess = hi + (long) ((budget - hiTokens) / perUnit);
+            lo = hi;
+            loTokens = hiTokens;
+            hi = (int) Math.min(Integer.MAX_VALUE / 2, Math.max(hi + 1L, (long) (guess * 1.02) + 2));
         }
-        return names;
+        while (hi - lo > 1) {
+            int mid = (lo + hi) >>> 1;
+            if (counter.count(build.apply(mid).counted()) <= budget) lo = mid;
+            else hi = mid;
+        }
+        return lo;
+    }
+
+    private static IllegalArgumentException tooShort(RulerTask task, int length, int tokens) {
+        return new IllegalArgumentException("RULER " + task.key() + " @ " + length + ": the length is too short; the smallest prompt is "
+                + tokens + " tokens and " + task.tokensToGenerate() + " more are reserved for the answer");
+    }
+
+    /** Builds item {@code index}'s prompt for a haystack size; the same size always gives the same prompt. */
+    private IntFunction<Prompt> builder(RulerTask task, int length, int index) {
+        long itemSeed = Long.parseUnsignedLong(Sha256.hex("ruler|" + seed + "|" + task.key() + "|" + length + "|" + index).substring(0, 15), 16);
+        return units -> {
+            SplittableRandom random = new SplittableRandom(itemSeed);
+            return switch (task.kind()) {
+                case NIAH -> niah(task.niah(), random, units);
+                case VARIABLE_TRACKING -> variableTracking(random, units);
+                case COMMON_WORDS -> commonWords(random, units, length);
+                case FREQUENT_WORDS -> frequentWords(random, units, length - task.tokensToGenerate());
+                case QA -> qa(qa(task), index, random, units);
+            };
+        };
+    }
+
+    // ---- needle in a haystack (niah.py)
+
+    private Prompt niah(Niah spec, SplittableRandom random, int units) {
+        List<String> keys = new ArrayList<>(distinct(spec.keys(), () -> needle(spec.keyType(), random), Set.of()));
+        List<List<String>> values = new ArrayList<>();
+        List<String> needles = new ArrayList<>();
+        for (String key : keys) {
+            List<String> v = new ArrayList<>();
+            for (int i = 0; i < spec.values(); i++) {
+                v.add(needle(spec.valueType(), random));
+                needles.add(RulerTemplates.format(RulerTemplates.NEEDLE, "type_needle_v", spec.valueType().plural, "key", key, "value", v.getLast()));
+            }
+            values.add(v);
+        }
+        shuffle(needles, random);
+        String context = switch (spec.haystack()) {
+            case ESSAY -> essayWithInserts(needles, random, units);
+            case NOISE, NEEDLE -> {
+                List<String> lines = new ArrayList<>(units);
+                Set<String> taken = new HashSet<>(keys);
+                for (int i = 0; i < units; i++) {
+                    lines.add(spec.haystack() == Haystack.NOISE ? RulerTemplates.NOISE
+                            : RulerTemplates.format(RulerTemplates.NEEDLE, "type_needle_v", spec.valueType().plural,
+                            "key", distinct(1, () -> needle(spec.keyType(), random), taken).getFirst(), "value", needle(spec.valueType(), random)));
+                }
+                List<Integer> at = sample(units, needles.size(), random);
+                at.sort(Collections.reverseOrder());
+                for (int i = 0; i < at.size(); i++) lines.add(at.get(i), needles.get(i));
+                yield String.join("\n", lines);
+            }
+        };
+        List<Integer> asked = sample(spec.keys(), spec.queries(), random);
+        List<String> queries = new ArrayList<>();
+        List<String> answers = new ArrayList<>();
+        for (int i : asked) {
+            queries.add(keys.get(i));
+            answers.addAll(values.get(i));
+        }
+        String query = queries.size() == 1 ? queries.getFirst()
+                : String.join(", ", queries.subList(0, queries.size() - 1)) + ", and " + queries.getLast();
+        String template = RulerTemplates.NIAH, prefix = RulerTemplates.NIAH_PREFIX, type = spec.valueType().plural;
+        if (spec.queries() * spec.values() == 1) {
+            template = RulerTemplates.singular(template);
+            prefix = RulerTemplates.singular(prefix);
+            type = type.substring(0, type.length() - 1);
+        }
+        return new Prompt(RulerTemplates.format(template, "type_needle_v", type, "query", query, "context", context),
+                RulerTemplates.format(prefix, "type_needle_v", type, "query", query), answers);
+    }
+
+    private static String needle(NeedleType type, SplittableRandom random) {
+        return switch (type) {
+            case WORDS -> RulerWords.adjectiveNoun(random);
+            case NUMBERS -> String.valueOf(1_000_000 + random.nextInt(9_000_000));
+            case UUIDS -> {
+                long msb = (random.nextLong() & ~0xF000L) | 0x4000L;
+                long lsb = (random.nextLong() & 0x3FFFFFFFFFFFFFFFL) | 0x8000000000000000L;
+                yield new UUID(msb, lsb).toString();
+            }
+        };
+    }
+
+    /** The first {@code units} words of the essay, split into sentences, the inserts placed at sampled depths. */
+    private String essayWithInserts(List<String> inserts, SplittableRandom random, int units) {
+        List<String> sentences = List.of(SENTENCE_END.split(String.join(" ", essayWords(units)).strip()));
+        List<Integer> positions = new ArrayList<>();
+        for (int d : sample(DEPTHS.length, inserts.size(), random)) positions.add((int) (sentences.size() * (DEPTHS[d] / 100.0)));
+        Collections.sort(positions);
+        positions.addFirst(0);
+        positions.add(sentences.size());
+        List<String> parts = new ArrayList<>();
+        for (int i = 1; i < positions.size(); i++) {
+            parts.add(String.join(" ", sentences.subList(positions.get(i - 1), positions.get(i))));
+            if (i - 1 < inserts.size()) parts.add(inserts.get(i - 1));
+        }
+        return String.join(" ", parts);
+    }
+
+    /** The first {@code n} essay words (an essay file repeats when shorter, as RULER does). */
+    private List<String> essayWords(int n) {
+        if (sources.essayFile() != null) {
+            if (essay == null) essay = RulerSources.essayWords(sources.essayFile());
+            if (n <= essay.size()) return essay.subList(0, n);
+            List<String> out = new ArrayList<>(n);
+            while (out.size() < n) out.addAll(essay.subList(0, Math.min(essay.size(), n - out.size())));
+            return out;
+        }
+        if (essay == null) {
+            essay = new ArrayList<>();
+            proseRandom = new SplittableRandom(Long.parseUnsignedLong(Sha256.hex("ruler-essay|" + seed).substring(0, 15), 16));
+        }
+        RulerSources.extendProse(essay, proseRandom, n);
+        return essay.subList(0, n);
+    }
+
+    // ---- variable tracking (variable_tracking.py): one in-context example, then the question
+
+    private Prompt variableTracking(SplittableRandom random, int lines) {
+        if (vtExampleLines == null) {
+            Sizing small = new Sizing(VT_HOPS + 1, 5);
+            long exampleSeed = Long.parseUnsignedLong(Sha256.hex("ruler-vt-example|" + seed).substring(0, 15), 16);
+            vtExampleLines = fit(RulerTask.VT, VT_EXAMPLE_TOKENS, VT_EXAMPLE_TOKENS, small,
+                    n -> chain(new SplittableRandom(exampleSeed), n, true));
+        }
+        Prompt example = chain(random, vtExampleLines, true);
+        String shot = example.counted() + " " + String.join(" ", example.outputs()) + "\n";
+        Prompt question = chain(random, lines, false);
+        return new Prompt(shot + "\n" + question.input(), question.answerPrefix(), question.outputs());
+    }
+
+    /** A chain of {@value #VT_HOPS} hops spread over noise lines; the example's names have 3 letters, the question's 5. */
+    private static Prompt chain(SplittableRandom random, int lines, boolean example) {
+        List<String> names = new ArrayList<>(distinct(VT_HOPS + 1, () -> RulerWords.upper(random, example ? 3 : 5), Set.of()));
+        String value = String.valueOf(10_000 + random.nextInt(89_999));
+        List<String> chain = new ArrayList<>();
+        chain.add("VAR " + names.getFirst() + " = " + value);
+        for (int j = 0; j < VT_HOPS; j++) chain.add("VAR " + names.get(j + 1) + " = VAR " + names.get(j) + " ");
+        List<String> text = new ArrayList<>(Collections.nCopies(lines, RulerTemplates.NOISE));
+        List<Integer> at = sample(lines, chain.size(), random);
+        Collections.sort(at);
+        for (int j = 0; j < chain.size(); j++) text.add(at.get(j) + j, chain.get(j));
+        String context = String.join("\n", text).replace(". \n", ".\n");
+        String hops = String.valueOf(VT_HOPS + 1);
+        return new Prompt(RulerTemplates.format(RulerTemplates.VT, "query", value, "num_v", hops, "context", context),
+                RulerTemplates.format(RulerTemplates.VT_PREFIX, "num_v", hops, "query", value), names);
+    }
+
+    // ---- common words extraction (common_words_extraction.py)
+
+    private static Prompt commonWords(SplittableRandom random, int words, int length) {
+        boolean small = length < 4096;
+        Prompt example = wordList(random, small ? 20 : 40, small ? 3 : 10, small ? 1 : 3);
+        Prompt question = wordList(random, words, small ? 6 : 30, small ? 1 : 3);
+        String shot = example.input() + example.answerPrefix() + " " + numbered(example.outputs());
+        return new Prompt(shot + "\n" + question.input(), question.answerPrefix(), question.outputs());
+    }
+
+    private static Prompt wordList(SplittableRandom random, int words, int commonRepeats, int uncommonRepeats) {
+        List<String> vocabulary = new ArrayList<>(distinct(words, () -> RulerWords.madeUp(random.nextInt(RulerWords.madeUpCount())), Set.of()));
+        List<String> common = vocabulary.subList(0, Math.min(CWE_COMMON, words));
+        List<String> list = new ArrayList<>();
+        for (int r = 0; r < commonRepeats; r++) list.addAll(common);
+        for (int r = 0; r < uncommonRepeats; r++) list.addAll(vocabulary.subList(common.size(), words));
+        shuffle(list, random);
+        return new Prompt(RulerTemplates.format(RulerTemplates.CWE, "context", numbered(list)), RulerTemplates.CWE_PREFIX, List.copyOf(common));
+    }
+
+    private static String numbered(List<String> words) {
+        StringBuilder sb = new StringBuilder();
+        for (int i = 0; i < words.size(); i++) sb.append(i > 0 ? " " : "").append(i + 1).append(". ").append(words.get(i));
+        return sb.toString();
+    }
+
+    // ---- frequent words extraction (freq_words_extraction.py)
+
+    private static Prompt frequentWords(SplittableRandom random, int words, int inputBudget) {
+        int vocabularySize = inputBudget / 50;
+        if (vocabularySize < 4) throw new IllegalArgumentException("RULER fwe needs a length of at least " + (4 * 50 + 50) + " tokens");
+        List<String> vocabulary = new ArrayList<>(distinct(vocabularySize, () -> RulerWords.coded(random, FWE_WORD_LENGTH), Set.of()));
+        Collections.sort(vocabulary);
+        shuffle(vocabulary, random);
+        vocabulary.set(0, "...");   // the most frequent "word" is noise
+        List<String> text = new ArrayList<>();
+        for (int k = 1; k <= vocabulary.size(); k++) {
+            int count = (int) (words * Math.pow(k, -FWE_ALPHA) / ZETA_2);
+            for (int c = 0; c < count; c++) text.add(vocabulary.get(k - 1));
+        }
+        shuffle(text, random);
+        return new Prompt(RulerTemplates.format(RulerTemplates.FWE, "context", String.join(" ", text)), RulerTemplates.FWE_PREFIX,
+                List.copyOf(vocabulary.subList(1, 4)));
+    }
+
+    // ---- QA (qa.py): the question's own documents among others
+
+    private QaData qa(RulerTask task) {
+        if (task == RulerTask.QA_1) {
+            if (squad == null) squad = RulerSources.squad(sources.squadFile());
+            return squad;
+        }
+        if (hotpotqa == null) hotpotqa = RulerSources.hotpotqa(sources.hotpotqaFile());
+        return hotpotqa;
+    }
+
+    /** The sha256 of the QA file a task reads, or null (recorded so a run names its data). */
+    public String qaSha256(RulerTask task) {
+        return task.kind() == RulerTask.Kind.QA ? qa(task).sha256() : null;
+    }
+
+    private static Prompt qa(QaData data, int index, SplittableRandom random, int documents) {
+        if (index >= data.questions().size()) {
+            throw new IllegalArgumentException("RULER QA: sample " + index + " asked, but the dataset has " + data.questions().size() + " questions");
+        }
+        Question q = data.questions().get(index);
+        List<Integer> chosen = new ArrayList<>(q.documents());
+        int total = data.documents().size();
+        if (documents < total) {
+            int others = documents - q.documents().size();
+            if (others > q.sameArticle().size()) {
+                Set<Integer> used = new HashSet<>(q.documents());
+                used.addAll(q.sameArticle());
+                List<Integer> rest = new ArrayList<>();
+                for (int i = 0; i < total; i++) if (!used.contains(i)) rest.add(i);
+                chosen.addAll(q.sameArticle());
+                for (int i : sample(rest.size(), Math.max(0, others - q.sameArticle().size()), random)) chosen.add(rest.get(i));
+            } else {
+                for (int i : sample(q.sameArticle().size(), Math.max(0, others), random)) chosen.add(q.sameArticle().get(i));
+            }
+        } else {
+            chosen.clear();
+            for (int i = 0; i < documents; i++) chosen.add(i % total);
+        }
+        shuffle(chosen, random);
+        StringBuilder context = new StringBuilder();
+        for (int i = 0; i < chosen.size(); i++) {
+            if (i > 0) context.append("\n\n");
+            context.append(RulerTemplates.format(RulerTemplates.QA_DOCUMENT, "i", String.valueOf(i + 1), "document", data.documents().get(chosen.get(i))));
+        }
+        return new Prompt(RulerTemplates.format(RulerTemplates.QA, "query", q.query(), "context", context.toString()),
+                RulerTemplates.QA_PREFIX, q.answers());
+    }
+
+    // ---- seeded helpers
+
+    /** {@code k} distinct indices of [0, n) in random order (Python's {@code random.sample(range(n), k)}). */
+    private static List<Integer> sample(int n, int k, SplittableRandom random) {
+        if (k > n) throw new IllegalArgumentException("cannot sample " + k + " of " + n);
+        Map<Integer, Integer> swapped = new HashMap<>();   // a partial Fisher-Yates over [0, n) without the array
+        List<Integer> out = new ArrayList<>(k);
+        for (int i = 0; i < k; i++) {
+            int j = i + random.nextInt(n - i);
+            int vj = swapped.getOrDefault(j, j), vi = swapped.getOrDefault(i, i);
+            swapped.put(j, vi);
+            out.add(vj);
+        }
+        return out;
+    }
+
+    private static <T> void shuffle(List<T> list, SplittableRandom random) {
+        for (int i = list.size() - 1; i > 0; i--) Collections.swap(list, i, random.nextInt(i + 1));
+    }
+
+    /** {@code n} distinct values of {@code next}, none in {@code excluded}, in drawing order. */
+    private static java.util.SequencedSet<String> distinct(int n, java.util.function.Supplier<String> next, Set<String> excluded) {
+        java.util.SequencedSet<String> out = new LinkedHashSet<>();
+        for (int guard = 0; out.size() < n; guard++) {
+            if (guard > 100 * n + 1000) throw new IllegalStateException("cannot draw " + n + " distinct values");
+            String v = next.get();
+            if (!excluded.contains(v)) out.add(v);
+        }
+        return out;
     }
 }

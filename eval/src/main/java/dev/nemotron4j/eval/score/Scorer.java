@@ -8,7 +8,8 @@ import dev.nemotron4j.eval.extract.Extraction;
  * Versioned like extractors: the version goes into the lockfile.
  */
 public sealed interface Scorer permits NumericEquivalenceScorer, ExactMatchScorer, ToolCallMatchScorer, ContainsAllScorer,
-        EnvironmentVerdictScorer, InstructionFollowingScorer, TranslationScorer, IntegerMatchScorer, PairwiseVerdictScorer {
+        ContainsAnyScorer, ToolCallPresenceScorer, EnvironmentVerdictScorer, InstructionFollowingScorer, TranslationScorer, IntegerMatchScorer,
+        PairwiseVerdictScorer {
 
     /** Stable name used in task YAML ({@code scorer: numeric_equivalence}). */
     String name();
@@ -22,20 +23,23 @@ public sealed interface Scorer permits NumericEquivalenceScorer, ExactMatchScore
         return new Scored(score(extracted, expected), null);
     }
 
-    /** The built-in scorer called {@code name}: numeric_equivalence, exact_match, tool_call_match, contains_all. */
+    /** The built-in scorer called {@code name}: numeric_equivalence, exact_match, tool_call_match, contains_all, contains_any, ... */
     static Scorer named(String name) {
         return switch (name) {
             case "numeric_equivalence" -> new NumericEquivalenceScorer();
             case "exact_match" -> new ExactMatchScorer();
             case "tool_call_match" -> new ToolCallMatchScorer();
             case "contains_all" -> new ContainsAllScorer();
+            case "contains_any" -> new ContainsAnyScorer();
+            case "no_tool_call" -> new ToolCallPresenceScorer(false);
+            case "any_tool_call" -> new ToolCallPresenceScorer(true);
             case "environment_verifier" -> new EnvironmentVerdictScorer();
             case "instruction_following" -> new InstructionFollowingScorer();
             case "translation" -> new TranslationScorer();
             case "integer_match" -> new IntegerMatchScorer();
             case "arena_hard_verdicts" -> new PairwiseVerdictScorer();
             default -> throw new IllegalArgumentException("unknown scorer '" + name
-                    + "' (built-in: numeric_equivalence, exact_match, tool_call_match, contains_all, environment_verifier, instruction_following, translation, integer_match)");
+                    + "' (built-in: numeric_equivalence, exact_match, tool_call_match, contains_all, contains_any, no_tool_call, any_tool_call, environment_verifier, instruction_following, translation, integer_match)");
         };
     }
 }

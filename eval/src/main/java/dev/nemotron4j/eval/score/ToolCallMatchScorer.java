@@ -34,7 +34,7 @@ public record ToolCallMatchScorer() implements Scorer {
     public String name() { return "tool_call_match"; }
 
     @Override
-    public int version() { return 2; }
+    public int version() { return 3; }
 
     private record ExpectedCall(String name, Map<String, List<JsonNode>> acceptable) {}
 
@@ -114,7 +114,6 @@ public record ToolCallMatchScorer() implements Scorer {
             return true;
         }
         if (a.isObject() && b.isObject()) {
-            if (a.size() != b.size()) return false;
             for (Iterator<Map.Entry<String, JsonNode>> it = a.fields(); it.hasNext(); ) {
                 Map.Entry<String, JsonNode> f = it.next();
                 JsonNode other = b.get(f.getKey());
@@ -125,6 +124,14 @@ public record ToolCallMatchScorer() implements Scorer {
                     for (JsonNode alt : other) any |= equivalent(f.getValue(), alt);
                     if (!any) return false;
                 } else if (!equivalent(f.getValue(), other)) return false;
+            }
+            // a key the answer leaves out must be optional in the reference ("" among its values), as in BFCL's dict check
+            for (Iterator<Map.Entry<String, JsonNode>> it = b.fields(); it.hasNext(); ) {
+                Map.Entry<String, JsonNode> f = it.next();
+                if (a.has(f.getKey())) continue;
+                boolean optional = false;
+                if (f.getValue().isArray()) for (JsonNode alt : f.getValue()) optional |= alt.isTextual() && alt.asText().isEmpty();
+                if (!optional) return false;
             }
             return true;
         }

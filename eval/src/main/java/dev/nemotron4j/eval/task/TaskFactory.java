@@ -9,7 +9,8 @@ import dev.nemotron4j.eval.config.EvalConfig.TaskConfig;
 import dev.nemotron4j.eval.extract.AnswerExtractor;
 import dev.nemotron4j.eval.json.Sha256;
 import dev.nemotron4j.eval.ruler.RulerGenerator;
-import dev.nemotron4j.eval.ruler.RulerVariant;
+import dev.nemotron4j.eval.ruler.RulerSources;
+import dev.nemotron4j.eval.ruler.RulerTask;
 import dev.nemotron4j.eval.score.Scorer;
 import dev.nemotron4j.eval.target.TokenCounter;
 
@@ -28,7 +29,7 @@ public final class TaskFactory {
 
     /** Built-in families; a task whose name is one of these and has no {@code type} uses it. */
     public static final Set<String> FAMILIES = Set.of("gsm8k", "aime", "multiple_choice", "mmlu_pro", "gpqa", "tool_calling", "ruler", "custom",
-            "arithmetic", "tool_use", "instruction_following", "ifeval", "ifbench", "wmt24pp", "mmlu_prox", "arena_hard");
+            "arithmetic", "tool_use", "instruction_following", "ifeval", "ifbench", "wmt24pp", "mmlu_prox", "arena_hard", "bfcl");
     /** Arena-Hard-style pairwise judging against a baseline answer (needs a {@code judge:} endpoint). */
     public static final String ARENA_HARD = "arena_hard";
 
@@ -85,6 +86,10 @@ public final class TaskFactory {
         if (family.equals("wmt24pp")) return sweep(task, translationTask(task, family, generation, repeats, limit));
         if (family.equals("mmlu_prox")) return sweep(task, mmluProxTask(task, family, generation, repeats, limit));
         if (family.equals(ARENA_HARD)) return sweep(task, arenaHardTask(task, family, generation, repeats, limit));
+        if (family.equals("bfcl")) {
+            return sweep(task, BfclTasks.definition(task, generation, repeats, limit, items -> Subsets.select(items,
+                    task.subset() != null ? task.subset() : config.run().subset(), task.name(), config.run().seed())));
+        }
 
         Defaults d = Defaults.of(family);
         String extractorName = or(task.extractor(), d.extractor);
@@ -363,25 +368,47 @@ public final class TaskFactory {
         return out;
     }
 
+    /**
+     * RULER's 13 tasks ({@code params.variants}; default all, less qa_1/qa_2 when their dataset file is not given) at each of {@code params.lengths}, generated in-process and
+     * sized with the target's tokenizer. {@code params.answer_prefix: true} ends the prompt with RULER's answer prefix
+     * (its original setup, for completions endpoints); by default the prompt is RULER's input alone, as NeMo-Skills'
+     * chat setup sends it to chat and reasoning models. {@code essay_file}, {@code squad_file} and
+     * {@code hotpotqa_file} name the texts RULER reads (see {@link RulerSources}).
+     */
     private List<TaskDefinition> ruler(TaskConfig task, GenerationConfig generation, int repeats, Integer limit) {
         TaskParams p = TaskParams.of(task);
-        List<Integer> lengths = p.integers("lengths", 16, 1 << 22, List.of(1024, 4096));
-        List<String> variants = p.strings("variants", allVariants());
+        List<Integer> lengths = p.integers("lengths", 16, 1 << 22, List.of(4096, 8192));
+        RulerSources sources = new RulerSources(path(p.string("essay_file", null)), path(p.string("squad_file", null)),
+                path(p.string("hotpotqa_file", null)));
+        // by default all 13, less a QA task whose dataset is not given (asked for by name, it says what is missing)
+        List<String> variants = p.strings("variants", RulerTask.keys().stream()
+                .filter(k -> !(k.equals("qa_1") && sources.squadFile() == null) && !(k.equals("qa_2") && sources.hotpotqaFile() == null)).toList());
         int samples = p.intValue("samples_per_length", 1, 1_000_000, 10);
         if (limit != null) samples = Math.min(samples, limit);
         long seed = p.integer("seed", Long.MIN_VALUE, Long.MAX_VALUE, config.run().seed());
-        RulerGenerator generator = new RulerGenerator(counter, seed);
+        boolean answerPrefix = p.bool("answer_prefix", false);
+        RulerGenerator generator = new RulerGenerator(counter, seed, sources);
         PromptTemplate prompt = hasPrompt(task) ? PromptTemplate.fromConfig(task.prompt())
-                : PromptTemplate.ofUser("{{context}}\n\n{{question}}");
+                : PromptTemplate.ofUser(answerPrefix ? "{{input}}{{answer_prefix}}" : "{{input}}");
         List<TaskDefinition> out = new ArrayList<>();
         for (String v : variants) {
-            RulerVariant variant = RulerVariant.of(v);
+            RulerTask variant;
+            try {
+                variant = RulerTask.of(v);
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("task " + task.name() + ": " + e.getMessage(), e);
+            }
             for (int length : lengths) {
                 List<EvalItem> items = new ArrayList<>();
                 StringBuilder hashInput = new StringBuilder();
                 for (int i = 0; i < samples; i++) {
-                    ObjectNode row = generator.generate(variant, length, i);
-                    items.add(new EvalItem(String.valueOf(i), i, row, row.get("expected"), 0));
+                    ObjectNode row;
+                    try {
+                        row = generator.generate(variant, length, i);
+                    } catch (IllegalArgumentException e) {
+                        throw new IllegalArgumentException("task " + task.name() + ": " + e.getMessage(), e);
+                    }
+                    items.add(new EvalItem(String.valueOf(i), i, row, row.get("outputs"), 0));
                     hashInput.append(Sha256.ofCanonical(row)).append('\n');
                 }
                 Map<String, Object> axis = new LinkedHashMap<>();
@@ -390,17 +417,15 @@ public final class TaskFactory {
                 axis.put("context_length", length);
                 out.add(new TaskDefinition(task.name() + "/" + variant.key() + "@" + length, "ruler", items, prompt, null, null,
                         AnswerExtractor.named(or(task.extractor(), "full_text"), task.extractorParams()),
-                        Scorer.named(or(task.scorer(), "contains_all")), generation, repeats, false,
+                        Scorer.named(or(task.scorer(), variant.scorer())), generation, repeats, false,
                         Sha256.hex(hashInput.toString()), null, axis, null));
             }
         }
         return out;
     }
 
-    private static List<String> allVariants() {
-        List<String> all = new ArrayList<>();
-        for (RulerVariant v : RulerVariant.values()) all.add(v.key());
-        return all;
+    private static Path path(String file) {
+        return file == null ? null : Path.of(file).toAbsolutePath().normalize();
     }
 
     /** The reference answer in the form the scorer expects. */

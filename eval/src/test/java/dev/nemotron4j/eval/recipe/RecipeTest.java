@@ -38,20 +38,34 @@ class RecipeTest {
                 {"uid": "h1", "category": "hard_prompt", "prompt": "Sum 3 and 4.", "baseline": "It is 7."}
                 {"uid": "c1", "category": "creative_writing", "prompt": "A poem about 7.", "baseline": "Seven, seven."}
                 """);
+        String function = "{\"name\": \"weather.get\", \"parameters\": {\"type\": \"dict\", \"properties\": {\"city\": {\"type\": \"string\"}}}}";
+        for (String category : List.of("simple_python", "multiple", "parallel", "parallel_multiple", "live_simple", "live_multiple",
+                "live_parallel", "live_parallel_multiple", "irrelevance", "live_irrelevance", "live_relevance")) {
+            String id = category + "_0" + (category.startsWith("live") ? "-0-0" : "");
+            TestDatasets.write(dir.resolve("bfcl/BFCL_v4_" + category + ".json"), "{\"id\": \"" + id
+                    + "\", \"question\": [[{\"role\": \"user\", \"content\": \"Weather in Oslo?\"}]], \"function\": [" + function + "]}\n");
+            TestDatasets.write(dir.resolve("bfcl/possible_answer/BFCL_v4_" + category + ".json"),
+                    "{\"id\": \"" + id + "\", \"ground_truth\": [{\"weather.get\": {\"city\": [\"Oslo\"]}}]}\n");
+        }
         Path file = Recipe.materialize("nemotron-3-nano", dir);
         EvalConfig recipe = ConfigLoader.load(file, List.of());
         assertThat(recipe.tasks()).filteredOn(t -> t.name().equals("aime")).singleElement()
                 .satisfies(t -> assertThat(t.repeats()).isEqualTo(64)).satisfies(t -> assertThat(t.generation().maxTokens()).isEqualTo(131072));
         assertThat(recipe.judge().model()).isEqualTo("gpt-4.1");
         assertThat(recipe.judge().temperature()).isEqualTo(0.0);
+        assertThat(recipe.tasks()).filteredOn(t -> t.name().equals("ruler")).singleElement()
+                .satisfies(t -> assertThat(t.params()).containsEntry("lengths", List.of(262144, 524288, 1048576))
+                        .containsEntry("squad_file", dir.resolve("squad-dev-v2.0.json").toString()));
         // the judge: a real HTTP endpoint that calls every pair a tie (the hard prompt) or the answer-first answer better
         try (ScriptedJudgeServer judge = new ScriptedJudgeServer((q, modelIsA, before) -> q.startsWith("Sum") ? "[[A=B]]" : "[[A>B]]")) {
+            // RULER at the card's lengths (256k to 1M) is for real runs: here one short task
             EvalConfig config = ConfigLoader.load(file, List.of("run.repeats=1", "tasks.gpqa.repeats=2", "tasks.aime.repeats=1",
-                    "judge.url=" + judge.baseUrl()));
+                    "judge.url=" + judge.baseUrl(), "tasks.ruler.params.lengths=[1024]", "tasks.ruler.params.samples_per_length=1",
+                    "tasks.ruler.params.variants=[niah_single_1]"));
             assertThat(config.generation().temperature()).isEqualTo(1.0);
             assertThat(config.generation().reasoning()).isEqualTo(ReasoningMode.ON);
             assertThat(config.tasks()).extracting(EvalConfig.TaskConfig::name)
-                    .containsExactly("mmlu_pro", "gpqa", "aime", "arena_hard_hard_prompt", "arena_hard_creative_writing");
+                    .startsWith("mmlu_pro", "gpqa", "aime", "arena_hard_hard_prompt", "arena_hard_creative_writing").contains("bfcl/live_simple", "ruler");
             assertThat(config.tasks().getFirst().dataset()).isEqualTo(dir.resolve("mmlu_pro.jsonl").toString());
 
             RunResults results = new EvalRunner(QUIET).run(config, dir.resolve("run"), new BenchmarkFamiliesTest.Reader()).results();
@@ -63,6 +77,14 @@ class RecipeTest {
             assertThat(report).contains("Arena-Hard-V2 (Creative Writing)").contains("published  63.2");
             assertThat(judge.answered()).isEqualTo(4);
             assertThat(report).contains("LiveCodeBench (v6)").contains("not built in yet");
+            assertThat(results.tasks().get("bfcl/irrelevance").mean().mean()).isEqualTo(1.0);   // the reader answers in text: no call
+            assertThat(results.tasks().get("bfcl/live_simple").mean().mean()).isZero();
+            assertThat(report).contains("BFCL v4").contains("published  53.8");
+            assertThat(report).containsPattern("RULER-100 @ 256k .*published  92\\.9  \\(not in this run\\)");
+            // a * task averages the matching tasks' means (RULER: its tasks at one length)
+            String averaged = Recipe.compare(results, new Recipe.PublishedNumbers("m", "s",
+                    List.of(new Recipe.Published("RULER @ 1k", "ruler/*@1024", null, 50.0))));
+            assertThat(averaged).contains("ours   0.0 (mean of 1 tasks)  published  50.0  diff -50.0");
         } catch (java.io.IOException e) {
             throw new java.io.UncheckedIOException(e);
         }

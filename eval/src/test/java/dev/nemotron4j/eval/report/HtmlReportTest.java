@@ -42,7 +42,7 @@ class HtmlReportTest {
                         dataset: gsm8k.jsonl
                         reasoning_budgets: [128, 512, 2048]
                       - name: ruler
-                        params: {lengths: [512, 1024, 2048], variants: [niah_single, variable_tracking], samples_per_length: 2}
+                        params: {lengths: [1024, 2048, 4096], variants: [niah_single_1, vt], samples_per_length: 2}
                     """.formatted(server.baseUrl()));
             run = dir.resolve("report-run");
             new EvalRunner(QUIET).run(ConfigLoader.load(config, List.of()), run);
@@ -56,7 +56,7 @@ class HtmlReportTest {
                 "<svg class=\"chart\" id=\"chart-ruler\"");
         assertThat(html).doesNotContain("src=\"http", "href=\"http", "<link");
         assertThat(html.split("class=\"bar\"", -1)).hasSize(1 + 9);            // 3 budget variants + 6 RULER variants
-        assertThat(html).contains(">niah_single<", ">variable_tracking<", ">2K<");
+        assertThat(html).contains(">niah_single_1<", ">vt<", ">2K<");
         // re-rendering from the stored files gives the same bytes
         RunOutputs.writeReport(run);
         assertThat(read(run.resolve(RunOutputs.REPORT))).isEqualTo(html);

@@ -1,6 +1,7 @@
 package dev.nemotron4j.eval.score;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.NullNode;
 import dev.nemotron4j.eval.extract.Extraction;
 import dev.nemotron4j.eval.extract.ModelAnswer;
 import dev.nemotron4j.eval.extract.ToolCallExtractor;
@@ -58,6 +59,29 @@ class ToolCallMatchScorerTest {
         assertThat(scorer.score(calls.extract(new ModelAnswer("", "", List.of(paris, nyc)), 0), twoCities)).isEqualTo(1);
         assertThat(scorer.score(calls.extract(new ModelAnswer("", "", List.of(nyc, nyc)), 0), twoCities)).isZero();   // one call cannot answer two
         assertThat(scorer.score(calls.extract(new ModelAnswer("", "", List.of(nyc)), 0), twoCities)).isZero();
+    }
+
+    /** BFCL live answers nest dicts whose keys list acceptable values; "" marks a key the call may leave out. */
+    @Test
+    void nestedDictionariesMayLeaveOutOptionalKeys() {
+        JsonNode live = CanonicalJson.parse("[{\"ThinQ_Connect\": {\"body\": [{\"airConJobMode\": [\"AIR_DRY\"], "
+                + "\"windStrength\": [\"MID\", \"\"], \"targetTemperature\": [\"\", 22]}]}}]");
+        assertThat(score("ThinQ_Connect", "{\"body\": {\"airConJobMode\": \"AIR_DRY\"}}", live)).isEqualTo(1);
+        assertThat(score("ThinQ_Connect", "{\"body\": {\"airConJobMode\": \"air_dry\", \"windStrength\": \"MID\", \"targetTemperature\": 22}}", live)).isEqualTo(1);
+        assertThat(score("ThinQ_Connect", "{\"body\": {\"windStrength\": \"MID\"}}", live)).isZero();             // a required key left out
+        assertThat(score("ThinQ_Connect", "{\"body\": {\"airConJobMode\": \"AIR_DRY\", \"targetTemperature\": 20}}", live)).isZero();
+        assertThat(score("ThinQ_Connect", "{\"body\": {\"airConJobMode\": \"AIR_DRY\", \"mode\": 1}}", live)).isZero();   // unknown key
+    }
+
+    /** BFCL relevance: irrelevance passes without a call, live_relevance with any call. */
+    @Test
+    void relevanceScorersLookOnlyAtWhetherACallWasMade() {
+        Extraction none = new ToolCallExtractor().extract(ModelAnswer.ofText("I cannot help with that."), 0);
+        Extraction call = new ToolCallExtractor().extract(ModelAnswer.ofText("<tool_call>{\"name\": \"x\", \"arguments\": {}}</tool_call>"), 0);
+        assertThat(Scorer.named("no_tool_call").score(none, NullNode.getInstance())).isEqualTo(1);
+        assertThat(Scorer.named("no_tool_call").score(call, NullNode.getInstance())).isZero();
+        assertThat(Scorer.named("any_tool_call").score(call, NullNode.getInstance())).isEqualTo(1);
+        assertThat(Scorer.named("any_tool_call").score(none, NullNode.getInstance())).isZero();
     }
 
     @Test
