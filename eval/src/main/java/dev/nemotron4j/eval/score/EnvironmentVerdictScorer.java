@@ -8,6 +8,7 @@ import dev.nemotron4j.chat.output.ParsedOutput;
 import dev.nemotron4j.eval.extract.Extraction;
 import dev.nemotron4j.eval.json.CanonicalJson;
 import dev.nemotron4j.train.tasks.Environments;
+import dev.nemotron4j.train.tasks.InventedCity;
 import dev.nemotron4j.train.tasks.Task;
 import dev.nemotron4j.train.tasks.Verdict;
 
@@ -31,6 +32,8 @@ public record EnvironmentVerdictScorer() implements Scorer {
 
     /** The expected field naming the environment's percent of invented cities (absent: 0, the built-in one). */
     public static final String INVENTED_CITY_PERCENT = "invented_city_percent";
+    /** The expected field naming how invented names are built (absent: syllables). */
+    public static final String INVENTED_CITY_STYLE = "invented_city_style";
     /** The expected field saying the environment's tool messages are in varied JSON spellings (absent: false). */
     public static final String VARIED_TOOL_RESULTS = "varied_tool_results";
 
@@ -45,6 +48,7 @@ public record EnvironmentVerdictScorer() implements Scorer {
         if (!extracted.found()) return 0;
         Task task = Environments.byName(expected.path("environment").asText())
                 .withInventedCities(expected.path(INVENTED_CITY_PERCENT).asInt(0))
+                .withInventedCityStyle(InventedCity.Style.valueOf(expected.path(INVENTED_CITY_STYLE).asText("syllables").toUpperCase()))
                 .withVariedToolResults(expected.path(VARIED_TOOL_RESULTS).asBoolean(false))
                 .sample(expected.path("seed").asLong());
         int step = expected.path("step").asInt(0);

@@ -70,7 +70,7 @@ final class EnvironmentTasks {
     }
 
     /** The environment's variant as the task's params ask (recorded in each item's expected, for the scorer). */
-    private record Variant(int inventedPercent, boolean variedToolResults) {}
+    private record Variant(int inventedPercent, String cityStyle, boolean variedToolResults) {}
 
     /** The task's definitions: one, or for tool use one per {@link ToolUseMetric}. */
     static List<TaskDefinition> definitions(TaskConfig task, String family, GenerationConfig generation, int repeats, Integer limit) {
@@ -86,8 +86,15 @@ final class EnvironmentTasks {
         int inventedPercent = params.intValue(EnvironmentVerdictScorer.INVENTED_CITY_PERCENT, 0, 100, 0);
         // params.varied_tool_results: tool messages in varied JSON spellings ({"temp_c":21}, pretty-printed…)
         boolean variedResults = params.bool(EnvironmentVerdictScorer.VARIED_TOOL_RESULTS, false);
-        environment = environment.withInventedCities(inventedPercent).withVariedToolResults(variedResults);
-        Variant variant = new Variant(inventedPercent, variedResults);
+        // params.invented_city_style: syllables (default) or varied (names closer to real ones)
+        String style = params.string(EnvironmentVerdictScorer.INVENTED_CITY_STYLE, "syllables");
+        if (!style.equals("syllables") && !style.equals("varied")) {
+            throw new IllegalArgumentException("task " + task.name() + ": params.invented_city_style must be syllables or varied, got " + style);
+        }
+        environment = environment.withInventedCities(inventedPercent)
+                .withInventedCityStyle(dev.nemotron4j.train.tasks.InventedCity.Style.valueOf(style.toUpperCase()))
+                .withVariedToolResults(variedResults);
+        Variant variant = new Variant(inventedPercent, style, variedResults);
         List<Task> tasks = new ArrayList<>(count);
         for (int i = 0; i < count; i++) tasks.add(Environments.task(environment, DataSplit.EVAL, i));
         if (!family.equals("tool_use")) {
@@ -125,6 +132,7 @@ final class EnvironmentTasks {
             ObjectNode expected = nodes.objectNode().put("environment", sampled.environment()).put("seed", sampled.seed()).put("step", step);
             if (!judged.equals(EnvironmentVerdictScorer.CORRECT)) expected.put("judged", judged);
             if (variant.inventedPercent() > 0) expected.put(EnvironmentVerdictScorer.INVENTED_CITY_PERCENT, variant.inventedPercent());
+            if (!variant.cityStyle().equals("syllables")) expected.put(EnvironmentVerdictScorer.INVENTED_CITY_STYLE, variant.cityStyle());
             if (variant.variedToolResults()) expected.put(EnvironmentVerdictScorer.VARIED_TOOL_RESULTS, true);
             row.set("expected", expected);
             items.add(new EvalItem(String.valueOf(sampled.seed()), i, row, expected, 0));

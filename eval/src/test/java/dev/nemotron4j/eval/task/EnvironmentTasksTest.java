@@ -148,6 +148,20 @@ class EnvironmentTasksTest {
         assertThat(build(Map.of("name", "tool_use", "limit", 5)).getLast().items().getFirst().expected().has("varied_tool_results")).isFalse();
         assertThatThrownBy(() -> build(Map.of("name", "tool_use", "params", Map.of("varied_tool_results", "yes"))))
                 .hasMessageContaining("params.varied_tool_results must be true or false");
+        // varied invented names: recorded in expected, and the scorer judges against the same names
+        TaskDefinition exact = build(Map.of("name", "tool_use", "limit", 20, "params",
+                Map.of("invented_city_percent", 100, "invented_city_style", "varied"))).get(1);
+        Scorer scorer = Scorer.named(exact.scorer().name());
+        AnswerExtractor extractor = AnswerExtractor.named(exact.extractor().name(), null);
+        for (EvalItem item : exact.items()) {
+            assertThat(item.expected().get("invented_city_style").asText()).isEqualTo("varied");
+            Task task = Environments.byName("tool_use").withInventedCities(100)
+                    .withInventedCityStyle(dev.nemotron4j.train.tasks.InventedCity.Style.VARIED).sample(item.expected().get("seed").asLong());
+            assertThat(item.fields().get("question").asText()).isEqualTo(task.question());
+            assertThat(scorer.score(extractor.extract(answer(task.steps().getFirst().withoutReasoning(), ""), 0), item.expected())).isEqualTo(1.0);
+        }
+        assertThatThrownBy(() -> build(Map.of("name", "tool_use", "params", Map.of("invented_city_style", "real"))))
+                .hasMessageContaining("params.invented_city_style must be syllables or varied");
     }
 
     /** A near miss of the reference turn: another number, a changed argument, a reply that breaks the constraint. */

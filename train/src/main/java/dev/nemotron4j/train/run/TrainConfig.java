@@ -53,12 +53,14 @@ public record TrainConfig(long seed, int steps, int threads, int checkpointInter
      *                     examples an earlier one did not)
      * @param inventedCityPercent {@code sft}: percent of weather questions about invented cities
      *                     ({@code Environment.withInventedCities})
+     * @param inventedCityStyle {@code sft}: how invented names are built ({@code syllables} or {@code varied};
+     *                     {@code Environment.withInventedCityStyle})
      * @param variedToolResults {@code sft}: tool messages in varied JSON spellings
      *                     ({@code Environment.withVariedToolResults})
      */
     public record Data(String source, String path, String packing, int sequenceLength, int rowsPerMicroBatch,
                        java.util.Map<String, Integer> environments, long firstExample, int inventedCityPercent,
-                       boolean variedToolResults) {}
+                       String inventedCityStyle, boolean variedToolResults) {}
 
     public record Optimizer(AdamW.Settings adamW, double gradClip, int gradientAccumulation, boolean freezeRouter) {}
 

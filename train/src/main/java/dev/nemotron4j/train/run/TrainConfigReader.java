@@ -219,11 +219,15 @@ public final class TrainConfigReader {
         }
         int inventedCities = d.intValue("invented_city_percent", 0, 100);
         if (inventedCities != 0 && !source.equals("sft")) throw d.error("invented_city_percent", "only data.source sft asks about invented cities");
+        String cityStyle = d.choice("invented_city_style", List.of("syllables", "varied"));
+        if (!cityStyle.equals("syllables") && inventedCities == 0) {
+            throw d.error("invented_city_style", "names no invented city: set data.invented_city_percent too");
+        }
         boolean variedToolResults = d.bool("varied_tool_results");
         if (variedToolResults && !source.equals("sft")) throw d.error("varied_tool_results", "only data.source sft has tool messages");
         TrainConfig.Data data = new TrainConfig.Data(source, path, d.choice("packing", List.of("fill", "whole")),
                 d.intValue("sequence_length", 2, 1 << 20), d.intValue("rows_per_micro_batch", 1, 1 << 20),
-                environments, firstExample, inventedCities, variedToolResults);
+                environments, firstExample, inventedCities, cityStyle, variedToolResults);
         if (path != null) tree.put("data", withAbsolutePath(tree.get("data"), path));
         d.rejectUnknownKeys();
 

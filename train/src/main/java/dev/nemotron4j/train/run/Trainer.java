@@ -10,6 +10,7 @@ import dev.nemotron4j.train.data.TaskExamples;
 import dev.nemotron4j.train.tasks.BudgetTruncation;
 import dev.nemotron4j.train.tasks.Environment;
 import dev.nemotron4j.train.tasks.Environments;
+import dev.nemotron4j.train.tasks.InventedCity;
 import dev.nemotron4j.train.tasks.SftExamples;
 import dev.nemotron4j.train.data.TrainingData;
 import dev.nemotron4j.train.layers.MoeLayer;
@@ -297,9 +298,11 @@ public final class Trainer {
         return out;
     }
 
-    /** The environment as {@code data.invented_city_percent} and {@code data.varied_tool_results} ask. */
+    /** The environment as {@code data.invented_city_percent}, {@code invented_city_style} and {@code varied_tool_results} ask. */
     private static Environment variant(Environment environment, TrainConfig.Data data) {
-        return environment.withInventedCities(data.inventedCityPercent()).withVariedToolResults(data.variedToolResults());
+        return environment.withInventedCities(data.inventedCityPercent())
+                .withInventedCityStyle(InventedCity.Style.valueOf(data.inventedCityStyle().toUpperCase()))
+                .withVariedToolResults(data.variedToolResults());
     }
 
     static void checkpoint(Path out, TrainConfig config, TrainingModel model, AdamW adamW, TrainState.Position position) throws IOException {

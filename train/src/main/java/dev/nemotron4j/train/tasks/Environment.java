@@ -35,4 +35,12 @@ public interface Environment {
     default Environment withVariedToolResults(boolean varied) {
         return this;
     }
+
+    /**
+     * This environment with its invented place names built in {@code style} ({@link InventedCity.Style}); only
+     * matters when {@link #withInventedCities} asks for some. Environments without place names return themselves.
+     */
+    default Environment withInventedCityStyle(InventedCity.Style style) {
+        return this;
+    }
 }

@@ -6,9 +6,36 @@ import java.util.List;
  * Invented place names ("Valmora", "Port Kethu", "Drisanel"): weather questions about places that no list holds,
  * so that a model trained on them learns to copy the user's city into the call instead of recalling one of the
  * cities it saw. Names are made of two or three syllables (onset, vowel, optional coda), sometimes after a prefix
- * such as "Port" or "San"; never one of {@link ToolUseEnvironment#CITIES}.
+ * such as "Port" or "San"; never one of {@link ToolUseEnvironment#CITIES}. {@link Style#VARIED} names look more like
+ * the world's: doubled letters and consonant clusters ("Vellappo", "Kantwerd"), up to three words ("Drossel
+ * Springs", "Santa Mirrak Falls", "Orra de Kessen").
  */
 public final class InventedCity {
+
+    /** How names are built. */
+    public enum Style {
+        /** Two or three onset-vowel-coda syllables, sometimes after a prefix (the first stages' names). */
+        SYLLABLES,
+        /** Letter groups of every common shape, doubled consonants and clusters included, in one to three words. */
+        VARIED
+    }
+
+    private static final List<String> ONSETS_VARIED = List.of("b", "c", "d", "f", "g", "h", "j", "k", "l", "m", "n", "p",
+            "r", "s", "t", "v", "w", "z", "br", "bl", "ch", "cl", "dr", "fr", "gr", "gl", "kr", "kh", "pr", "pl", "sch", "sh",
+            "sk", "sl", "sp", "st", "str", "tr", "ts", "th", "tw", "vl", "zh", "a", "e", "i", "o", "u");
+    private static final List<String> VOWELS_VARIED = List.of("a", "e", "i", "o", "u", "a", "e", "i", "o", "y", "aa", "ee",
+            "oo", "ou", "ei", "ie", "au", "ae", "ui", "ea", "ia", "io");
+    private static final List<String> MIDDLES = List.of("b", "c", "d", "f", "g", "k", "l", "m", "n", "p", "r", "s", "t",
+            "v", "w", "x", "z", "ll", "pp", "tt", "ss", "nn", "rr", "mm", "dd", "gg", "ff", "zz", "cc", "nd", "nt", "rd",
+            "rg", "sd", "sp", "st", "tw", "ntw", "rk", "lk", "ck", "ch", "sh", "th", "ng", "mb", "rn", "ls", "ks", "dr",
+            "str", "rb", "lm", "lv", "nz", "rth", "sk", "tz", "gh");
+    private static final List<String> ENDINGS = List.of("", "", "", "n", "r", "l", "s", "m", "t", "k", "d", "g", "p",
+            "x", "z", "th", "nd", "rg", "rk", "ck", "ll", "ss", "tt", "ng", "sk", "st", "rp", "rd", "lm", "ns", "tz", "ch");
+    private static final List<String> BEFORE = List.of("San", "Santa", "Port", "New", "Lake", "Fort", "Saint", "North",
+            "South", "East", "West", "El", "La", "Los", "Mount", "Upper", "Old", "Great");
+    private static final List<String> AFTER = List.of("City", "Bay", "Springs", "Falls", "Harbor", "Heights", "Beach",
+            "Hills", "Creek", "Park", "Valley", "Island", "Point", "Junction");
+    private static final List<String> JOINS = List.of("de", "del", "upon", "am", "an der", "on", "la");
 
     private static final List<String> ONSETS = List.of("b", "c", "d", "f", "g", "h", "j", "k", "l", "m", "n", "p", "r",
             "s", "t", "v", "w", "z", "br", "ch", "dr", "gr", "kr", "sh", "st", "tr", "th", "ph", "qu", "y");
@@ -19,7 +46,49 @@ public final class InventedCity {
     private InventedCity() {
     }
 
-    /** The next invented name from {@code random}. */
+    /** The next invented name of the given style from {@code random}. */
+    public static String next(SeededRandom random, Style style) {
+        return switch (style) {
+            case SYLLABLES -> next(random);
+            case VARIED -> nextVaried(random);
+        };
+    }
+
+    private static String nextVaried(SeededRandom random) {
+        while (true) {
+            int form = random.nextInt(20);
+            String city = switch (form) {
+                case 0, 1, 2, 3 -> random.pick(BEFORE) + " " + word(random);
+                case 4, 5, 6 -> word(random) + " " + random.pick(AFTER);
+                case 7 -> random.pick(BEFORE) + " " + word(random) + " " + random.pick(AFTER);
+                case 8 -> word(random) + " " + random.pick(JOINS) + " " + word(random);
+                case 9 -> word(random) + " " + word(random);
+                default -> word(random);
+            };
+            if (!ToolUseEnvironment.CITIES.contains(city)) return city;
+        }
+    }
+
+    /** One capitalised word of 3 to 12 letters: an onset, then vowel groups and middle letter groups in turn. */
+    private static String word(SeededRandom random) {
+        StringBuilder word = new StringBuilder(random.pick(ONSETS_VARIED));
+        int groups = random.between(1, 3);
+        for (int i = 0; i < groups; i++) {
+            if (!isVowel(word.charAt(word.length() - 1))) word.append(random.pick(VOWELS_VARIED));
+            if (i < groups - 1) word.append(random.pick(MIDDLES));
+        }
+        word.append(random.pick(ENDINGS));
+        if (word.length() < 3) word.append(random.pick(MIDDLES)).append(random.pick(VOWELS_VARIED));
+        if (word.length() > 12) word.setLength(12);
+        word.setCharAt(0, Character.toUpperCase(word.charAt(0)));
+        return word.toString();
+    }
+
+    private static boolean isVowel(char c) {
+        return "aeiouy".indexOf(c) >= 0;
+    }
+
+    /** The next invented name from {@code random}, {@link Style#SYLLABLES}. */
     public static String next(SeededRandom random) {
         while (true) {
             StringBuilder name = new StringBuilder();

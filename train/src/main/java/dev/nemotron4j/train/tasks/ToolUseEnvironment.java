@@ -71,28 +71,36 @@ public final class ToolUseEnvironment implements Environment {
 
     /** Percent of weather questions about an invented city (0: every city from {@link #CITIES}). */
     private final int inventedCityPercent;
+    /** How invented names are built. */
+    private final InventedCity.Style cityStyle;
     /** Tool messages in a spelling drawn per task ({@link JsonSpelling}) rather than always the first. */
     private final boolean variedToolResults;
 
     /** The built-in environment: every city from {@link #CITIES}, tool messages as {@code {"temp_c": T}}. */
     public ToolUseEnvironment() {
-        this(0, false);
+        this(0, InventedCity.Style.SYLLABLES, false);
     }
 
-    private ToolUseEnvironment(int inventedCityPercent, boolean variedToolResults) {
+    private ToolUseEnvironment(int inventedCityPercent, InventedCity.Style cityStyle, boolean variedToolResults) {
         this.inventedCityPercent = inventedCityPercent;
+        this.cityStyle = cityStyle;
         this.variedToolResults = variedToolResults;
     }
 
     @Override
     public Environment withInventedCities(int percent) {
         Environment.super.withInventedCities(percent);
-        return percent == inventedCityPercent ? this : new ToolUseEnvironment(percent, variedToolResults);
+        return percent == inventedCityPercent ? this : new ToolUseEnvironment(percent, cityStyle, variedToolResults);
+    }
+
+    @Override
+    public Environment withInventedCityStyle(InventedCity.Style style) {
+        return style == cityStyle ? this : new ToolUseEnvironment(inventedCityPercent, style, variedToolResults);
     }
 
     @Override
     public Environment withVariedToolResults(boolean varied) {
-        return varied == variedToolResults ? this : new ToolUseEnvironment(inventedCityPercent, varied);
+        return varied == variedToolResults ? this : new ToolUseEnvironment(inventedCityPercent, cityStyle, varied);
     }
 
     /**
@@ -156,7 +164,7 @@ public final class ToolUseEnvironment implements Environment {
         if (random.chance(1, 2)) {
             // no extra draw at 0%: the built-in environment's streams stay what they were
             String city = inventedCityPercent > 0 && random.nextInt(100) < inventedCityPercent
-                    ? InventedCity.next(random) : random.pick(CITIES);
+                    ? InventedCity.next(random, cityStyle) : random.pick(CITIES);
             return new WeatherRequest(city, random.between(MIN_TEMPERATURE, MAX_TEMPERATURE));
         }
         UnitConversion conversion = random.pick(UnitConversion.ALL);

@@ -78,6 +78,8 @@ class TrainConfigReaderTest {
             "data: {invented_city_percent: 50}|data.invented_city_percent: only data.source sft",
             "data: {source: sft, invented_city_percent: 120}|data.invented_city_percent: must be in [0, 100]",
             "data: {varied_tool_results: true}|data.varied_tool_results: only data.source sft",
+            "data: {source: sft, invented_city_style: varied}|data.invented_city_style: names no invented city",
+            "data: {source: sft, invented_city_percent: 50, invented_city_style: real}|data.invented_city_style: 'real' is not one of",
             "rl: {environments: {algebra: 2}}|rl.environments.algebra: unknown environment",
             "rl: {environments: {arithmetic: 0}}|rl.environments.arithmetic: must be in [1, 1000]",
             "rl: {environments: {}}|rl.environments: empty",

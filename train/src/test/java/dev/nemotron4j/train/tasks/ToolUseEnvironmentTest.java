@@ -75,6 +75,37 @@ class ToolUseEnvironmentTest {
     }
 
     /**
+     * Varied invented names: off the list, one to three words, doubled letters and clusters among them, copied
+     * exactly into the call and the answer; the style changes nothing while no city is invented.
+     */
+    @Test
+    void variedInventedNamesLookLikeTheWorldsAndAreCopiedExactly() {
+        Environment varied = ENVIRONMENT.withInventedCities(100).withInventedCityStyle(InventedCity.Style.VARIED);
+        assertThat(ENVIRONMENT.withInventedCityStyle(InventedCity.Style.SYLLABLES)).isSameAs(ENVIRONMENT);
+        assertThat(ENVIRONMENT.withInventedCityStyle(InventedCity.Style.VARIED).sample(11).question()).isEqualTo(ENVIRONMENT.sample(11).question());
+        Set<String> names = new HashSet<>();
+        int multiWord = 0, threeWords = 0, doubled = 0;
+        for (long seed = 0; seed < 600; seed++) {
+            Task task = varied.sample(seed);
+            if (!task.question().startsWith("What is the weather in ")) continue;
+            String city = task.question().substring("What is the weather in ".length(), task.question().length() - 1);
+            assertThat(ToolUseEnvironment.CITIES).doesNotContain(city);
+            assertThat(city).matches("[A-Z][a-z]{1,11}( [A-Za-z][a-z]{1,11}){0,4}");
+            assertThat(task.steps().getFirst().withoutReasoning().toolCalls().getFirst().arguments().get("city").asText()).isEqualTo(city);
+            assertThat(task.steps().getLast().withoutReasoning().content()).endsWith(" in " + city + ".");
+            names.add(city);
+            int words = city.split(" ").length;
+            if (words > 1) multiWord++;
+            if (words == 3) threeWords++;
+            if (city.matches(".*([bcdfgklmnprstz])\\1.*")) doubled++;
+        }
+        assertThat(names).hasSizeGreaterThan(250);
+        assertThat(multiWord).isGreaterThan(60);
+        assertThat(threeWords).isGreaterThan(5);
+        assertThat(doubled).isGreaterThan(20);
+    }
+
+    /**
      * Varied tool results: the same question, call and answer as the built-in environment, the tool message the same
      * JSON object in one of several spellings (each spelling used), and the tool executor answering in the task's own
      * spelling; not varied is the built-in environment, seed for seed.
