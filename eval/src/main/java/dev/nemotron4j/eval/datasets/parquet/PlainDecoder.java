@@ -19,7 +19,7 @@ import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 
 /**
- * Parquet's PLAIN encoding (Encodings.md) of the supported kinds, straight to JSON values: booleans bit-packed least
+ * Parquet's PLAIN encoding (parquet-format's encodings specification) of the supported kinds, straight to JSON values: booleans bit-packed least
  * significant bit first, 4- and 8-byte little-endian integers and IEEE floats, byte arrays as a 4-byte little-endian
  * length then the bytes (strings must be valid UTF-8). Floats widen to doubles, as Python's Parquet readers give them.
  */

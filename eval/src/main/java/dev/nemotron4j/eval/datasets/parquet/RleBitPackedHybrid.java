@@ -4,7 +4,7 @@ import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 
 /**
- * Decodes Parquet's RLE / bit-packing hybrid (Encodings.md, RLE = 3), used for repetition and definition levels,
+ * Decodes Parquet's RLE / bit-packing hybrid (parquet-format's encodings specification, RLE = 3), used for repetition and definition levels,
  * dictionary indices and RLE booleans: a run of runs, each headed by a ULEB-128 varint whose low bit says bit-packed
  * (header >> 1 groups of eight values, packed least significant bit first) or repeated (header >> 1 copies of one
  * value stored in ceil(bitWidth / 8) little-endian bytes). The caller strips any 4-byte length prefix.

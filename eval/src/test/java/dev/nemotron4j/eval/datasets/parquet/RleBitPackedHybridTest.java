@@ -7,7 +7,7 @@ import java.lang.foreign.MemorySegment;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-/** The RLE / bit-packing hybrid on Encodings.md's worked example and hand-made runs. */
+/** The RLE / bit-packing hybrid on the worked example of parquet-format's encodings specification and hand-made runs. */
 class RleBitPackedHybridTest {
 
     private static int[] decode(int bitWidth, int count, int... bytes) {
@@ -20,7 +20,7 @@ class RleBitPackedHybridTest {
 
     @Test
     void bitPackedRunsAreLeastSignificantBitFirst() {
-        // Encodings.md: 0..7 at bit width 3 pack into 10001000 11000110 11111010; header (1 group << 1) | 1 = 3
+        // the specification's example: 0..7 at bit width 3 pack into 10001000 11000110 11111010; header (1 group << 1) | 1 = 3
         assertThat(decode(3, 8, 3, 0b10001000, 0b11000110, 0b11111010)).containsExactly(0, 1, 2, 3, 4, 5, 6, 7);
         // only the values asked for are taken from a padded group
         assertThat(decode(3, 5, 3, 0b10001000, 0b11000110, 0b11111010)).containsExactly(0, 1, 2, 3, 4);
