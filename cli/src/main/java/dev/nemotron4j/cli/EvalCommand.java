@@ -297,7 +297,7 @@ public final class EvalCommand implements Runnable {
     }
 
     @Command(name = "chart", mixinStandardHelpOptions = true, description = {
-            "PNG chart of finished runs' accuracies (results.json): grouped bars per task with 95% intervals,",
+            "PNG chart of finished runs' accuracies (results.json): grouped bars per task with 95%% intervals,",
             "or accuracy vs reasoning budget (tasks NAME@budget=N; a run's plain NAME task as a dashed no-budget line)."})
     static final class ChartPng implements Callable<Integer> {
         enum Kind { bars, budget }
