@@ -64,7 +64,11 @@ final class EvalChartImage {
         style(s);
         s.setAvailableSpaceFill(0.8);
         s.setOverlapped(false);
-        s.setXAxisLabelRotation(data.tasks().size() > 6 ? 30 : 0);
+        // long task names ("tool_use/answer_uses_result") collide side by side: slant them when they do not fit
+        int letters = data.tasks().stream().mapToInt(String::length).sum();
+        s.setXAxisLabelRotation(data.tasks().size() > 6 || letters * 8 > WIDTH * 0.85 ? 30 : 0);
+        // headroom above 100 for the value printed over a full bar (it would run into the title)
+        s.setYAxisMax(108.0);
         s.setSeriesColors(colours(data.series().size()));
         for (int i = 0; i < data.series().size(); i++) {
             chart.addSeries(data.series().get(i).label(), data.tasks(), values.get(i))
