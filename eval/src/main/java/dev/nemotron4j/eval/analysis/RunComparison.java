@@ -3,6 +3,7 @@ package dev.nemotron4j.eval.analysis;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.nemotron4j.eval.SampleKey;
 import dev.nemotron4j.eval.run.RunLock;
+import dev.nemotron4j.eval.score.PairwiseVerdictScorer;
 import dev.nemotron4j.eval.run.RunOutputs;
 import dev.nemotron4j.eval.run.SampleRecord;
 import dev.nemotron4j.eval.stats.ClusteredMcNemar;
@@ -61,8 +62,9 @@ public final class RunComparison {
 
     /**
      * @param warnings differences between the runs' inputs that were overridden with {@code force}
+     * @param unscored pairs left out because a side has no score (a judge gave no verdict: {@code details.unscored})
      */
-    public record Result(Map<String, TaskComparison> tasks, int unpairedA, int unpairedB, List<String> warnings) {
+    public record Result(Map<String, TaskComparison> tasks, int unpairedA, int unpairedB, List<String> warnings, int unscored) {
         /** B is significantly worse than A on some task (Holm-adjusted). */
         public boolean regression(double alpha) {
             return tasks.values().stream().anyMatch(t -> t.meanB() < t.meanA() && t.holmP() < alpha);
@@ -92,17 +94,19 @@ public final class RunComparison {
         problems.addAll(promptDifferences(a, b));
         if (!problems.isEmpty() && !force) throw new IncomparableRunsException(problems);
         Result r = compare(a, b);
-        return new Result(r.tasks(), r.unpairedA(), r.unpairedB(), problems);
+        return new Result(r.tasks(), r.unpairedA(), r.unpairedB(), problems, r.unscored());
     }
 
     public static Result compare(List<SampleRecord> a, List<SampleRecord> b) {
         Map<SampleKey, SampleRecord> byKeyB = new LinkedHashMap<>();
         b.forEach(r -> byKeyB.put(r.key(), r));
         Map<String, List<SampleRecord[]>> pairsByTask = new LinkedHashMap<>();
-        int unpairedA = 0;
+        int unpairedA = 0, unscored = 0;
         for (SampleRecord ra : a) {
             SampleRecord rb = byKeyB.remove(ra.key());
             if (rb == null) unpairedA++;
+            // a sample without a score is no evidence either way: not a 0 in a paired test
+            else if (PairwiseVerdictScorer.unscored(ra.details()) || PairwiseVerdictScorer.unscored(rb.details())) unscored++;
             else pairsByTask.computeIfAbsent(ra.task(), k -> new ArrayList<>()).add(new SampleRecord[] {ra, rb});
         }
         Map<String, TaskComparison> tasks = new LinkedHashMap<>();
@@ -111,7 +115,7 @@ public final class RunComparison {
         double[] adjusted = Holm.adjust(p);
         int i = 0;
         for (Map.Entry<String, TaskComparison> e : tasks.entrySet()) e.setValue(e.getValue().withHolm(adjusted[i++]));
-        return new Result(tasks, unpairedA, byKeyB.size(), List.of());
+        return new Result(tasks, unpairedA, byKeyB.size(), List.of(), unscored);
     }
 
     private static TaskComparison compareTask(List<SampleRecord[]> pairs) {
@@ -224,6 +228,9 @@ public final class RunComparison {
                 sb.append(String.format(Locale.ROOT, "    %s  %.3g -> %.3g%n", f.sample(), f.scoreA(), f.scoreB()));
             }
         });
+        if (result.unscored() > 0) {
+            sb.append("unscored pairs left out: ").append(result.unscored()).append(" (a judge gave no verdict on one side)\n");
+        }
         if (result.unpairedA() + result.unpairedB() > 0) {
             sb.append("unpaired samples: ").append(result.unpairedA()).append(" only in A, ")
                     .append(result.unpairedB()).append(" only in B\n");

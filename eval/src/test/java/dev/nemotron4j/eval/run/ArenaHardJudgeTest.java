@@ -184,6 +184,10 @@ public class ArenaHardJudgeTest {
         assertThat(judge.answered()).isEqualTo(calls);
         assertThat(read(dir.resolve("b/samples.jsonl"))).isEqualTo(read(dir.resolve("a/samples.jsonl")));
         assertThat(second.samplesDigest()).isEqualTo(first.samplesDigest());
+        // compared, the unscored question is left out of the pairs (not a 0 on both sides) and reported
+        var comparison = dev.nemotron4j.eval.analysis.RunComparison.compare(dir.resolve("a"), dir.resolve("b"));
+        assertThat(comparison.tasks().get("arena_hard").pairs()).isEqualTo(5);
+        assertThat(comparison.unscored()).isEqualTo(1);
         // another judge model is another cache key: asked afresh
         run(dir.resolve("c"), "judge-2");
         assertThat(judge.answered()).isEqualTo(2 * calls);
