@@ -5,13 +5,14 @@ import dev.nemotron4j.chat.ChatRequest;
 import dev.nemotron4j.chat.ChatRequestOptions;
 import dev.nemotron4j.engine.generation.BatchScheduler;
 import dev.nemotron4j.engine.generation.FinishReason;
-import dev.nemotron4j.engine.generation.GenerationHandle;
 import dev.nemotron4j.engine.loading.MemoryPlan;
 import dev.nemotron4j.engine.model.ModelConfig;
 import dev.nemotron4j.runtime.GenerationSettings;
 import dev.nemotron4j.runtime.ModelBundle;
+import dev.nemotron4j.runtime.TextGeneration;
 import dev.nemotron4j.runtime.TextResult;
 import dev.nemotron4j.runtime.TextService;
+import dev.nemotron4j.runtime.TextSink;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -29,6 +30,8 @@ import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutionException;
+import java.util.function.BiFunction;
+import java.util.function.Supplier;
 
 /**
  * {@code nemotron4j chat}: an interactive conversation in the terminal. Tokens stream as they are generated,
@@ -60,8 +63,13 @@ final class ChatCommand implements Callable<Integer>, RunsModel {
     private final List<ChatMessage> history = new ArrayList<>();
     /** What Ctrl-C at the prompt does: quit (tests replace it, their JVM must live on). */
     static volatile Runnable quitAtPrompt = () -> System.exit(0);
-    /** The answer being written, if any: Ctrl-C stops it. */
-    private volatile GenerationHandle current;
+    /**
+     * Between an answer's text and the terminal renderer, given the renderer and the answer's generation (null until
+     * submitted): the renderer itself here; tests hold the rendering back to press Ctrl-C after the model is done.
+     */
+    static volatile BiFunction<TextSink, Supplier<TextGeneration>, TextSink> rendering = (renderer, generation) -> renderer;
+    /** The answer being written, if any: Ctrl-C stops it (the model and the rendering of what it generated). */
+    private volatile TextGeneration current;
 
     @Override
     public Path modelPath() {
@@ -103,7 +111,7 @@ final class ChatCommand implements Callable<Integer>, RunsModel {
     private SignalHandler onInterrupt(PrintStream out) {
         try {
             return Signal.handle(new Signal("INT"), signal -> {
-                GenerationHandle answer = current;
+                TextGeneration answer = current;
                 if (answer != null) {
                     answer.cancel();
                 } else {
@@ -198,7 +206,7 @@ final class ChatCommand implements Callable<Integer>, RunsModel {
         GenerationSettings settings = GenerationSettings.of(sampling.params(), maxTokens)
                 .withBudget(reasoning.thinkingBudget());
         ConsoleRenderer renderer = new ConsoleRenderer(out, terminal, !hideReasoning);
-        current = service.submit(service.chatJob(request, settings), renderer);
+        current = service.submit(service.chatJob(request, settings), rendering.apply(renderer, () -> current));
         try {
             TextResult r = renderer.result().get();
             if (r.engineReason() == FinishReason.CANCELLED) out.println(terminal ? "\u001b[2m[stopped]\u001b[0m" : "[stopped]");

@@ -1,5 +1,10 @@
 package dev.nemotron4j.cli;
 
+import dev.nemotron4j.chat.output.OutputEvent;
+import dev.nemotron4j.engine.generation.TokenLogprobs;
+import dev.nemotron4j.runtime.TextGeneration;
+import dev.nemotron4j.runtime.TextResult;
+import dev.nemotron4j.runtime.TextSink;
 import org.junit.jupiter.api.Test;
 import sun.misc.Signal;
 
@@ -13,6 +18,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -71,5 +77,92 @@ class ChatInterruptTest {
         assertThat(out).contains("[stopped]");
         // the question and the partial answer stay in the conversation
         assertThat(out).contains("user: Tell me a very long story").contains("assistant: ").contains("2 messages");
+    }
+    /**
+     * The text of an answer is written by the job's own thread, which may still be writing when the model is done:
+     * Ctrl-C then stops the writing too. The rendering is held at the answer's first token until the model has
+     * generated all of its tokens, Ctrl-C is pressed there, and not one token more reaches the terminal.
+     */
+    @Test
+    void ctrlCAfterTheModelIsDoneStopsTheRenderingAndTheChatGoesOn() throws Exception {
+        PipedOutputStream typing = new PipedOutputStream();
+        PipedInputStream stdin = new PipedInputStream(typing, 1 << 16);
+        ByteArrayOutputStream captured = new ByteArrayOutputStream();
+        AtomicBoolean quit = new AtomicBoolean();
+        AtomicBoolean held = new AtomicBoolean();
+        AtomicInteger generated = new AtomicInteger(-1);
+        AtomicInteger rendered = new AtomicInteger(); // tokens of the first answer handed to the renderer
+        AtomicBoolean cancelSeen = new AtomicBoolean();
+        var previousRendering = ChatCommand.rendering;
+        Runnable previousQuit = ChatCommand.quitAtPrompt;
+        ChatCommand.quitAtPrompt = () -> quit.set(true);
+        ChatCommand.rendering = (renderer, generation) -> {
+            if (!held.compareAndSet(false, true)) return renderer; // the second answer renders as usual
+            return new TextSink() {
+                @Override
+                public void onToken(int token, String text, TokenLogprobs logprobs) {
+                    if (rendered.incrementAndGet() == 1) {
+                        try {
+                            TextGeneration g;
+                            while ((g = generation.get()) == null) Thread.onSpinWait();
+                            generated.set(g.generated().get(60, TimeUnit.SECONDS)); // the model is done
+                            Signal.raise(new Signal("INT"));
+                            long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+                            while (!g.isCancelled() && System.nanoTime() < until) Thread.sleep(1);
+                            cancelSeen.set(g.isCancelled());
+                        } catch (Exception e) {
+                            throw new IllegalStateException(e);
+                        }
+                    }
+                    renderer.onToken(token, text, logprobs);
+                }
+
+                @Override
+                public void onEvent(OutputEvent event) {
+                    renderer.onEvent(event);
+                }
+
+                @Override
+                public void onFinish(TextResult result) {
+                    renderer.onFinish(result);
+                }
+
+                @Override
+                public void onError(Throwable error) {
+                    renderer.onError(error);
+                }
+            };
+        };
+        PrintStream oldOut = System.out, oldErr = System.err;
+        InputStream oldIn = System.in;
+        try {
+            System.setOut(new PrintStream(captured, true, StandardCharsets.UTF_8));
+            System.setErr(new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8));
+            System.setIn(stdin);
+            // at most 200 tokens: the ring between the model and the held text side (256) never fills, the model finishes
+            CompletableFuture<Integer> chat = CompletableFuture.supplyAsync(() -> Main.commandLine().execute("chat", "--model",
+                    CliContractTest.tiny("tiny-a").toString(), "--max-tokens", "200", "--temperature", "1", "--seed", "4"));
+            typing.write("Tell me a very long story\n".getBytes(StandardCharsets.UTF_8));
+            typing.flush();
+            long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+            while (!captured.toString(StandardCharsets.UTF_8).contains("[stopped]") && System.nanoTime() < until) Thread.sleep(10);
+            typing.write("And another one\n/history\n".getBytes(StandardCharsets.UTF_8));
+            typing.close();
+            assertThat(chat.get(60, TimeUnit.SECONDS)).isZero();
+        } finally {
+            System.setOut(oldOut);
+            System.setErr(oldErr);
+            System.setIn(oldIn);
+            ChatCommand.quitAtPrompt = previousQuit;
+            ChatCommand.rendering = previousRendering;
+        }
+        String out = captured.toString(StandardCharsets.UTF_8);
+        assertThat(cancelSeen).as("the Ctrl-C handler cancelled the answer").isTrue();
+        assertThat(generated.get()).as("tokens the model generated before Ctrl-C").isGreaterThan(1);
+        assertThat(rendered.get()).as("tokens rendered: the one being written at Ctrl-C, none after").isEqualTo(1);
+        assertThat(quit).as("Ctrl-C during an answer does not quit").isFalse();
+        assertThat(out).contains("[stopped]").contains("[1 tokens");
+        // the chat went on: the stopped answer is kept, the next question answered, all four in the conversation
+        assertThat(out).contains("user: Tell me a very long story").contains("user: And another one").contains("4 messages");
     }
 }

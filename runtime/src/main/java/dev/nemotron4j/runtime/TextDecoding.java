@@ -81,10 +81,18 @@ final class TextDecoding {
         }
     }
 
-    /** The end: held-back text, the parser's last events, and the result to the sink. */
-    void finish(GenerationStats engineStats) {
+    /**
+     * The end: held-back text, the parser's last events, and the result to the sink.
+     *
+     * @param cancelled tokens the model generated were passed over because the job was cancelled
+     */
+    void finish(GenerationStats engineStats, boolean cancelled) {
         GenerationStats stats = engineStats;
-        if (stopped && (stats.reason() != FinishReason.STOPPED_BY_LISTENER || stats.generatedTokens() != completionTokens)) {
+        if (cancelled) {
+            // cancelled while tokens were still on their way here: the generation ended at the last token taken
+            stats = new GenerationStats(FinishReason.CANCELLED, stats.promptTokens(), completionTokens, stats.queuedNanos(),
+                    stats.firstTokenNanos(), stats.totalNanos(), stats.cachedTokens());
+        } else if (stopped && (stats.reason() != FinishReason.STOPPED_BY_LISTENER || stats.generatedTokens() != completionTokens)) {
             // the scheduler learned of the stop string late: the generation ended at it
             stats = new GenerationStats(FinishReason.STOPPED_BY_LISTENER, stats.promptTokens(), completionTokens, stats.queuedNanos(),
                     stats.firstTokenNanos(), stats.totalNanos(), stats.cachedTokens());

@@ -4,7 +4,6 @@ import dev.nemotron4j.chat.ChatRequest;
 import dev.nemotron4j.chat.output.OutputEvent;
 import dev.nemotron4j.chat.output.OutputParserOptions;
 import dev.nemotron4j.engine.generation.BatchScheduler;
-import dev.nemotron4j.engine.generation.GenerationHandle;
 import dev.nemotron4j.engine.generation.GenerationRequest;
 import dev.nemotron4j.engine.generation.TokenLogprobs;
 import dev.nemotron4j.engine.state.PrefixStateCache;
@@ -162,7 +161,7 @@ public final class TextService implements AutoCloseable {
      * Starts a job; events stream to {@code sink} in order, from the job's text thread (not the scheduler's, which
      * only hands tokens over).
      */
-    public GenerationHandle submit(TextJob job, TextSink sink) {
+    public TextGeneration submit(TextJob job, TextSink sink) {
         GenerationSettings s = job.settings();
         Set<Integer> stops = new HashSet<>(s.extraStopTokens());
         if (!s.ignoreEos()) stops.addAll(bundle.stopTokenIds());
@@ -172,8 +171,8 @@ public final class TextService implements AutoCloseable {
         TextGenerationListener listener = new TextGenerationListener(job, bundle.thinkingTokens(), bundle.lineBreakTokens(), grammar, text);
         long deadline = s.timeout() == null ? 0 : System.nanoTime() + s.timeout().toNanos();
         if (deadline == 0 && s.timeout() != null) deadline = 1;
-        return scheduler.submit(new GenerationRequest(job.promptIds(), s.sampling(), s.maxTokens(), stops, s.topLogprobs(), deadline,
-                listener, job.sharedPrefix()));
+        return new TextGeneration(scheduler.submit(new GenerationRequest(job.promptIds(), s.sampling(), s.maxTokens(), stops,
+                s.topLogprobs(), deadline, listener, job.sharedPrefix())), text);
     }
 
     /** Runs a job to the end and returns the result (blocking). */

@@ -12,6 +12,9 @@ import java.util.concurrent.locks.LockSupport;
  * scheduler waits only when the ring is full or when it must see the text side caught up ({@link #awaitCaughtUp}).
  * The text thread starts with the first token (or the end) and ends after telling the sink the end.
  *
+ * <p>{@link #cancel} (any thread) makes the text side take no further token: the tokens still in the ring are passed
+ * over unheard, so the answer stops at once even when the model finished long before the text side got there.
+ *
  * <p>{@link #inline} runs the same text work at once on the caller's thread instead (the behaviour before the text
  * moved off the scheduler thread, kept to check that outputs are the same).
  */
@@ -30,6 +33,8 @@ final class TextWorker {
     private volatile boolean stopped;       // a stop string completed, or the text work failed
     private volatile boolean leftReasoning;
     private volatile boolean parked;
+    private volatile boolean cancelled;
+    private boolean cut;                    // a token was passed over because of a cancel (text thread only)
     private Thread thread;                  // started by the scheduler thread
     private Throwable broken;               // the text thread's own failure
 
@@ -118,6 +123,13 @@ final class TextWorker {
         }
     }
 
+    // ---- any thread ----
+
+    /** Takes no further token (the text side ends when the generation does, with what it has taken). */
+    void cancel() {
+        cancelled = true;
+    }
+
     // ---- the text thread (or the caller, inline) ----
 
     private void run() {
@@ -151,7 +163,11 @@ final class TextWorker {
     }
 
     private void take(int token, TokenLogprobs lp) {
-        if (broken != null) return;
+        if (broken != null || stopped) return;
+        if (cancelled) {
+            cut = true; // still taken from the ring, so the scheduler never waits on a cancelled job
+            return;
+        }
         try {
             if (!text.accept(token, lp)) stopped = true;
             if (text.leftReasoning()) leftReasoning = true;
@@ -164,6 +180,6 @@ final class TextWorker {
     private void end(GenerationStats stats, Throwable error) {
         Throwable cause = broken != null ? broken : error;
         if (cause != null) text.fail(cause);
-        else text.finish(stats);
+        else text.finish(stats, cut);
     }
 }

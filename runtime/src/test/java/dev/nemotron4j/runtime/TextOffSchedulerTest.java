@@ -91,7 +91,7 @@ class TextOffSchedulerTest {
                 Recorder r = new Recorder(offScheduler ? 3_000_000 : 0);
                 var handle = service.submit(job.apply(service), r);
                 TextResult result = r.result.get(120, TimeUnit.SECONDS);
-                runs.add(new Run(r.heard, result, handle.completion().get(10, TimeUnit.SECONDS)));
+                runs.add(new Run(r.heard, result, handle.engineCompletion().get(10, TimeUnit.SECONDS)));
             }
         }
         return runs;

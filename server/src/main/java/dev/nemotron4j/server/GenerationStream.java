@@ -1,10 +1,10 @@
 package dev.nemotron4j.server;
 
 import dev.nemotron4j.chat.output.OutputEvent;
-import dev.nemotron4j.engine.generation.GenerationHandle;
 import dev.nemotron4j.engine.generation.QueueFullException;
 import dev.nemotron4j.engine.generation.TokenLogprobs;
 import dev.nemotron4j.engine.state.ContextOverflowException;
+import dev.nemotron4j.runtime.TextGeneration;
 import dev.nemotron4j.runtime.TextJob;
 import dev.nemotron4j.runtime.TextResult;
 import dev.nemotron4j.runtime.TextService;
@@ -40,7 +40,7 @@ final class GenerationStream {
     }
 
     private final LinkedBlockingQueue<Signal> queue = new LinkedBlockingQueue<>();
-    private final List<GenerationHandle> handles = new ArrayList<>();
+    private final List<TextGeneration> handles = new ArrayList<>();
     private final Metrics metrics;
     private final long startNanos;
     private final boolean wantTokens;
@@ -84,7 +84,7 @@ final class GenerationStream {
 
     /** Stops every job at the scheduler's next step (client gone, timeout, error). */
     void cancel() {
-        for (GenerationHandle h : handles) h.cancel();
+        for (TextGeneration h : handles) h.cancel();
     }
 
     /** Called on the job's text thread: enqueue only. */
