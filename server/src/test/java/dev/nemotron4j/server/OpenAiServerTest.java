@@ -326,8 +326,9 @@ class OpenAiServerTest {
         assertThat(lp.path("tokens")).hasSize(4 + 5);
         assertThat(lp.path("token_logprobs").get(0).isNull()).isTrue();
         assertThat(lp.path("token_logprobs").get(4).isNumber()).isTrue();
-        // echoed prompt tokens carry their log-probability given the prefix (as lm-eval-style log-likelihood needs)
-        var scored = dev.nemotron4j.engine.generation.PromptScorer.score(f.bundle.model(), new int[] {5, 6, 7, 8}, 1);
+        // echoed prompt tokens carry their log-probability given the prefix (as lm-eval-style log-likelihood needs);
+        // scored through the service's scheduler, the model's one caller (equal to PromptScorer's: SharedModelTest)
+        var scored = f.service.score(new int[] {5, 6, 7, 8}, 1);
         for (int i = 1; i < 4; i++) {
             assertThat((float) lp.path("token_logprobs").get(i).asDouble()).as("prompt token %d", i).isEqualTo(scored[i].logprob());
             assertThat(lp.path("top_logprobs").get(i)).hasSize(1);
@@ -336,7 +337,7 @@ class OpenAiServerTest {
         // the first generated token's logprob equals scoring the prompt plus that token
         int first = f.bundle.tokenizer().tokenToId(lp.path("tokens").get(4).asText()).orElse(-1);
         if (first >= 0) {
-            var withFirst = dev.nemotron4j.engine.generation.PromptScorer.score(f.bundle.model(), new int[] {5, 6, 7, 8, first}, 0);
+            var withFirst = f.service.score(new int[] {5, 6, 7, 8, first}, 0);
             assertThat((float) lp.path("token_logprobs").get(4).asDouble()).isCloseTo(withFirst[4].logprob(), org.assertj.core.data.Offset.offset(1e-4f));
         }
         assertThat(lp.path("top_logprobs").get(4)).hasSize(1);

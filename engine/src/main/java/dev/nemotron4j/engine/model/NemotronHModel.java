@@ -12,11 +12,19 @@ import dev.nemotron4j.engine.weights.TensorSource;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * Nemotron-H: token embedding → blocks {@code h ← h + Mixer(RMSNorm(h))} → final RMSNorm → untied LM head
- * (ARCHITECTURE.md §4), computed in float32. One instance runs one forward pass at a time; many sequences
- * can advance together in one pass ({@link BatchLayout}).
+ * (ARCHITECTURE.md §4), computed in float32. Many sequences can advance together in one pass ({@link BatchLayout}).
+ *
+ * <p>Threading: one instance runs one forward pass at a time. A pass works in scratch buffers that the model and each
+ * of its mixers keep (grown on demand, reused: no allocation per step), so two passes at once would overwrite each
+ * other's activations. The model does not lock: it is meant to have one caller, and when it is shared (the server,
+ * the chat, the in-process evaluation target), that caller is the thread of the one {@code BatchScheduler} that owns
+ * it, which batches generation and prompt scoring into its steps. A second pass started while one runs is refused
+ * with an {@link IllegalStateException} (never a silent mix of activations); passes one after another from different
+ * threads are fine. The weights are read-only; each {@link SequenceState} belongs to the pass it is fed to.
  */
 public final class NemotronHModel implements AutoCloseable {
 
@@ -41,7 +49,9 @@ public final class NemotronHModel implements AutoCloseable {
     private int defaultContextLimit;
     private KvCacheType kvCacheType = KvCacheType.F32;
 
-    // scratch, grown on demand
+    private final AtomicBoolean inPass = new AtomicBoolean(); // a forward pass is running (the one-caller check)
+
+    // scratch of the running pass, grown on demand
     private float[] h = new float[0], normed = new float[0], mixOut = new float[0], headIn = new float[0];
 
     /** The model over bound weights; built by the model loader, which checked every tensor against the config. Owns {@code source}. */
@@ -150,8 +160,21 @@ public final class NemotronHModel implements AutoCloseable {
      *
      * @param tokens token ids of all rows, in row order
      * @param logits output for the rows {@code which} selects, in row order, each {@code vocab} wide
+     * @throws IllegalStateException when another pass is running (one pass at a time: see the class comment)
      */
-    public synchronized void forward(BatchLayout batch, int[] tokens, LogitRows which, float[] logits, ForwardObserver obs) {
+    public void forward(BatchLayout batch, int[] tokens, LogitRows which, float[] logits, ForwardObserver obs) {
+        if (!inPass.compareAndSet(false, true)) {
+            throw new IllegalStateException("a forward pass of this model is already running on another thread: a model runs one pass "
+                    + "at a time (its scratch is shared); share it through one BatchScheduler");
+        }
+        try {
+            pass(batch, tokens, which, logits, obs);
+        } finally {
+            inPass.set(false);
+        }
+    }
+
+    private void pass(BatchLayout batch, int[] tokens, LogitRows which, float[] logits, ForwardObserver obs) {
         int rows = batch.rows();
         int hidden = config.hiddenSize(), vocab = config.vocabSize();
         if (tokens.length < rows) throw new IllegalArgumentException(tokens.length + " tokens for " + rows + " rows");

@@ -78,19 +78,21 @@ class BatchSchedulerTest {
     void concurrentGreedyRequestsMatchTheirSoloRuns() throws Exception {
         Random rnd = new Random(7);
         for (int n : new int[] {1, 3, 8}) {
+            List<int[]> prompts = new ArrayList<>();
+            List<int[]> solo = new ArrayList<>();
+            for (int i = 0; i < n; i++) prompts.add(rnd.ints(3 + rnd.nextInt(30), 0, model.vocabSize()).toArray());
+            // each alone first: the model runs one pass at a time, and the scheduler's thread is its caller below
+            for (int[] p : prompts) solo.add(alone(p, 10));
             try (BatchScheduler s = new BatchScheduler(model, new BatchScheduler.Options(4, 16, 5, 12, 4096))) {
-                List<int[]> prompts = new ArrayList<>();
                 List<Collector> cs = new ArrayList<>();
-                for (int i = 0; i < n; i++) {
-                    int[] p = rnd.ints(3 + rnd.nextInt(30), 0, model.vocabSize()).toArray();
-                    prompts.add(p);
+                for (int[] p : prompts) {
                     Collector c = new Collector(-1);
                     cs.add(c);
                     s.submit(new GenerationRequest(p, SamplingParams.GREEDY, 10, Set.of(), -1, 0, c));
                 }
                 for (int i = 0; i < n; i++) {
                     cs.get(i).await();
-                    assertThat(cs.get(i).tokens).as("request %d of %d", i, n).containsExactly(box(alone(prompts.get(i), 10)));
+                    assertThat(cs.get(i).tokens).as("request %d of %d", i, n).containsExactly(box(solo.get(i)));
                     assertThat(cs.get(i).stats.reason()).isEqualTo(FinishReason.LENGTH);
                     assertThat(cs.get(i).stats.promptTokens()).isEqualTo(prompts.get(i).length);
                 }
