@@ -4,7 +4,6 @@ import dev.nemotron4j.chat.ChatMessage;
 import dev.nemotron4j.chat.ChatRequest;
 import dev.nemotron4j.chat.ChatRequestOptions;
 import dev.nemotron4j.engine.generation.BatchScheduler;
-import dev.nemotron4j.engine.generation.FinishReason;
 import dev.nemotron4j.engine.loading.MemoryPlan;
 import dev.nemotron4j.engine.model.ModelConfig;
 import dev.nemotron4j.runtime.GenerationSettings;
@@ -209,7 +208,7 @@ final class ChatCommand implements Callable<Integer>, RunsModel {
         current = service.submit(service.chatJob(request, settings), rendering.apply(renderer, () -> current));
         try {
             TextResult r = renderer.result().get();
-            if (r.engineReason() == FinishReason.CANCELLED) out.println(terminal ? "\u001b[2m[stopped]\u001b[0m" : "[stopped]");
+            if (r.cancelled()) out.println(terminal ? "\u001b[2m[stopped]\u001b[0m" : "[stopped]");
             history.add(ChatMessage.assistant(r.parsed().content() == null ? "" : r.parsed().content(),
                     r.parsed().reasoning(), r.parsed().toolCalls()));
             String stats = String.format(Locale.ROOT, "[%d tokens (%d reasoning), %.1f tokens/s, %s]",

@@ -9,7 +9,7 @@ import dev.nemotron4j.chat.ToolCall;
 import dev.nemotron4j.chat.ToolDefinition;
 import dev.nemotron4j.chat.budget.ThinkingBudget;
 import dev.nemotron4j.chat.output.OutputEvent;
-import dev.nemotron4j.engine.generation.TokenLogprobs;
+import dev.nemotron4j.runtime.ScoredToken;
 import dev.nemotron4j.engine.loading.ModelSource;
 import dev.nemotron4j.engine.sampling.SamplingParams;
 import dev.nemotron4j.eval.target.GenerationRequest;
@@ -101,8 +101,8 @@ final class EngineEvalTarget implements Target {
                 }
 
                 @Override
-                public void onToken(int token, String text, TokenLogprobs lp) {
-                    if (lp != null) logprobs.add(new TokenLogprob(bundle.tokenizer().decode(new int[] {token}, false), lp.logprob()));
+                public void onToken(int token, String text, ScoredToken lp) {
+                    if (lp != null) logprobs.add(new TokenLogprob(lp.text(), lp.logprob()));
                 }
 
                 @Override
@@ -151,13 +151,13 @@ final class EngineEvalTarget implements Target {
         System.arraycopy(context, 0, all, 0, context.length);
         System.arraycopy(cont, 0, all, context.length, cont.length);
         // Each continuation token's log-probability given everything before it, fed in pieces (bounded memory).
-        TokenLogprobs[] scored = service.score(all, 1); // on the scheduler, with the other requests
+        ScoredToken[] scored = service.score(all, 1); // on the scheduler, with the other requests
         double sum = 0;
         boolean greedy = true;
         for (int i = 0; i < cont.length; i++) {
-            TokenLogprobs lp = scored[context.length + i];
+            ScoredToken lp = scored[context.length + i];
             sum += lp.logprob();
-            greedy &= lp.topTokens()[0] == cont[i];
+            greedy &= lp.alternatives().getFirst().id() == cont[i];
         }
         return new GenerationResult("", "", "", List.of(), "stop", new TokenUsage(all.length, 0, 0), List.of(), sum, greedy,
                 (System.nanoTime() - t0) / 1_000_000, null);

@@ -162,7 +162,7 @@ final class GenerateCommand implements Callable<Integer>, RunsModel {
                 }
 
                 @Override
-                public void onToken(int token, String text, dev.nemotron4j.engine.generation.TokenLogprobs lp) {
+                public void onToken(int token, String text, dev.nemotron4j.runtime.ScoredToken lp) {
                     tokens.add(token);
                 }
 

@@ -1,7 +1,7 @@
 package dev.nemotron4j.cli;
 
+import dev.nemotron4j.runtime.ScoredToken;
 import dev.nemotron4j.chat.output.OutputEvent;
-import dev.nemotron4j.engine.generation.TokenLogprobs;
 import dev.nemotron4j.runtime.TextGeneration;
 import dev.nemotron4j.runtime.TextResult;
 import dev.nemotron4j.runtime.TextSink;
@@ -100,7 +100,7 @@ class ChatInterruptTest {
             if (!held.compareAndSet(false, true)) return renderer; // the second answer renders as usual
             return new TextSink() {
                 @Override
-                public void onToken(int token, String text, TokenLogprobs logprobs) {
+                public void onToken(int token, String text, ScoredToken logprobs) {
                     if (rendered.incrementAndGet() == 1) {
                         try {
                             TextGeneration g;

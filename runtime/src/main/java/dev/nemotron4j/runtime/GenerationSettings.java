@@ -5,6 +5,7 @@ import dev.nemotron4j.engine.sampling.SamplingParams;
 
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
 /**
@@ -30,6 +31,48 @@ public record GenerationSettings(SamplingParams sampling, int maxTokens, List<St
 
     public static GenerationSettings of(SamplingParams sampling, int maxTokens) {
         return new GenerationSettings(sampling, maxTokens, List.of(), Set.of(), false, null, null, -1, null);
+    }
+
+    /**
+     * Settings that sample with these parameters (OpenAI's and vLLM's sampling fields; each off at its neutral value:
+     * top-k 0, top-p 1, min-p 0, repetition penalty 1, presence and frequency penalties 0) and stop at the model's
+     * end-of-turn ids; no token limit yet ({@link #withMaxTokens}).
+     *
+     * @param temperature 0 picks the most likely token
+     * @param logitBias   added to the given token ids' logits before anything else
+     * @param seed        the same seed gives the same tokens
+     * @throws IllegalArgumentException when a value is out of its range (the message names the field)
+     */
+    public static GenerationSettings sampling(float temperature, int topK, float topP, float minP, float repetitionPenalty,
+                                              float presencePenalty, float frequencyPenalty, Map<Integer, Float> logitBias, long seed) {
+        return of(new SamplingParams(temperature, topK, topP, minP, repetitionPenalty, presencePenalty, frequencyPenalty, logitBias, seed), 0);
+    }
+
+    /** The sampling seed. */
+    public long seed() {
+        return sampling.seed();
+    }
+
+    public GenerationSettings withSeed(long seed) {
+        return new GenerationSettings(sampling.withSeed(seed), maxTokens, stopStrings, extraStopTokens, ignoreEos, budget, budgetEndingIds,
+                topLogprobs, timeout);
+    }
+
+    public GenerationSettings withMaxTokens(int n) {
+        return new GenerationSettings(sampling, n, stopStrings, extraStopTokens, ignoreEos, budget, budgetEndingIds, topLogprobs, timeout);
+    }
+
+    public GenerationSettings withIgnoreEos(boolean ignore) {
+        return new GenerationSettings(sampling, maxTokens, stopStrings, extraStopTokens, ignore, budget, budgetEndingIds, topLogprobs, timeout);
+    }
+
+    /** The reasoning budget's forced ending ids (null: the default ending). */
+    public GenerationSettings withBudgetEndingIds(List<Integer> ids) {
+        return new GenerationSettings(sampling, maxTokens, stopStrings, extraStopTokens, ignoreEos, budget, ids, topLogprobs, timeout);
+    }
+
+    public GenerationSettings withTimeout(Duration t) {
+        return new GenerationSettings(sampling, maxTokens, stopStrings, extraStopTokens, ignoreEos, budget, budgetEndingIds, topLogprobs, t);
     }
 
     public GenerationSettings withBudget(ThinkingBudget b) {

@@ -23,6 +23,7 @@ import java.util.Set;
 final class TextDecoding {
     private final TextSink sink;
     private final Set<Integer> stopTokens;
+    private final Tokenizer tokenizer;
     private final StreamingDecoder decoder;
     private final StopStringMatcher stops;
     private final NemotronOutputParser parser;
@@ -36,6 +37,7 @@ final class TextDecoding {
     TextDecoding(Tokenizer tokenizer, TextJob job, Set<Integer> stopTokens, TextSink sink) {
         this.sink = sink;
         this.stopTokens = stopTokens;
+        this.tokenizer = tokenizer;
         this.decoder = tokenizer.streamingDecoder(false);
         this.stops = new StopStringMatcher(job.settings().stopStrings());
         this.parser = job.parse() == null ? null : new NemotronOutputParser(job.parse());
@@ -46,12 +48,13 @@ final class TextDecoding {
         if (stopped) return false;
         completionTokens++;
         if (parser != null && parser.inReasoning()) reasoningTokens++;
+        ScoredToken scored = logprobs == null ? null : ScoredToken.of(logprobs, tokenizer);
         if (stopTokens.contains(token)) {
-            sink.onToken(token, "", logprobs);
+            sink.onToken(token, "", scored);
             return true; // the scheduler ends with STOP; the end-of-turn text is not part of the output
         }
         String text = decoder.accept(token);
-        sink.onToken(token, text, logprobs);
+        sink.onToken(token, text, scored);
         emit(stops.push(text));
         stopped = stops.stopped();
         return !stopped;

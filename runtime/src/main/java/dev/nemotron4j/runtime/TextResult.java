@@ -14,6 +14,16 @@ import dev.nemotron4j.engine.generation.GenerationStats;
 public record TextResult(FinishReason engineReason, String finishReason, int promptTokens, int completionTokens,
                          int reasoningTokens, String rawText, ParsedOutput parsed, GenerationStats stats) {
 
+    /** Whether the job was cancelled before it ended ({@link TextGeneration#cancel}). */
+    public boolean cancelled() {
+        return engineReason == FinishReason.CANCELLED;
+    }
+
+    /** Whether the job's timeout ({@link GenerationSettings#timeout}) ended it. */
+    public boolean timedOut() {
+        return engineReason == FinishReason.TIMEOUT;
+    }
+
     /** Prompt tokens resumed from a saved state instead of computed (OpenAI's {@code cached_tokens}). */
     public int cachedTokens() {
         return stats.cachedTokens();

@@ -5,7 +5,9 @@ import dev.nemotron4j.chat.output.OutputEvent;
 import dev.nemotron4j.chat.output.OutputParserOptions;
 import dev.nemotron4j.engine.generation.BatchScheduler;
 import dev.nemotron4j.engine.generation.GenerationRequest;
+import dev.nemotron4j.engine.generation.QueueFullException;
 import dev.nemotron4j.engine.generation.TokenLogprobs;
+import dev.nemotron4j.engine.state.ContextOverflowException;
 import dev.nemotron4j.engine.state.PrefixStateCache;
 
 import java.util.HashSet;
@@ -90,7 +92,7 @@ public final class TextService implements AutoCloseable {
 
     /** One token's text. */
     public String tokenText(int id) {
-        return bundle.tokenizer().decode(new int[] {id}, false);
+        return ScoredToken.text(bundle.tokenizer(), id);
     }
 
     /** Whether {@code id} is a special (control) token, such as the {@code <s>} a text prompt may get. */
@@ -106,10 +108,24 @@ public final class TextService implements AutoCloseable {
     /**
      * The log-probability of every token of {@code ids} given the tokens before it, with the {@code top} most likely
      * alternatives (entry 0 is null: no prefix). Runs on the scheduler with the other requests; blocks until done.
+     *
+     * @throws RejectedJobException when the queue is full or {@code ids} exceed the context
+     * @throws java.util.concurrent.CancellationException when the scoring was stopped before its end
      */
-    public TokenLogprobs[] score(int[] ids, int top) {
+    public ScoredToken[] score(int[] ids, int top) {
+        CompletableFuture<TokenLogprobs[]> scoring;
         try {
-            return scheduler.score(ids, top).get();
+            scoring = scheduler.score(ids, top);
+        } catch (QueueFullException e) {
+            throw new RejectedJobException(RejectedJobException.Reason.QUEUE_FULL, e.getMessage(), e);
+        } catch (ContextOverflowException e) {
+            throw new RejectedJobException(RejectedJobException.Reason.PROMPT_TOO_LONG, e.getMessage(), e);
+        }
+        try {
+            TokenLogprobs[] lps = scoring.get();
+            ScoredToken[] out = new ScoredToken[lps.length];
+            for (int i = 0; i < lps.length; i++) out[i] = lps[i] == null ? null : ScoredToken.of(lps[i], bundle.tokenizer());
+            return out;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted", e);
@@ -160,6 +176,8 @@ public final class TextService implements AutoCloseable {
     /**
      * Starts a job; events stream to {@code sink} in order, from the job's text thread (not the scheduler's, which
      * only hands tokens over).
+     *
+     * @throws RejectedJobException when the queue is full or the prompt leaves no room in the context
      */
     public TextGeneration submit(TextJob job, TextSink sink) {
         GenerationSettings s = job.settings();
@@ -171,8 +189,15 @@ public final class TextService implements AutoCloseable {
         TextGenerationListener listener = new TextGenerationListener(job, bundle.thinkingTokens(), bundle.lineBreakTokens(), grammar, text);
         long deadline = s.timeout() == null ? 0 : System.nanoTime() + s.timeout().toNanos();
         if (deadline == 0 && s.timeout() != null) deadline = 1;
-        return new TextGeneration(scheduler.submit(new GenerationRequest(job.promptIds(), s.sampling(), s.maxTokens(), stops,
-                s.topLogprobs(), deadline, listener, job.sharedPrefix())), text);
+        GenerationRequest request = new GenerationRequest(job.promptIds(), s.sampling(), s.maxTokens(), stops, s.topLogprobs(), deadline,
+                listener, job.sharedPrefix());
+        try {
+            return new TextGeneration(scheduler.submit(request), text);
+        } catch (QueueFullException e) {
+            throw new RejectedJobException(RejectedJobException.Reason.QUEUE_FULL, e.getMessage(), e);
+        } catch (ContextOverflowException e) {
+            throw new RejectedJobException(RejectedJobException.Reason.PROMPT_TOO_LONG, e.getMessage(), e);
+        }
     }
 
     /** Runs a job to the end and returns the result (blocking). */

@@ -1,7 +1,6 @@
 package dev.nemotron4j.runtime;
 
 import dev.nemotron4j.chat.output.OutputEvent;
-import dev.nemotron4j.engine.generation.TokenLogprobs;
 
 /**
  * Receives a generation's output as it streams, in order, on the generation's text thread (one at a time; not the
@@ -11,8 +10,12 @@ public interface TextSink {
     /** Parsed output: reasoning and content deltas, tool-call events (raw-text jobs give content deltas only). */
     void onEvent(OutputEvent event);
 
-    /** Each generated token with its decoded text (may be empty while a UTF-8 sequence is incomplete). */
-    default void onToken(int token, String text, TokenLogprobs logprobs) {
+    /**
+     * Each generated token with the text it adds to the output (may be empty while a UTF-8 sequence is incomplete), and
+     * its log-probability with alternatives when the settings asked for them ({@link GenerationSettings#topLogprobs}),
+     * else null.
+     */
+    default void onToken(int token, String text, ScoredToken logprobs) {
     }
 
     /** The end, with the whole result; called once unless {@link #onError} is. */

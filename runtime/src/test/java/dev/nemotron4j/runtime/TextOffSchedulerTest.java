@@ -9,14 +9,12 @@ import dev.nemotron4j.chat.output.JsonObjectGrammar;
 import dev.nemotron4j.chat.output.OutputEvent;
 import dev.nemotron4j.engine.generation.FinishReason;
 import dev.nemotron4j.engine.generation.GenerationStats;
-import dev.nemotron4j.engine.generation.TokenLogprobs;
 import dev.nemotron4j.engine.sampling.SamplingParams;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -62,11 +60,10 @@ class TextOffSchedulerTest {
         }
 
         @Override
-        public void onToken(int token, String text, TokenLogprobs lp) {
+        public void onToken(int token, String text, ScoredToken lp) {
             if (delayNanos > 0) java.util.concurrent.locks.LockSupport.parkNanos(first ? 100 * delayNanos : delayNanos);
             first = false;
-            heard.add("token " + token + " " + text + (lp == null ? "" : " " + lp.logprob() + " " + Arrays.toString(lp.topTokens())
-                    + Arrays.toString(lp.topLogprobs())));
+            heard.add("token " + token + " " + text + (lp == null ? "" : " " + lp));
         }
 
         @Override

@@ -5,7 +5,6 @@ import dev.nemotron4j.chat.ChatRequest;
 import dev.nemotron4j.chat.ChatRequestOptions;
 import dev.nemotron4j.chat.budget.ThinkingBudget;
 import dev.nemotron4j.chat.output.OutputEvent;
-import dev.nemotron4j.engine.generation.TokenLogprobs;
 import dev.nemotron4j.engine.sampling.SamplingParams;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -58,7 +57,7 @@ class TextServiceTest {
         }
 
         @Override
-        public void onToken(int token, String text, TokenLogprobs logprobs) {
+        public void onToken(int token, String text, ScoredToken logprobs) {
             tokens.add(token);
             texts.add(text);
         }

@@ -5,7 +5,6 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.nemotron4j.chat.output.OutputEvent;
 import dev.nemotron4j.chat.output.OutputGrammar;
 import dev.nemotron4j.chat.template.UnsupportedChatTemplateException;
-import dev.nemotron4j.engine.generation.FinishReason;
 import dev.nemotron4j.runtime.GenerationSettings;
 import dev.nemotron4j.runtime.TextJob;
 import dev.nemotron4j.runtime.TextResult;
@@ -17,7 +16,6 @@ import org.slf4j.LoggerFactory;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Set;
 import java.util.concurrent.TimeUnit;
 
 import static dev.nemotron4j.server.OpenAiJson.F;
@@ -50,7 +48,7 @@ final class ChatCompletionsHandler {
 
         TextJob rendered;
         try {
-            rendered = service.chatJob(req.chat(), GenerationSettings.of(req.sampling().sampling(), 0));
+            rendered = service.chatJob(req.chat(), req.sampling().settingsFor(0));
         } catch (UnsupportedChatTemplateException e) {
             throw new ApiError(500, "server_error", "This model has no supported chat template; use /v1/completions", null, null);
         } catch (IllegalArgumentException e) {
@@ -67,8 +65,8 @@ final class ChatCompletionsHandler {
 
         List<TextJob> jobs = new ArrayList<>();
         for (int i = 0; i < req.sampling().n(); i++) {
-            GenerationSettings settings = new GenerationSettings(req.sampling().samplingFor(i), maxTokens, req.sampling().stop(), Set.of(),
-                    req.sampling().ignoreEos(), req.budget(), req.budgetEndIds(), req.topLogprobs(), config.requestTimeout());
+            GenerationSettings settings = req.sampling().settingsFor(i).withMaxTokens(maxTokens).withBudget(req.budget())
+                    .withBudgetEndingIds(req.budgetEndIds()).withTopLogprobs(req.topLogprobs()).withTimeout(config.requestTimeout());
             jobs.add(rendered.with(settings, grammar));
         }
         GenerationStream gen = new GenerationStream(service, jobs, metrics, startNanos, req.topLogprobs() >= 0);
@@ -135,7 +133,7 @@ final class ChatCompletionsHandler {
             return switch (signal) {
                 case GenerationStream.Token t -> {
                     if (t.logprobs() != null && !service.isEndOfTurn(t.id())) {
-                        ObjectNode entry = OpenAiJson.chatLogprob(service, t.logprobs());
+                        ObjectNode entry = OpenAiJson.chatLogprob(t.logprobs());
                         logprobs.get(c).add(entry);
                         pendingLogprobs.get(c).add(entry);
                     }
@@ -146,7 +144,7 @@ final class ChatCompletionsHandler {
                     yield delta == null ? List.of() : List.of(chunk(c, delta, null, takePending(c)));
                 }
                 case GenerationStream.Finished f -> {
-                    if (f.result().engineReason() == FinishReason.TIMEOUT) throw ApiError.timeout();
+                    if (f.result().timedOut()) throw ApiError.timeout();
                     results[c] = f.result();
                     if (req.toolChoice().unsatisfiedBy(f.result().parsed().toolCalls().size())) metrics.toolChoiceUnsatisfied();
                     yield List.of(chunk(c, F.objectNode(), f.result().finishReason(), takePending(c)));

@@ -5,9 +5,9 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sun.net.httpserver.HttpExchange;
 import dev.nemotron4j.chat.output.OutputEvent;
-import dev.nemotron4j.engine.generation.FinishReason;
-import dev.nemotron4j.engine.generation.TokenLogprobs;
 import dev.nemotron4j.runtime.GenerationSettings;
+import dev.nemotron4j.runtime.RejectedJobException;
+import dev.nemotron4j.runtime.ScoredToken;
 import dev.nemotron4j.runtime.TextJob;
 import dev.nemotron4j.runtime.TextResult;
 import dev.nemotron4j.runtime.TextService;
@@ -17,7 +17,6 @@ import org.slf4j.LoggerFactory;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Set;
 import java.util.concurrent.TimeUnit;
 
 import static dev.nemotron4j.server.OpenAiJson.F;
@@ -72,8 +71,7 @@ final class CompletionsHandler {
                     context, "prompt");
             promptTokens += p.ids().length;
             for (int j = 0; j < sampling.n(); j++) {
-                GenerationSettings s = new GenerationSettings(sampling.samplingFor(j), max, sampling.stop(), Set.of(), sampling.ignoreEos(),
-                        null, null, logprobs, config.requestTimeout());
+                GenerationSettings s = sampling.settingsFor(j).withMaxTokens(max).withTopLogprobs(logprobs).withTimeout(config.requestTimeout());
                 jobs.add(service.rawJob(p.ids(), s));
             }
         }
@@ -89,11 +87,11 @@ final class CompletionsHandler {
     }
 
     /** The prompt's scores, computed on the scheduler with the running requests (a full queue is a 429). */
-    private TokenLogprobs[] scores(int[] ids, int top) {
+    private ScoredToken[] scores(int[] ids, int top) {
         try {
             return service.score(ids, top);
-        } catch (dev.nemotron4j.engine.generation.QueueFullException e) {
-            throw ApiError.queueFull();
+        } catch (RejectedJobException e) {
+            throw e.reason() == RejectedJobException.Reason.QUEUE_FULL ? ApiError.queueFull() : ApiError.contextLength(e.getMessage(), "prompt");
         } catch (java.util.concurrent.CancellationException e) {
             throw ApiError.timeout();
         }
@@ -196,15 +194,15 @@ final class CompletionsHandler {
             pendingText[c].append(p.text());
             if (topLogprobs >= 0) {
                 // Each prompt token's log-probability given its prefix (the first has none: null, as OpenAI sends).
-                TokenLogprobs[] scored = scores(p.ids(), topLogprobs);
+                ScoredToken[] scored = scores(p.ids(), topLogprobs);
                 int at = 0;
                 for (int i = 0; i < p.ids().length; i++) {
                     String t = service.tokenText(p.ids()[i]);
-                    TokenLogprobs lp = scored[i];
+                    ScoredToken lp = scored[i];
                     ObjectNode top = null;
                     if (lp != null) {
                         top = F.objectNode();
-                        for (int k = 0; k < lp.topTokens().length; k++) top.put(service.tokenText(lp.topTokens()[k]), lp.topLogprobs()[k]);
+                        for (ScoredToken alt : lp.alternatives()) top.put(alt.text(), alt.logprob());
                     }
                     // text_offset indexes the echoed text: a special token the tokenizer added (<s> before a text
                     // prompt) is not in that text and takes no characters there.
@@ -252,11 +250,11 @@ final class CompletionsHandler {
             int c = signal.choice();
             switch (signal) {
                 case GenerationStream.Token t -> {
-                    TokenLogprobs lp = t.logprobs();
+                    ScoredToken lp = t.logprobs();
                     if (lp != null && !service.isEndOfTurn(t.id())) {
-                        String tok = service.tokenText(t.id());
+                        String tok = lp.text();
                         ObjectNode top = F.objectNode();
-                        for (int i = 0; i < lp.topTokens().length; i++) top.put(service.tokenText(lp.topTokens()[i]), lp.topLogprobs()[i]);
+                        for (ScoredToken alt : lp.alternatives()) top.put(alt.text(), alt.logprob());
                         logprobs[c].add(tok, lp.logprob(), top);
                         pendingLogprobs[c].add(tok, lp.logprob(), top);
                     }
@@ -271,7 +269,7 @@ final class CompletionsHandler {
                     return null;
                 }
                 case GenerationStream.Finished f -> {
-                    if (f.result().engineReason() == FinishReason.TIMEOUT) throw ApiError.timeout();
+                    if (f.result().timedOut()) throw ApiError.timeout();
                     results[c] = f.result();
                     return piece(c, f.result().finishReason());
                 }

@@ -1,9 +1,8 @@
 package dev.nemotron4j.server;
 
 import dev.nemotron4j.chat.output.OutputEvent;
-import dev.nemotron4j.engine.generation.QueueFullException;
-import dev.nemotron4j.engine.generation.TokenLogprobs;
-import dev.nemotron4j.engine.state.ContextOverflowException;
+import dev.nemotron4j.runtime.RejectedJobException;
+import dev.nemotron4j.runtime.ScoredToken;
 import dev.nemotron4j.runtime.TextGeneration;
 import dev.nemotron4j.runtime.TextJob;
 import dev.nemotron4j.runtime.TextResult;
@@ -30,7 +29,7 @@ final class GenerationStream {
     record Event(int choice, OutputEvent event) implements Signal {
     }
 
-    record Token(int choice, int id, String text, TokenLogprobs logprobs) implements Signal {
+    record Token(int choice, int id, String text, ScoredToken logprobs) implements Signal {
     }
 
     record Finished(int choice, TextResult result) implements Signal {
@@ -61,12 +60,12 @@ final class GenerationStream {
                 handles.add(service.submit(jobs.get(i), new Sink(i)));
                 open++;
             }
-        } catch (QueueFullException e) {
+        } catch (RejectedJobException e) {
             cancel();
-            throw ApiError.queueFull();
-        } catch (ContextOverflowException e) {
-            cancel();
-            throw ApiError.contextLength(e.getMessage(), "messages");
+            throw switch (e.reason()) {
+                case QUEUE_FULL -> ApiError.queueFull();
+                case PROMPT_TOO_LONG -> ApiError.contextLength(e.getMessage(), "messages");
+            };
         }
     }
 
@@ -102,7 +101,7 @@ final class GenerationStream {
         }
 
         @Override
-        public void onToken(int token, String text, TokenLogprobs logprobs) {
+        public void onToken(int token, String text, ScoredToken logprobs) {
             long now = System.nanoTime();
             if (lastTokenNanos == 0) metrics.timeToFirstToken.observe((now - startNanos) / 1e9);
             else metrics.interTokenLatency.observe((now - lastTokenNanos) / 1e9);

@@ -3,8 +3,7 @@ package dev.nemotron4j.server;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.nemotron4j.engine.generation.TokenLogprobs;
-import dev.nemotron4j.runtime.TextService;
+import dev.nemotron4j.runtime.ScoredToken;
 
 import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
@@ -44,15 +43,14 @@ final class OpenAiJson {
     }
 
     /** One chat {@code logprobs.content} entry: token text, logprob, UTF-8 bytes, alternatives. */
-    static ObjectNode chatLogprob(TextService service, TokenLogprobs lp) {
-        ObjectNode e = tokenEntry(service, lp.token(), lp.logprob());
+    static ObjectNode chatLogprob(ScoredToken lp) {
+        ObjectNode e = tokenEntry(lp.text(), lp.logprob());
         ArrayNode top = e.putArray("top_logprobs");
-        for (int i = 0; i < lp.topTokens().length; i++) top.add(tokenEntry(service, lp.topTokens()[i], lp.topLogprobs()[i]));
+        for (ScoredToken alt : lp.alternatives()) top.add(tokenEntry(alt.text(), alt.logprob()));
         return e;
     }
 
-    private static ObjectNode tokenEntry(TextService service, int id, float logprob) {
-        String text = service.tokenText(id);
+    private static ObjectNode tokenEntry(String text, float logprob) {
         ObjectNode e = F.objectNode();
         e.put("token", text);
         e.put("logprob", logprob);

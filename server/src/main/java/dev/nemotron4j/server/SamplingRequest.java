@@ -1,7 +1,7 @@
 package dev.nemotron4j.server;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.nemotron4j.engine.sampling.SamplingParams;
+import dev.nemotron4j.runtime.GenerationSettings;
 
 import java.util.HashMap;
 import java.util.Iterator;
@@ -15,15 +15,13 @@ import java.util.concurrent.ThreadLocalRandom;
  * {@code presence_penalty}, {@code frequency_penalty}, {@code logit_bias}, {@code seed}), limits and stops
  * ({@code max_tokens}/{@code max_completion_tokens}, {@code stop}, {@code ignore_eos}) and {@code n}.
  *
- * @param sampling  the sampling parameters (seed drawn at random when the request gave none)
+ * @param sampling  the sampling parameters, stop strings and {@code ignore_eos} (seed drawn at random when the request
+ *                  gave none; no token limit yet)
  * @param seeded    whether the request gave a seed
  * @param maxTokens requested output limit, or null for "up to the context"
- * @param stop      stop strings
- * @param ignoreEos keep generating past end-of-turn tokens
  * @param n         how many choices
  */
-public record SamplingRequest(SamplingParams sampling, boolean seeded, Integer maxTokens, List<String> stop,
-                              boolean ignoreEos, int n) {
+public record SamplingRequest(GenerationSettings sampling, boolean seeded, Integer maxTokens, int n) {
     /** Most choices per request: each one takes a batch slot. */
     public static final int MAX_N = 16;
 
@@ -60,13 +58,14 @@ public record SamplingRequest(SamplingParams sampling, boolean seeded, Integer m
         List<String> stop = r.stringOrStrings("stop", 16);
         if (stop.stream().anyMatch(String::isEmpty)) throw ApiError.badRequest("'stop' strings must not be empty", "stop");
         int n = r.integer("n", 1, MAX_N).orElse(1);
-        SamplingParams params = new SamplingParams(temperature, Math.max(topK, 0), topP, minP, repetition, presence, frequency, bias,
-                seed.orElseGet(() -> ThreadLocalRandom.current().nextLong()));
-        return new SamplingRequest(params, seed.isPresent(), maxTokens, stop, r.bool("ignore_eos", false), n);
+        GenerationSettings settings = GenerationSettings.sampling(temperature, Math.max(topK, 0), topP, minP, repetition, presence, frequency,
+                        bias, seed.orElseGet(() -> ThreadLocalRandom.current().nextLong()))
+                .withStopStrings(stop).withIgnoreEos(r.bool("ignore_eos", false));
+        return new SamplingRequest(settings, seed.isPresent(), maxTokens, n);
     }
 
-    /** The sampling parameters of choice {@code i}: seeded requests give each choice its own derived seed. */
-    public SamplingParams samplingFor(int choice) {
+    /** The settings of choice {@code i}: seeded requests give each choice its own derived seed. */
+    public GenerationSettings settingsFor(int choice) {
         if (choice == 0) return sampling;
         return sampling.withSeed(seeded ? sampling.seed() + choice : ThreadLocalRandom.current().nextLong());
     }

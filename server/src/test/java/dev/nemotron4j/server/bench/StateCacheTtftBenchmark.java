@@ -3,6 +3,7 @@ package dev.nemotron4j.server.bench;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.nemotron4j.runtime.ScoredToken;
 import dev.nemotron4j.chat.ChatRequest;
 import dev.nemotron4j.chat.ChatRequestReader;
 import dev.nemotron4j.chat.output.OutputParserOptions;
@@ -17,7 +18,6 @@ import dev.nemotron4j.runtime.TextJob;
 import dev.nemotron4j.runtime.TextResult;
 import dev.nemotron4j.runtime.TextService;
 import dev.nemotron4j.runtime.TextSink;
-import dev.nemotron4j.engine.generation.TokenLogprobs;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -83,7 +83,7 @@ public final class StateCacheTtftBenchmark {
             }
 
             @Override
-            public void onToken(int token, String text, TokenLogprobs logprobs) {
+            public void onToken(int token, String text, ScoredToken logprobs) {
                 if (first[0] == 0) first[0] = System.nanoTime();
             }
 
