@@ -44,7 +44,7 @@ class TextOffSchedulerTest {
     }
 
     /** Everything a sink hears, slowly (the first token very slowly, so the text side lags by many tokens). */
-    static final class Recorder implements TextSink {
+    static class Recorder implements TextSink {
         final long delayNanos;
         boolean first = true;
         final List<String> heard = new ArrayList<>();
@@ -146,5 +146,39 @@ class TextOffSchedulerTest {
         // the budget job whose reasoning ended at a tool call got no forced ending; the other one did
         assertThat(inline.get(3).result.rawText()).startsWith("<tool_call>").doesNotContain("</think>");
         assertThat(inline.get(4).result.rawText()).contains("</think>");
+    }
+    /**
+     * A cancel that comes when the model is done but its text is still on the way to the sink stops the text too: the
+     * sink hears no further token, and the result ends there (cancelled, counted to the last token heard).
+     */
+    @Test
+    void cancelAfterTheModelIsDoneStopsTheTextSide() throws Exception {
+        try (TextService service = new TextService(bundle, TextService.defaultOptions(bundle), 0, true)) {
+            CompletableFuture<TextGeneration> started = new CompletableFuture<>();
+            CompletableFuture<Integer> generated = new CompletableFuture<>();
+            Recorder r = new Recorder(0) {
+                @Override
+                public void onToken(int token, String text, ScoredToken lp) {
+                    if (first) {
+                        // the first token waits until the model has generated all of them, then the job is cancelled
+                        TextGeneration g = started.join();
+                        generated.complete(g.generated().join());
+                        g.cancel();
+                    }
+                    super.onToken(token, text, lp);
+                }
+            };
+            // fewer tokens than the hand-over ring holds, so the model finishes while the text side waits
+            TextJob job = service.chatJob(chat("Tell me a story", false), GenerationSettings.of(SamplingParams.GREEDY, 40)
+                    .withIgnoreEos(true));
+            started.complete(service.submit(job, r));
+            TextResult result = r.result.get(120, TimeUnit.SECONDS);
+            assertThat(generated.get()).as("tokens the model generated").isEqualTo(40);
+            assertThat(r.heard.stream().filter(h -> h.startsWith("token ")).count()).as("tokens the sink heard").isEqualTo(1);
+            assertThat(result.cancelled()).isTrue();
+            assertThat(result.engineReason()).isEqualTo(FinishReason.CANCELLED);
+            assertThat(result.completionTokens()).isEqualTo(1);
+            assertThat(result.stats().generatedTokens()).isEqualTo(1);
+        }
     }
 }
