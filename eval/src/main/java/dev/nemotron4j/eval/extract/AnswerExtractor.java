@@ -6,7 +6,7 @@ package dev.nemotron4j.eval.extract;
  */
 public sealed interface AnswerExtractor
         permits NumericAnswerExtractor, ChoiceLetterExtractor, ToolCallExtractor, RegexExtractor, FullTextExtractor,
-        EnvironmentOutputExtractor, ResponseTextExtractor, BoxedAnswerExtractor, PairwiseVerdictExtractor {
+        EnvironmentOutputExtractor, ResponseTextExtractor, BoxedAnswerExtractor, PairwiseVerdictExtractor, PythonCodeExtractor {
 
     /** Stable name used in task YAML ({@code extractor: numeric}). */
     String name();
@@ -33,13 +33,15 @@ public sealed interface AnswerExtractor
             case "response" -> new ResponseTextExtractor();
             case "boxed" -> new BoxedAnswerExtractor();
             case "judge_verdicts" -> new PairwiseVerdictExtractor();
+            case "python_code" -> new PythonCodeExtractor(params != null && "first".equals(String.valueOf(params.get("block"))),
+                    params != null && Boolean.parseBoolean(String.valueOf(params.get("strip_imports"))));
             case "regex" -> {
                 Object pattern = params == null ? null : params.get("pattern");
                 if (pattern == null) throw new IllegalArgumentException("extractor 'regex' needs extractor_params.pattern");
                 yield new RegexExtractor(pattern.toString());
             }
             default -> throw new IllegalArgumentException("unknown extractor '" + name
-                    + "' (built-in: numeric, choice_letter, tool_call, full_text, regex, environment_output, response, boxed)");
+                    + "' (built-in: numeric, choice_letter, tool_call, full_text, regex, environment_output, response, boxed, python_code)");
         };
     }
 }

@@ -82,12 +82,14 @@ public final class MetricsCalculator {
                 sources, task.axis(), tokens, breakdown(allRecords, bootSeed));
     }
 
-    /** Further metrics a task family defines: IFEval/IFBench accuracies, or corpus chrF and BLEU. */
+    /** Further metrics a task family defines: IFEval/IFBench accuracies, win rates, code tasks' accuracies, or corpus chrF and BLEU. */
     private static Map<String, Double> breakdown(List<SampleRecord> records, long seed) {
         Map<String, Double> instructions = InstructionAccuracies.of(records);
         if (instructions != null) return instructions;
         Map<String, Double> winRate = PairwiseWinRate.of(records, BOOTSTRAP_RESAMPLES, seed);
-        return winRate != null ? winRate : CorpusTranslationMetrics.of(records);
+        if (winRate != null) return winRate;
+        Map<String, Double> code = CodeTaskMetrics.of(records);
+        return code != null ? code : CorpusTranslationMetrics.of(records);
     }
 
     private static double passAt(int k, int repeats, int[] correctPerItem, Map<String, List<SampleRecord>> byItem) {

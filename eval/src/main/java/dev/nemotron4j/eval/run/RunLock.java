@@ -57,6 +57,8 @@ public record RunLock(int lockVersion, String harness, String fingerprint, Objec
             n.put("repeats", task.repeats());
             n.put("extractor", task.extractor().name() + "@" + task.extractor().version());
             n.put("scorer", task.scorer().name() + "@" + task.scorer().version());
+            // code execution: the sandbox, its Python and limits decide verdicts too
+            if (task.scorer().environment() != null) n.set("scorer_environment", task.scorer().environment());
             n.put("loglikelihood", task.loglikelihood());
             // the judge's prompts are inputs like the task's own (the judge model and sampling are in config.judge)
             if (task.family().equals(dev.nemotron4j.eval.task.TaskFactory.ARENA_HARD)) {

@@ -9,7 +9,7 @@ import dev.nemotron4j.eval.extract.Extraction;
  */
 public sealed interface Scorer permits NumericEquivalenceScorer, ExactMatchScorer, ToolCallMatchScorer, ContainsAllScorer,
         ContainsAnyScorer, ToolCallPresenceScorer, EnvironmentVerdictScorer, InstructionFollowingScorer, TranslationScorer, IntegerMatchScorer,
-        PairwiseVerdictScorer {
+        PairwiseVerdictScorer, CodeTestsScorer, SciCodeStepScorer {
 
     /** Stable name used in task YAML ({@code scorer: numeric_equivalence}). */
     String name();
@@ -22,6 +22,12 @@ public sealed interface Scorer permits NumericEquivalenceScorer, ExactMatchScore
     default Scored judge(Extraction extracted, JsonNode expected) {
         return new Scored(score(extracted, expected), null);
     }
+
+    /**
+     * What besides the version can change this scorer's verdicts (for code execution: the sandbox, its interpreter and
+     * limits), recorded in the lockfile; null for scorers that depend on nothing outside the harness.
+     */
+    default JsonNode environment() { return null; }
 
     /** The built-in scorer called {@code name}: numeric_equivalence, exact_match, tool_call_match, contains_all, contains_any, ... */
     static Scorer named(String name) {
@@ -38,6 +44,8 @@ public sealed interface Scorer permits NumericEquivalenceScorer, ExactMatchScore
             case "translation" -> new TranslationScorer();
             case "integer_match" -> new IntegerMatchScorer();
             case "arena_hard_verdicts" -> new PairwiseVerdictScorer();
+            case "code_tests", "scicode_tests" -> throw new IllegalArgumentException("scorer '" + name
+                    + "' runs code in a sandbox: it belongs to the livecodebench and scicode task families (type: livecodebench | scicode)");
             default -> throw new IllegalArgumentException("unknown scorer '" + name
                     + "' (built-in: numeric_equivalence, exact_match, tool_call_match, contains_all, contains_any, no_tool_call, any_tool_call, environment_verifier, instruction_following, translation, integer_match)");
         };

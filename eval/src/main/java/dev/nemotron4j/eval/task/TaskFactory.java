@@ -29,7 +29,8 @@ public final class TaskFactory {
 
     /** Built-in families; a task whose name is one of these and has no {@code type} uses it. */
     public static final Set<String> FAMILIES = Set.of("gsm8k", "aime", "multiple_choice", "mmlu_pro", "gpqa", "tool_calling", "ruler", "custom",
-            "arithmetic", "tool_use", "instruction_following", "ifeval", "ifbench", "wmt24pp", "mmlu_prox", "arena_hard", "bfcl");
+            "arithmetic", "tool_use", "instruction_following", "ifeval", "ifbench", "wmt24pp", "mmlu_prox", "arena_hard", "bfcl",
+            "livecodebench", "scicode");
     /** Arena-Hard-style pairwise judging against a baseline answer (needs a {@code judge:} endpoint). */
     public static final String ARENA_HARD = "arena_hard";
 
@@ -89,6 +90,10 @@ public final class TaskFactory {
         if (family.equals("bfcl")) {
             return sweep(task, BfclTasks.definition(task, generation, repeats, limit, items -> Subsets.select(items,
                     task.subset() != null ? task.subset() : config.run().subset(), task.name(), config.run().seed())));
+        }
+        if (CodeTasks.FAMILIES.contains(family)) {
+            return sweep(task, CodeTasks.definition(task, family, generation, repeats, limit,
+                    task.subset() != null ? task.subset() : config.run().subset(), config.run().seed()));
         }
 
         Defaults d = Defaults.of(family);
