@@ -13,7 +13,7 @@ package dev.nemotron4j.eval.sandbox;
 public record ExecutionLimits(int cpuSeconds, long memoryBytes, double wallSeconds, long outputBytes) {
 
     /** LiveCodeBench's per-test timeout is 6 s; 1 GiB of address space holds Python with numpy and scipy imported. */
-    public static final ExecutionLimits DEFAULT = new ExecutionLimits(6, 1L << 30, 20, 8L << 20);
+    public static final ExecutionLimits DEFAULT = new ExecutionLimits(6, 1L << 30, 30, 8L << 20);
 
     public ExecutionLimits {
         if (cpuSeconds < 1) throw new IllegalArgumentException("cpu_seconds must be at least 1, not " + cpuSeconds);

@@ -102,7 +102,9 @@ public final class SubprocessSandbox implements CodeSandbox {
             Files.writeString(scratch.resolve("main.py"), source, StandardCharsets.UTF_8);
             BoundedProcess.Finished f = BoundedProcess.run(command(limits), scratch, environment(scratch), stdin,
                     limits.wallSeconds(), limits.outputBytes());
-            return new ExecutionResult(classify(f), f.exitCode(), new String(f.stdout(), StandardCharsets.UTF_8), f.stderrTail(),
+            // tracebacks name the script by its absolute path: the random scratch name would make verdicts differ between runs
+            String stderr = f.stderrTail().replace(scratch + File.separator, "");
+            return new ExecutionResult(classify(f), f.exitCode(), new String(f.stdout(), StandardCharsets.UTF_8), stderr,
                     f.wallMillis(), networkIsolated());
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write the program into " + scratch, e);
@@ -186,7 +188,8 @@ public final class SubprocessSandbox implements CodeSandbox {
         }
     }
 
-    static String onPath(String program) {
+    /** The executable {@code program} on PATH, or null (how tests and callers check for python3). */
+    public static String onPath(String program) {
         String path = System.getenv("PATH");
         if (path == null) return null;
         for (String dir : path.split(File.pathSeparator)) {
