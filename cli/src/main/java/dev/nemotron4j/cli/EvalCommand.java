@@ -63,7 +63,7 @@ public final class EvalCommand implements Runnable {
         String endpointType;
         @Option(names = "--api-key-env", paramLabel = "VAR", description = "environment variable holding the API key")
         String apiKeyEnv;
-        @Option(names = "--task", paramLabel = "NAME", description = "task to run (repeatable); built-in: gsm8k, aime (AIME25), multiple_choice, mmlu_pro, gpqa, tool_calling, bfcl, ruler, arena_hard (judged: -o judge.url=URL -o judge.model=NAME), and the default model's environments arithmetic, tool_use, instruction_following")
+        @Option(names = "--task", paramLabel = "NAME", description = "task to run (repeatable); built-in: gsm8k, aime (AIME25), multiple_choice, mmlu_pro, gpqa, tool_calling, bfcl, ruler, arena_hard (judged: -o judge.url=URL -o judge.model=NAME), livecodebench, scicode (with --allow-code-execution), and the default model's environments arithmetic, tool_use, instruction_following")
         List<String> tasks = new ArrayList<>();
         @Option(names = "--dataset", paramLabel = "FILE", description = "dataset of the selected task (e.g. GSM8K test.jsonl)")
         Path dataset;
@@ -89,6 +89,10 @@ public final class EvalCommand implements Runnable {
         String recipe;
         @Option(names = "--datasets", paramLabel = "DIR", defaultValue = "datasets", description = "where the recipe's datasets are (default ${DEFAULT-VALUE})")
         Path datasets;
+        @Option(names = "--allow-code-execution", description = "let code tasks (livecodebench, scicode) run the model's programs in the "
+                + "subprocess sandbox (CPU, memory, time and output limits, no network where unshare works); the code is untrusted: "
+                + "see docs/EVALUATION.md")
+        boolean allowCodeExecution;
 
         /**
          * The flags over the config file. With no target anywhere (no --model, no --endpoint, none in the config), the
@@ -108,8 +112,9 @@ public final class EvalCommand implements Runnable {
             if (shard != null) all.addFirst("run.shard='" + shard + "'");
             if (recipe != null && this.config != null) throw new IllegalArgumentException("--recipe and --config exclude each other");
             Path configFile = recipe != null ? dev.nemotron4j.eval.recipe.Recipe.materialize(recipe, datasets) : this.config;
-            return new CommandLineOptions(configFile, targetModel, endpoint, servedModel, endpointType, apiKeyEnv,
+            EvalConfig resolved = new CommandLineOptions(configFile, targetModel, endpoint, servedModel, endpointType, apiKeyEnv,
                     tasks, dataset, limit, repeats, seed, parallelism, maxTokens, temperature, all, out).resolve();
+            return allowCodeExecution ? dev.nemotron4j.eval.task.CodeTasks.allowExecution(resolved) : resolved;
         }
 
         private static boolean hasTarget(EvalConfig.TargetConfig target) {

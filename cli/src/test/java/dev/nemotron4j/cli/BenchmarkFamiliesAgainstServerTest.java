@@ -59,11 +59,20 @@ class BenchmarkFamiliesAgainstServerTest {
             "arena_hard", """
                     {"uid": "a-1", "category": "hard_prompt", "prompt": "Name a colour.", "baseline": "Blue."}
                     {"uid": "a-2", "category": "creative_writing", "prompt": "Write one line about the sea.", "baseline": "The sea is wide."}
+                    """,
+            "livecodebench", """
+                    {"question_id": "a", "question_content": "Print A + B.", "starter_code": "", "difficulty": "easy", "public_test_cases": "[{\\"input\\": \\"1 2\\\\n\\", \\"output\\": \\"3\\\\n\\", \\"testtype\\": \\"stdin\\"}]", "private_test_cases": "[]", "metadata": "{}"}
+                    {"question_id": "b", "question_content": "Return s reversed.", "starter_code": "class Solution:\\n    def rev(self, s: str) -> str:\\n        ", "difficulty": "medium", "public_test_cases": [{"input": "\\"ab\\"", "output": "\\"ba\\"", "testtype": "functional"}], "metadata": {"func_name": "rev"}}
+                    """,
+            "scicode", """
+                    {"problem_id": "p", "required_dependencies": "import math", "sub_steps": [{"step_number": "p.1", "step_description_prompt": "Square x.", "function_header": "def sq(x):", "return_line": "    return y", "test_cases": ["assert sq(3) == 9"], "ground_truth_code": "def sq(x):\\n    y = x * x\\n    return y"}, {"step_number": "p.2", "step_description_prompt": "Square root of sq(x).", "function_header": "def back(x):", "return_line": "    return z", "test_cases": ["assert back(-3) == 3"], "ground_truth_code": "def back(x):\\n    z = math.sqrt(sq(x))\\n    return z"}]}
                     """);
 
     @ParameterizedTest
-    @ValueSource(strings = {"ifeval", "ifbench", "wmt24pp", "mmlu_prox", "aime", "arena_hard"})
+    @ValueSource(strings = {"ifeval", "ifbench", "wmt24pp", "mmlu_prox", "aime", "arena_hard", "livecodebench", "scicode"})
     void sameSamplesInProcessAndThroughServe(String task) throws Exception {
+        boolean code = task.equals("livecodebench") || task.equals("scicode");
+        if (code) org.junit.jupiter.api.Assumptions.assumeTrue(dev.nemotron4j.eval.sandbox.SubprocessSandbox.onPath("python3") != null, "no python3");
         Path data = tmp.resolve(task + ".jsonl");
         Files.writeString(data, SAMPLES.get(task));
         Path model = CliContractTest.tiny("tiny-c");
@@ -74,6 +83,7 @@ class BenchmarkFamiliesAgainstServerTest {
             String url = "http://127.0.0.1:" + server.port() + "/v1";
             String[] common = {"--task", task, "--dataset", data.toString(), "--max-tokens", "16", "--seed", "1",
                     "-o", "judge.url=" + url, "-o", "judge.model=tiny-c", "-o", "judge.max_tokens=16"};
+            if (code) common = concat(common, new String[] {"--allow-code-execution"});
             CliContractTest.Run local = CliContractTest.run("", concat(new String[] {"eval", "run", "--model", model.toString(),
                     "--out", tmp.resolve("local").toString()}, common));
             assertThat(local.exit()).as(local.err() + local.out()).isZero();

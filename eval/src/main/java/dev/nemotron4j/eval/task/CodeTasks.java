@@ -95,7 +95,7 @@ public final class CodeTasks {
                     t.answerField(), t.choicesField(), t.toolsField(), t.expected(), t.scoring(), t.extractorParams(), t.generation(),
                     t.repeats(), t.limit(), t.reasoningBudgets(), params, t.subset(), t.fewShot(), t.continuation()));
         }
-        return new EvalConfig(config.target(), config.generation(), config.run(), tasks, config.interceptors(), config.output());
+        return new EvalConfig(config.target(), config.generation(), config.run(), tasks, config.interceptors(), config.output(), config.judge());
     }
 
     static TaskDefinition definition(TaskConfig task, String family, GenerationConfig generation, int repeats, Integer limit,

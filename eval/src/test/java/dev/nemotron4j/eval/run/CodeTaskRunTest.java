@@ -85,7 +85,7 @@ class CodeTaskRunTest {
             } else if (p.contains("def is_prime")) {
                 reply = "```python\ndef is_prime(n):\n    return n >= 2 and all(n % d for d in range(2, math.isqrt(n) + 1))\n```";
             } else if (p.contains("def prime_count")) {
-                reply = "```python\ndef prime_count(n):\n    return sum(1 for k in range(n) if is_prime(k))\n```";   // misses n itself
+                reply = "```python\ndef prime_count(n):\n    return sum(1 for k in range(n) if is_prime(k)) + 1\n```";   // one too many
             } else {
                 reply = "no code";
             }
@@ -195,6 +195,22 @@ class CodeTaskRunTest {
         SampleRecord failed = samples.stream().filter(s -> s.itemId().equals("pri.2")).findFirst().orElseThrow();
         assertThat(failed.details().path("verdict").asText()).isEqualTo("failed");
         assertThat(failed.details().path("stderr").asText()).contains("AssertionError");
+    }
+
+    @Test
+    void theRecipesCodeBenchmarksRunWhenAllowedAndCompareWithThePublishedNumbers() throws IOException {
+        Files.copy(sample("livecodebench-sample.jsonl"), dir.resolve("livecodebench.jsonl"));
+        Files.copy(sample("scicode-sample.jsonl"), dir.resolve("scicode.jsonl"));
+        Path file = dev.nemotron4j.eval.recipe.Recipe.materialize("nemotron-3-nano", dir);
+        EvalConfig config = CodeTasks.allowExecution(ConfigLoader.load(file, List.of("tasks.livecodebench.repeats=1", "tasks.scicode.repeats=1")));
+        config = new EvalConfig(config.target(), config.generation(), config.run(),
+                config.tasks().stream().filter(t -> CodeTasks.FAMILIES.contains(t.name())).toList(), config.interceptors(), config.output(), config.judge());
+        assertThat(config.tasks().getFirst().params()).containsEntry("sandbox", "subprocess").containsEntry("contest_date_from", "2024-08");
+        RunResults results = new EvalRunner(QUIET).run(config, dir.resolve("recipe"), new Coder()).results();
+        String report = dev.nemotron4j.eval.recipe.Recipe.compare(results, dev.nemotron4j.eval.recipe.Recipe.published("nemotron-3-nano"));
+        // run seed 1234: every answer is the second-repeat one (largest wrong, mean a memory hog, pair-sum uses the network)
+        assertThat(report).containsPattern("LiveCodeBench \\(v6\\) +ours  40\\.0 .*published  68\\.3");
+        assertThat(report).containsPattern("SciCode \\(subtask\\) +ours  80\\.0 .*published  33\\.3");
     }
 
     @Test
