@@ -128,9 +128,9 @@ public final class CodeTasks {
      * release window, as NVIDIA's v6 split 2024-08 to 2025-05 does.
      */
     private static List<EvalItem> liveCodeBenchItems(TaskConfig task, Path path, List<ObjectNode> rows, Integer limit) {
-        Map<String, Object> p = task.params() == null ? Map.of() : task.params();
-        String from = p.get("contest_date_from") == null ? null : p.get("contest_date_from").toString();
-        String to = p.get("contest_date_to") == null ? null : p.get("contest_date_to").toString();
+        TaskParams p = TaskParams.of(task);
+        String from = p.string("contest_date_from", null);
+        String to = p.string("contest_date_to", null);
         String idField = task.idField() != null ? task.idField() : "question_id";
         String questionField = task.questionField() != null ? task.questionField() : "question_content";
         List<EvalItem> items = new ArrayList<>();
@@ -261,7 +261,7 @@ public final class CodeTasks {
      * the dependencies and that code. {@code params.with_background: false} leaves the scientists' background out.
      */
     private static List<EvalItem> sciCodeItems(TaskConfig task, Path path, List<ObjectNode> rows, Integer limit) {
-        boolean withBackground = task.params() == null || !"false".equals(String.valueOf(task.params().get("with_background")));
+        boolean withBackground = TaskParams.of(task).bool("with_background", true);
         List<EvalItem> items = new ArrayList<>();
         int index = 0;
         for (int r = 0; r < rows.size(); r++) {
