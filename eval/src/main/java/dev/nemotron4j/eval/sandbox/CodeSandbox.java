@@ -31,4 +31,11 @@ public sealed interface CodeSandbox permits SubprocessSandbox, ContainerSandbox 
      * lockfile, so a run scored under another Python is reported as drift by {@code eval verify}.
      */
     ObjectNode identity();
+
+    /** {@link #identity()} with the limits programs run under: what a code scorer records as its environment. */
+    default ObjectNode identity(ExecutionLimits limits) {
+        ObjectNode e = identity().deepCopy();
+        e.set("limits", dev.nemotron4j.eval.json.CanonicalJson.tree(limits));
+        return e;
+    }
 }

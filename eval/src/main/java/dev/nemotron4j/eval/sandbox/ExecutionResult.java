@@ -14,6 +14,19 @@ public record ExecutionResult(Outcome outcome, int exitCode, String stdout, Stri
 
     /** How much of standard error is kept: the end, where Python puts the exception. */
     public static final int STDERR_KEPT = 4000;
+    /** How much of standard error a failed sample's details show. */
+    private static final int STDERR_IN_DETAILS = 600;
+
+    /**
+     * Adds what a reader of a failed sample needs to {@code details}: the end of standard error (when any) and
+     * {@code network_isolated: false} when the program could reach the network.
+     */
+    public com.fasterxml.jackson.databind.node.ObjectNode describeFailure(com.fasterxml.jackson.databind.node.ObjectNode details) {
+        String err = stderr.strip();
+        if (!err.isEmpty()) details.put("stderr", err.length() > STDERR_IN_DETAILS ? err.substring(err.length() - STDERR_IN_DETAILS) : err);
+        if (!networkIsolated) details.put("network_isolated", false);
+        return details;
+    }
 
     public enum Outcome {
         /** Exited with status 0. */

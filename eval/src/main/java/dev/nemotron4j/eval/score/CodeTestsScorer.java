@@ -37,7 +37,6 @@ public record CodeTestsScorer(CodeSandbox sandbox, ExecutionLimits limits) imple
 
     /** Printed by the functional driver before the JSON of the result; the text after its last occurrence is read. */
     static final String RESULT_MARKER = "\n@@nemotron4j-result@@";
-    private static final int STDERR_IN_DETAILS = 600;
     private static final ObjectMapper LENIENT = JsonMapper.builder().enable(JsonReadFeature.ALLOW_NON_NUMERIC_NUMBERS).build();
 
     @Override
@@ -48,9 +47,7 @@ public record CodeTestsScorer(CodeSandbox sandbox, ExecutionLimits limits) imple
 
     @Override
     public JsonNode environment() {
-        ObjectNode e = sandbox.identity().deepCopy();
-        e.set("limits", dev.nemotron4j.eval.json.CanonicalJson.tree(limits));
-        return e;
+        return sandbox.identity(limits);
     }
 
     @Override
@@ -84,9 +81,7 @@ public record CodeTestsScorer(CodeSandbox sandbox, ExecutionLimits limits) imple
                     : stdoutMatches(run.stdout(), test.path("output").asText()) ? null : "wrong_answer") : run.outcome().key();
             if (verdict != null) {
                 details.put("verdict", verdict).put("passed", i).put("failed_test", i);
-                String err = run.stderr().strip();
-                if (!err.isEmpty()) details.put("stderr", err.length() > STDERR_IN_DETAILS ? err.substring(err.length() - STDERR_IN_DETAILS) : err);
-                if (!run.networkIsolated()) details.put("network_isolated", false);
+                run.describeFailure(details);
                 return new Scored(0, details);
             }
         }

@@ -18,7 +18,6 @@ import dev.nemotron4j.eval.sandbox.ExecutionResult;
  */
 public record SciCodeStepScorer(CodeSandbox sandbox, ExecutionLimits limits) implements Scorer {
 
-    private static final int STDERR_IN_DETAILS = 600;
 
     @Override
     public String name() { return "scicode_tests"; }
@@ -28,9 +27,7 @@ public record SciCodeStepScorer(CodeSandbox sandbox, ExecutionLimits limits) imp
 
     @Override
     public JsonNode environment() {
-        ObjectNode e = sandbox.identity().deepCopy();
-        e.set("limits", dev.nemotron4j.eval.json.CanonicalJson.tree(limits));
-        return e;
+        return sandbox.identity(limits);
     }
 
     @Override
@@ -53,9 +50,7 @@ public record SciCodeStepScorer(CodeSandbox sandbox, ExecutionLimits limits) imp
         ExecutionResult run = sandbox.run(program.toString(), "", limits);
         if (run.ok()) return new Scored(1, details.put("verdict", "passed"));
         details.put("verdict", run.outcome() == ExecutionResult.Outcome.RUNTIME_ERROR ? "failed" : run.outcome().key());
-        String err = run.stderr().strip();
-        if (!err.isEmpty()) details.put("stderr", err.length() > STDERR_IN_DETAILS ? err.substring(err.length() - STDERR_IN_DETAILS) : err);
-        if (!run.networkIsolated()) details.put("network_isolated", false);
+        run.describeFailure(details);
         return new Scored(0, details);
     }
 }
