@@ -10,6 +10,7 @@ import dev.nemotron4j.eval.json.CanonicalJson;
 import dev.nemotron4j.train.tasks.Environments;
 import dev.nemotron4j.train.tasks.InventedCity;
 import dev.nemotron4j.train.tasks.Task;
+import dev.nemotron4j.train.tasks.TaskVariant;
 import dev.nemotron4j.train.tasks.Verdict;
 
 import java.util.ArrayList;
@@ -37,6 +38,20 @@ public record EnvironmentVerdictScorer() implements Scorer {
     /** The expected field saying the environment's tool messages are in varied JSON spellings (absent: false). */
     public static final String VARIED_TOOL_RESULTS = "varied_tool_results";
 
+    /** Writes {@code variant} into an item's expected answer (only what differs from the built-in environment). */
+    public static void record(TaskVariant variant, ObjectNode expected) {
+        if (variant.inventedCityPercent() > 0) expected.put(INVENTED_CITY_PERCENT, variant.inventedCityPercent());
+        if (variant.cityStyle() != TaskVariant.BUILT_IN.cityStyle()) expected.put(INVENTED_CITY_STYLE, variant.cityStyle().name().toLowerCase());
+        if (variant.variedToolResults()) expected.put(VARIED_TOOL_RESULTS, true);
+    }
+
+    /** The variant an item's expected answer records ({@link #record}). */
+    static TaskVariant variant(JsonNode expected) {
+        return new TaskVariant(expected.path(INVENTED_CITY_PERCENT).asInt(0),
+                InventedCity.Style.valueOf(expected.path(INVENTED_CITY_STYLE).asText("syllables").toUpperCase()),
+                expected.path(VARIED_TOOL_RESULTS).asBoolean(false));
+    }
+
     @Override
     public String name() { return "environment_verifier"; }
 
@@ -46,11 +61,7 @@ public record EnvironmentVerdictScorer() implements Scorer {
     @Override
     public double score(Extraction extracted, JsonNode expected) {
         if (!extracted.found()) return 0;
-        Task task = Environments.byName(expected.path("environment").asText())
-                .withInventedCities(expected.path(INVENTED_CITY_PERCENT).asInt(0))
-                .withInventedCityStyle(InventedCity.Style.valueOf(expected.path(INVENTED_CITY_STYLE).asText("syllables").toUpperCase()))
-                .withVariedToolResults(expected.path(VARIED_TOOL_RESULTS).asBoolean(false))
-                .sample(expected.path("seed").asLong());
+        Task task = variant(expected).of(Environments.byName(expected.path("environment").asText())).sample(expected.path("seed").asLong());
         int step = expected.path("step").asInt(0);
         String judged = expected.path("judged").asText(CORRECT);
         JsonNode output = CanonicalJson.parse(extracted.value());

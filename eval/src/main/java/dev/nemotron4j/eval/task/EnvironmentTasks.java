@@ -15,6 +15,8 @@ import dev.nemotron4j.eval.target.ReasoningMode;
 import dev.nemotron4j.train.tasks.DataSplit;
 import dev.nemotron4j.train.tasks.Environment;
 import dev.nemotron4j.train.tasks.Environments;
+import dev.nemotron4j.train.tasks.InventedCity;
+import dev.nemotron4j.train.tasks.TaskVariant;
 import dev.nemotron4j.train.tasks.Step;
 import dev.nemotron4j.train.tasks.Task;
 
@@ -69,9 +71,6 @@ final class EnvironmentTasks {
     private EnvironmentTasks() {
     }
 
-    /** The environment's variant as the task's params ask (recorded in each item's expected, for the scorer). */
-    private record Variant(int inventedPercent, String cityStyle, boolean variedToolResults) {}
-
     /** The task's definitions: one, or for tool use one per {@link ToolUseMetric}. */
     static List<TaskDefinition> definitions(TaskConfig task, String family, GenerationConfig generation, int repeats, Integer limit) {
         Environment environment = Environments.byName(family);
@@ -91,10 +90,8 @@ final class EnvironmentTasks {
         if (!style.equals("syllables") && !style.equals("varied")) {
             throw new IllegalArgumentException("task " + task.name() + ": params.invented_city_style must be syllables or varied, got " + style);
         }
-        environment = environment.withInventedCities(inventedPercent)
-                .withInventedCityStyle(dev.nemotron4j.train.tasks.InventedCity.Style.valueOf(style.toUpperCase()))
-                .withVariedToolResults(variedResults);
-        Variant variant = new Variant(inventedPercent, style, variedResults);
+        TaskVariant variant = new TaskVariant(inventedPercent, InventedCity.Style.valueOf(style.toUpperCase()), variedResults);
+        environment = variant.of(environment);
         List<Task> tasks = new ArrayList<>(count);
         for (int i = 0; i < count; i++) tasks.add(Environments.task(environment, DataSplit.EVAL, i));
         if (!family.equals("tool_use")) {
@@ -115,7 +112,7 @@ final class EnvironmentTasks {
 
     private static TaskDefinition definition(String name, String family, List<Task> tasks, int step, String judged, boolean reasoning,
                                              PromptTemplate prompt, GenerationConfig generation, int repeats, Map<String, Object> axis,
-                                             Variant variant) {
+                                             TaskVariant variant) {
         JsonNodeFactory nodes = JsonNodeFactory.instance;
         List<EvalItem> items = new ArrayList<>(tasks.size());
         StringBuilder hashInput = new StringBuilder();
@@ -131,9 +128,7 @@ final class EnvironmentTasks {
             if (step > 0) row.set(EXCHANGE_FIELD, exchange(sampled, step, reasoning));
             ObjectNode expected = nodes.objectNode().put("environment", sampled.environment()).put("seed", sampled.seed()).put("step", step);
             if (!judged.equals(EnvironmentVerdictScorer.CORRECT)) expected.put("judged", judged);
-            if (variant.inventedPercent() > 0) expected.put(EnvironmentVerdictScorer.INVENTED_CITY_PERCENT, variant.inventedPercent());
-            if (!variant.cityStyle().equals("syllables")) expected.put(EnvironmentVerdictScorer.INVENTED_CITY_STYLE, variant.cityStyle());
-            if (variant.variedToolResults()) expected.put(EnvironmentVerdictScorer.VARIED_TOOL_RESULTS, true);
+            EnvironmentVerdictScorer.record(variant, expected);
             row.set("expected", expected);
             items.add(new EvalItem(String.valueOf(sampled.seed()), i, row, expected, 0));
             hashInput.append(Sha256.ofCanonical(row)).append('\n');

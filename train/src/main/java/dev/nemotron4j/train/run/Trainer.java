@@ -11,6 +11,7 @@ import dev.nemotron4j.train.tasks.BudgetTruncation;
 import dev.nemotron4j.train.tasks.Environment;
 import dev.nemotron4j.train.tasks.Environments;
 import dev.nemotron4j.train.tasks.InventedCity;
+import dev.nemotron4j.train.tasks.TaskVariant;
 import dev.nemotron4j.train.tasks.SftExamples;
 import dev.nemotron4j.train.data.TrainingData;
 import dev.nemotron4j.train.layers.MoeLayer;
@@ -300,9 +301,8 @@ public final class Trainer {
 
     /** The environment as {@code data.invented_city_percent}, {@code invented_city_style} and {@code varied_tool_results} ask. */
     private static Environment variant(Environment environment, TrainConfig.Data data) {
-        return environment.withInventedCities(data.inventedCityPercent())
-                .withInventedCityStyle(InventedCity.Style.valueOf(data.inventedCityStyle().toUpperCase()))
-                .withVariedToolResults(data.variedToolResults());
+        return new TaskVariant(data.inventedCityPercent(), InventedCity.Style.valueOf(data.inventedCityStyle().toUpperCase()),
+                data.variedToolResults()).of(environment);
     }
 
     static void checkpoint(Path out, TrainConfig config, TrainingModel model, AdamW adamW, TrainState.Position position) throws IOException {
