@@ -202,7 +202,7 @@ final class ChatCommand implements Callable<Integer>, RunsModel {
         if (reasoning.system != null) messages.add(ChatMessage.system(reasoning.system));
         messages.addAll(history);
         ChatRequest request = new ChatRequest(messages, List.of(), ChatRequestOptions.DEFAULTS.withEnableThinking(reasoning.think));
-        GenerationSettings settings = GenerationSettings.of(sampling.params(), maxTokens)
+        GenerationSettings settings = GenerationSettings.of(sampling.sampling(), maxTokens)
                 .withBudget(reasoning.thinkingBudget());
         ConsoleRenderer renderer = new ConsoleRenderer(out, terminal, !hideReasoning);
         current = service.submit(service.chatJob(request, settings), rendering.apply(renderer, () -> current));
@@ -212,7 +212,7 @@ final class ChatCommand implements Callable<Integer>, RunsModel {
             history.add(ChatMessage.assistant(r.parsed().content() == null ? "" : r.parsed().content(),
                     r.parsed().reasoning(), r.parsed().toolCalls()));
             String stats = String.format(Locale.ROOT, "[%d tokens (%d reasoning), %.1f tokens/s, %s]",
-                    r.completionTokens(), r.reasoningTokens(), r.stats().decodeTokensPerSecond(), r.finishReason());
+                    r.completionTokens(), r.reasoningTokens(), r.decodeTokensPerSecond(), r.finishReason());
             out.println(terminal ? "\u001b[2m" + stats + "\u001b[0m" : stats);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();

@@ -11,7 +11,6 @@ import dev.nemotron4j.chat.budget.ThinkingBudget;
 import dev.nemotron4j.chat.output.OutputEvent;
 import dev.nemotron4j.runtime.ScoredToken;
 import dev.nemotron4j.engine.loading.ModelSource;
-import dev.nemotron4j.engine.sampling.SamplingParams;
 import dev.nemotron4j.eval.target.GenerationRequest;
 import dev.nemotron4j.eval.target.GenerationResult;
 import dev.nemotron4j.eval.target.InProcessTargetFactory;
@@ -23,6 +22,7 @@ import dev.nemotron4j.eval.target.TokenCounter;
 import dev.nemotron4j.eval.target.TokenLogprob;
 import dev.nemotron4j.eval.target.TokenUsage;
 import dev.nemotron4j.runtime.GenerationSettings;
+import dev.nemotron4j.runtime.Sampling;
 import dev.nemotron4j.runtime.ModelBundle;
 import dev.nemotron4j.runtime.TextJob;
 import dev.nemotron4j.runtime.TextResult;
@@ -77,8 +77,8 @@ final class EngineEvalTarget implements Target {
     EngineEvalTarget(ModelBundle bundle, Map<String, String> options) {
         this.bundle = bundle;
         int maxBatch = Integer.parseInt(options.getOrDefault("max_batch", "8"));
-        this.service = new TextService(bundle, new dev.nemotron4j.engine.generation.BatchScheduler.Options(
-                maxBatch, 1024, dev.nemotron4j.engine.generation.BatchScheduler.DEFAULT_PREFILL_CHUNK, 512, bundle.model().defaultContextLimit()));
+        this.service = new TextService(bundle, new TextService.Options(
+                maxBatch, 1024, TextService.Options.DEFAULT_PREFILL_CHUNK, 512, bundle.model().defaultContextLimit()));
         this.identity = identify(bundle);
     }
 
@@ -87,7 +87,7 @@ final class EngineEvalTarget implements Target {
         long t0 = System.nanoTime();
         try {
             if (req.continuation() != null) return loglikelihood(req, t0);
-            SamplingParams sampling = new SamplingParams((float) req.temperature(), Math.max(0, req.topK()), (float) req.topP(),
+            Sampling sampling = new Sampling((float) req.temperature(), Math.max(0, req.topK()), (float) req.topP(),
                     0f, 1f, 0f, 0f, Map.of(), req.seed());
             GenerationSettings settings = new GenerationSettings(sampling, req.maxTokens(), List.of(), java.util.Set.of(), false,
                     req.reasoningBudget() == null ? null : ThinkingBudget.of(req.reasoningBudget()), null, req.logprobs() ? 0 : -1, null);

@@ -6,8 +6,8 @@ import dev.nemotron4j.chat.ChatMessage;
 import dev.nemotron4j.chat.ChatRequest;
 import dev.nemotron4j.chat.ChatRequestOptions;
 import dev.nemotron4j.engine.formats.safetensors.SafetensorsFile;
-import dev.nemotron4j.engine.sampling.SamplingParams;
 import dev.nemotron4j.runtime.GenerationSettings;
+import dev.nemotron4j.runtime.Sampling;
 import dev.nemotron4j.runtime.ModelBundle;
 import dev.nemotron4j.runtime.TextJob;
 import dev.nemotron4j.runtime.TextResult;
@@ -47,18 +47,18 @@ final class EngineTour {
         ChatRequest request = new ChatRequest(List.of(ChatMessage.system("You are a helpful assistant."),
                 ChatMessage.user("What is the capital of France?")), List.of(), ChatRequestOptions.DEFAULTS);
         String prompt = bundle.renderPrompt(request);
-        TextJob job = service.chatJob(request, GenerationSettings.of(SamplingParams.GREEDY, 32));
+        TextJob job = service.chatJob(request, GenerationSettings.of(Sampling.GREEDY, 32));
         out.println("-- chat prompt rendered with the model's template (" + job.promptIds().length + " tokens):");
         out.println(prompt.replace("\n", "⏎\n"));
 
         out.println("-- greedy generation, reasoning on (dimmed):");
         TextResult on = stream(job);
         out.printf(Locale.ROOT, "   %d tokens, %d of them reasoning, %.0f tokens/s%n%n", on.completionTokens(), on.reasoningTokens(),
-                on.stats().decodeTokensPerSecond());
+                on.decodeTokensPerSecond());
 
         out.println("-- the same question, reasoning off:");
         TextResult off = stream(service.chatJob(new ChatRequest(request.messages(), List.of(),
-                ChatRequestOptions.DEFAULTS.withEnableThinking(false)), GenerationSettings.of(SamplingParams.GREEDY, 32)));
+                ChatRequestOptions.DEFAULTS.withEnableThinking(false)), GenerationSettings.of(Sampling.GREEDY, 32)));
         out.printf(Locale.ROOT, "   %d tokens, %d reasoning%n%n", off.completionTokens(), off.reasoningTokens());
 
         out.println("-- continuous batching: 8 conversations at once, each weight read once per step");
@@ -68,7 +68,7 @@ final class EngineTour {
             ConsoleRenderer r = new ConsoleRenderer(new PrintStream(java.io.OutputStream.nullOutputStream()), false, false);
             runs.add(r);
             service.submit(service.chatJob(new ChatRequest(List.of(ChatMessage.user("Question number " + i)), List.of(),
-                    ChatRequestOptions.DEFAULTS), GenerationSettings.of(SamplingParams.GREEDY.withSeed(i), 48)), r);
+                    ChatRequestOptions.DEFAULTS), GenerationSettings.of(Sampling.GREEDY.withSeed(i), 48)), r);
         }
         int tokens = 0;
         for (ConsoleRenderer r : runs) tokens += r.result().get().completionTokens();

@@ -6,8 +6,8 @@ import dev.nemotron4j.chat.ChatRequestOptions;
 import dev.nemotron4j.chat.ToolCall;
 import dev.nemotron4j.chat.ToolDefinition;
 import dev.nemotron4j.chat.budget.ThinkingBudget;
-import dev.nemotron4j.engine.sampling.SamplingParams;
 import dev.nemotron4j.runtime.GenerationSettings;
+import dev.nemotron4j.runtime.Sampling;
 import dev.nemotron4j.runtime.TextResult;
 import dev.nemotron4j.runtime.TextService;
 import dev.nemotron4j.train.tasks.DataSplit;
@@ -165,8 +165,8 @@ final class EnvironmentTour {
             Verdict v = tasks.get(k).verify(0, r.rawText(), true);
             tally(v);
             out.printf(Locale.ROOT, "  #%-6d  %-21s  %6d  %5.2fs  %10.2fs  %5.2fs  %9.0f  %s%n", k + 1, tasks.get(k).environment(),
-                    r.completionTokens(), r.stats().queuedNanos() / 1e9, r.stats().firstTokenNanos() / 1e9, r.stats().totalNanos() / 1e9,
-                    r.stats().decodeTokensPerSecond(), mark(v));
+                    r.completionTokens(), r.timing().queuedNanos() / 1e9, r.timing().firstTokenNanos() / 1e9, r.timing().totalNanos() / 1e9,
+                    r.decodeTokensPerSecond(), mark(v));
         }
         out.printf(Locale.ROOT, "  %d tokens in %.2f s = %.0f tokens/s together%n", tokens, seconds, tokens / Math.max(seconds, 1e-9));
         accuracyLine("  ");
@@ -177,7 +177,7 @@ final class EnvironmentTour {
     }
 
     private GenerationSettings settings() {
-        return GenerationSettings.of(SamplingParams.GREEDY, maxTokens);
+        return GenerationSettings.of(Sampling.GREEDY, maxTokens);
     }
 
     private TextResult answer(ChatRequest request, GenerationSettings settings, String tag) throws InterruptedException {
@@ -185,7 +185,7 @@ final class EnvironmentTour {
         service.submit(service.chatJob(request, settings), renderer);
         TextResult r = await(renderer);
         out.printf(Locale.ROOT, "%s[%d tokens (%d reasoning), %.0f tokens/s, %s]%n", tag, r.completionTokens(), r.reasoningTokens(),
-                r.stats().decodeTokensPerSecond(), r.finishReason());
+                r.decodeTokensPerSecond(), r.finishReason());
         return r;
     }
 

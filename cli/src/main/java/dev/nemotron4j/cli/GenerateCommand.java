@@ -138,7 +138,7 @@ final class GenerateCommand implements Callable<Integer>, RunsModel {
              TextService service = new TextService(bundle, TextService.defaultOptions(bundle))) {
             Set<Integer> extraStops = new HashSet<>();
             if (stopIds != null) for (int s : stopIds.ids()) extraStops.add(s);
-            GenerationSettings settings = new GenerationSettings(sampling.params(), maxTokens, stopStrings, extraStops,
+            GenerationSettings settings = new GenerationSettings(sampling.sampling(), maxTokens, stopStrings, extraStops,
                     !chat, reasoning.thinkingBudget(), null, -1, null);
             TextJob job;
             if (chat) {
@@ -194,11 +194,11 @@ final class GenerateCommand implements Callable<Integer>, RunsModel {
                     o.put("prompt_tokens", r.promptTokens());
                     o.put("completion_tokens", r.completionTokens());
                     o.put("reasoning_tokens", r.reasoningTokens());
-                    o.put("decode_tokens_per_s", r.stats().decodeTokensPerSecond());
+                    o.put("decode_tokens_per_s", r.decodeTokensPerSecond());
                     out.println(o);
                 }
                 default -> System.err.printf("[%d tokens, %.1f tokens/s, %s]%n", r.completionTokens(),
-                        r.stats().decodeTokensPerSecond(), r.finishReason());
+                        r.decodeTokensPerSecond(), r.finishReason());
             }
         }
         return 0;

@@ -1,6 +1,7 @@
 package dev.nemotron4j.cli;
 
 import dev.nemotron4j.engine.sampling.SamplingParams;
+import dev.nemotron4j.runtime.Sampling;
 import picocli.CommandLine.Option;
 
 import java.util.HashMap;
@@ -35,8 +36,17 @@ final class SamplingOptions {
     @Option(names = "--seed", description = "Random seed (default: random).")
     Long seed;
 
+    /** The flags for text generation (a random seed unless {@code --seed}). */
+    Sampling sampling() {
+        return new Sampling(temperature, topK, topP, minP, repetitionPenalty, presencePenalty, frequencyPenalty, logitBias, seed());
+    }
+
+    /** The flags for the engine's own sampler (token ids in and out, no text). */
     SamplingParams params() {
-        long s = seed != null ? seed : new java.security.SecureRandom().nextLong();
-        return new SamplingParams(temperature, topK, topP, minP, repetitionPenalty, presencePenalty, frequencyPenalty, logitBias, s);
+        return new SamplingParams(temperature, topK, topP, minP, repetitionPenalty, presencePenalty, frequencyPenalty, logitBias, seed());
+    }
+
+    private long seed() {
+        return seed != null ? seed : new java.security.SecureRandom().nextLong();
     }
 }

@@ -1,6 +1,5 @@
 package dev.nemotron4j.cli;
 
-import dev.nemotron4j.engine.generation.BatchScheduler;
 import dev.nemotron4j.engine.loading.MemoryPlan;
 import dev.nemotron4j.engine.model.ModelConfig;
 import dev.nemotron4j.runtime.ModelBundle;
@@ -92,7 +91,7 @@ final class ServeCommand implements Callable<Integer>, RunsModel {
         ModelBundle bundle = kvCache.open(model.source());
         int ctx = context != null ? context : bundle.model().defaultContextLimit();
         if (ctx < 2) throw new IllegalArgumentException("--context must be >= 2");
-        TextService service = new TextService(bundle, new BatchScheduler.Options(maxBatch, maxQueue, prefillChunk, Math.max(stepTokens, maxBatch), ctx),
+        TextService service = new TextService(bundle, new TextService.Options(maxBatch, maxQueue, prefillChunk, Math.max(stepTokens, maxBatch), ctx),
                 stateCacheMib << 20);
         String name = servedModelName != null ? servedModelName : bundle.name();
         ServerConfig config = new ServerConfig(host, port, key, name, maxBodyBytes, Duration.ofSeconds(timeoutSeconds));

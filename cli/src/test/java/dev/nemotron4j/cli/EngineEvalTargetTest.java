@@ -2,7 +2,6 @@ package dev.nemotron4j.cli;
 
 import dev.nemotron4j.chat.output.OutputEvent;
 import dev.nemotron4j.chat.output.ParsedOutput;
-import dev.nemotron4j.engine.generation.FinishReason;
 import dev.nemotron4j.eval.target.GenerationResult;
 import dev.nemotron4j.runtime.TextResult;
 import org.junit.jupiter.api.Test;
@@ -20,7 +19,7 @@ class EngineEvalTargetTest {
         String raw = "Checking the weather.\n" + call;
         ParsedOutput parsed = new ParsedOutput(null, "Checking the weather.\n", List.of(),
                 List.of(new OutputEvent.MalformedToolCall(0, call, "cut off")));
-        TextResult r = new TextResult(FinishReason.LENGTH, "length", 12, 20, 0, raw, parsed, null);
+        TextResult r = new TextResult(TextResult.Ending.LENGTH, "length", 12, 0, 20, 0, raw, parsed, new TextResult.Timing(0, 0, 0));
 
         GenerationResult chat = EngineEvalTarget.result(true, r, List.of(), 3);
         assertThat(chat.rawText()).isEqualTo(raw);

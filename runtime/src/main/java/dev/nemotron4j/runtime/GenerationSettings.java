@@ -1,7 +1,6 @@
 package dev.nemotron4j.runtime;
 
 import dev.nemotron4j.chat.budget.ThinkingBudget;
-import dev.nemotron4j.engine.sampling.SamplingParams;
 
 import java.time.Duration;
 import java.util.List;
@@ -11,6 +10,8 @@ import java.util.Set;
 /**
  * How to generate, independent of the prompt: sampling, limits, stop conditions, reasoning budget, logprobs.
  *
+ * @param sampling         how each next token is picked
+ * @param maxTokens        most tokens to generate
  * @param stopStrings      the output ends before the first of these (not included)
  * @param extraStopTokens  ids that end generation in addition to the model's end-of-turn ids
  * @param ignoreEos        do not stop at the model's end-of-turn ids
@@ -19,7 +20,7 @@ import java.util.Set;
  * @param topLogprobs      -1: none; 0: the chosen token's; n: also the top n
  * @param timeout          wall-clock limit, or null
  */
-public record GenerationSettings(SamplingParams sampling, int maxTokens, List<String> stopStrings, Set<Integer> extraStopTokens,
+public record GenerationSettings(Sampling sampling, int maxTokens, List<String> stopStrings, Set<Integer> extraStopTokens,
                                  boolean ignoreEos, ThinkingBudget budget, List<Integer> budgetEndingIds, int topLogprobs,
                                  Duration timeout) {
     public GenerationSettings {
@@ -29,7 +30,8 @@ public record GenerationSettings(SamplingParams sampling, int maxTokens, List<St
         if (maxTokens < 0) throw new IllegalArgumentException("max_tokens must be >= 0");
     }
 
-    public static GenerationSettings of(SamplingParams sampling, int maxTokens) {
+    /** Settings that sample so and stop at {@code maxTokens} or the model's end-of-turn ids, with nothing else set. */
+    public static GenerationSettings of(Sampling sampling, int maxTokens) {
         return new GenerationSettings(sampling, maxTokens, List.of(), Set.of(), false, null, null, -1, null);
     }
 
@@ -45,7 +47,7 @@ public record GenerationSettings(SamplingParams sampling, int maxTokens, List<St
      */
     public static GenerationSettings sampling(float temperature, int topK, float topP, float minP, float repetitionPenalty,
                                               float presencePenalty, float frequencyPenalty, Map<Integer, Float> logitBias, long seed) {
-        return of(new SamplingParams(temperature, topK, topP, minP, repetitionPenalty, presencePenalty, frequencyPenalty, logitBias, seed), 0);
+        return of(new Sampling(temperature, topK, topP, minP, repetitionPenalty, presencePenalty, frequencyPenalty, logitBias, seed), 0);
     }
 
     /** The sampling seed. */

@@ -89,25 +89,35 @@ final class TextDecoding {
      *
      * @param cancelled tokens the model generated were passed over because the job was cancelled
      */
-    void finish(GenerationStats engineStats, boolean cancelled) {
-        GenerationStats stats = engineStats;
+    void finish(GenerationStats stats, boolean cancelled) {
+        TextResult.Ending ending;
         if (cancelled) {
             // cancelled while tokens were still on their way here: the generation ended at the last token taken
-            stats = new GenerationStats(FinishReason.CANCELLED, stats.promptTokens(), completionTokens, stats.queuedNanos(),
-                    stats.firstTokenNanos(), stats.totalNanos(), stats.cachedTokens());
-        } else if (stopped && (stats.reason() != FinishReason.STOPPED_BY_LISTENER || stats.generatedTokens() != completionTokens)) {
-            // the scheduler learned of the stop string late: the generation ended at it
-            stats = new GenerationStats(FinishReason.STOPPED_BY_LISTENER, stats.promptTokens(), completionTokens, stats.queuedNanos(),
-                    stats.firstTokenNanos(), stats.totalNanos(), stats.cachedTokens());
+            ending = TextResult.Ending.CANCELLED;
+        } else if (stopped) {
+            // the scheduler may have learned of the stop string late: the generation ended at it
+            ending = TextResult.Ending.STOPPED;
+        } else {
+            ending = ending(stats.reason());
         }
         emit(stops.push(decoder.flush()));
         emit(stops.flush());
-        boolean length = stats.reason() == FinishReason.LENGTH;
+        boolean length = ending == TextResult.Ending.LENGTH;
         if (parser != null) deliver(parser.finish(length));
         ParsedOutput parsed = ParsedOutput.fromEvents(events);
         String finish = parser == null ? (length ? "length" : "stop") : parsed.finishReason(length);
-        sink.onFinish(new TextResult(stats.reason(), finish, stats.promptTokens(), completionTokens, reasoningTokens,
-                raw.toString(), parsed, stats));
+        sink.onFinish(new TextResult(ending, finish, stats.promptTokens(), stats.cachedTokens(), completionTokens, reasoningTokens,
+                raw.toString(), parsed, new TextResult.Timing(stats.queuedNanos(), stats.firstTokenNanos(), stats.totalNanos())));
+    }
+
+    private static TextResult.Ending ending(FinishReason reason) {
+        return switch (reason) {
+            case STOP -> TextResult.Ending.END_OF_TURN;
+            case LENGTH -> TextResult.Ending.LENGTH;
+            case STOPPED_BY_LISTENER -> TextResult.Ending.STOPPED;
+            case CANCELLED -> TextResult.Ending.CANCELLED;
+            case TIMEOUT -> TextResult.Ending.TIMEOUT;
+        };
     }
 
     void fail(Throwable error) {

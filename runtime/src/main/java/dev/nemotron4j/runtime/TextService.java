@@ -26,8 +26,34 @@ public final class TextService implements AutoCloseable {
     private final int turnStart; // <|im_start|>, or -1
     private final boolean textOffScheduler;
 
+    /**
+     * How many jobs run and wait, and how their prompts are fed.
+     *
+     * @param maxBatch     jobs generating together
+     * @param maxQueue     jobs waiting for a slot before {@link RejectedJobException.Reason#QUEUE_FULL}
+     * @param prefillChunk most prompt tokens one job feeds per step
+     * @param stepTokens   most tokens per step, all jobs together (each generating job's token always fits; prompt
+     *                     pieces fill the rest)
+     * @param contextLimit most tokens per job, prompt and output together
+     */
+    public record Options(int maxBatch, int maxQueue, int prefillChunk, int stepTokens, int contextLimit) {
+        /** Prompt piece length unless configured otherwise (the one that gives the same bits as a single generator). */
+        public static final int DEFAULT_PREFILL_CHUNK = BatchScheduler.DEFAULT_PREFILL_CHUNK;
+
+        /** @throws IllegalArgumentException when a value is below 1 */
+        public Options {
+            if (maxBatch < 1 || maxQueue < 1 || prefillChunk < 1 || stepTokens < 1 || contextLimit < 1) {
+                throw new IllegalArgumentException("invalid service options " + this);
+            }
+        }
+
+        BatchScheduler.Options forScheduler() {
+            return new BatchScheduler.Options(maxBatch, maxQueue, prefillChunk, stepTokens, contextLimit);
+        }
+    }
+
     /** A service without a state cache: every prompt is prefilled in full. */
-    public TextService(ModelBundle bundle, BatchScheduler.Options options) {
+    public TextService(ModelBundle bundle, Options options) {
         this(bundle, options, 0);
     }
 
@@ -35,7 +61,7 @@ public final class TextService implements AutoCloseable {
      * A service that keeps up to {@code stateCacheBytes} of saved prompt states (0: none), so that a conversation's
      * next turn, or another prompt with the same beginning, prefills only what is new (outputs unchanged, bit for bit).
      */
-    public TextService(ModelBundle bundle, BatchScheduler.Options options, long stateCacheBytes) {
+    public TextService(ModelBundle bundle, Options options, long stateCacheBytes) {
         this(bundle, options, stateCacheBytes, true);
     }
 
@@ -43,21 +69,17 @@ public final class TextService implements AutoCloseable {
      * @param textOffScheduler each generation's text work (decoding, stop strings, output parsing) on a thread of its
      *                         own (true), or on the scheduler thread (false: the twin that tests compare against)
      */
-    TextService(ModelBundle bundle, BatchScheduler.Options options, long stateCacheBytes, boolean textOffScheduler) {
+    TextService(ModelBundle bundle, Options options, long stateCacheBytes, boolean textOffScheduler) {
         if (stateCacheBytes < 0) throw new IllegalArgumentException("the state cache size must be >= 0");
         this.textOffScheduler = textOffScheduler;
         this.bundle = bundle;
-        this.scheduler = new BatchScheduler(bundle.model(), options, stateCacheBytes == 0 ? null : new PrefixStateCache(stateCacheBytes));
+        this.scheduler = new BatchScheduler(bundle.model(), options.forScheduler(), stateCacheBytes == 0 ? null : new PrefixStateCache(stateCacheBytes));
         this.turnStart = bundle.tokenizer().tokenToId("<|im_start|>").orElse(-1);
     }
 
     /** Defaults for one interactive user: a batch of 8, prompts fed 256 tokens at a time. */
-    public static BatchScheduler.Options defaultOptions(ModelBundle bundle) {
-        return new BatchScheduler.Options(8, 64, BatchScheduler.DEFAULT_PREFILL_CHUNK, 512, bundle.model().defaultContextLimit());
-    }
-
-    public ModelBundle bundle() {
-        return bundle;
+    public static Options defaultOptions(ModelBundle bundle) {
+        return new Options(8, 64, Options.DEFAULT_PREFILL_CHUNK, 512, bundle.model().defaultContextLimit());
     }
 
     /** The model's name (its directory, or its GGUF file without {@code .gguf}). */
@@ -135,20 +157,23 @@ public final class TextService implements AutoCloseable {
         }
     }
 
-    /** The scheduler's load and the state cache's use, for metrics. */
+    /**
+     * The scheduler's load and the state cache's use, for metrics.
+     *
+     * @param queueDepth jobs waiting for a slot
+     * @param running    jobs generating (or scoring) now
+     * @param stateBytes memory held by the running jobs' states
+     */
     public record Status(int queueDepth, int running, int maxBatch, long stateBytes, long cacheBytes, long cacheHits,
                          long cacheMisses, int cacheEntries) {
     }
 
+    /** The load and cache use now. */
     public Status status() {
         PrefixStateCache cache = scheduler.stateCache();
         PrefixStateCache.Stats c = cache == null ? null : cache.stats();
         return new Status(scheduler.queueDepth(), scheduler.runningCount(), scheduler.options().maxBatch(), scheduler.stateBytes(),
                 c == null ? 0 : c.bytes(), c == null ? 0 : c.hits(), c == null ? 0 : c.misses(), c == null ? 0 : c.entries());
-    }
-
-    public BatchScheduler scheduler() {
-        return scheduler;
     }
 
     /**
@@ -189,7 +214,7 @@ public final class TextService implements AutoCloseable {
         TextGenerationListener listener = new TextGenerationListener(job, bundle.thinkingTokens(), bundle.lineBreakTokens(), grammar, text);
         long deadline = s.timeout() == null ? 0 : System.nanoTime() + s.timeout().toNanos();
         if (deadline == 0 && s.timeout() != null) deadline = 1;
-        GenerationRequest request = new GenerationRequest(job.promptIds(), s.sampling(), s.maxTokens(), stops, s.topLogprobs(), deadline,
+        GenerationRequest request = new GenerationRequest(job.promptIds(), s.sampling().engineParams(), s.maxTokens(), stops, s.topLogprobs(), deadline,
                 listener, job.sharedPrefix());
         try {
             return new TextGeneration(scheduler.submit(request), text);

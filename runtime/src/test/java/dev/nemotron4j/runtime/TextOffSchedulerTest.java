@@ -7,9 +7,7 @@ import dev.nemotron4j.chat.ToolDefinition;
 import dev.nemotron4j.chat.budget.ThinkingBudget;
 import dev.nemotron4j.chat.output.JsonObjectGrammar;
 import dev.nemotron4j.chat.output.OutputEvent;
-import dev.nemotron4j.engine.generation.FinishReason;
 import dev.nemotron4j.engine.generation.GenerationStats;
-import dev.nemotron4j.engine.sampling.SamplingParams;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -107,23 +105,23 @@ class TextOffSchedulerTest {
         // a stop string from the middle of a greedy answer, so that it completes (off the scheduler: late)
         String free;
         try (TextService s = new TextService(bundle, TextService.defaultOptions(bundle), 0, false)) {
-            free = s.run(s.chatJob(chat("Tell me a story", false), GenerationSettings.of(SamplingParams.GREEDY, 40))).rawText();
+            free = s.run(s.chatJob(chat("Tell me a story", false), GenerationSettings.of(Sampling.GREEDY, 40))).rawText();
         }
         String stop = free.substring(free.length() / 2, free.length() / 2 + 3);
         int toolCall = bundle.tokenizer().tokenToId("<tool_call>").orElseThrow();
-        SamplingParams towardToolCall = new SamplingParams(0f, 0, 1f, 0f, 1f, 0f, 0f, Map.of(toolCall, 30f), 0L);
+        Sampling towardToolCall = new Sampling(0f, 0, 1f, 0f, 1f, 0f, 0f, Map.of(toolCall, 30f), 0L);
         List<ToolDefinition> tools = List.of(ToolDefinition.function("get_weather", null, null)); // so the parser reads calls
         List<Function<TextService, TextJob>> jobs = List.of(
-                s -> s.chatJob(chat("Why is the sky blue?", true), GenerationSettings.of(SamplingParams.GREEDY, 40).withTopLogprobs(3)),
-                s -> s.chatJob(chat("Tell me a story", false), GenerationSettings.of(SamplingParams.GREEDY, 40).withStopStrings(List.of(stop))),
-                s -> s.chatJob(chat("Pick one", true), GenerationSettings.of(new SamplingParams(1f, 40, 0.9f, 0f, 1f, 0f, 0f, Map.of(), 7L), 30)),
+                s -> s.chatJob(chat("Why is the sky blue?", true), GenerationSettings.of(Sampling.GREEDY, 40).withTopLogprobs(3)),
+                s -> s.chatJob(chat("Tell me a story", false), GenerationSettings.of(Sampling.GREEDY, 40).withStopStrings(List.of(stop))),
+                s -> s.chatJob(chat("Pick one", true), GenerationSettings.of(new Sampling(1f, 40, 0.9f, 0f, 1f, 0f, 0f, Map.of(), 7L), 30)),
                 // the budget counts while the model opens tool calls inside its reasoning: the parser ends the
                 // reasoning there, so the budget must not force its ending (it waits for the text side to know)
                 s -> s.chatJob(chat("Weather?", true, tools), GenerationSettings.of(towardToolCall, 24).withBudget(new ThinkingBudget(3, 2))),
                 // and without those tool calls, the budget forces its ending
-                s -> s.chatJob(chat("Weather?", true, tools), GenerationSettings.of(SamplingParams.GREEDY, 24).withBudget(new ThinkingBudget(3, 2))),
-                s -> s.chatJob(chat("JSON please", false), GenerationSettings.of(SamplingParams.GREEDY, 30))
-                        .with(GenerationSettings.of(SamplingParams.GREEDY, 30), new JsonObjectGrammar(false)));
+                s -> s.chatJob(chat("Weather?", true, tools), GenerationSettings.of(Sampling.GREEDY, 24).withBudget(new ThinkingBudget(3, 2))),
+                s -> s.chatJob(chat("JSON please", false), GenerationSettings.of(Sampling.GREEDY, 30))
+                        .with(GenerationSettings.of(Sampling.GREEDY, 30), new JsonObjectGrammar(false)));
         List<Run> inline = runAll(false, jobs), off = runAll(true, jobs);
         for (int i = 0; i < jobs.size(); i++) {
             Run a = inline.get(i), b = off.get(i);
@@ -132,15 +130,16 @@ class TextOffSchedulerTest {
             assertThat(y.rawText()).as("job %d", i).isEqualTo(x.rawText());
             assertThat(y.parsed()).as("job %d", i).isEqualTo(x.parsed());
             assertThat(y.finishReason()).as("job %d", i).isEqualTo(x.finishReason());
-            assertThat(y.engineReason()).as("job %d", i).isEqualTo(x.engineReason());
+            assertThat(y.ending()).as("job %d", i).isEqualTo(x.ending());
             assertThat(y.completionTokens()).as("job %d", i).isEqualTo(x.completionTokens());
             assertThat(y.reasoningTokens()).as("job %d", i).isEqualTo(x.reasoningTokens());
-            assertThat(y.stats().generatedTokens()).as("job %d", i).isEqualTo(x.stats().generatedTokens());
-            assertThat(y.stats().reason()).as("job %d", i).isEqualTo(x.stats().reason());
+            assertThat(y.cachedTokens()).as("job %d", i).isEqualTo(x.cachedTokens());
+            // the model's own count agrees with the result's wherever the text side did not cut the generation
+            if (y.ending() != TextResult.Ending.STOPPED) assertThat(b.engine.generatedTokens()).as("job %d", i).isEqualTo(y.completionTokens());
         }
         // the stop string completed, and the slow text side learned of it only after more tokens were generated
         Run stopped = off.get(1);
-        assertThat(stopped.result.engineReason()).isEqualTo(FinishReason.STOPPED_BY_LISTENER);
+        assertThat(stopped.result.ending()).isEqualTo(TextResult.Ending.STOPPED);
         assertThat(stopped.result.rawText()).doesNotContain(stop);
         assertThat(stopped.engine.generatedTokens()).as("tokens the scheduler generated").isGreaterThan(stopped.result.completionTokens());
         // the budget job whose reasoning ended at a tool call got no forced ending; the other one did
@@ -169,16 +168,16 @@ class TextOffSchedulerTest {
                 }
             };
             // fewer tokens than the hand-over ring holds, so the model finishes while the text side waits
-            TextJob job = service.chatJob(chat("Tell me a story", false), GenerationSettings.of(SamplingParams.GREEDY, 40)
+            TextJob job = service.chatJob(chat("Tell me a story", false), GenerationSettings.of(Sampling.GREEDY, 40)
                     .withIgnoreEos(true));
             started.complete(service.submit(job, r));
             TextResult result = r.result.get(120, TimeUnit.SECONDS);
             assertThat(generated.get()).as("tokens the model generated").isEqualTo(40);
             assertThat(r.heard.stream().filter(h -> h.startsWith("token ")).count()).as("tokens the sink heard").isEqualTo(1);
             assertThat(result.cancelled()).isTrue();
-            assertThat(result.engineReason()).isEqualTo(FinishReason.CANCELLED);
+            assertThat(result.ending()).isEqualTo(TextResult.Ending.CANCELLED);
             assertThat(result.completionTokens()).isEqualTo(1);
-            assertThat(result.stats().generatedTokens()).isEqualTo(1);
+            assertThat(result.decodeTokensPerSecond()).as("one token: no decode speed").isZero();
         }
     }
 }

@@ -14,6 +14,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
@@ -92,7 +93,7 @@ class TextServiceTest {
              ModelBundle h = ModelBundle.open(tiny("tiny-d"))) {
             assertThat(g.stopTokenIds()).contains(11); // the chat format's turn end, found in the GGUF vocabulary
             assertThat(g.name()).as("general.name, not the file's type suffix").isEqualTo("tiny-d");
-            TextJob job = gs.chatJob(req, new GenerationSettings(SamplingParams.GREEDY, 12, List.of(), java.util.Set.of(), true, null, null, -1, null));
+            TextJob job = gs.chatJob(req, new GenerationSettings(Sampling.GREEDY, 12, List.of(), java.util.Set.of(), true, null, null, -1, null));
             // tokenizer and template from the GGUF metadata give the same prompt as the HF files
             assertThat(job.promptIds()).containsExactly(h.encodePrompt(h.renderPrompt(req)));
             // and the text equals a plain greedy run of the same weights
@@ -106,7 +107,7 @@ class TextServiceTest {
     @Test
     void chatGenerationStreamsTheSameTextItReturns() throws Exception {
         ChatRequest req = new ChatRequest(List.of(ChatMessage.user("Hello there")), List.of(), ChatRequestOptions.DEFAULTS);
-        TextJob job = service.chatJob(req, GenerationSettings.of(SamplingParams.GREEDY, 40));
+        TextJob job = service.chatJob(req, GenerationSettings.of(Sampling.GREEDY, 40));
         assertThat(bundle.tokenizer().decode(job.promptIds(), false)).endsWith("<|im_start|>assistant\n<think>\n");
         Recorder r = new Recorder();
         service.submit(job, r);
@@ -130,16 +131,31 @@ class TextServiceTest {
     @Test
     void stopStringsCutTheOutputAcrossTokenBoundaries() throws Exception {
         int[] prompt = bundle.encodePrompt("The quick brown fox");
-        TextResult free = service.run(service.rawJob(prompt, GenerationSettings.of(SamplingParams.GREEDY, 30)));
+        TextResult free = service.run(service.rawJob(prompt, GenerationSettings.of(Sampling.GREEDY, 30)));
         String text = free.rawText();
         assertThat(text.length()).isGreaterThan(6);
         String stop = text.substring(3, 6); // three characters somewhere inside the output
-        TextResult cut = service.run(service.rawJob(prompt, GenerationSettings.of(SamplingParams.GREEDY, 30).withStopStrings(List.of(stop))));
+        TextResult cut = service.run(service.rawJob(prompt, GenerationSettings.of(Sampling.GREEDY, 30).withStopStrings(List.of(stop))));
         assertThat(cut.rawText()).isEqualTo(text.substring(0, text.indexOf(stop)));
         assertThat(cut.finishReason()).isEqualTo("stop");
-        TextResult length = service.run(service.rawJob(prompt, GenerationSettings.of(SamplingParams.GREEDY, 5)));
+        TextResult length = service.run(service.rawJob(prompt, GenerationSettings.of(Sampling.GREEDY, 5)));
         assertThat(length.finishReason()).isEqualTo("length");
         assertThat(length.completionTokens()).isEqualTo(5);
+        assertThat(length.ending()).isEqualTo(TextResult.Ending.LENGTH);
+        assertThat(cut.ending()).isEqualTo(TextResult.Ending.STOPPED);
+        assertThat(length.decodeTokensPerSecond()).isPositive();
+    }
+
+    @Test
+    void anEndOfTurnTokenEndsTheTurnWithoutText() {
+        int end = bundle.stopTokenIds().iterator().next();
+        Sampling towardTheEnd = new Sampling(0f, 0, 1f, 0f, 1f, 0f, 0f, Map.of(end, 100f), 0L);
+        TextResult r = service.run(service.rawJob(bundle.encodePrompt("The quick brown fox"), GenerationSettings.of(towardTheEnd, 30)));
+        assertThat(r.ending()).isEqualTo(TextResult.Ending.END_OF_TURN);
+        assertThat(r.finishReason()).isEqualTo("stop");
+        assertThat(r.completionTokens()).isEqualTo(1);
+        assertThat(r.rawText()).isEmpty();
+        assertThat(r.timing().totalNanos()).isGreaterThanOrEqualTo(r.timing().firstTokenNanos()).isPositive();
     }
 
     /**
@@ -149,7 +165,7 @@ class TextServiceTest {
     @Test
     void reasoningBudgetForcesTheEndingTokenByToken() throws Exception {
         ChatRequest req = new ChatRequest(List.of(ChatMessage.user("Think about it")), List.of(), ChatRequestOptions.DEFAULTS);
-        GenerationSettings base = new GenerationSettings(SamplingParams.GREEDY, 60, List.of(), java.util.Set.of(), true, null, null, -1, null);
+        GenerationSettings base = new GenerationSettings(Sampling.GREEDY, 60, List.of(), java.util.Set.of(), true, null, null, -1, null);
         Recorder free = new Recorder();
         service.submit(service.chatJob(req, base), free);
         free.await();
@@ -201,12 +217,12 @@ class TextServiceTest {
                     ChatRequestOptions.DEFAULTS.withEnableThinking(i % 2 == 0)));
         }
         List<String> solo = new ArrayList<>();
-        for (ChatRequest r : reqs) solo.add(service.run(service.chatJob(r, GenerationSettings.of(SamplingParams.GREEDY, 16))).rawText());
+        for (ChatRequest r : reqs) solo.add(service.run(service.chatJob(r, GenerationSettings.of(Sampling.GREEDY, 16))).rawText());
         List<Recorder> recs = new ArrayList<>();
         for (ChatRequest r : reqs) {
             Recorder rec = new Recorder();
             recs.add(rec);
-            service.submit(service.chatJob(r, GenerationSettings.of(SamplingParams.GREEDY, 16)), rec);
+            service.submit(service.chatJob(r, GenerationSettings.of(Sampling.GREEDY, 16)), rec);
         }
         for (int i = 0; i < reqs.size(); i++) assertThat(recs.get(i).await().rawText()).isEqualTo(solo.get(i));
     }

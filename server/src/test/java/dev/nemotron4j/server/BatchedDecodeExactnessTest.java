@@ -58,7 +58,7 @@ class BatchedDecodeExactnessTest {
         AtomicBoolean watching = new AtomicBoolean(true);
         Thread watcher = Thread.ofPlatform().start(() -> {
             while (watching.get()) {
-                maxRunning.accumulateAndGet(f.service.scheduler().runningCount(), Math::max);
+                maxRunning.accumulateAndGet(f.service.status().running(), Math::max);
                 Thread.onSpinWait();
             }
         });

@@ -56,10 +56,10 @@ class QueueAndDisconnectTest {
     void fullQueueIs429AndDisconnectsFreeSlots() throws Exception {
         var a = f.openStream(longStream());
         BufferedReader aIn = readUntilGenerating(a);
-        assertThat(f.service.scheduler().runningCount()).isEqualTo(1);
+        assertThat(f.service.status().running()).isEqualTo(1);
 
         var b = f.openStream(longStream()); // headers come at once; the job waits in the queue
-        await(() -> f.service.scheduler().queueDepth() == 1, "the second request is queued");
+        await(() -> f.service.status().queueDepth() == 1, "the second request is queued");
 
         var c = f.post("/v1/chat/completions", "{\"messages\":[{\"role\":\"user\",\"content\":\"x\"}],\"max_tokens\":2}");
         assertThat(c.status()).isEqualTo(429);
@@ -67,10 +67,10 @@ class QueueAndDisconnectTest {
         assertThat(c.json().path("error").path("type").asText()).isEqualTo("rate_limit_error");
 
         aIn.close(); // client A goes away mid-stream: its slot goes to B
-        await(() -> f.service.scheduler().queueDepth() == 0, "the queued request is admitted");
+        await(() -> f.service.status().queueDepth() == 0, "the queued request is admitted");
         BufferedReader bIn = readUntilGenerating(b);
         bIn.close();
-        await(() -> f.service.scheduler().runningCount() == 0, "every slot is free");
+        await(() -> f.service.status().running() == 0, "every slot is free");
         // the handler counts a disconnect once its stream ends, which may be just after the scheduler freed the slot
         await(() -> f.server.metrics().requests("/v1/chat/completions", 499) == 2, "both disconnects are counted as 499");
         assertThat(f.server.metrics().requests("/v1/chat/completions", 499)).isEqualTo(2);

@@ -17,6 +17,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * The server reaches the model only through the runtime ({@code TextService} and its types) and the chat module: its
  * main sources name no engine or tokenizer package (imported or written out in full), and its pom does not depend on
  * those modules. (Maven still puts them on the classpath through the runtime; this keeps the server from using them.)
+ * The other side is the runtime's {@code RuntimeApiTest}: no public runtime signature names an engine or tokenizer type.
  */
 class RuntimeIsTheOnlyDoorTest {
     private static final Pattern BEHIND_THE_RUNTIME = Pattern.compile("dev\\.nemotron4j\\.(engine|tokenizer)\\b");

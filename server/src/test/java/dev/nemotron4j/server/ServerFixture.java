@@ -2,7 +2,6 @@ package dev.nemotron4j.server;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.nemotron4j.engine.generation.BatchScheduler;
 import dev.nemotron4j.runtime.ModelBundle;
 import dev.nemotron4j.runtime.TextService;
 
@@ -52,7 +51,7 @@ final class ServerFixture implements AutoCloseable {
     static ServerFixture start(String model, int maxBatch, int maxQueue, int context, long stateCacheBytes,
                                UnaryOperator<ServerConfig> tweak) throws IOException {
         ModelBundle bundle = ModelBundle.open(tiny(model));
-        TextService service = new TextService(bundle, new BatchScheduler.Options(maxBatch, maxQueue, 64, 256, context), stateCacheBytes);
+        TextService service = new TextService(bundle, new TextService.Options(maxBatch, maxQueue, 64, 256, context), stateCacheBytes);
         OpenAiServer server = OpenAiServer.start(service, tweak.apply(ServerConfig.local(0, bundle.name())));
         return new ServerFixture(bundle, service, server);
     }

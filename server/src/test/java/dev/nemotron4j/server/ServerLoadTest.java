@@ -91,12 +91,12 @@ class ServerLoadTest {
             assertThat(hungUp.get()).as("clients that hung up").isPositive();
 
             long deadline = System.nanoTime() + 10_000_000_000L;
-            while ((f.service.scheduler().runningCount() > 0 || f.service.scheduler().queueDepth() > 0) && System.nanoTime() < deadline) {
+            while ((f.service.status().running() > 0 || f.service.status().queueDepth() > 0) && System.nanoTime() < deadline) {
                 Thread.sleep(20);
             }
-            assertThat(f.service.scheduler().runningCount()).as("running after the load").isZero();
-            assertThat(f.service.scheduler().queueDepth()).as("queued after the load").isZero();
-            assertThat(f.service.scheduler().stateBytes()).isZero();
+            assertThat(f.service.status().running()).as("running after the load").isZero();
+            assertThat(f.service.status().queueDepth()).as("queued after the load").isZero();
+            assertThat(f.service.status().stateBytes()).isZero();
             String metrics = f.get("/metrics").response().body();
             assertThat(metrics).doesNotContain("status=\"500\"", "status=\"429\"", "status=\"504\"");
 

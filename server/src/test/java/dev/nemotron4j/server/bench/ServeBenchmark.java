@@ -3,7 +3,6 @@ package dev.nemotron4j.server.bench;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.nemotron4j.engine.generation.BatchScheduler;
 import dev.nemotron4j.runtime.ModelBundle;
 import dev.nemotron4j.runtime.TextService;
 import dev.nemotron4j.server.OpenAiServer;
@@ -31,7 +30,7 @@ public final class ServeBenchmark {
         Path model = Path.of(args[0]);
         int tokens = args.length > 1 ? Integer.parseInt(args[1]) : 128;
         try (ModelBundle bundle = ModelBundle.open(model);
-             TextService service = new TextService(bundle, new BatchScheduler.Options(16, 64, 256, 512, 4096));
+             TextService service = new TextService(bundle, new TextService.Options(16, 64, 256, 512, 4096));
              OpenAiServer server = OpenAiServer.start(service, ServerConfig.local(0, bundle.name()))) {
             HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).executor(Executors.newVirtualThreadPerTaskExecutor()).build();
             URI uri = URI.create("http://127.0.0.1:" + server.port() + "/v1/completions");

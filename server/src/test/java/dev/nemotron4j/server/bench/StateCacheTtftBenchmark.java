@@ -10,10 +10,9 @@ import dev.nemotron4j.chat.output.OutputParserOptions;
 import dev.nemotron4j.chat.template.ChatTemplates;
 import dev.nemotron4j.chat.template.SupportedChatTemplate;
 import dev.nemotron4j.chat.output.OutputEvent;
-import dev.nemotron4j.engine.generation.BatchScheduler;
-import dev.nemotron4j.engine.sampling.SamplingParams;
 import dev.nemotron4j.runtime.GenerationSettings;
 import dev.nemotron4j.runtime.ModelBundle;
+import dev.nemotron4j.runtime.Sampling;
 import dev.nemotron4j.runtime.TextJob;
 import dev.nemotron4j.runtime.TextResult;
 import dev.nemotron4j.runtime.TextService;
@@ -49,15 +48,15 @@ public final class StateCacheTtftBenchmark {
         if (args.length > 4) for (String x : args[4].split(",")) sampled.add(Integer.parseInt(x.strip()));
         else for (int t = 1; t <= turns; t++) sampled.add(t);
         try (ModelBundle bundle = ModelBundle.open(model)) {
-            BatchScheduler.Options options = new BatchScheduler.Options(4, 16, 256, 512, 16384);
+            TextService.Options options = new TextService.Options(4, 16, 256, 512, 16384);
             List<Turn> with = new ArrayList<>();
             Turn[] without = new Turn[turns];
             try (TextService service = new TextService(bundle, options, cacheMib << 20)) {
-                run(service, jobs(service, template, 2).getFirst()); // warm-up: JIT
-                for (TextJob job : jobs(service, template, turns)) with.add(run(service, job));
+                run(service, jobs(bundle, service, template, 2).getFirst()); // warm-up: JIT
+                for (TextJob job : jobs(bundle, service, template, turns)) with.add(run(service, job));
             }
             try (TextService service = new TextService(bundle, options, 0)) {
-                List<TextJob> jobs = jobs(service, template, turns);
+                List<TextJob> jobs = jobs(bundle, service, template, turns);
                 for (int t : sampled) without[t - 1] = run(service, jobs.get(t - 1));
             }
             System.out.println("| turn | prompt tokens | cached tokens | TTFT without cache (s) | TTFT with cache (s) | speed-up |");
@@ -104,10 +103,10 @@ public final class StateCacheTtftBenchmark {
     }
 
     /** A chat job rendered with {@code template} (the model has none), shared prefix up to the last turn header. */
-    static TextJob rendered(TextService service, SupportedChatTemplate template, ChatRequest request, GenerationSettings settings) {
+    static TextJob rendered(ModelBundle bundle, TextService service, SupportedChatTemplate template, ChatRequest request, GenerationSettings settings) {
         String prompt = template.render(request);
         int[] ids = service.tokenize(prompt, false);
-        int turnStart = service.bundle().tokenizer().tokenToId("<|im_start|>").orElse(-1), shared = 0;
+        int turnStart = bundle.tokenizer().tokenToId("<|im_start|>").orElse(-1), shared = 0;
         for (int i = ids.length - 1; i >= 0; i--) {
             if (ids[i] == turnStart) {
                 shared = i;
@@ -122,17 +121,17 @@ public final class StateCacheTtftBenchmark {
               "parameters":{"type":"object","properties":{"query":{"type":"string"}},"required":["query"]}}}]""";
 
     /** The prompts of a {@code turns}-turn tool conversation: each turn adds the assistant's call and the tool's result. */
-    static List<TextJob> jobs(TextService service, SupportedChatTemplate template, int turns) throws Exception {
+    static List<TextJob> jobs(ModelBundle bundle, TextService service, SupportedChatTemplate template, int turns) throws Exception {
         ObjectNode root = JSON.createObjectNode();
         ArrayNode messages = root.putArray("messages");
         messages.addObject().put("role", "system").put("content", "You are the support agent of Example Corp. Cite the passages you use.");
         messages.addObject().put("role", "user").put("content", "Our nightly export fails with error E1042. What changed?");
         root.set("tools", JSON.readTree(TOOLS));
-        GenerationSettings settings = GenerationSettings.of(SamplingParams.GREEDY, 1);
+        GenerationSettings settings = GenerationSettings.of(Sampling.GREEDY, 1);
         List<TextJob> out = new ArrayList<>();
         for (int t = 0; t < turns; t++) {
             ChatRequest request = ChatRequestReader.read(root);
-            out.add(service.bundle().chatTemplate().isPresent() ? service.chatJob(request, settings) : rendered(service, template, request, settings));
+            out.add(bundle.chatTemplate().isPresent() ? service.chatJob(request, settings) : rendered(bundle, service, template, request, settings));
             ObjectNode assistant = messages.addObject().put("role", "assistant");
             assistant.putNull("content");
             ObjectNode tc = assistant.putArray("tool_calls").addObject().put("id", "call_" + t).put("type", "function");
