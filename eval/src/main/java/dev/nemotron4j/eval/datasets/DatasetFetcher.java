@@ -1,6 +1,7 @@
 package dev.nemotron4j.eval.datasets;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.nemotron4j.eval.datasets.parquet.ParquetException;
@@ -57,7 +58,8 @@ public final class DatasetFetcher {
     /**
      * @param name         a manifest name, or {@code NAME:VARIANT} for an entry with variants ({@code mmlu-prox:de})
      * @param revision     overrides the manifest's revision, or null
-     * @param expectSha256 the download's expected hash (overrides the manifest's), or null
+     * @param expectSha256 the download's expected hash (overrides the manifest's), or null; for an entry with several
+     *                     downloads it is the first one's
      */
     public Fetched fetch(DatasetManifest manifest, String name, Path outDir, String revision, String expectSha256) {
         int colon = name.indexOf(':');
@@ -72,8 +74,6 @@ public final class DatasetFetcher {
         if (variants.isEmpty() && variant != null) throw new IllegalArgumentException(base + " has no variants (fetch it as " + base + ")");
         String stem = variant == null ? base : base + "-" + variant;
         String rev = revision != null ? revision : e.revision();
-        String url = e.url().replace("{revision}", rev == null ? "main" : rev).replace("{variant}", variant == null ? "" : variant);
-        String pinned = variant == null ? e.sha256() : e.variantSha256() == null ? null : e.variantSha256().get(variant);
         String token = null;
         if (Boolean.TRUE.equals(e.gated())) {
             String var = e.tokenEnv() == null ? "HF_TOKEN" : e.tokenEnv();
@@ -83,48 +83,243 @@ public final class DatasetFetcher {
                         + " to your own access token; the harness never redistributes it");
             }
         }
-        Path download = null;
+        String output = e.output() == null ? stem + ".jsonl" : e.output().replace("{variant}", variant == null ? "" : variant);
+        Path dataset = outDir.resolve(output).normalize();
+        if (!dataset.startsWith(outDir.normalize())) throw new IllegalArgumentException(base + ": output '" + output + "' leaves the output directory");
+        List<Download> downloads = new ArrayList<>();
         try {
-            // streamed to a temporary file: a large Parquet file is mapped from disk, never held on the heap twice
-            download = Files.createTempFile("nemotron4j-fetch-" + stem + "-", ".download");
-            download(url, token, download);
-            String sha = Sha256.ofFile(download);
-            String expected = expectSha256 != null ? expectSha256 : revision == null ? pinned : null;
-            if (expected != null && !expected.equalsIgnoreCase(sha)) {
-                throw new IllegalArgumentException(url + " has sha256 " + sha + ", the pinned one is " + expected
-                        + ": the source changed (nothing was written; pass --expect-sha256 to accept a new version)");
+            // the downloads: the entry's file (or each of its parts), then the files a converter joins in; a pinned hash
+            // is checked before anything is converted, so a changed source writes nothing
+            List<String> parts = e.parts() == null || e.parts().isEmpty() ? java.util.Collections.singletonList(null) : e.parts();
+            for (String part : parts) {
+                String url = url(e.url(), rev, variant, part);
+                String pinned = part != null ? get(e.partSha256(), part) : variant == null ? e.sha256() : get(e.variantSha256(), variant);
+                String expected = downloads.isEmpty() && expectSha256 != null ? expectSha256 : revision == null ? pinned : null;
+                downloads.add(fetchFile(url, token, stem, expected));
             }
-            List<ObjectNode> rows = convert(e, download, url);
-            StringBuilder jsonl = new StringBuilder();
-            for (ObjectNode row : rows) jsonl.append(CanonicalJson.canonical(row)).append('\n');
-            Files.createDirectories(outDir);
-            Path dataset = outDir.resolve(stem + ".jsonl");
-            RunOutputs.replace(dataset, jsonl.toString());
+            Map<String, Path> also = new java.util.LinkedHashMap<>();
+            if (e.also() != null) {
+                for (Map.Entry<String, String> a : e.also().entrySet()) {
+                    Download d = fetchFile(url(a.getValue(), rev, variant, null), token, stem, revision == null ? get(e.alsoSha256(), a.getKey()) : null);
+                    downloads.add(d);
+                    also.put(a.getKey(), d.file());
+                }
+            }
+            Written written = writeCreatingDirectories(e, downloads, also, dataset, token, stem);
             ObjectNode source = JsonNodeFactory.instance.objectNode();
             source.put("name", name);
             if (variant != null) source.put("variant", variant);
-            source.put("url", url);
+            source.put("url", downloads.getFirst().url());
             source.put("revision", rev);
-            source.put("sha256", sha);
+            source.put("sha256", downloads.getFirst().sha256());
+            List<Download> all = new ArrayList<>(downloads);
+            all.addAll(written.extra());
+            if (all.size() > 1) {
+                ArrayNode files = source.putArray("files");
+                for (Download d : all) files.addObject().put("url", d.url()).put("sha256", d.sha256());
+            }
+            if (!written.missing().isEmpty()) {
+                ArrayNode missing = source.putArray("missing");
+                written.missing().forEach(missing::add);
+            }
             source.put("format", e.format() == null ? "jsonl" : e.format());
-            source.put("converted_sha256", Sha256.hex(jsonl.toString()));
+            if (e.converter() != null) source.put("conversion", e.converter());
+            source.put("converted_sha256", written.sha256());
             source.put("license", e.license());
             source.put("gated", Boolean.TRUE.equals(e.gated()));
-            source.put("rows", rows.size());
+            if (written.rows() >= 0) source.put("rows", written.rows());
             source.put("converter", RunLock.HARNESS);
             RunOutputs.replace(sourceFileOf(dataset), CanonicalJson.pretty(source));
-            return new Fetched(dataset, source, rows.size());
+            return new Fetched(dataset, source, written.rows());
         } catch (IOException ex) {
             throw new java.io.UncheckedIOException("cannot write the dataset " + stem + " under " + outDir + ": " + ex.getMessage(), ex);
         } finally {
-            if (download != null) {
+            for (Download d : downloads) {
                 try {
-                    Files.deleteIfExists(download);
+                    Files.deleteIfExists(d.file());
                 } catch (IOException ignored) {
                     // a temporary file left behind is harmless
                 }
             }
         }
+    }
+
+    private static String url(String template, String rev, String variant, String part) {
+        return template.replace("{revision}", rev == null ? "main" : rev).replace("{variant}", variant == null ? "" : variant)
+                .replace("{part}", part == null ? "" : part);
+    }
+
+    private static String get(Map<String, String> map, String key) {
+        return map == null ? null : map.get(key);
+    }
+
+    /** One downloaded file: where from, its temporary copy and its hash. */
+    record Download(String url, Path file, String sha256) {}
+
+    /** What was written: the converted file's hash, its rows (-1 for a raw file), further downloads and what could not be had. */
+    private record Written(String sha256, int rows, List<Download> extra, List<String> missing) {
+        Written(String sha256, int rows) {
+            this(sha256, rows, List.of(), List.of());
+        }
+    }
+
+    /**
+     * Downloads a file to a temporary file (streamed: a large Parquet or JSONL file is never held on the heap) and checks
+     * it against the expected hash, when there is one.
+     */
+    Download fetchFile(String url, String token, String stem, String expected) throws IOException {
+        Path file = Files.createTempFile("nemotron4j-fetch-" + stem + "-", ".download");
+        try {
+            download(url, token, file);
+            String sha = Sha256.ofFile(file);
+            if (expected != null && !expected.equalsIgnoreCase(sha)) {
+                throw new IllegalArgumentException(url + " has sha256 " + sha + ", the pinned one is " + expected
+                        + ": the source changed (nothing was written; pass --expect-sha256 to accept a new version)");
+            }
+            return new Download(url, file, sha);
+        } catch (RuntimeException ex) {
+            Files.deleteIfExists(file);
+            throw ex;
+        }
+    }
+
+    /** {@link #write}, creating the output's directories first and removing the ones it created when the conversion fails. */
+    private Written writeCreatingDirectories(DatasetManifest.Entry e, List<Download> downloads, Map<String, Path> also, Path dataset,
+                                             String token, String stem) throws IOException {
+        List<Path> created = new ArrayList<>();
+        for (Path d = dataset.toAbsolutePath().getParent(); d != null && !Files.exists(d); d = d.getParent()) created.addFirst(d);
+        Files.createDirectories(dataset.toAbsolutePath().getParent());
+        try {
+            return write(e, downloads, also, dataset, token, stem);
+        } catch (RuntimeException | IOException ex) {
+            for (Path d : created.reversed()) {
+                try {
+                    Files.deleteIfExists(d);
+                } catch (IOException notEmpty) {
+                    break;
+                }
+            }
+            throw ex;
+        }
+    }
+
+    /** Converts the downloads into the output file, written whole or not at all. */
+    private Written write(DatasetManifest.Entry e, List<Download> downloads, Map<String, Path> also, Path dataset, String token, String stem)
+            throws IOException {
+        String format = e.format() == null ? "jsonl" : e.format();
+        if (e.converter() != null) {
+            return switch (e.converter()) {
+                case "arena_hard" -> {
+                    if (downloads.size() - also.size() != 1) throw new IllegalArgumentException("converter arena_hard reads one question file");
+                    yield writeRows(dataset, ArenaHardJoin.rows(downloads.getFirst().file(), also, e.params() == null ? Map.of() : e.params()).iterator());
+                }
+                case "essays" -> {
+                    EssayHaystack.Collected c = EssayHaystack.collect(downloads.getFirst().file(), url -> {
+                        try {
+                            return fetchFile(url, null, stem, null);
+                        } catch (IOException ex) {
+                            throw new java.io.UncheckedIOException(ex);
+                        }
+                    });
+                    String json = CanonicalJson.canonical(JsonNodeFactory.instance.objectNode().put("text", c.text())) + "\n";
+                    RunOutputs.replace(dataset, json);
+                    yield new Written(Sha256.hex(json), -1, c.essays(), c.missing());
+                }
+                default -> throw new IllegalArgumentException("unknown converter '" + e.converter() + "' (arena_hard, essays)");
+            };
+        }
+        if ("raw".equals(format)) {
+            Path tmp = temporaryBeside(dataset);
+            try (var out = Files.newOutputStream(tmp)) {
+                for (Download d : downloads) Files.copy(d.file(), out);
+            }
+            moveInto(tmp, dataset);
+            return new Written(Sha256.ofFile(dataset), -1);
+        }
+        if ("jsonl".equals(format)) {
+            // streamed line by line: LiveCodeBench's release files are gigabytes of JSONL
+            List<java.util.Iterator<ObjectNode>> sources = new ArrayList<>();
+            for (Download d : downloads) sources.add(rename(e, jsonlRows(d)));
+            return writeRows(dataset, concat(sources));
+        }
+        if (downloads.size() != 1) throw new IllegalArgumentException("parts are supported for jsonl and raw sources, not " + format);
+        return writeRows(dataset, convert(e, downloads.getFirst().file(), downloads.getFirst().url()).iterator());
+    }
+
+    /** Rows written as canonical JSONL to a temporary file beside the dataset, hashed on the way, then moved into place. */
+    private static Written writeRows(Path dataset, java.util.Iterator<ObjectNode> rows) throws IOException {
+        Path tmp = temporaryBeside(dataset);
+        java.security.MessageDigest digest = Sha256.newDigest();
+        int n = 0;
+        try (var out = new java.io.BufferedOutputStream(Files.newOutputStream(tmp), 1 << 16)) {
+            while (rows.hasNext()) {
+                byte[] line = (CanonicalJson.canonical(rows.next()) + "\n").getBytes(java.nio.charset.StandardCharsets.UTF_8);
+                digest.update(line);
+                out.write(line);
+                n++;
+            }
+        } catch (RuntimeException ex) {
+            Files.deleteIfExists(tmp);
+            throw ex;
+        }
+        moveInto(tmp, dataset);
+        return new Written(java.util.HexFormat.of().formatHex(digest.digest()), n);
+    }
+
+    private static Path temporaryBeside(Path file) throws IOException {
+        return Files.createTempFile(file.toAbsolutePath().getParent(), "." + file.getFileName(), ".tmp");
+    }
+
+    private static void moveInto(Path tmp, Path file) throws IOException {
+        try {
+            Files.move(tmp, file, java.nio.file.StandardCopyOption.ATOMIC_MOVE, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        } catch (java.nio.file.AtomicMoveNotSupportedException ex) {
+            Files.move(tmp, file, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        }
+    }
+
+    /** The rows of a JSONL download, read lazily line by line (a byte-order mark and blank lines skipped). */
+    private static java.util.Iterator<ObjectNode> jsonlRows(Download d) throws IOException {
+        java.io.BufferedReader reader = Files.newBufferedReader(d.file(), java.nio.charset.StandardCharsets.UTF_8);
+        return new java.util.Iterator<>() {
+            int line;
+            ObjectNode next = advance();
+
+            private ObjectNode advance() {
+                try {
+                    for (String l; (l = reader.readLine()) != null; ) {
+                        line++;
+                        if (line == 1 && l.startsWith("\uFEFF")) l = l.substring(1);
+                        if (l.isBlank()) continue;
+                        try {
+                            return object(CanonicalJson.parse(l), d.url() + " line " + line);
+                        } catch (IllegalArgumentException ex) {
+                            throw new IllegalArgumentException(d.url() + " line " + line + ": " + ex.getMessage(), ex);
+                        }
+                    }
+                    reader.close();
+                    return null;
+                } catch (IOException ex) {
+                    throw new java.io.UncheckedIOException("cannot read the download of " + d.url(), ex);
+                }
+            }
+
+            @Override
+            public boolean hasNext() { return next != null; }
+
+            @Override
+            public ObjectNode next() {
+                if (next == null) throw new java.util.NoSuchElementException();
+                ObjectNode out = next;
+                next = advance();
+                return out;
+            }
+        };
+    }
+
+    private static <T> java.util.Iterator<T> concat(List<java.util.Iterator<T>> parts) {
+        return parts.stream().flatMap(it -> java.util.stream.StreamSupport.stream(
+                java.util.Spliterators.spliteratorUnknownSize(it, java.util.Spliterator.ORDERED), false)).iterator();
     }
 
     private void download(String url, String token, Path into) {
@@ -193,20 +388,36 @@ public final class DatasetFetcher {
     /** Fields renamed as the manifest says; the others kept as they are. */
     private static List<ObjectNode> rename(DatasetManifest.Entry e, List<ObjectNode> raw) {
         List<ObjectNode> out = new ArrayList<>();
-        Map<String, String> fields = e.fields() == null ? Map.of() : e.fields();
-        for (ObjectNode row : raw) {
-            ObjectNode converted = JsonNodeFactory.instance.objectNode();
-            for (Map.Entry<String, String> f : fields.entrySet()) {
-                if (!row.has(f.getValue())) throw new IllegalArgumentException("row " + out.size() + " has no field '" + f.getValue() + "'");
-                converted.set(f.getKey(), row.get(f.getValue()));
-            }
-            for (Iterator<Map.Entry<String, JsonNode>> it = row.fields(); it.hasNext(); ) {
-                Map.Entry<String, JsonNode> f = it.next();
-                if (!fields.containsValue(f.getKey()) && !converted.has(f.getKey())) converted.set(f.getKey(), f.getValue());
-            }
-            out.add(converted);
-        }
+        rename(e, raw.iterator()).forEachRemaining(out::add);
         return out;
+    }
+
+    /** Fields renamed as rows are read. */
+    private static Iterator<ObjectNode> rename(DatasetManifest.Entry e, Iterator<ObjectNode> raw) {
+        Map<String, String> fields = e.fields() == null ? Map.of() : e.fields();
+        if (fields.isEmpty()) return raw;
+        return new Iterator<>() {
+            int index;
+
+            @Override
+            public boolean hasNext() { return raw.hasNext(); }
+
+            @Override
+            public ObjectNode next() {
+                ObjectNode row = raw.next();
+                ObjectNode converted = JsonNodeFactory.instance.objectNode();
+                for (Map.Entry<String, String> f : fields.entrySet()) {
+                    if (!row.has(f.getValue())) throw new IllegalArgumentException("row " + index + " has no field '" + f.getValue() + "'");
+                    converted.set(f.getKey(), row.get(f.getValue()));
+                }
+                for (Iterator<Map.Entry<String, JsonNode>> it = row.fields(); it.hasNext(); ) {
+                    Map.Entry<String, JsonNode> f = it.next();
+                    if (!fields.containsValue(f.getKey()) && !converted.has(f.getKey())) converted.set(f.getKey(), f.getValue());
+                }
+                index++;
+                return converted;
+            }
+        };
     }
 
     private static ObjectNode object(JsonNode node, String where) {
