@@ -24,7 +24,7 @@ class RecipeTest {
 
     @Test
     void theRecipeRunsItsBenchmarksAndComparesWithThePublishedNumbers() {
-        TestDatasets.write(dir.resolve("mmlu_pro.jsonl"), """
+        TestDatasets.write(dir.resolve("mmlu-pro.jsonl"), """
                 {"question": "Q", "options": ["a", "b (right)", "c"], "answer": "B"}
                 """);
         TestDatasets.write(dir.resolve("gpqa-diamond.jsonl"), """
@@ -67,7 +67,7 @@ class RecipeTest {
             assertThat(config.tasks()).extracting(EvalConfig.TaskConfig::name)
                     .startsWith("mmlu_pro", "gpqa", "aime", "arena_hard_hard_prompt", "arena_hard_creative_writing").contains("bfcl/live_simple", "ruler")
                     .endsWith("livecodebench", "scicode");
-            assertThat(config.tasks().getFirst().dataset()).isEqualTo(dir.resolve("mmlu_pro.jsonl").toString());
+            assertThat(config.tasks().getFirst().dataset()).isEqualTo(dir.resolve("mmlu-pro.jsonl").toString());
             // the code benchmarks run model code: opt-in (CodeTaskRunTest runs them); here the others, as --task would pick them
             config = new EvalConfig(config.target(), config.generation(), config.run(),
                     config.tasks().stream().filter(t -> !dev.nemotron4j.eval.task.CodeTasks.FAMILIES.contains(t.name())).toList(),
