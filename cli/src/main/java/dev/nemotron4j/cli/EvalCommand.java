@@ -265,10 +265,11 @@ public final class EvalCommand implements Runnable {
     }
 
     @Command(name = "fetch", mixinStandardHelpOptions = true, description = {
-            "Download a dataset from its public source (JSONL, JSON, CSV or Parquet), convert it to the harness's JSONL and record its provenance",
+            "Download a dataset from its public source (JSONL, JSON, CSV, Parquet, or files its task reads as published), convert it to what",
+            "its task reads and record its provenance",
             "(URL, revision, sha256, license) in NAME.source.json, which every run reading it copies into its lockfile."})
     static final class Fetch implements Callable<Integer> {
-        @Parameters(paramLabel = "NAME", arity = "0..1", description = "dataset name (see --list); NAME:VARIANT for one language or pair of a dataset with variants (mmlu-prox:de, wmt24pp:de_DE)") String name;
+        @Parameters(paramLabel = "NAME", arity = "0..1", description = "dataset name (see --list); NAME:VARIANT for one language, pair or category of a dataset with variants (mmlu-prox:de, wmt24pp:de_DE, bfcl:live_simple)") String name;
         @Option(names = "--out", paramLabel = "DIR", defaultValue = "datasets", description = "where NAME.jsonl (NAME-VARIANT.jsonl) goes (default ${DEFAULT-VALUE})")
         Path out;
         @Option(names = "--manifest", paramLabel = "FILE", description = "a manifest replacing the built-in one") Path manifest;
@@ -284,7 +285,11 @@ public final class EvalCommand implements Runnable {
                 return 0;
             }
             var fetched = new dev.nemotron4j.eval.datasets.DatasetFetcher(System::getenv).fetch(m, name, out, revision, expectSha256);
-            System.out.println("fetched " + name + ": " + fetched.rows() + " rows -> " + fetched.dataset());
+            System.out.println("fetched " + name + (fetched.rows() >= 0 ? ": " + fetched.rows() + " rows" : "") + " -> " + fetched.dataset());
+            if (fetched.source().has("missing")) {
+                System.out.println("not fetched (left out, as the source's own script does): " + fetched.source().get("missing").size()
+                        + " URLs, listed in " + dev.nemotron4j.eval.datasets.DatasetFetcher.sourceFileOf(fetched.dataset()));
+            }
             System.out.println("sha256 " + fetched.source().path("sha256").asText() + "  license " + fetched.source().path("license").asText());
             return 0;
         }
