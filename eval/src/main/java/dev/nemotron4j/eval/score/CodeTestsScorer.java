@@ -51,11 +51,6 @@ public record CodeTestsScorer(CodeSandbox sandbox, ExecutionLimits limits) imple
     }
 
     @Override
-    public double score(Extraction extracted, JsonNode expected) {
-        return judge(extracted, expected).score();
-    }
-
-    @Override
     public Scored judge(Extraction extracted, JsonNode expected) {
         JsonNode tests = expected == null ? null : expected.get("tests");
         if (tests == null || !tests.isArray() || tests.isEmpty()) {

@@ -11,7 +11,7 @@ import java.util.Locale;
  * Fraction of the reference strings that occur in the answer, case-insensitively (RULER's
  * "all values must be recalled" metric: 3 of 4 needles found scores 0.75).
  */
-public record ContainsAllScorer() implements Scorer {
+public record ContainsAllScorer() implements Scorer.Plain {
 
     @Override
     public String name() { return "contains_all"; }

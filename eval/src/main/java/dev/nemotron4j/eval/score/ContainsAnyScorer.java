@@ -9,7 +9,7 @@ import java.util.Locale;
  * 1 when any reference string occurs in the answer, case-insensitively, else 0: RULER's {@code string_match_part},
  * its QA metric (a question has several acceptable answers; one suffices).
  */
-public record ContainsAnyScorer() implements Scorer {
+public record ContainsAnyScorer() implements Scorer.Plain {
 
     @Override
     public String name() { return "contains_any"; }

@@ -24,7 +24,7 @@ import java.util.List;
  * well-formed call that the environment's tools accept and run ({@code Task.toolExecutor()} answers without an
  * error: a known tool, arguments of the names and types it takes, units it converts), whatever its arguments' values.
  */
-public record EnvironmentVerdictScorer() implements Scorer {
+public record EnvironmentVerdictScorer() implements Scorer.Plain {
 
     /** {@code judged} value: the turn's verifier says correct (the default). */
     public static final String CORRECT = "correct";

@@ -6,7 +6,7 @@ import dev.nemotron4j.eval.extract.Extraction;
 import java.util.Locale;
 
 /** Text equality after trimming, collapsing whitespace and ignoring case (also used for choice letters). */
-public record ExactMatchScorer() implements Scorer {
+public record ExactMatchScorer() implements Scorer.Plain {
 
     @Override
     public String name() { return "exact_match"; }

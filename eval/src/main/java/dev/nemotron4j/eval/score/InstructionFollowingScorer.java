@@ -26,11 +26,6 @@ public record InstructionFollowingScorer() implements Scorer {
     public int version() { return 1; }
 
     @Override
-    public double score(Extraction extracted, JsonNode expected) {
-        return judge(extracted, expected).score();
-    }
-
-    @Override
     public Scored judge(Extraction extracted, JsonNode expected) {
         InstructionFollowing judge = InstructionFollowing.named(expected.path("benchmark").asText("ifeval"));
         List<String> ids = new ArrayList<>();

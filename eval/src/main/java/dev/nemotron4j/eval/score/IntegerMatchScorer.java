@@ -12,7 +12,7 @@ import java.util.regex.Pattern;
  * and leading zeros ({@code 007} = {@code 7}) — and equal the reference. Anything else ({@code 7.0}, {@code 7/1},
  * {@code x = 7}) is wrong: the task asks for the integer and only the integer.
  */
-public record IntegerMatchScorer() implements Scorer {
+public record IntegerMatchScorer() implements Scorer.Plain {
     private static final Pattern INTEGER = Pattern.compile("[+-]?\\d+");
 
     @Override

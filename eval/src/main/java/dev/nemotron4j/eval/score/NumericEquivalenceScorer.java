@@ -10,7 +10,7 @@ import java.util.Optional;
  * Numbers compared as numbers ({@code 1,000} = {@code 1000.0} = {@code $1000}; {@code 0.5} = {@code 1/2});
  * when either side is not numeric, falls back to whitespace- and case-insensitive text equality.
  */
-public record NumericEquivalenceScorer() implements Scorer {
+public record NumericEquivalenceScorer() implements Scorer.Plain {
 
     @Override
     public String name() { return "numeric_equivalence"; }

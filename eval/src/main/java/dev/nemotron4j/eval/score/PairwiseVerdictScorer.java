@@ -25,11 +25,6 @@ public record PairwiseVerdictScorer() implements Scorer {
     public int version() { return 1; }
 
     @Override
-    public double score(Extraction extracted, JsonNode expected) {
-        return judge(extracted, expected).score();
-    }
-
-    @Override
     public Scored judge(Extraction extracted, JsonNode expected) {
         ObjectNode details = JsonNodeFactory.instance.objectNode();
         if (!extracted.found()) {

@@ -31,11 +31,6 @@ public record SciCodeStepScorer(CodeSandbox sandbox, ExecutionLimits limits) imp
     }
 
     @Override
-    public double score(Extraction extracted, JsonNode expected) {
-        return judge(extracted, expected).score();
-    }
-
-    @Override
     public Scored judge(Extraction extracted, JsonNode expected) {
         JsonNode tests = expected == null ? null : expected.get("tests");
         if (tests == null || !tests.isArray() || tests.isEmpty()) {

@@ -7,20 +7,32 @@ import dev.nemotron4j.eval.extract.Extraction;
  * Compares an extracted answer with an item's reference and returns a score in [0, 1] (1 = correct).
  * Versioned like extractors: the version goes into the lockfile.
  */
-public sealed interface Scorer permits NumericEquivalenceScorer, ExactMatchScorer, ToolCallMatchScorer, ContainsAllScorer,
-        ContainsAnyScorer, ToolCallPresenceScorer, EnvironmentVerdictScorer, InstructionFollowingScorer, TranslationScorer, IntegerMatchScorer,
-        PairwiseVerdictScorer, CodeTestsScorer, SciCodeStepScorer {
+public sealed interface Scorer permits Scorer.Plain, InstructionFollowingScorer, TranslationScorer, PairwiseVerdictScorer,
+        CodeTestsScorer, SciCodeStepScorer {
 
     /** Stable name used in task YAML ({@code scorer: numeric_equivalence}). */
     String name();
 
     int version();
 
-    double score(Extraction extracted, JsonNode expected);
+    /** The score, with the details this scorer keeps per sample (null for a {@link Plain} scorer). */
+    Scored judge(Extraction extracted, JsonNode expected);
 
-    /** The score with the details a scorer keeps per sample (none by default). */
-    default Scored judge(Extraction extracted, JsonNode expected) {
-        return new Scored(score(extracted, expected), null);
+    /** The score alone. */
+    default double score(Extraction extracted, JsonNode expected) {
+        return judge(extracted, expected).score();
+    }
+
+    /** A scorer whose verdict is one number, with no details: it states {@link #score}, and its judgement is that. */
+    sealed interface Plain extends Scorer permits NumericEquivalenceScorer, ExactMatchScorer, ToolCallMatchScorer, ContainsAllScorer,
+            ContainsAnyScorer, ToolCallPresenceScorer, EnvironmentVerdictScorer, IntegerMatchScorer {
+        @Override
+        double score(Extraction extracted, JsonNode expected);
+
+        @Override
+        default Scored judge(Extraction extracted, JsonNode expected) {
+            return new Scored(score(extracted, expected), null);
+        }
     }
 
     /**

@@ -28,7 +28,7 @@ import java.util.Map;
  * Either may be wrapped in a list for several calls. Numbers compare numerically (5 = 5.0); strings
  * ignore case, spaces and the punctuation BFCL ignores.
  */
-public record ToolCallMatchScorer() implements Scorer {
+public record ToolCallMatchScorer() implements Scorer.Plain {
 
     @Override
     public String name() { return "tool_call_match"; }

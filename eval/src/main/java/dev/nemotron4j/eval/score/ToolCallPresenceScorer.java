@@ -11,7 +11,7 @@ import dev.nemotron4j.eval.extract.Extraction;
  *
  * @param wanted whether a call is expected
  */
-public record ToolCallPresenceScorer(boolean wanted) implements Scorer {
+public record ToolCallPresenceScorer(boolean wanted) implements Scorer.Plain {
 
     @Override
     public String name() { return wanted ? "any_tool_call" : "no_tool_call"; }

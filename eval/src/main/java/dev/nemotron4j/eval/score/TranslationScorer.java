@@ -22,11 +22,6 @@ public record TranslationScorer() implements Scorer {
     public int version() { return 1; }
 
     @Override
-    public double score(Extraction extracted, JsonNode expected) {
-        return judge(extracted, expected).score();
-    }
-
-    @Override
     public Scored judge(Extraction extracted, JsonNode expected) {
         if (expected == null || !expected.isTextual()) throw new IllegalArgumentException("translation scorer: the reference must be a string, not " + expected);
         String hypothesis = extracted.found() ? extracted.value() : "";
