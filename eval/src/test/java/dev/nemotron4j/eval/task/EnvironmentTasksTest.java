@@ -109,7 +109,7 @@ class EnvironmentTasksTest {
         int weather = 0;
         for (EvalItem item : exact.items()) {
             assertThat(item.expected().get("invented_city_percent").asInt()).isEqualTo(100);
-            Task task = Environments.byName("tool_use").withInventedCities(100).sample(item.expected().get("seed").asLong());
+            Task task = Environments.byName("tool_use").with(new dev.nemotron4j.train.tasks.TaskVariant(100, dev.nemotron4j.train.tasks.InventedCity.Style.SYLLABLES, false)).sample(item.expected().get("seed").asLong());
             Task builtIn = Environments.byName("tool_use").sample(item.expected().get("seed").asLong());
             assertThat(item.fields().get("question").asText()).isEqualTo(task.question());
             ChatMessage call = task.steps().getFirst().withoutReasoning();
@@ -139,7 +139,7 @@ class EnvironmentTasksTest {
         java.util.Set<String> compact = new java.util.HashSet<>();
         for (EvalItem item : answer.items()) {
             assertThat(item.expected().get("varied_tool_results").asBoolean()).isTrue();
-            Task task = Environments.byName("tool_use").withVariedToolResults(true).sample(item.expected().get("seed").asLong());
+            Task task = Environments.byName("tool_use").with(new dev.nemotron4j.train.tasks.TaskVariant(0, dev.nemotron4j.train.tasks.InventedCity.Style.SYLLABLES, true)).sample(item.expected().get("seed").asLong());
             String message = task.steps().getFirst().replies().getFirst().content();
             assertThat(item.fields().toString()).contains(new com.fasterxml.jackson.databind.node.TextNode(message).toString());
             if (!message.contains(": ")) compact.add(message);
@@ -155,8 +155,8 @@ class EnvironmentTasksTest {
         AnswerExtractor extractor = AnswerExtractor.named(exact.extractor().name(), null);
         for (EvalItem item : exact.items()) {
             assertThat(item.expected().get("invented_city_style").asText()).isEqualTo("varied");
-            Task task = Environments.byName("tool_use").withInventedCities(100)
-                    .withInventedCityStyle(dev.nemotron4j.train.tasks.InventedCity.Style.VARIED).sample(item.expected().get("seed").asLong());
+            Task task = Environments.byName("tool_use")
+                    .with(new dev.nemotron4j.train.tasks.TaskVariant(100, dev.nemotron4j.train.tasks.InventedCity.Style.VARIED, false)).sample(item.expected().get("seed").asLong());
             assertThat(item.fields().get("question").asText()).isEqualTo(task.question());
             assertThat(scorer.score(extractor.extract(answer(task.steps().getFirst().withoutReasoning(), ""), 0), item.expected())).isEqualTo(1.0);
         }

@@ -51,12 +51,10 @@ public record TrainConfig(long seed, int steps, int threads, int checkpointInter
      *                     environment once)
      * @param firstExample {@code tasks}, {@code sft}: the index of the stream's first example (a later stage reads
      *                     examples an earlier one did not)
-     * @param inventedCityPercent {@code sft}: percent of weather questions about invented cities
-     *                     ({@code Environment.withInventedCities})
-     * @param inventedCityStyle {@code sft}: how invented names are built ({@code syllables} or {@code varied};
-     *                     {@code Environment.withInventedCityStyle})
-     * @param variedToolResults {@code sft}: tool messages in varied JSON spellings
-     *                     ({@code Environment.withVariedToolResults})
+     * @param inventedCityPercent {@code sft}: percent of weather questions about invented cities ({@code TaskVariant})
+     * @param inventedCityStyle {@code sft}: how invented names are built ({@code syllables}, {@code varied} or
+     *                     {@code pieces}: the run's tokenizer's letter groups; {@code InventedCity.Style})
+     * @param variedToolResults {@code sft}: tool messages in varied JSON spellings ({@code TaskVariant})
      */
     public record Data(String source, String path, String packing, int sequenceLength, int rowsPerMicroBatch,
                        java.util.Map<String, Integer> environments, long firstExample, int inventedCityPercent,

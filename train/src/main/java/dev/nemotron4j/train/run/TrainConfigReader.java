@@ -219,7 +219,7 @@ public final class TrainConfigReader {
         }
         int inventedCities = d.intValue("invented_city_percent", 0, 100);
         if (inventedCities != 0 && !source.equals("sft")) throw d.error("invented_city_percent", "only data.source sft asks about invented cities");
-        String cityStyle = d.choice("invented_city_style", List.of("syllables", "varied"));
+        String cityStyle = d.choice("invented_city_style", List.of("syllables", "varied", "pieces"));
         if (!cityStyle.equals("syllables") && inventedCities == 0) {
             throw d.error("invented_city_style", "names no invented city: set data.invented_city_percent too");
         }

@@ -279,7 +279,7 @@ public final class Trainer {
                     PackedTrainingData.Packing.valueOf(config.data().packing().toUpperCase()));
             case "sft" -> {
                 Tokenizer tokenizer = Tokenizer.load(out.resolve("tokenizer.json"));
-                SftExamples mix = SftExamples.weighted(weights(config.data()),
+                SftExamples mix = SftExamples.weighted(weights(config.data(), tokenizer),
                         new BudgetTruncation(tokenizer));
                 yield new PackedTrainingData(TaskExamples.sft(mix, config.data().firstExample()), new ExampleEncoder(tokenizer),
                         PackedTrainingData.Packing.valueOf(config.data().packing().toUpperCase()));
@@ -289,20 +289,33 @@ public final class Trainer {
     }
 
     /** The SFT mix's environments and weights: {@code data.environments}, or every environment once (the same mix). */
-    private static Map<Environment, Integer> weights(TrainConfig.Data data) {
+    private static Map<Environment, Integer> weights(TrainConfig.Data data, Tokenizer tokenizer) {
+        TaskVariant variant = variant(data, tokenizer);
         Map<Environment, Integer> out = new LinkedHashMap<>();
         if (data.environments() == null) {
-            for (Environment environment : Environments.ALL) out.put(variant(environment, data), 1);
+            for (Environment environment : Environments.ALL) out.put(variant.of(environment), 1);
             return out;
         }
-        data.environments().forEach((name, weight) -> out.put(variant(Environments.byName(name), data), weight));
+        data.environments().forEach((name, weight) -> out.put(variant.of(Environments.byName(name)), weight));
         return out;
     }
 
-    /** The environment as {@code data.invented_city_percent}, {@code invented_city_style} and {@code varied_tool_results} ask. */
-    private static Environment variant(Environment environment, TrainConfig.Data data) {
-        return new TaskVariant(data.inventedCityPercent(), InventedCity.Style.valueOf(data.inventedCityStyle().toUpperCase()),
-                data.variedToolResults()).of(environment);
+    /**
+     * The variant {@code data.invented_city_percent}, {@code invented_city_style} and {@code varied_tool_results} ask
+     * for; {@code pieces} names are made of the run's own tokenizer's letter groups.
+     */
+    private static TaskVariant variant(TrainConfig.Data data, Tokenizer tokenizer) {
+        InventedCity.Style style = InventedCity.Style.valueOf(data.inventedCityStyle().toUpperCase());
+        InventedCity.LetterGroups groups = style == InventedCity.Style.PIECES
+                ? InventedCity.LetterGroups.of(tokenTexts(tokenizer)) : InventedCity.LetterGroups.NONE;
+        return new TaskVariant(data.inventedCityPercent(), style, groups, data.variedToolResults());
+    }
+
+    /** Every id's text as the tokenizer decodes it alone ({@code " An"}, {@code "den"}), special tokens left out. */
+    private static List<String> tokenTexts(Tokenizer tokenizer) {
+        List<String> texts = new ArrayList<>(tokenizer.vocabSize());
+        for (int id = 0; id < tokenizer.vocabSize(); id++) texts.add(tokenizer.decode(new int[] {id}, true));
+        return texts;
     }
 
     static void checkpoint(Path out, TrainConfig config, TrainingModel model, AdamW adamW, TrainState.Position position) throws IOException {

@@ -17,30 +17,11 @@ public interface Environment {
     String pretrainingText(long seed);
 
     /**
-     * This environment with {@code percent}% of its place names invented ({@link InventedCity}): questions about
-     * places no list holds, so that a model learns to copy a name rather than recall it. Environments without place
-     * names return themselves; 0 is the environment as built in.
+     * This environment as {@code variant} asks ({@link TaskVariant}: invented place names and their style, tool
+     * messages in varied JSON spellings). Environments without place names or tools return themselves;
+     * {@link TaskVariant#BUILT_IN} is the environment as built in.
      */
-    default Environment withInventedCities(int percent) {
-        if (percent < 0 || percent > 100) throw new IllegalArgumentException("invented city percent must be 0..100, got " + percent);
-        return this;
-    }
-
-    /**
-     * This environment with its tool messages written in varied JSON spellings ({@code {"temp_c":21}},
-     * {@code { "temp_c": 21 }}, pretty-printed…) instead of always {@code {"temp_c": 21}}: real tools format their
-     * replies in many ways, and a model trained on one spelling misreads the others. Environments without tools
-     * return themselves; false is the environment as built in.
-     */
-    default Environment withVariedToolResults(boolean varied) {
-        return this;
-    }
-
-    /**
-     * This environment with its invented place names built in {@code style} ({@link InventedCity.Style}); only
-     * matters when {@link #withInventedCities} asks for some. Environments without place names return themselves.
-     */
-    default Environment withInventedCityStyle(InventedCity.Style style) {
+    default Environment with(TaskVariant variant) {
         return this;
     }
 }

@@ -8,7 +8,9 @@ import java.util.List;
  * cities it saw. Names are made of two or three syllables (onset, vowel, optional coda), sometimes after a prefix
  * such as "Port" or "San"; never one of {@link ToolUseEnvironment#CITIES}. {@link Style#VARIED} names look more like
  * the world's: doubled letters and consonant clusters ("Vellappo", "Kantwerd"), up to three words ("Drossel
- * Springs", "Santa Mirrak Falls", "Orra de Kessen").
+ * Springs", "Santa Mirrak Falls", "Orra de Kessen"). {@link Style#PIECES} names are random runs of a tokenizer's own
+ * letter groups ("Kresporden", "Auchtwitter Ngel"): no shape to predict, every group the tokenizer has among them,
+ * so a model must copy the name token by token instead of continuing it from a prior over names.
  */
 public final class InventedCity {
 
@@ -17,7 +19,52 @@ public final class InventedCity {
         /** Two or three onset-vowel-coda syllables, sometimes after a prefix (the first stages' names). */
         SYLLABLES,
         /** Letter groups of every common shape, doubled consonants and clusters included, in one to three words. */
-        VARIED
+        VARIED,
+        /** Random runs of a tokenizer's letter groups ({@link LetterGroups}), in one or two words. */
+        PIECES
+    }
+
+    /**
+     * The letter groups {@link Style#PIECES} names are made of: word starts (a capital and lower-case letters, e.g.
+     * "Dr", "An") and continuations (lower-case letters, e.g. "es", "den", "por").
+     */
+    public record LetterGroups(List<String> starts, List<String> continuations) {
+
+        /** No groups: for every style but {@link Style#PIECES}. */
+        public static final LetterGroups NONE = new LetterGroups(List.of(), List.of());
+
+        public LetterGroups {
+            starts = List.copyOf(starts);
+            continuations = List.copyOf(continuations);
+            if (starts.isEmpty() != continuations.isEmpty()) {
+                throw new IllegalArgumentException("letter groups need both word starts and continuations, or neither");
+            }
+        }
+
+        /**
+         * The groups among a vocabulary's token texts, in vocabulary order: a capital and up to three lower-case
+         * letters, after a space or not ({@code " An"}, {@code "D"}), is a word start (once, without the space); a
+         * run of one to six lower-case letters ({@code "den"}) a continuation. Everything else (digits, punctuation,
+         * markup, lower-case words after a space, long capitalised words) is left out.
+         */
+        public static LetterGroups of(Iterable<String> tokenTexts) {
+            java.util.Set<String> starts = new java.util.LinkedHashSet<>();
+            List<String> continuations = new java.util.ArrayList<>();
+            for (String text : tokenTexts) {
+                if (text.matches(" ?[A-Z][a-z]{0,3}")) starts.add(text.strip());
+                else if (text.matches("[a-z]{1,6}")) continuations.add(text);
+            }
+            if (starts.isEmpty() || continuations.isEmpty()) {
+                throw new IllegalArgumentException("the vocabulary has no capitalised word starts or no lower-case letter groups"
+                        + " (" + starts.size() + " starts, " + continuations.size() + " continuations)");
+            }
+            return new LetterGroups(List.copyOf(starts), continuations);
+        }
+
+        /** True when there are no groups. */
+        public boolean isEmpty() {
+            return starts.isEmpty();
+        }
     }
 
     private static final List<String> ONSETS_VARIED = List.of("b", "c", "d", "f", "g", "h", "j", "k", "l", "m", "n", "p",
@@ -46,12 +93,33 @@ public final class InventedCity {
     private InventedCity() {
     }
 
-    /** The next invented name of the given style from {@code random}. */
-    public static String next(SeededRandom random, Style style) {
+    /** The next invented name of the given style from {@code random}; {@code groups} are used by {@link Style#PIECES}. */
+    public static String next(SeededRandom random, Style style, LetterGroups groups) {
         return switch (style) {
             case SYLLABLES -> next(random);
             case VARIED -> nextVaried(random);
+            case PIECES -> nextPieces(random, groups);
         };
+    }
+
+    private static String nextPieces(SeededRandom random, LetterGroups groups) {
+        if (groups.isEmpty()) throw new IllegalArgumentException("invented city style pieces needs letter groups; none given");
+        while (true) {
+            String city = random.chance(1, 4) ? pieces(random, groups) + " " + pieces(random, groups) : pieces(random, groups);
+            if (!ToolUseEnvironment.CITIES.contains(city)) return city;
+        }
+    }
+
+    /** A word start, then one to three continuations, at most 14 letters. */
+    private static String pieces(SeededRandom random, LetterGroups groups) {
+        StringBuilder word = new StringBuilder(random.pick(groups.starts()));
+        int continuations = random.between(1, 3);
+        for (int i = 0; i < continuations; i++) {
+            String next = random.pick(groups.continuations());
+            if (word.length() + next.length() > 14) break;
+            word.append(next);
+        }
+        return word.toString();
     }
 
     private static String nextVaried(SeededRandom random) {

@@ -69,38 +69,21 @@ public final class ToolUseEnvironment implements Environment {
     public static final int MIN_TEMPERATURE = -20;
     public static final int MAX_TEMPERATURE = 40;
 
-    /** Percent of weather questions about an invented city (0: every city from {@link #CITIES}). */
-    private final int inventedCityPercent;
-    /** How invented names are built. */
-    private final InventedCity.Style cityStyle;
-    /** Tool messages in a spelling drawn per task ({@link JsonSpelling}) rather than always the first. */
-    private final boolean variedToolResults;
+    /** How this environment's tasks differ from the built-in ones (invented cities, varied tool messages). */
+    private final TaskVariant variant;
 
     /** The built-in environment: every city from {@link #CITIES}, tool messages as {@code {"temp_c": T}}. */
     public ToolUseEnvironment() {
-        this(0, InventedCity.Style.SYLLABLES, false);
+        this(TaskVariant.BUILT_IN);
     }
 
-    private ToolUseEnvironment(int inventedCityPercent, InventedCity.Style cityStyle, boolean variedToolResults) {
-        this.inventedCityPercent = inventedCityPercent;
-        this.cityStyle = cityStyle;
-        this.variedToolResults = variedToolResults;
-    }
-
-    @Override
-    public Environment withInventedCities(int percent) {
-        Environment.super.withInventedCities(percent);
-        return percent == inventedCityPercent ? this : new ToolUseEnvironment(percent, cityStyle, variedToolResults);
+    private ToolUseEnvironment(TaskVariant variant) {
+        this.variant = variant;
     }
 
     @Override
-    public Environment withInventedCityStyle(InventedCity.Style style) {
-        return style == cityStyle ? this : new ToolUseEnvironment(inventedCityPercent, style, variedToolResults);
-    }
-
-    @Override
-    public Environment withVariedToolResults(boolean varied) {
-        return varied == variedToolResults ? this : new ToolUseEnvironment(inventedCityPercent, cityStyle, varied);
+    public Environment with(TaskVariant variant) {
+        return variant.equals(this.variant) ? this : new ToolUseEnvironment(variant);
     }
 
     /**
@@ -122,11 +105,6 @@ public final class ToolUseEnvironment implements Environment {
         public String object(String key, String value) {
             return format.formatted(key, value);
         }
-    }
-
-    /** Percent of weather questions about an invented city. */
-    public int inventedCityPercent() {
-        return inventedCityPercent;
     }
 
     @Override
@@ -163,8 +141,8 @@ public final class ToolUseEnvironment implements Environment {
     private Request request(SeededRandom random) {
         if (random.chance(1, 2)) {
             // no extra draw at 0%: the built-in environment's streams stay what they were
-            String city = inventedCityPercent > 0 && random.nextInt(100) < inventedCityPercent
-                    ? InventedCity.next(random, cityStyle) : random.pick(CITIES);
+            String city = variant.inventedCityPercent() > 0 && random.nextInt(100) < variant.inventedCityPercent()
+                    ? variant.inventedCity(random) : random.pick(CITIES);
             return new WeatherRequest(city, random.between(MIN_TEMPERATURE, MAX_TEMPERATURE));
         }
         UnitConversion conversion = random.pick(UnitConversion.ALL);
@@ -182,7 +160,7 @@ public final class ToolUseEnvironment implements Environment {
         Request request = request(random);
         String callId = "call_" + HexFormat.of().toHexDigits(random.nextLong()) + HexFormat.of().toHexDigits(random.nextLong()).substring(8);
         // drawn last, and only when varied: the built-in environment's streams stay what they were
-        JsonSpelling spelling = variedToolResults ? random.pick(List.of(JsonSpelling.values())) : JsonSpelling.SPACED;
+        JsonSpelling spelling = variant.variedToolResults() ? random.pick(List.of(JsonSpelling.values())) : JsonSpelling.SPACED;
         return task(seed, request, callId, spelling);
     }
 

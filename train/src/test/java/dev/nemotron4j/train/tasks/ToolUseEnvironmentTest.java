@@ -12,7 +12,10 @@ import org.junit.jupiter.api.Test;
 
 import java.math.BigDecimal;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -50,8 +53,8 @@ class ToolUseEnvironmentTest {
      */
     @Test
     void inventedCitiesAreOffTheListAndZeroPercentIsTheBuiltInEnvironment() {
-        Environment invented = ENVIRONMENT.withInventedCities(100);
-        assertThat(ENVIRONMENT.withInventedCities(0)).isSameAs(ENVIRONMENT);
+        Environment invented = ENVIRONMENT.with(new TaskVariant(100, InventedCity.Style.SYLLABLES, false));
+        assertThat(ENVIRONMENT.with(new TaskVariant(0, InventedCity.Style.SYLLABLES, false))).isSameAs(ENVIRONMENT);
         Set<String> names = new HashSet<>();
         for (long seed = 0; seed < 400; seed++) {
             Task task = invented.sample(seed);
@@ -67,11 +70,11 @@ class ToolUseEnvironmentTest {
         }
         assertThat(names).hasSizeGreaterThan(150);
         // half: some of each
-        long listed = java.util.stream.LongStream.range(0, 400).mapToObj(ENVIRONMENT.withInventedCities(50)::sample)
+        long listed = java.util.stream.LongStream.range(0, 400).mapToObj(ENVIRONMENT.with(new TaskVariant(50, InventedCity.Style.SYLLABLES, false))::sample)
                 .filter(t -> t.question().startsWith("What is the weather in "))
                 .filter(t -> ToolUseEnvironment.CITIES.stream().anyMatch(c -> t.question().equals("What is the weather in " + c + "?"))).count();
         assertThat(listed).isBetween(60L, 140L);
-        assertThatThrownBy(() -> ENVIRONMENT.withInventedCities(101)).hasMessageContaining("0..100");
+        assertThatThrownBy(() -> ENVIRONMENT.with(new TaskVariant(101, InventedCity.Style.SYLLABLES, false))).hasMessageContaining("0..100");
     }
 
     /**
@@ -80,9 +83,9 @@ class ToolUseEnvironmentTest {
      */
     @Test
     void variedInventedNamesLookLikeTheWorldsAndAreCopiedExactly() {
-        Environment varied = ENVIRONMENT.withInventedCities(100).withInventedCityStyle(InventedCity.Style.VARIED);
-        assertThat(ENVIRONMENT.withInventedCityStyle(InventedCity.Style.SYLLABLES)).isSameAs(ENVIRONMENT);
-        assertThat(ENVIRONMENT.withInventedCityStyle(InventedCity.Style.VARIED).sample(11).question()).isEqualTo(ENVIRONMENT.sample(11).question());
+        Environment varied = ENVIRONMENT.with(new TaskVariant(100, InventedCity.Style.VARIED, false));
+        assertThat(ENVIRONMENT.with(new TaskVariant(0, InventedCity.Style.SYLLABLES, false))).isSameAs(ENVIRONMENT);
+        assertThat(ENVIRONMENT.with(new TaskVariant(0, InventedCity.Style.VARIED, false)).sample(11).question()).isEqualTo(ENVIRONMENT.sample(11).question());
         Set<String> names = new HashSet<>();
         int multiWord = 0, threeWords = 0, doubled = 0;
         for (long seed = 0; seed < 600; seed++) {
@@ -106,15 +109,52 @@ class ToolUseEnvironmentTest {
     }
 
     /**
+     * Pieces: names are runs of the given letter groups only (a word start, then continuations), off the list, copied
+     * exactly into the call and the answer, with every group in use over a few hundred questions; the groups come
+     * from a vocabulary's token texts (capitalised runs after a space start words, lower-case runs continue them).
+     */
+    @Test
+    void piecesNamesAreMadeOfTheTokenizersLetterGroupsAndCopiedExactly() {
+        InventedCity.LetterGroups groups = InventedCity.LetterGroups.of(
+                List.of(" An", " D", "D", "Sap", "den", "por", "o", "res", "tw", " the", "12", "<s>", "?", " lake", " Answer", "abcdefg"));
+        assertThat(groups.starts()).containsExactly("An", "D", "Sap");
+        assertThat(groups.continuations()).containsExactly("den", "por", "o", "res", "tw");
+        Environment pieces = ENVIRONMENT.with(new TaskVariant(100, InventedCity.Style.PIECES, groups, false));
+        Set<String> used = new HashSet<>();
+        int twoWords = 0;
+        for (long seed = 0; seed < 400; seed++) {
+            Task task = pieces.sample(seed);
+            if (!task.question().startsWith("What is the weather in ")) continue;
+            String city = task.question().substring("What is the weather in ".length(), task.question().length() - 1);
+            assertThat(ToolUseEnvironment.CITIES).doesNotContain(city);
+            for (String word : city.split(" ")) {
+                Matcher m = Pattern.compile("(An|D|Sap)((?:den|por|o|res|tw){1,3})").matcher(word);
+                assertThat(m.matches()).as(word).isTrue();
+                used.add(m.group(1));
+                Matcher rest = Pattern.compile("den|por|o|res|tw").matcher(m.group(2));
+                while (rest.find()) used.add(rest.group());
+            }
+            if (city.contains(" ")) twoWords++;
+            assertThat(task.steps().getFirst().withoutReasoning().toolCalls().getFirst().arguments().get("city").asText()).isEqualTo(city);
+            assertThat(task.steps().getLast().withoutReasoning().content()).endsWith(" in " + city + ".");
+        }
+        assertThat(used).containsExactlyInAnyOrder("An", "D", "Sap", "den", "por", "o", "res", "tw");
+        assertThat(twoWords).isBetween(20, 90);
+        assertThat(pieces.sample(5).question()).isEqualTo(ENVIRONMENT.with(new TaskVariant(100, InventedCity.Style.PIECES, groups, false)).sample(5).question());
+        assertThatThrownBy(() -> new TaskVariant(100, InventedCity.Style.PIECES, false)).hasMessageContaining("needs letter groups");
+        assertThatThrownBy(() -> InventedCity.LetterGroups.of(List.of(" the", "12"))).hasMessageContaining("no capitalised word starts");
+    }
+
+    /**
      * Varied tool results: the same question, call and answer as the built-in environment, the tool message the same
      * JSON object in one of several spellings (each spelling used), and the tool executor answering in the task's own
      * spelling; not varied is the built-in environment, seed for seed.
      */
     @Test
     void variedToolResultsChangeOnlyTheSpellingOfTheToolMessage() throws Exception {
-        Environment varied = ENVIRONMENT.withVariedToolResults(true);
-        assertThat(ENVIRONMENT.withVariedToolResults(false)).isSameAs(ENVIRONMENT);
-        assertThat(varied.withVariedToolResults(false).sample(7).steps().getFirst().replies().getFirst().content())
+        Environment varied = ENVIRONMENT.with(new TaskVariant(0, InventedCity.Style.SYLLABLES, true));
+        assertThat(ENVIRONMENT.with(TaskVariant.BUILT_IN)).isSameAs(ENVIRONMENT);
+        assertThat(varied.with(TaskVariant.BUILT_IN).sample(7).steps().getFirst().replies().getFirst().content())
                 .isEqualTo(ENVIRONMENT.sample(7).steps().getFirst().replies().getFirst().content());
         com.fasterxml.jackson.databind.ObjectMapper json = new com.fasterxml.jackson.databind.ObjectMapper();
         Set<String> shapes = new HashSet<>();
