@@ -111,10 +111,13 @@ public record ModelOptNvfp4Matrix(MemorySegment codes, MemorySegment scales, int
         return low(bytes.lanewise(VectorOperators.LSHR, 4));
     }
 
-    /** Split group {@code g}'s scales: one block's at 8 lanes, two blocks' (lanes 0–7, 8–15) at 16. */
+    private static final ValueLayout.OfShort LE_SHORT = ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
+
+    /** Split group {@code g}'s scales: one block's at 8 lanes, two blocks' (lanes 0–7, 8–15; one 2-byte load) at 16. */
     private FloatVector groupScales(long sb, int g) {
         if (PARTS) return FloatVector.broadcast(F, scale(sb + g));
-        return FloatVector.broadcast(F, scale(sb + 2L * g)).blend(scale(sb + 2L * g + 1), SECOND_BLOCK);
+        int pair = scales.get(LE_SHORT, sb + 2L * g);
+        return FloatVector.broadcast(F, SCALES[pair & 0xFF]).blend(SCALES[(pair >>> 8) & 0xFF], SECOND_BLOCK);
     }
 
     @Override
@@ -123,8 +126,9 @@ public record ModelOptNvfp4Matrix(MemorySegment codes, MemorySegment scales, int
         if (splits()) { // the input split per group in registers: the operations of dotSplit on split inputs
             long cb = (long) row * cols / 2, sb = (long) row * cols / GROUP;
             FloatVector acc0 = FloatVector.zero(F), acc1 = acc0;
-            for (int g = 0, c = 0; c < cols; g++, c += 2 * L) {
-                IntVector b = bytes(cb + (c >>> 1));
+            for (int g = 0; g < cols / (2 * L); g++) {
+                int c = g * 2 * L;
+                IntVector b = bytes(cb + (long) g * L);
                 FloatVector d = groupScales(sb, g);
                 FloatVector xa = FloatVector.fromArray(F, x, xOff + c), xb = FloatVector.fromArray(F, x, xOff + c + L);
                 acc0 = low(b).mul(d).fma(xa.rearrange(EVEN, xb), acc0);
@@ -141,11 +145,12 @@ public record ModelOptNvfp4Matrix(MemorySegment codes, MemorySegment scales, int
     private float dotSplit(int row, float[] xs, int xOff) {
         long cb = (long) row * cols / 2, sb = (long) row * cols / GROUP;
         FloatVector acc0 = FloatVector.zero(F), acc1 = acc0;
-        for (int g = 0, c = 0; c < cols; g++, c += 2 * L) {
-            IntVector b = bytes(cb + (c >>> 1));
+        for (int g = 0; g < cols / (2 * L); g++) {
+            int c = xOff + g * 2 * L;
+            IntVector b = bytes(cb + (long) g * L);
             FloatVector d = groupScales(sb, g);
-            acc0 = low(b).mul(d).fma(FloatVector.fromArray(F, xs, xOff + c), acc0);
-            acc1 = high(b).mul(d).fma(FloatVector.fromArray(F, xs, xOff + c + L), acc1);
+            acc0 = low(b).mul(d).fma(FloatVector.fromArray(F, xs, c), acc0);
+            acc1 = high(b).mul(d).fma(FloatVector.fromArray(F, xs, c + L), acc1);
         }
         return LaneSum.sum(acc0.add(acc1));
     }
@@ -173,8 +178,9 @@ public record ModelOptNvfp4Matrix(MemorySegment codes, MemorySegment scales, int
     public void decode(int row, float[] w, int wOff) {
         long cb = (long) row * cols / 2, sb = (long) row * cols / GROUP;
         if (splits()) {
-            for (int g = 0, c = 0; c < cols; g++, c += 2 * L) {
-                IntVector b = bytes(cb + (c >>> 1));
+            for (int g = 0; g < cols / (2 * L); g++) {
+                int c = g * 2 * L;
+                IntVector b = bytes(cb + (long) g * L);
                 FloatVector d = groupScales(sb, g);
                 low(b).mul(d).intoArray(w, wOff + c);
                 high(b).mul(d).intoArray(w, wOff + c + L);
