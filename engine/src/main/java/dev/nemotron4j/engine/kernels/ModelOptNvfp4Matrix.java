@@ -21,13 +21,13 @@ import java.nio.ByteOrder;
  * 16 but interleaves scales and codes in 64-element blocks with another nibble order.)
  *
  * <p>The kernels look the nibbles up in registers (the 16-entry E2M1 table as one vector of float bits at 16 lanes,
- * two half-tables at 8) and decode each block scale by a 256-entry table. At 16 and 8 lanes they work in <em>split
- * order</em> ({@link #splits}): a group of {@code 2·L} columns is its even columns, then its odd ones, so that the
+ * two half-tables at 8, the magnitudes in two half-tables and the sign bit moved into place at 4) and decode each
+ * block scale by a 256-entry table. They work in <em>split order</em> ({@link #splits}): a group of {@code 2·L} columns is its even columns, then its odd ones, so that the
  * low nibbles of {@code L} consecutive code bytes are one vector and their high nibbles the next (one byte widening
  * and a shift, no lane placement). The input is split to match: once per product by {@link #dotRange} and the batched
  * paths, per group in registers by {@link #dot}. A split row is a plain float row in {@link DecodedRowDot}'s order,
- * so batches decode a row once into scratch (split) against split inputs, bit-identically to {@link #dot}. Other
- * widths, and 16 lanes with an odd number of blocks, keep element order (a block per vector at 16 lanes).
+ * so batches decode a row once into scratch (split) against split inputs, bit-identically to {@link #dot}. Rows of
+ * an odd number of blocks at 16 lanes keep element order (decoded into scratch, then a plain float dot).
  */
 public record ModelOptNvfp4Matrix(MemorySegment codes, MemorySegment scales, int rows, int cols) implements WeightMatrix, DecodedRowDot.RowDecoder {
 
@@ -66,6 +66,8 @@ public record ModelOptNvfp4Matrix(MemorySegment codes, MemorySegment scales, int
     private static final boolean WIDE = !VectorWidth.SCALAR && L == 16;
     /** 8 lanes: a block (8 code bytes) per split group. */
     private static final boolean PARTS = !VectorWidth.SCALAR && L == 8;
+    /** 4 lanes: half a block (4 code bytes, one int) per split group. */
+    private static final boolean NARROW = !VectorWidth.SCALAR && L == 4;
 
     private static IntVector table(int first) {
         int[] bits = new int[I.length()];
@@ -79,9 +81,9 @@ public record ModelOptNvfp4Matrix(MemorySegment codes, MemorySegment scales, int
     /** At 16 lanes a split group holds two blocks: lanes 8–15 take the second block's scale. */
     private static final VectorMask<Float> SECOND_BLOCK = VectorMask.fromLong(F, L == 16 ? 0xFF00L : 0L);
 
-    /** Whether this matrix's kernels work in split order (16 lanes with whole pairs of blocks, or 8 lanes). */
+    /** Whether this matrix's kernels work in split order (16 lanes with whole pairs of blocks, 8 and 4 lanes). */
     boolean splits() {
-        return (WIDE && cols % (2 * GROUP) == 0) || PARTS;
+        return (WIDE && cols % (2 * GROUP) == 0) || PARTS || NARROW;
     }
 
     /**
@@ -96,14 +98,25 @@ public record ModelOptNvfp4Matrix(MemorySegment codes, MemorySegment scales, int
         }
     }
 
-    /** The {@code L} code bytes at {@code at}, zero-extended to ints. */
+    private static final ValueLayout.OfInt LE_INT = ValueLayout.JAVA_INT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
+    /** 4 lanes: lane j of a code word shifted down to its byte j (bits above it left, the lookups ignore them). */
+    private static final IntVector BYTE_SHIFTS = IntVector.zero(I).addIndex(8);
+
+    /** The {@code L} code bytes at {@code at}, zero-extended to ints (at 4 lanes with the following bytes above each). */
     private IntVector bytes(long at) {
+        if (NARROW) return IntVector.broadcast(I, codes.get(LE_INT, at)).lanewise(VectorOperators.LSHR, BYTE_SHIFTS);
         return (IntVector) ByteVector.fromMemorySegment(B, codes, at, ByteOrder.LITTLE_ENDIAN).convertShape(VectorOperators.ZERO_EXTEND_B2I, I, 0);
     }
 
-    /** The E2M1 values of the low nibbles of {@code bytes} (the table's index wraps mod 16). */
+    /**
+     * The E2M1 values of the low nibbles of {@code bytes}: the 16-entry table's index wraps mod 16 (two half-tables
+     * at 8 lanes); at 4 lanes the two half-tables hold the 8 magnitudes (index mod 8) and bit 3 becomes the sign.
+     */
     private static FloatVector low(IntVector bytes) {
-        return (WIDE ? bytes.selectFrom(TABLE) : bytes.selectFrom(TABLE, TABLE_HIGH)).reinterpretAsFloats();
+        if (WIDE) return bytes.selectFrom(TABLE).reinterpretAsFloats();
+        IntVector v = bytes.selectFrom(TABLE, TABLE_HIGH);
+        if (NARROW) v = v.lanewise(VectorOperators.XOR, bytes.lanewise(VectorOperators.LSHL, 28).and(0x80000000));
+        return v.reinterpretAsFloats();
     }
 
     /** The E2M1 values of the high nibbles of {@code bytes}. */
@@ -113,9 +126,10 @@ public record ModelOptNvfp4Matrix(MemorySegment codes, MemorySegment scales, int
 
     private static final ValueLayout.OfShort LE_SHORT = ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
 
-    /** Split group {@code g}'s scales: one block's at 8 lanes, two blocks' (lanes 0–7, 8–15; one 2-byte load) at 16. */
+    /** Split group {@code g}'s scales: one block's at 8 and 4 lanes, two blocks' (lanes 0–7, 8–15; one 2-byte load) at 16. */
     private FloatVector groupScales(long sb, int g) {
         if (PARTS) return FloatVector.broadcast(F, scale(sb + g));
+        if (NARROW) return FloatVector.broadcast(F, scale(sb + (g >>> 1)));
         int pair = scales.get(LE_SHORT, sb + 2L * g);
         return FloatVector.broadcast(F, SCALES[pair & 0xFF]).blend(SCALES[(pair >>> 8) & 0xFF], SECOND_BLOCK);
     }
