@@ -14,6 +14,7 @@ import dev.nemotron4j.engine.loading.ModelSource;
 import dev.nemotron4j.eval.target.GenerationRequest;
 import dev.nemotron4j.eval.target.GenerationResult;
 import dev.nemotron4j.eval.target.InProcessTargetFactory;
+import dev.nemotron4j.eval.target.PromptCounter;
 import dev.nemotron4j.eval.target.ReasoningMode;
 import dev.nemotron4j.eval.target.Target;
 import dev.nemotron4j.eval.target.TargetException;
@@ -202,6 +203,23 @@ final class EngineEvalTarget implements Target {
             @Override
             public String name() {
                 return "model-tokenizer:" + identity.attributes().get("tokenizer_sha256");
+            }
+        });
+    }
+
+    /** Whole prompts as the engine reads them: the model's chat template rendered and tokenized, as a chat job does. */
+    @Override
+    public Optional<PromptCounter> promptCounter() {
+        return Optional.of(new PromptCounter() {
+            @Override
+            public int count(GenerationRequest request) {
+                if (!request.isChat()) return bundle.tokenizer().encode(request.prompt(), true).length;   // as a raw job encodes it
+                return service.tokenizeChat(chatRequest(request)).length;
+            }
+
+            @Override
+            public String name() {
+                return "model-chat-template:" + identity.attributes().get("tokenizer_sha256") + "+" + identity.attributes().get("chat_template_sha256");
             }
         });
     }

@@ -61,9 +61,9 @@ public final class EvalCommand implements Runnable {
         String servedModel;
         @Option(names = "--endpoint-type", paramLabel = "TYPE", description = "chat (default) or completions")
         String endpointType;
-        @Option(names = "--api-key-env", paramLabel = "VAR", description = "environment variable holding the API key")
+        @Option(names = "--api-key-env", paramLabel = "VAR", description = "name of the environment variable holding the endpoint's API key (never the key itself)")
         String apiKeyEnv;
-        @Option(names = "--task", paramLabel = "NAME", description = "task to run (repeatable); built-in: gsm8k, aime (AIME25), multiple_choice, mmlu_pro, gpqa, tool_calling, bfcl, ruler, arena_hard (judged: -o judge.url=URL -o judge.model=NAME), livecodebench, scicode (with --allow-code-execution), and the default model's environments arithmetic, tool_use, instruction_following")
+        @Option(names = "--task", paramLabel = "NAME", description = "task to run (repeatable); built-in: gsm8k, aime (AIME25), multiple_choice, mmlu_pro, gpqa, tool_calling, bfcl, ruler, arena_hard (judged: --judge-url URL --judge-model NAME), livecodebench, scicode (with --allow-code-execution), and the default model's environments arithmetic, tool_use, instruction_following")
         List<String> tasks = new ArrayList<>();
         @Option(names = "--dataset", paramLabel = "FILE", description = "dataset of the selected task (e.g. GSM8K test.jsonl)")
         Path dataset;
@@ -89,6 +89,14 @@ public final class EvalCommand implements Runnable {
         String recipe;
         @Option(names = "--datasets", paramLabel = "DIR", defaultValue = "datasets", description = "where the recipe's datasets are (default ${DEFAULT-VALUE})")
         Path datasets;
+        @Option(names = "--judge-url", paramLabel = "URL", description = "OpenAI-compatible base URL of the LLM judge of judged tasks "
+                + "(arena_hard), e.g. https://api.openai.com/v1 (judge.url)")
+        String judgeUrl;
+        @Option(names = "--judge-model", paramLabel = "NAME", description = "the judge model at that endpoint, e.g. gpt-4.1 (judge.model)")
+        String judgeModel;
+        @Option(names = "--judge-api-key-env", paramLabel = "VAR", description = "name of the environment variable holding the judge's "
+                + "API key, e.g. OPENAI_API_KEY; the key itself is never stored (judge.api_key_env)")
+        String judgeApiKeyEnv;
         @Option(names = "--allow-code-execution", description = "let code tasks (livecodebench, scicode) run the model's programs in the "
                 + "subprocess sandbox (CPU, memory, time and output limits, no network where unshare works); the code is untrusted: "
                 + "see docs/EVALUATION.md")
@@ -113,7 +121,9 @@ public final class EvalCommand implements Runnable {
             if (recipe != null && this.config != null) throw new IllegalArgumentException("--recipe and --config exclude each other");
             Path configFile = recipe != null ? dev.nemotron4j.eval.recipe.Recipe.materialize(recipe, datasets) : this.config;
             EvalConfig resolved = new CommandLineOptions(configFile, targetModel, endpoint, servedModel, endpointType, apiKeyEnv,
-                    tasks, dataset, limit, repeats, seed, parallelism, maxTokens, temperature, all, out).resolve();
+                    tasks, dataset, limit, repeats, seed, parallelism, maxTokens, temperature, all, out,
+                    judgeUrl == null && judgeModel == null && judgeApiKeyEnv == null ? null
+                            : new CommandLineOptions.Judge(judgeUrl, judgeModel, judgeApiKeyEnv)).resolve();
             return allowCodeExecution ? dev.nemotron4j.eval.task.CodeTasks.allowExecution(resolved) : resolved;
         }
 

@@ -1,6 +1,5 @@
 package dev.nemotron4j.cli;
 
-import dev.nemotron4j.testkit.TestData;
 import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
@@ -39,7 +38,7 @@ class DocsReferencesTest {
 
     @Test
     void everyReferencedMarkdownFileAndLinkExists() throws IOException {
-        Path root = TestData.repositoryRoot();
+        Path root = CliContractTest.root();
         List<Path> files = files(root);
         Set<String> names = new HashSet<>();
         for (Path p : files) names.add(p.getFileName().toString());

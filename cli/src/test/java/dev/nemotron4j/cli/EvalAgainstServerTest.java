@@ -2,7 +2,10 @@ package dev.nemotron4j.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.nemotron4j.testkit.TestData;
+import dev.nemotron4j.runtime.ModelBundle;
+import dev.nemotron4j.runtime.TextService;
+import dev.nemotron4j.server.OpenAiServer;
+import dev.nemotron4j.server.ServerConfig;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -30,16 +33,18 @@ class EvalAgainstServerTest {
         }
         Path data = tmp.resolve("q.jsonl");
         Files.write(data, lines);
-        Path model = TestData.tiny("tiny-c");
+        Path model = CliContractTest.tiny("tiny-c");
         String[] common = {"--task", "gsm8k", "--dataset", data.toString(), "--limit", "5", "--max-tokens", "20", "--seed", "1"};
 
         CliContractTest.Run local = CliContractTest.run("", concat(new String[] {"eval", "run", "--model", model.toString(),
                 "--out", tmp.resolve("local").toString()}, common));
         assertThat(local.exit()).as(local.err() + local.out()).isZero();
 
-        try (ServedModel served = ServedModel.start(model, "tiny-c")) {
+        try (ModelBundle bundle = ModelBundle.open(model);
+             TextService service = new TextService(bundle, TextService.defaultOptions(bundle));
+             OpenAiServer server = OpenAiServer.start(service, ServerConfig.local(0, "tiny-c"))) {
             CliContractTest.Run remote = CliContractTest.run("", concat(new String[] {"eval", "run", "--endpoint",
-                    served.v1(), "--served-model", "tiny-c", "--out", tmp.resolve("remote").toString()}, common));
+                    "http://127.0.0.1:" + server.port() + "/v1", "--served-model", "tiny-c", "--out", tmp.resolve("remote").toString()}, common));
             assertThat(remote.exit()).as(remote.err() + remote.out()).isZero();
         }
         List<JsonNode> a = samples(tmp.resolve("local")), b = samples(tmp.resolve("remote"));
@@ -73,15 +78,17 @@ class EvalAgainstServerTest {
         }
         Path data = tmp.resolve("mc.jsonl");
         Files.write(data, lines);
-        Path model = TestData.tiny("tiny-c");
+        Path model = CliContractTest.tiny("tiny-c");
         String[] common = {"--task", "multiple_choice", "--dataset", data.toString(), "-o", "tasks.multiple_choice.scoring=loglikelihood",
                 "-o", "tasks.multiple_choice.id_field=id"};
         CliContractTest.Run local = CliContractTest.run("", concat(new String[] {"eval", "run", "--model", model.toString(),
                 "--out", tmp.resolve("ll-local").toString()}, common));
         assertThat(local.exit()).as(local.err() + local.out()).isZero();
-        try (ServedModel served = ServedModel.start(model, "tiny-c")) {
+        try (ModelBundle bundle = ModelBundle.open(model);
+             TextService service = new TextService(bundle, TextService.defaultOptions(bundle));
+             OpenAiServer server = OpenAiServer.start(service, ServerConfig.local(0, "tiny-c"))) {
             CliContractTest.Run remote = CliContractTest.run("", concat(new String[] {"eval", "run", "--endpoint",
-                    served.v1(), "--served-model", "tiny-c", "--endpoint-type", "completions",
+                    "http://127.0.0.1:" + server.port() + "/v1", "--served-model", "tiny-c", "--endpoint-type", "completions",
                     "--out", tmp.resolve("ll-remote").toString()}, common));
             assertThat(remote.exit()).as(remote.err() + remote.out()).isZero();
         }
@@ -96,6 +103,50 @@ class EvalAgainstServerTest {
                 assertThat(served).as("item %d option %d", i, option).isCloseTo(inProcess, org.assertj.core.api.Assertions.within(1e-3));
             }
             assertThat(b.get(i).get("extracted")).isEqualTo(a.get(i).get("extracted"));
+        }
+    }
+
+    /**
+     * RULER sized against {@code serve} counts the prompt as the server renders and tokenizes it (its chat template
+     * through {@code /tokenize} with messages), exactly as the in-process target counts it: the same prompts, the same
+     * achieved lengths, each the templated prompt's token count and within the length.
+     */
+    @Test
+    void rulerPromptsThroughServeHaveTheInProcessLengthsChatTemplateIncluded() throws Exception {
+        Path model = CliContractTest.tiny("tiny-c");
+        String[] common = {"--task", "ruler", "-o", "tasks.ruler.params={lengths: [1024], variants: [niah_single_1, niah_multikey_2], samples_per_length: 2}",
+                "--max-tokens", "4", "--seed", "1"};
+        CliContractTest.Run local = CliContractTest.run("", concat(new String[] {"eval", "run", "--model", model.toString(),
+                "--out", tmp.resolve("r-local").toString()}, common));
+        assertThat(local.exit()).as(local.err() + local.out()).isZero();
+        List<JsonNode> a;
+        try (ModelBundle bundle = ModelBundle.open(model);
+             TextService service = new TextService(bundle, TextService.defaultOptions(bundle));
+             OpenAiServer server = OpenAiServer.start(service, ServerConfig.local(0, "tiny-c"))) {
+            CliContractTest.Run remote = CliContractTest.run("", concat(new String[] {"eval", "run", "--endpoint",
+                    "http://127.0.0.1:" + server.port() + "/v1", "--served-model", "tiny-c", "--out", tmp.resolve("r-remote").toString()}, common));
+            assertThat(remote.exit()).as(remote.err() + remote.out()).isZero();
+            a = samples(tmp.resolve("r-local"));
+            for (JsonNode sample : a) {
+                String user = sample.at("/prompt/0/content").asText();
+                int templated = service.tokenizeChat(new dev.nemotron4j.chat.ChatRequest(
+                        List.of(dev.nemotron4j.chat.ChatMessage.user(user)), List.of(), dev.nemotron4j.chat.ChatRequestOptions.DEFAULTS)).length;
+                int reserved = 128;   // RULER's tokens_to_generate for NIAH
+                assertThat(templated + reserved).as(sample.path("task").asText()).isLessThanOrEqualTo(1024);
+                assertThat(templated).isGreaterThan(service.tokenize(user, false).length);   // the template's tokens count too
+            }
+        }
+        List<JsonNode> b = samples(tmp.resolve("r-remote"));
+        assertThat(b).hasSameSizeAs(a).hasSize(4);
+        for (int i = 0; i < a.size(); i++) assertThat(b.get(i).get("prompt")).isEqualTo(a.get(i).get("prompt"));
+        JsonNode la = new ObjectMapper().readTree(tmp.resolve("r-local/lock.json").toFile()).path("inputs");
+        JsonNode lb = new ObjectMapper().readTree(tmp.resolve("r-remote/lock.json").toFile()).path("inputs");
+        assertThat(la.path("token_counter").asText()).startsWith("model-chat-template:");
+        assertThat(lb.path("token_counter").asText()).startsWith("endpoint-tokenize-chat:");
+        for (String task : List.of("ruler/niah_single_1@1024", "ruler/niah_multikey_2@1024")) {
+            assertThat(lb.at("/tasks/" + task.replace("/", "~1") + "/context_tokens")).as(task)
+                    .isEqualTo(la.at("/tasks/" + task.replace("/", "~1") + "/context_tokens"));
+            assertThat(la.at("/tasks/" + task.replace("/", "~1") + "/context_tokens/max").asInt()).as(task).isPositive();
         }
     }
 

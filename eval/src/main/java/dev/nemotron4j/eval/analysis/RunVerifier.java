@@ -65,21 +65,26 @@ public final class RunVerifier {
         EvalConfig config = stored.config();
         TargetIdentity identity;
         TokenCounter counter;
+        dev.nemotron4j.eval.target.PromptCounter promptCounter = null;
+        String sizing;
         if (target != null) {
             identity = target.identity();
             counter = target.tokenCounter().orElse(TokenCounter.approximate());
+            promptCounter = target.promptCounter().orElse(null);
+            sizing = dev.nemotron4j.eval.run.EvalRunner.sizingCounter(target, counter);
         } else {
             notes.add("target not re-checked: " + whyNoTarget);
             identity = new TargetIdentity(stored.inputs().path("target").path("kind").asText(),
                     dev.nemotron4j.eval.json.CanonicalJson.MAPPER.convertValue(stored.inputs().path("target").path("attributes"),
                             new com.fasterxml.jackson.core.type.TypeReference<java.util.Map<String, String>>() {}));
             counter = TokenCounter.approximate();
+            sizing = counter.name();
         }
         try {
-            List<TaskDefinition> tasks = new TaskFactory(config, counter).build();
+            List<TaskDefinition> tasks = new TaskFactory(config, counter, promptCounter).build();
             List<Interceptor> chain = ChainFactory.build(config.interceptors(), runDir, identity.fingerprint(),
                     new ConsoleProgress(new PrintStream(PrintStream.nullOutputStream()), false));
-            RunLock now = RunLock.build(config, tasks, identity, counter, chain);
+            RunLock now = RunLock.build(config, tasks, identity, sizing, chain);
             // A rescored run records where it came from; that record cannot be re-derived, only kept.
             if (stored.inputs().has("rescore")) now.inputs().set("rescore", stored.inputs().get("rescore"));
             drift.addAll(JsonDiff.diff(stored.inputs(), now.inputs()));

@@ -1,5 +1,8 @@
 package dev.nemotron4j.eval.interceptor;
 
+import dev.nemotron4j.eval.target.GenerationRequest;
+import dev.nemotron4j.eval.target.GenerationResult;
+
 import dev.nemotron4j.eval.config.EvalConfig.InterceptorsConfig;
 import dev.nemotron4j.eval.run.ConsoleProgress;
 
@@ -22,13 +25,7 @@ public final class ChainFactory {
     public static List<Interceptor> build(InterceptorsConfig c, Path runDir, String targetFingerprint, ConsoleProgress progress) {
         List<Interceptor> chain = new ArrayList<>();
         if (c.progress() != null && Boolean.TRUE.equals(c.progress().enabled())) chain.add(new ProgressInterceptor(progress));
-        if (c.systemPrompt() != null && c.systemPrompt().text() != null) {
-            chain.add(new SystemPromptInterceptor(c.systemPrompt().text(), c.systemPrompt().mode() == null ? "prepend" : c.systemPrompt().mode()));
-        }
-        if (c.payload() != null && (!empty(c.payload().set()) || (c.payload().remove() != null && !c.payload().remove().isEmpty()))) {
-            chain.add(new PayloadInterceptor(c.payload().set() == null ? Map.of() : c.payload().set(),
-                    c.payload().remove() == null ? List.of() : c.payload().remove()));
-        }
+        chain.addAll(requestEditors(c));
         chain.add(reasoning(c));
         if (c.cache() != null && Boolean.TRUE.equals(c.cache().enabled())) {
             Path dir = c.cache().dir() != null ? Path.of(c.cache().dir()) : runDir.resolve("cache");
@@ -48,6 +45,39 @@ public final class ChainFactory {
             chain.add(new TimeoutInterceptor(Duration.ofMillis((long) (c.timeout().seconds() * 1000))));
         }
         return chain;
+    }
+
+    /** The interceptors that change the request before it is sent (system prompt, payload), in chain order. */
+    public static List<Interceptor> requestEditors(InterceptorsConfig c) {
+        List<Interceptor> editors = new ArrayList<>();
+        if (c.systemPrompt() != null && c.systemPrompt().text() != null) {
+            editors.add(new SystemPromptInterceptor(c.systemPrompt().text(), c.systemPrompt().mode() == null ? "prepend" : c.systemPrompt().mode()));
+        }
+        if (c.payload() != null && (!empty(c.payload().set()) || (c.payload().remove() != null && !c.payload().remove().isEmpty()))) {
+            editors.add(new PayloadInterceptor(c.payload().set() == null ? Map.of() : c.payload().set(),
+                    c.payload().remove() == null ? List.of() : c.payload().remove()));
+        }
+        return editors;
+    }
+
+    /**
+     * A request as the target will receive it: passed through the request editors, not sent anywhere. RULER measures
+     * its prompts in this form, so a configured system prompt or payload edit counts towards the length.
+     */
+    public static GenerationRequest asSent(InterceptorsConfig c, GenerationRequest request, dev.nemotron4j.eval.SampleKey key) {
+        GenerationRequest[] sent = new GenerationRequest[1];
+        Interceptor.Next capture = call -> {
+            sent[0] = call.request();
+            return GenerationResult.ofText("", "stop");
+        };
+        Interceptor.Next next = capture;
+        List<Interceptor> editors = requestEditors(c);
+        for (Interceptor editor : editors.reversed()) {
+            Interceptor.Next inner = next;
+            next = call -> editor.intercept(call, inner);
+        }
+        next.proceed(new Call(request, key));
+        return sent[0];
     }
 
     /** The reasoning interceptor alone (rescoring recomputes the split offline with it). */

@@ -55,6 +55,10 @@ public final class PairwiseJudge {
     private final Settings settings;
     private final JudgeCache cache;
     private final AtomicLong calls = new AtomicLong();
+    private final AtomicLong cacheHits = new AtomicLong();
+    private final AtomicLong failedCalls = new AtomicLong();
+    private final AtomicLong promptTokens = new AtomicLong();
+    private final AtomicLong completionTokens = new AtomicLong();
 
     /**
      * @param chain    the judge endpoint behind its retry and timeout interceptors
@@ -69,6 +73,13 @@ public final class PairwiseJudge {
 
     /** Judge calls that reached the judge (cache misses) since this judge was made. */
     public long calls() { return calls.get(); }
+
+    /** The calls, cache hits, retries, failures and reported tokens since this judge was made. */
+    public JudgeTotals totals() {
+        long retries = 0;
+        for (var i : chain.interceptors()) if (i instanceof dev.nemotron4j.eval.interceptor.RetryInterceptor r) retries += r.retries();
+        return new JudgeTotals(settings.model(), calls.get(), cacheHits.get(), retries, failedCalls.get(), promptTokens.get(), completionTokens.get());
+    }
 
     /** Both games of one question: the baseline as A first, then the model's answer as A. */
     public List<Game> judge(SampleKey sample, String category, String question, String baseline, String answer) {
@@ -86,8 +97,19 @@ public final class PairwiseJudge {
             GenerationResult result = cache.get(key).orElse(null);
             if (result == null) {
                 calls.incrementAndGet();
-                result = chain.execute(new Call(request, sample));
+                try {
+                    result = chain.execute(new Call(request, sample));
+                } catch (RuntimeException failed) {
+                    failedCalls.incrementAndGet();
+                    throw failed;
+                }
+                if (result.usage() != null) {
+                    promptTokens.addAndGet(result.usage().promptTokens());
+                    completionTokens.addAndGet(result.usage().completionTokens());
+                }
                 cache.put(key, result);
+            } else {
+                cacheHits.incrementAndGet();
             }
             String judgment = result.content();
             String label = Verdict.parse(judgment).map(Verdict::label).orElse(null);

@@ -128,6 +128,7 @@ public final class HtmlReport {
                         + "%d cache hits, %d retries, %d failed; latency total %d ms, p50 %d ms, p95 %d ms, max %d ms</p>%n",
                 timing.wallSeconds(), timing.invocations(), r.requests(), r.cacheHits(), r.retries(), r.failedRequests(),
                 r.latencyMsTotal(), r.latencyMsP50(), r.latencyMsP95(), r.latencyMsMax()));
+        if (timing.judge() != null) t.append("<p id=\"judge\">judge: ").append(escape(timing.judge().describe())).append("</p>\n");
         return t.toString();
     }
 

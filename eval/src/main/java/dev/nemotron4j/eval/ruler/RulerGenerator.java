@@ -27,9 +27,10 @@ import java.util.regex.Pattern;
 /**
  * Generates RULER's 13 tasks in-process, as NVIDIA/RULER's {@code scripts/data/synthetic/*.py} build them: the same
  * templates, needles, haystacks, chains, word frequencies and document mixes, and the same length rule: the prompt
- * (input and answer prefix) as the target's tokenizer counts it, plus the task's {@code tokens_to_generate}, is at most
- * the length. As in RULER, the haystack size (lines, words, documents) is found once per task and length by a search
- * on the first sample, and a sample that comes out too long steps down by RULER's increment.
+ * plus the task's {@code tokens_to_generate} is at most the length, the prompt measured by a {@link PromptLength}: the
+ * whole request as the target's model reads it (chat template included), or RULER's input and answer prefix as the
+ * target's tokenizer counts them. As in RULER, the haystack size (lines, words, documents) is found once per task and
+ * length by a search on the first sample, and a sample that comes out too long steps down by RULER's increment.
  *
  * <p>Each item is a function of (seed, task, length, index) and of the sources: RULER's global random stream is
  * replaced by one stream per item, so items do not depend on which others were generated. Where RULER draws from word
@@ -38,8 +39,8 @@ import java.util.regex.Pattern;
  * variable-tracking example is drawn afresh per item (RULER renames one example's variables).
  *
  * <p>Rows: {@code input} (what is sent), {@code answer_prefix} (RULER's, sent only when the task asks for it),
- * {@code outputs} (references), {@code target_tokens} (the length), {@code context_tokens} (input and answer prefix,
- * counted), {@code tokens_to_generate} and {@code length} (their sum, RULER's field).
+ * {@code outputs} (references), {@code target_tokens} (the length), {@code context_tokens} (the prompt, as
+ * measured), {@code tokens_to_generate} and {@code length} (their sum, RULER's field).
  */
 public final class RulerGenerator {
     private static final JsonNodeFactory JSON = JsonNodeFactory.instance;
@@ -60,7 +61,17 @@ public final class RulerGenerator {
         String counted() { return input + answerPrefix; }
     }
 
+    /**
+     * The tokens of a prompt as the target's model reads it: the text counter on input and answer prefix (RULER's
+     * rule), or the whole request as it will be sent, chat template included ({@code TaskFactory} builds that one).
+     */
+    @FunctionalInterface
+    public interface PromptLength {
+        int tokens(String input, String answerPrefix);
+    }
+
     private final TokenCounter counter;
+    private final PromptLength promptLength;
     private final long seed;
     private final RulerSources sources;
     private final Map<String, Integer> fitted = new HashMap<>();
@@ -70,7 +81,16 @@ public final class RulerGenerator {
     private Integer vtExampleLines;
 
     public RulerGenerator(TokenCounter counter, long seed, RulerSources sources) {
+        this(counter, (input, answerPrefix) -> counter.count(input + answerPrefix), seed, sources);
+    }
+
+    /**
+     * @param counter counts texts (the variable-tracking example, which is sized alone)
+     * @param length  counts whole prompts: what the length rule measures
+     */
+    public RulerGenerator(TokenCounter counter, PromptLength length, long seed, RulerSources sources) {
         this.counter = counter;
+        this.promptLength = length;
         this.seed = seed;
         this.sources = sources;
     }
@@ -88,15 +108,15 @@ public final class RulerGenerator {
     public ObjectNode generate(RulerTask task, int length, int index) {
         int budget = length - task.tokensToGenerate();
         Sizing sizing = sizing(task, length);
-        int units = fitted.computeIfAbsent(task.key() + "@" + length, k -> fit(task, length, budget, sizing, builder(task, length, 0)));
+        int units = fitted.computeIfAbsent(task.key() + "@" + length, k -> fit(task, length, budget, sizing, builder(task, length, 0), this::measure));
         IntFunction<Prompt> build = builder(task, length, index);
         Prompt prompt = build.apply(units);
-        int tokens = counter.count(prompt.counted());
+        int tokens = measure(prompt);
         while (tokens > budget) {
             if (units - sizing.step < sizing.min) throw tooShort(task, length, tokens);
             units -= sizing.step;
             prompt = build.apply(units);
-            tokens = counter.count(prompt.counted());
+            tokens = measure(prompt);
         }
         ObjectNode row = JSON.objectNode();
         row.put("input", prompt.input());
@@ -108,6 +128,10 @@ public final class RulerGenerator {
         row.put("tokens_to_generate", task.tokensToGenerate());
         row.put("length", tokens + task.tokensToGenerate());
         return row;
+    }
+
+    private int measure(Prompt prompt) {
+        return promptLength.tokens(prompt.input(), prompt.answerPrefix());
     }
 
     /** The smallest haystack a task can have, and RULER's step down when one sample comes out too long. */
@@ -129,13 +153,14 @@ public final class RulerGenerator {
      * The largest haystack size whose prompt fits: a few growing probes (the next one where the measured tokens per
      * unit say the budget ends), then bisection. About twenty whole-prompt counts, whatever the length.
      */
-    private int fit(RulerTask task, int length, int budget, Sizing sizing, IntFunction<Prompt> build) {
+    private static int fit(RulerTask task, int length, int budget, Sizing sizing, IntFunction<Prompt> build,
+                           java.util.function.ToIntFunction<Prompt> measure) {
         int lo = sizing.min;
-        int loTokens = counter.count(build.apply(lo).counted());
+        int loTokens = measure.applyAsInt(build.apply(lo));
         if (loTokens > budget) throw tooShort(task, length, loTokens);
         int hi = lo + 16;
         while (true) {
-            int hiTokens = counter.count(build.apply(hi).counted());
+            int hiTokens = measure.applyAsInt(build.apply(hi));
             if (hiTokens > budget) break;
             double perUnit = Math.max(1e-3, (double) (hiTokens - loTokens) / (hi - lo));
             long guess = hi + (long) ((budget - hiTokens) / perUnit);
@@ -145,7 +170,7 @@ public final class RulerGenerator {
         }
         while (hi - lo > 1) {
             int mid = (lo + hi) >>> 1;
-            if (counter.count(build.apply(mid).counted()) <= budget) lo = mid;
+            if (measure.applyAsInt(build.apply(mid)) <= budget) lo = mid;
             else hi = mid;
         }
         return lo;
@@ -273,7 +298,7 @@ public final class RulerGenerator {
             Sizing small = new Sizing(VT_HOPS + 1, 5);
             long exampleSeed = Long.parseUnsignedLong(Sha256.hex("ruler-vt-example|" + seed).substring(0, 15), 16);
             vtExampleLines = fit(RulerTask.VT, VT_EXAMPLE_TOKENS, VT_EXAMPLE_TOKENS, small,
-                    n -> chain(new SplittableRandom(exampleSeed), n, true));
+                    n -> chain(new SplittableRandom(exampleSeed), n, true), p -> counter.count(p.counted()));
         }
         Prompt example = chain(random, vtExampleLines, true);
         String shot = example.counted() + " " + String.join(" ", example.outputs()) + "\n";

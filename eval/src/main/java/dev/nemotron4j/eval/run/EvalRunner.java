@@ -10,6 +10,7 @@ import dev.nemotron4j.eval.interceptor.TimeoutInterceptor;
 import dev.nemotron4j.eval.json.JsonDiff;
 import dev.nemotron4j.eval.judge.JudgeCache;
 import dev.nemotron4j.eval.judge.PairwiseJudge;
+import dev.nemotron4j.eval.target.ApiKey;
 import dev.nemotron4j.eval.target.EndpointType;
 import dev.nemotron4j.eval.target.OpenAiEndpointTarget;
 import dev.nemotron4j.eval.task.EvalItem;
@@ -45,6 +46,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 public final class EvalRunner {
     private final PrintStream console;
     private final Double tokensPerSecond;
+    private final java.util.function.Function<String, String> env;
 
     /** @param console where progress and notices go (stderr for the CLI) */
     public EvalRunner(PrintStream console) {
@@ -53,14 +55,24 @@ public final class EvalRunner {
 
     /** @param tokensPerSecond expected throughput, for the pre-run time estimate (null: tokens only) */
     public EvalRunner(PrintStream console, Double tokensPerSecond) {
+        this(console, tokensPerSecond, System::getenv);
+    }
+
+    private EvalRunner(PrintStream console, Double tokensPerSecond, java.util.function.Function<String, String> env) {
         this.console = console;
         this.tokensPerSecond = tokensPerSecond;
+        this.env = env;
+    }
+
+    /** This runner reading environment variables (the judge's API key) through {@code env} instead of the process's. */
+    public EvalRunner withEnvironment(java.util.function.Function<String, String> env) {
+        return new EvalRunner(console, tokensPerSecond, env);
     }
 
     /** The pre-run estimate of a config against a target, without running anything. */
     public static RunEstimate estimate(EvalConfig config, Target target) {
         TokenCounter counter = target.tokenCounter().orElse(TokenCounter.approximate());
-        return RunEstimate.of(new TaskFactory(config, counter).build(), Shard.parse(config.run().shard()), counter);
+        return RunEstimate.of(new TaskFactory(config, counter, target.promptCounter().orElse(null)).build(), Shard.parse(config.run().shard()), counter);
     }
 
     /** The outcome of a (resumed) run. */
@@ -94,9 +106,12 @@ public final class EvalRunner {
     public Outcome run(EvalConfig config, Path runDir, Target target) {
         long started = System.nanoTime();
         TokenCounter counter = target.tokenCounter().orElse(TokenCounter.approximate());
-        List<TaskDefinition> tasks = new TaskFactory(config, counter).build();
+        List<TaskDefinition> tasks = new TaskFactory(config, counter, target.promptCounter().orElse(null)).build();
         requireLoglikelihoodSupport(tasks, target);
-        PairwiseJudge judge = openJudge(config, tasks, runDir);   // a judged task without a judge fails before anything is written
+        PairwiseJudge judge = openJudge(config, tasks, runDir, env);   // a judged task without a judge fails before anything is written
+        if (judge == null && config.judge() != null && config.judge().url() != null) {
+            console.println("note: a judge is configured (" + config.judge().url() + ") but no task of this run is judged; it is not used");
+        }
         Shard shard = Shard.parse(config.run().shard());   // a malformed --shard fails before anything is written
         console.println(RunEstimate.of(tasks, shard, counter).describe(tokensPerSecond));
         if (target.tokenCounter().isEmpty() && tasks.stream().anyMatch(t -> t.family().equals("ruler"))) {
@@ -104,7 +119,7 @@ public final class EvalRunner {
                     + "estimated (" + counter.name() + ") and may differ from the requested lengths in the model's tokens");
         }
         try (RunDirectoryLock ignored = RunDirectoryLock.acquire(runDir, "run")) {
-            return runLocked(config, runDir, target, counter, tasks, started, judge);
+            return runLocked(config, runDir, target, sizingCounter(target, counter), tasks, started, judge);
         }
     }
 
@@ -124,18 +139,26 @@ public final class EvalRunner {
      * The judge of the run's judged tasks (Arena-Hard), or null when it has none: the {@code judge:} endpoint behind the
      * run's retry and timeout settings, with its cache ({@code judge.cache_dir}, default {@code RUN_DIR/judge-cache}).
      */
-    static PairwiseJudge openJudge(EvalConfig config, List<TaskDefinition> tasks, Path runDir) {
+    static PairwiseJudge openJudge(EvalConfig config, List<TaskDefinition> tasks, Path runDir, java.util.function.Function<String, String> env) {
         TaskDefinition judged = tasks.stream().filter(t -> t.family().equals(TaskFactory.ARENA_HARD)).findFirst().orElse(null);
         if (judged == null) return null;
         EvalConfig.JudgeConfig j = config.judge();
         if (j == null || j.url() == null || j.url().isBlank() || j.model() == null || j.model().isBlank()) {
             throw new IllegalArgumentException("task " + judged.name() + " is judged by an LLM: set the judge's endpoint and model "
-                    + "(judge.url and judge.model, e.g. -o judge.url=http://localhost:8001/v1 -o judge.model=gpt-4.1); nothing was run");
+                    + "(--judge-url URL --judge-model NAME, or judge.url and judge.model in the config, e.g. "
+                    + "--judge-url https://api.openai.com/v1 --judge-model gpt-4.1 --judge-api-key-env OPENAI_API_KEY); nothing was run");
         }
-        String key = j.apiKeyEnv() == null ? null : System.getenv(j.apiKeyEnv());
-        if (j.apiKeyEnv() != null && key == null) {
-            throw new IllegalArgumentException("environment variable " + j.apiKeyEnv() + " (judge.api_key_env) is not set");
+        java.net.URI uri;
+        try {
+            uri = java.net.URI.create(j.url());
+        } catch (IllegalArgumentException e) {
+            uri = null;
         }
+        if (uri == null || uri.getHost() == null || !("http".equals(uri.getScheme()) || "https".equals(uri.getScheme()))) {
+            throw new IllegalArgumentException("judge.url (--judge-url) '" + j.url() + "' is not an http(s) URL of an OpenAI-compatible "
+                    + "endpoint (e.g. https://api.openai.com/v1 or http://localhost:8001/v1); nothing was run");
+        }
+        String key = ApiKey.fromEnvironment(j.apiKeyEnv(), "judge.api_key_env (--judge-api-key-env)", env);
         Target endpoint = new OpenAiEndpointTarget(j.url(), j.model(), EndpointType.CHAT, key, requestTimeout(config));
         List<Interceptor> guards = new ArrayList<>();
         var retry = config.interceptors().retry();
@@ -152,7 +175,12 @@ public final class EvalRunner {
                 j.temperature() == null ? 0.0 : j.temperature(), j.maxTokens() == null ? 16000 : j.maxTokens()), new JudgeCache(cacheDir));
     }
 
-    private Outcome runLocked(EvalConfig config, Path runDir, Target target, TokenCounter counter, List<TaskDefinition> tasks,
+    /** The name of what sized RULER's prompts: the target's counter of whole requests when it has one, else the text counter. */
+    public static String sizingCounter(Target target, TokenCounter counter) {
+        return target.promptCounter().map(dev.nemotron4j.eval.target.PromptCounter::name).orElse(counter.name());
+    }
+
+    private Outcome runLocked(EvalConfig config, Path runDir, Target target, String counter, List<TaskDefinition> tasks,
                               long started, PairwiseJudge judge) {
         ConsoleProgress progress = new ConsoleProgress(console,
                 config.interceptors().progress() != null && Boolean.TRUE.equals(config.interceptors().progress().enabled()));
@@ -198,8 +226,9 @@ public final class EvalRunner {
             execute(work, Math.max(1, config.run().parallelism()));
         } finally {
             progress.finish();
-            RunTiming.write(runDir, (System.nanoTime() - started) / 1e9, work.size(), journaled, RequestTotals.of(interceptors));
-            if (judge != null) console.println("judge: " + judge.calls() + " calls to " + config.judge().model() + " (the rest from its cache)");
+            RunTiming.write(runDir, (System.nanoTime() - started) / 1e9, work.size(), journaled, RequestTotals.of(interceptors),
+                    judge == null ? null : judge.totals());
+            if (judge != null) console.println("judge: " + judge.totals().describe());
         }
         boolean html = config.output() == null || !Boolean.FALSE.equals(config.output().html());
         RunResults results = RunOutputs.write(runDir, tasks, lock.fingerprint(), config.run().seed(), records, html, false);

@@ -32,8 +32,30 @@ public record RunLock(int lockVersion, String harness, String fingerprint, Objec
     /** Interceptors that can change what is scored; the others only affect timing and bookkeeping. */
     private static final java.util.Set<String> RESULT_RELEVANT = java.util.Set.of("system_prompt", "payload", "reasoning");
 
+    /** The provenance {@code eval fetch} wrote beside a dataset (URL, revision, hashes, license), or null when it has none. */
+    private static ObjectNode provenance(java.nio.file.Path dataset) {
+        java.nio.file.Path source = dev.nemotron4j.eval.datasets.DatasetFetcher.sourceFileOf(dataset);
+        if (!Files.exists(source)) return null;
+        try {
+            JsonNode s = CanonicalJson.MAPPER.readTree(Files.readString(source));
+            ObjectNode provenance = JsonNodeFactory.instance.objectNode();
+            for (String field : List.of("url", "revision", "sha256", "converted_sha256", "license", "gated")) {
+                if (s.has(field)) provenance.set(field, s.get(field));
+            }
+            return provenance;
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read " + source, e);
+        }
+    }
+
     public static RunLock build(EvalConfig config, List<TaskDefinition> tasks, TargetIdentity target,
                                 TokenCounter counter, List<Interceptor> chain) {
+        return build(config, tasks, target, counter.name(), chain);
+    }
+
+    /** @param counterName what sized RULER's prompts (a text counter, or a counter of whole requests as sent) */
+    public static RunLock build(EvalConfig config, List<TaskDefinition> tasks, TargetIdentity target,
+                                String counterName, List<Interceptor> chain) {
         JsonNodeFactory json = JsonNodeFactory.instance;
         ObjectNode fullConfig = (ObjectNode) CanonicalJson.tree(config);
         ObjectNode inputs = json.objectNode();
@@ -78,22 +100,21 @@ public record RunLock(int lockVersion, String harness, String fingerprint, Objec
                 java.util.IntSummaryStatistics achieved = task.items().stream()
                         .mapToInt(i -> i.fields().path("context_tokens").asInt()).summaryStatistics();
                 n.putObject("context_tokens").put("min", achieved.getMin()).put("max", achieved.getMax());
+                // RULER's texts fetched by `eval fetch` (SQuAD, HotpotQA, the essays) bring their provenance too
+                for (dev.nemotron4j.eval.config.EvalConfig.TaskConfig configured : config.tasks()) {
+                    if (!configured.name().equals(task.axis().get("base_task")) || configured.params() == null) continue;
+                    for (String param : List.of("squad_file", "hotpotqa_file", "essay_file")) {
+                        Object file = configured.params().get(param);
+                        ObjectNode provenance = file == null ? null : provenance(java.nio.file.Path.of(file.toString()));
+                        if (provenance != null) (n.has("sources") ? (ObjectNode) n.get("sources") : n.putObject("sources")).set(param, provenance);
+                    }
+                }
             }
             if (task.datasetPath() != null) {
                 datasetPaths.put(task.name(), task.datasetPath());
                 // a dataset from `eval fetch` brings its provenance: where, which revision, which bytes, which license
-                java.nio.file.Path source = dev.nemotron4j.eval.datasets.DatasetFetcher.sourceFileOf(java.nio.file.Path.of(task.datasetPath()));
-                if (Files.exists(source)) {
-                    try {
-                        JsonNode s = CanonicalJson.MAPPER.readTree(Files.readString(source));
-                        ObjectNode provenance = n.putObject("source");
-                        for (String field : List.of("url", "revision", "sha256", "converted_sha256", "license", "gated")) {
-                            if (s.has(field)) provenance.set(field, s.get(field));
-                        }
-                    } catch (IOException e) {
-                        throw new UncheckedIOException("cannot read " + source, e);
-                    }
-                }
+                ObjectNode provenance = provenance(java.nio.file.Path.of(task.datasetPath()));
+                if (provenance != null) n.set("source", provenance);
             }
         }
         ObjectNode versions = inputs.putObject("interceptors");
@@ -102,7 +123,7 @@ public record RunLock(int lockVersion, String harness, String fingerprint, Objec
         seeds.put("run_seed", config.run().seed());
         seeds.put("derivation", SampleSeeds.DERIVATION);
         // the counter sizes RULER contexts; other tasks do not depend on it
-        if (tasks.stream().anyMatch(task -> task.family().equals("ruler"))) inputs.put("token_counter", counter.name());
+        if (tasks.stream().anyMatch(task -> task.family().equals("ruler"))) inputs.put("token_counter", counterName);
         inputs.put("harness", HARNESS);
 
         ObjectNode operational = json.objectNode();

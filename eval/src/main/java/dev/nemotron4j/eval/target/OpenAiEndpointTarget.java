@@ -266,6 +266,39 @@ public final class OpenAiEndpointTarget implements Target {
         return serverTokenizer();
     }
 
+    /**
+     * The server's count of a whole request, when it has {@code /tokenize}: a chat request is sent as its messages (with
+     * the tools and {@code chat_template_kwargs} the chat payload would carry, and {@code add_generation_prompt}), so the
+     * server renders its chat template as it will for the completion; a completions request as its prompt text with the
+     * special tokens the server adds.
+     */
+    @Override
+    public Optional<PromptCounter> promptCounter() {
+        if (serverTokenizer().isEmpty()) return Optional.empty();
+        String name = "endpoint-tokenize-" + (type == EndpointType.CHAT ? "chat" : "prompt") + ":" + baseUri.resolve("/tokenize") + "#" + model;
+        return Optional.of(new PromptCounter() {
+            @Override
+            public int count(GenerationRequest request) {
+                ObjectNode body = JSON.objectNode().put("model", model);
+                if (type == EndpointType.CHAT) {
+                    ObjectNode chat = chatPayload(request);
+                    body.set("messages", chat.get("messages"));
+                    if (chat.has("tools")) body.set("tools", chat.get("tools"));
+                    if (chat.has("chat_template_kwargs")) body.set("chat_template_kwargs", chat.get("chat_template_kwargs"));
+                    body.put("add_generation_prompt", true);
+                } else {
+                    body.put("prompt", request.promptText()).put("add_special_tokens", true);
+                }
+                JsonNode ids = postTo(baseUri.resolve("/tokenize"), body).path("tokens");
+                if (!ids.isArray()) throw new TargetException("/tokenize answered without a 'tokens' array", false);
+                return ids.size();
+            }
+
+            @Override
+            public String name() { return name; }
+        });
+    }
+
     private static GenerationResult parseChat(JsonNode response) {
         JsonNode choice = response.path("choices").path(0);
         JsonNode message = choice.path("message");

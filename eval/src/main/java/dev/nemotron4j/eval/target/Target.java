@@ -25,6 +25,12 @@ public interface Target extends AutoCloseable {
     /** The model's tokenizer as a counter, when the target has one locally. */
     default Optional<TokenCounter> tokenCounter() { return Optional.empty(); }
 
+    /**
+     * The counter of whole prompts as this target's model reads them (chat template and special tokens included), when
+     * the target can render and tokenize them; empty otherwise (then only {@link #tokenCounter()} sizes contexts).
+     */
+    default Optional<PromptCounter> promptCounter() { return Optional.empty(); }
+
     @Override
     default void close() {}
 }

@@ -28,10 +28,7 @@ public final class TargetOpener {
         }
         EndpointConfig e = config.endpoint();
         if (e.model() == null) throw new IllegalArgumentException("target.endpoint.model (--served-model NAME) is required");
-        String key = e.apiKeyEnv() == null ? null : System.getenv(e.apiKeyEnv());
-        if (e.apiKeyEnv() != null && key == null) {
-            throw new IllegalArgumentException("environment variable " + e.apiKeyEnv() + " (target.endpoint.api_key_env) is not set");
-        }
+        String key = ApiKey.fromEnvironment(e.apiKeyEnv(), "target.endpoint.api_key_env (--api-key-env)", System::getenv);
         return new OpenAiEndpointTarget(e.url(), e.model(), e.type() == null ? EndpointType.CHAT : e.type(), key, requestTimeout);
     }
 }

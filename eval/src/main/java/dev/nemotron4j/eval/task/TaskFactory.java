@@ -1,6 +1,7 @@
 package dev.nemotron4j.eval.task;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.databind.node.TextNode;
 import dev.nemotron4j.eval.config.EvalConfig;
@@ -12,6 +13,7 @@ import dev.nemotron4j.eval.ruler.RulerGenerator;
 import dev.nemotron4j.eval.ruler.RulerSources;
 import dev.nemotron4j.eval.ruler.RulerTask;
 import dev.nemotron4j.eval.score.Scorer;
+import dev.nemotron4j.eval.target.GenerationRequest;
 import dev.nemotron4j.eval.target.TokenCounter;
 
 import java.nio.file.Path;
@@ -50,10 +52,21 @@ public final class TaskFactory {
 
     private final EvalConfig config;
     private final TokenCounter counter;
+    private final dev.nemotron4j.eval.target.PromptCounter promptCounter;
 
     public TaskFactory(EvalConfig config, TokenCounter counter) {
+        this(config, counter, null);
+    }
+
+    /**
+     * @param counter       counts texts (the target's tokenizer, or an approximation)
+     * @param promptCounter counts whole requests as the target's model reads them, chat template included, or null:
+     *                      RULER's lengths then count the prompt as sent, not only the user turn's text
+     */
+    public TaskFactory(EvalConfig config, TokenCounter counter, dev.nemotron4j.eval.target.PromptCounter promptCounter) {
         this.config = config;
         this.counter = counter;
+        this.promptCounter = promptCounter;
     }
 
     public List<TaskDefinition> build() {
@@ -392,9 +405,10 @@ public final class TaskFactory {
         if (limit != null) samples = Math.min(samples, limit);
         long seed = p.integer("seed", Long.MIN_VALUE, Long.MAX_VALUE, config.run().seed());
         boolean answerPrefix = p.bool("answer_prefix", false);
-        RulerGenerator generator = new RulerGenerator(counter, seed, sources);
         PromptTemplate prompt = hasPrompt(task) ? PromptTemplate.fromConfig(task.prompt())
                 : PromptTemplate.ofUser(answerPrefix ? "{{input}}{{answer_prefix}}" : "{{input}}");
+        RulerGenerator generator = promptCounter == null ? new RulerGenerator(counter, seed, sources)
+                : new RulerGenerator(counter, (input, prefix) -> promptCounter.count(asSent(prompt, generation, input, prefix)), seed, sources);
         List<TaskDefinition> out = new ArrayList<>();
         for (String v : variants) {
             RulerTask variant;
@@ -427,6 +441,16 @@ public final class TaskFactory {
             }
         }
         return out;
+    }
+
+    /** A RULER prompt as the sample will send it: rendered by the task's template, with its generation settings and the run's request editors. */
+    private GenerationRequest asSent(PromptTemplate prompt, GenerationConfig g, String input, String answerPrefix) {
+        ObjectNode fields = JsonNodeFactory.instance.objectNode().put("input", input).put("answer_prefix", answerPrefix);
+        List<dev.nemotron4j.eval.target.ChatMessage> messages = prompt.render(new EvalItem("sizing", 0, fields, null, 0), null);
+        GenerationRequest request = new GenerationRequest(messages, null, g.temperature(), g.topP(), g.topK(), g.maxTokens(), 0,
+                g.reasoning(), g.reasoningBudget(), List.of(), false, null, null);
+        return dev.nemotron4j.eval.interceptor.ChainFactory.asSent(config.interceptors(), request,
+                new dev.nemotron4j.eval.SampleKey("ruler", "sizing", 0));
     }
 
     private static Path path(String file) {

@@ -1,5 +1,6 @@
 package dev.nemotron4j.eval.datasets;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.sun.net.httpserver.HttpServer;
 import dev.nemotron4j.eval.config.ConfigLoader;
 import dev.nemotron4j.eval.json.CanonicalJson;
@@ -48,6 +49,7 @@ class BenchmarkDatasetsFetchTest {
     final List<String> asked = new CopyOnWriteArrayList<>();
     DatasetManifest manifest;
     final DatasetFetcher fetcher = new DatasetFetcher(Map.<String, String>of()::get);
+    dev.nemotron4j.eval.config.EvalConfig lastConfig;
 
     @BeforeEach
     void serve() throws IOException {
@@ -156,6 +158,14 @@ class BenchmarkDatasetsFetchTest {
         assertThat(input(ruler.get(0))).contains("When was the mill of Harn").contains("The old mill of Harn");
         assertThat(input(ruler.get(1))).contains("Which river does bridge").contains("crosses the river Tay");
         assertThat(input(ruler.get(2))).contains("Gardens grow slowly").contains("Rivers carve valleys");
+        // a run reading them records where they came from and under which license
+        dev.nemotron4j.eval.run.RunLock lock = dev.nemotron4j.eval.run.RunLock.build(lastConfig, ruler,
+                new dev.nemotron4j.eval.target.TargetIdentity("endpoint", Map.of()), "approximate", List.of());
+        JsonNode sources = lock.inputs().path("tasks").path("ruler/qa_1@1024").path("sources");
+        assertThat(sources.at("/squad_file/license").asText()).isEqualTo("CC-BY-SA-4.0");
+        assertThat(sources.at("/squad_file/sha256").asText()).isEqualTo(Sha256.hex(fixture("squad-dev-v2.0.json")));
+        assertThat(sources.at("/hotpotqa_file/revision").asText()).isEqualTo("7e54db4656209750ff487f6fdf8e39a66dba136b");
+        assertThat(sources.at("/essay_file/license").asText()).isEqualTo("essays (c) Paul Graham");
     }
 
     @Test
@@ -221,7 +231,8 @@ class BenchmarkDatasetsFetchTest {
         StringBuilder yaml = new StringBuilder("tasks:\n");
         for (String t : taskYaml) yaml.append("  - ").append(t).append('\n');
         Path config = TestDatasets.write(dir.resolve("tasks-" + Integer.toHexString(yaml.toString().hashCode()) + ".yaml"), yaml.toString());
-        return new TaskFactory(ConfigLoader.load(config, List.of()), TokenCounter.approximate()).build();
+        lastConfig = ConfigLoader.load(config, List.of());
+        return new TaskFactory(lastConfig, TokenCounter.approximate()).build();
     }
 
     private static String input(TaskDefinition ruler) {

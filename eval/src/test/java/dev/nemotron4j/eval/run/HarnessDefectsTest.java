@@ -104,21 +104,26 @@ class HarnessDefectsTest {
                 .hasMessageContaining("already holds another run");
     }
 
-    // D2: RULER lengths against an endpoint are the endpoint tokenizer's, and the achieved lengths are recorded.
-    @Test
-    void rulerLengthsAgainstAnEndpointAreCountedByItsTokenizer() {
+    // D2: RULER lengths against an endpoint are the endpoint tokenizer's count of the prompt as the server reads it (chat
+    // template, system prompt and reasoning switch included), and the achieved lengths are recorded.
+    @ParameterizedTest(name = "reasoning {0}, system prompt {1}")
+    @CsvSource({"default, false", "off, true"})
+    void rulerLengthsAgainstAnEndpointCountThePromptAsTheServerTokenizesIt(String reasoning, boolean systemPrompt) {
         Path out = dir.resolve("ruler");
         EvalRunner.Outcome o = new EvalRunner(QUIET).run(ConfigLoader.load(TestDatasets.write(dir.resolve("ruler.yaml"), """
                 target:
                   endpoint: {url: "%s", model: fake, type: chat}
+                generation: {reasoning: "%s"}
                 interceptors:
                   progress: {enabled: false}
+                  system_prompt: {text: %s}
                 tasks:
                   - name: ruler
                     params: {lengths: [1024, 2048], variants: [niah_single_1, cwe], samples_per_length: 2}
-                """.formatted(server.baseUrl())), List.of()), out);
+                """.formatted(server.baseUrl(), reasoning, systemPrompt ? "\"You read long documents carefully and answer briefly.\"" : "null")),
+                List.of()), out);
         RunLock lock = RunLock.read(out);
-        assertThat(lock.inputs().path("token_counter").asText()).startsWith("endpoint-tokenize:");
+        assertThat(lock.inputs().path("token_counter").asText()).startsWith("endpoint-tokenize-chat:");
         Map<String, Integer> reserved = Map.of("niah_single_1", 128, "cwe", 120);   // RULER's tokens_to_generate
         int items = 0;
         for (var e : o.results().tasks().entrySet()) {
@@ -130,16 +135,38 @@ class HarnessDefectsTest {
             assertThat(achieved.path("min").asInt() + answer).as(e.getKey()).isGreaterThanOrEqualTo((int) (0.85 * target));
             items += e.getValue().items();
         }
+        Map<String, List<Integer>> countedBySample = new LinkedHashMap<>();
         for (SampleRecord r : RunOutputs.readSamples(out)) {
-            String prompt = r.prompt().path(0).path("content").asText();
+            String content = r.prompt().path(0).path("content").asText();
             int target = Integer.parseInt(r.task().substring(r.task().indexOf('@') + 1));
-            int answer = reserved.get(r.task().substring(r.task().indexOf('/') + 1, r.task().indexOf('@')));
-            // the prompt as the server's tokenizer counts it (the approximate counter would have made it ~2.5x longer);
-            // it is sent without RULER's answer prefix (a few tokens), which still counts towards the length
-            assertThat(FakeOpenAiServer.pieces(prompt).size() + answer).as(r.key().toString()).isBetween((int) (0.8 * target), target);
+            String variant = r.task().substring(r.task().indexOf('/') + 1, r.task().indexOf('@'));
+            // the prompt as the server tokenizes it: <s>, the template's role markers, the system turn, the generation
+            // prompt (and the empty think block with reasoning off) around the user turn
+            com.fasterxml.jackson.databind.node.ObjectNode sent = CanonicalJson.MAPPER.createObjectNode();
+            var messages = sent.putArray("messages");
+            if (systemPrompt) messages.addObject().put("role", "system").put("content", "You read long documents carefully and answer briefly.");
+            messages.addObject().put("role", "user").put("content", content);
+            if (reasoning.equals("off")) sent.putObject("chat_template_kwargs").put("enable_thinking", false);
+            int asSent = 1 + FakeOpenAiServer.pieces(FakeOpenAiServer.chatPrompt(sent)).size();
+            int userTurn = FakeOpenAiServer.pieces(content).size();
+            countedBySample.computeIfAbsent(r.task(), t -> new java.util.ArrayList<>()).add(asSent);
+            assertThat(asSent - userTurn).as("template tokens counted").isGreaterThanOrEqualTo(systemPrompt ? 20 : 8);
+            // within the task's tolerance of the requested length: the size is fitted on sample 0 to one haystack unit
+            // (a noise line, about 35 of the fake's tokens; a numbered word, a few), later samples step down by RULER's
+            // increment (5 lines or 10 words below 4096 tokens)
+            int tolerance = r.itemId().equals("0") ? (variant.equals("cwe") ? 40 : 90) : (variant.equals("cwe") ? 120 : 250);
+            assertThat(asSent + reserved.get(variant)).as(r.key().toString()).isBetween(target - tolerance, target);
         }
-        // whole prompts are measured, not every sentence: a few dozen calls per item at most
+        // the recorded achieved lengths are those counts
+        countedBySample.forEach((task, counts) -> {
+            JsonNode achieved = lock.inputs().path("tasks").path(task).path("context_tokens");
+            assertThat(achieved.path("min").asInt()).as(task).isEqualTo(counts.stream().mapToInt(Integer::intValue).min().orElseThrow());
+            assertThat(achieved.path("max").asInt()).as(task).isEqualTo(counts.stream().mapToInt(Integer::intValue).max().orElseThrow());
+        });
+        assertThat(countedBySample).hasSize(4);
+        // whole prompts are measured, not every sentence: a few dozen calls per item at most, all of them as chat requests
         assertThat(server.tokenizeRequests()).isLessThan(items * 40);
+        assertThat(server.tokenizeChatRequests()).isGreaterThan(items);
     }
 
     @Test

@@ -5,13 +5,16 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sun.net.httpserver.HttpExchange;
-import dev.nemotron4j.testkit.LoopbackHttpServer;
+import com.sun.net.httpserver.HttpServer;
 
 import java.io.IOException;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -35,13 +38,14 @@ public final class FakeOpenAiServer implements AutoCloseable {
     private static final Pattern SUM = Pattern.compile("What is (\\d+) \\+ (\\d+)\\?");
     private static final Pattern WEATHER = Pattern.compile("weather in (\\w+) in (\\w+)", Pattern.CASE_INSENSITIVE);
 
-    private final LoopbackHttpServer server;
+    private final HttpServer server;
     private final AtomicInteger requests = new AtomicInteger();
     private final AtomicInteger failuresToInject = new AtomicInteger();
     private volatile int failureStatus = 503;
     private volatile long delayMillis;
     private final List<JsonNode> bodies = new CopyOnWriteArrayList<>();
     private final AtomicInteger tokenizeRequests = new AtomicInteger();
+    private final AtomicInteger tokenizeChatRequests = new AtomicInteger();
     private volatile boolean tokenizeEnabled = true;
     private volatile boolean bosCountedInOffsets = true;
     private final java.util.Map<String, Integer> vocabulary = new java.util.concurrent.ConcurrentHashMap<>();
@@ -52,13 +56,15 @@ public final class FakeOpenAiServer implements AutoCloseable {
     public static final double CONTEXT_TOKEN_LOGPROB = -20.6;
 
     public FakeOpenAiServer() throws IOException {
-        server = LoopbackHttpServer.start(8)
-                .route("/v1/chat/completions", ex -> handle(ex, true))
-                .route("/v1/completions", ex -> handle(ex, false))
-                .route("/tokenize", this::tokenize);
+        server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        server.createContext("/v1/chat/completions", ex -> handle(ex, true));
+        server.createContext("/v1/completions", ex -> handle(ex, false));
+        server.createContext("/tokenize", this::tokenize);
+        server.setExecutor(Executors.newFixedThreadPool(8));
+        server.start();
     }
 
-    public String baseUrl() { return server.url("/v1"); }
+    public String baseUrl() { return "http://127.0.0.1:" + server.getAddress().getPort() + "/v1"; }
 
     public int requestCount() { return requests.get(); }
 
@@ -80,6 +86,26 @@ public final class FakeOpenAiServer implements AutoCloseable {
 
     public int tokenizeRequests() { return tokenizeRequests.get(); }
 
+    /** /tokenize requests that sent messages (a chat request rendered by the template). */
+    public int tokenizeChatRequests() { return tokenizeChatRequests.get(); }
+
+    /**
+     * The fake's chat template, after {@code <s>}: each turn as {@code <|role|>} and its content, the generation prompt
+     * {@code <|assistant|>} (unless {@code add_generation_prompt} is false) and, with {@code enable_thinking: false}, an
+     * empty think block, as reasoning models' templates write it.
+     */
+    public static String chatPrompt(JsonNode body) {
+        StringBuilder text = new StringBuilder();
+        for (JsonNode m : body.path("messages")) {
+            text.append("<|").append(m.path("role").asText()).append("|>\n").append(m.path("content").asText()).append("<|end|>\n");
+        }
+        if (body.path("add_generation_prompt").asBoolean(true)) {
+            text.append("<|assistant|>\n");
+            if (!body.path("chat_template_kwargs").path("enable_thinking").asBoolean(true)) text.append("<think></think>");
+        }
+        return text.toString();
+    }
+
     /** The fake tokenizer's pieces of a text. */
     public static List<String> pieces(String text) {
         List<String> out = new java.util.ArrayList<>();
@@ -100,17 +126,23 @@ public final class FakeOpenAiServer implements AutoCloseable {
     private void tokenize(HttpExchange ex) throws IOException {
         try (ex) {
             if (!tokenizeEnabled) {
-                LoopbackHttpServer.sendJson(ex, 404, "{\"error\": {\"message\": \"not found\"}}");
+                send(ex, 404, "{\"error\": {\"message\": \"not found\"}}");
                 return;
             }
             tokenizeRequests.incrementAndGet();
             JsonNode body = JSON.readTree(ex.getRequestBody());
             ObjectNode response = JSON.createObjectNode();
             ArrayNode tokens = response.putArray("tokens");
-            if (body.path("add_special_tokens").asBoolean(true)) tokens.add(0);
-            for (String p : pieces(body.path("prompt").asText())) tokens.add(id(p));
+            if (body.has("messages")) {
+                tokenizeChatRequests.incrementAndGet();
+                tokens.add(0);   // the chat template begins with <s>
+                for (String p : pieces(chatPrompt(body))) tokens.add(id(p));
+            } else {
+                if (body.path("add_special_tokens").asBoolean(true)) tokens.add(0);
+                for (String p : pieces(body.path("prompt").asText())) tokens.add(id(p));
+            }
             response.put("count", tokens.size());
-            LoopbackHttpServer.sendJson(ex, 200, response.toString());
+            send(ex, 200, response.toString());
         }
     }
 
@@ -126,15 +158,15 @@ public final class FakeOpenAiServer implements AutoCloseable {
             bodies.add(body);
             if (delayMillis > 0) Thread.sleep(delayMillis);
             if (failuresToInject.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
-                LoopbackHttpServer.sendJson(ex, failureStatus, "{\"error\": {\"message\": \"injected failure\"}}");
+                send(ex, failureStatus, "{\"error\": {\"message\": \"injected failure\"}}");
                 return;
             }
             ObjectNode response = chat ? chat(body) : completion(body, this);
-            LoopbackHttpServer.sendJson(ex, 200, response.toString());
+            send(ex, 200, response.toString());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } catch (RuntimeException e) {
-            LoopbackHttpServer.sendJson(ex, 400, "{\"error\": {\"message\": \"" + e.getMessage() + "\"}}");
+            send(ex, 400, "{\"error\": {\"message\": \"" + e.getMessage() + "\"}}");
         }
     }
 
@@ -248,8 +280,18 @@ public final class FakeOpenAiServer implements AutoCloseable {
         }
     }
 
+    private static void send(HttpExchange ex, int status, String text) throws IOException {
+        byte[] bytes = text.getBytes(StandardCharsets.UTF_8);
+        ex.getResponseHeaders().set("Content-Type", "application/json");
+        ex.sendResponseHeaders(status, bytes.length);
+        try (OutputStream out = ex.getResponseBody()) {
+            out.write(bytes);
+        }
+    }
+
     @Override
     public void close() {
-        server.close();
+        server.stop(0);
+        ((java.util.concurrent.ExecutorService) server.getExecutor()).shutdownNow();
     }
 }

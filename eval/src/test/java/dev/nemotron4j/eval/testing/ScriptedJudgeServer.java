@@ -4,9 +4,12 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sun.net.httpserver.HttpExchange;
-import dev.nemotron4j.testkit.LoopbackHttpServer;
+import com.sun.net.httpserver.HttpServer;
 
 import java.io.IOException;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -28,28 +31,34 @@ public final class ScriptedJudgeServer implements AutoCloseable {
     }
 
     private static final ObjectMapper JSON = new ObjectMapper();
-    private final LoopbackHttpServer server;
+    private final HttpServer server;
     private final Script script;
     private final AtomicInteger answered = new AtomicInteger();
     private final AtomicInteger refusalsLeftAfter = new AtomicInteger(Integer.MAX_VALUE);
     private final Map<String, AtomicInteger> seen = new ConcurrentHashMap<>();
     private final List<JsonNode> bodies = new CopyOnWriteArrayList<>();
+    private final List<String> authorizations = new CopyOnWriteArrayList<>();
 
     public ScriptedJudgeServer(Script script) throws IOException {
         this.script = script;
-        server = LoopbackHttpServer.start().route("/v1/chat/completions", this::handle);
+        server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        server.createContext("/v1/chat/completions", this::handle);
+        server.start();
     }
 
     public static ScriptedJudgeServer of(BiFunction<String, Boolean, String> verdicts) throws IOException {
         return new ScriptedJudgeServer((q, modelIsA, before) -> verdicts.apply(q, modelIsA));
     }
 
-    public String baseUrl() { return server.url("/v1"); }
+    public String baseUrl() { return "http://127.0.0.1:" + server.getAddress().getPort() + "/v1"; }
 
     /** Judgments given (refused requests not counted). */
     public int answered() { return answered.get(); }
 
     public List<JsonNode> bodies() { return bodies; }
+
+    /** The Authorization header of every request ("" when it had none). */
+    public List<String> authorizations() { return authorizations; }
 
     /** After {@code n} more judgments, every request is refused with HTTP 500 until {@link #heal()}. */
     public void refuseAfter(int n) { refusalsLeftAfter.set(answered.get() + n); }
@@ -59,10 +68,12 @@ public final class ScriptedJudgeServer implements AutoCloseable {
     private void handle(HttpExchange ex) throws IOException {
         try (ex) {
             byte[] in = ex.getRequestBody().readAllBytes();
+            String authorization = ex.getRequestHeaders().getFirst("Authorization");
+            authorizations.add(authorization == null ? "" : authorization);
             JsonNode body = JSON.readTree(in);
             synchronized (this) {
                 if (answered.get() >= refusalsLeftAfter.get()) {
-                    LoopbackHttpServer.sendJson(ex, 500, "{\"error\": {\"message\": \"judge unavailable\"}}");
+                    send(ex, 500, "{\"error\": {\"message\": \"judge unavailable\"}}");
                     return;
                 }
                 answered.incrementAndGet();
@@ -78,7 +89,7 @@ public final class ScriptedJudgeServer implements AutoCloseable {
             ObjectNode choice = response.putArray("choices").addObject().put("index", 0).put("finish_reason", "stop");
             choice.putObject("message").put("role", "assistant").put("content", judgment);
             response.putObject("usage").put("prompt_tokens", 100).put("completion_tokens", 20).put("total_tokens", 120);
-            LoopbackHttpServer.sendJson(ex, 200, JSON.writeValueAsString(response));
+            send(ex, 200, JSON.writeValueAsString(response));
         }
     }
 
@@ -88,6 +99,15 @@ public final class ScriptedJudgeServer implements AutoCloseable {
         return text.substring(a + start.length(), b);
     }
 
+    private static void send(HttpExchange ex, int status, String text) throws IOException {
+        byte[] out = text.getBytes(StandardCharsets.UTF_8);
+        ex.getResponseHeaders().set("Content-Type", "application/json");
+        ex.sendResponseHeaders(status, out.length);
+        try (OutputStream os = ex.getResponseBody()) {
+            os.write(out);
+        }
+    }
+
     @Override
-    public void close() { server.close(); }
+    public void close() { server.stop(0); }
 }
