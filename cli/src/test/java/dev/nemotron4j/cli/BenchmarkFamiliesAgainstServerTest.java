@@ -2,10 +2,7 @@ package dev.nemotron4j.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.nemotron4j.runtime.ModelBundle;
-import dev.nemotron4j.runtime.TextService;
-import dev.nemotron4j.server.OpenAiServer;
-import dev.nemotron4j.server.ServerConfig;
+import dev.nemotron4j.testkit.TestData;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -75,12 +72,10 @@ class BenchmarkFamiliesAgainstServerTest {
         if (code) org.junit.jupiter.api.Assumptions.assumeTrue(dev.nemotron4j.eval.sandbox.SubprocessSandbox.onPath("python3") != null, "no python3");
         Path data = tmp.resolve(task + ".jsonl");
         Files.writeString(data, SAMPLES.get(task));
-        Path model = CliContractTest.tiny("tiny-c");
+        Path model = TestData.tiny("tiny-c");
 
-        try (ModelBundle bundle = ModelBundle.open(model);
-             TextService service = new TextService(bundle, TextService.defaultOptions(bundle));
-             OpenAiServer server = OpenAiServer.start(service, ServerConfig.local(0, "tiny-c"))) {
-            String url = "http://127.0.0.1:" + server.port() + "/v1";
+        try (ServedModel served = ServedModel.start(model, "tiny-c")) {
+            String url = served.v1();
             String[] common = {"--task", task, "--dataset", data.toString(), "--max-tokens", "16", "--seed", "1",
                     "-o", "judge.url=" + url, "-o", "judge.model=tiny-c", "-o", "judge.max_tokens=16"};
             if (code) common = concat(common, new String[] {"--allow-code-execution"});

@@ -5,6 +5,7 @@ import dev.nemotron4j.chat.output.OutputEvent;
 import dev.nemotron4j.runtime.TextGeneration;
 import dev.nemotron4j.runtime.TextResult;
 import dev.nemotron4j.runtime.TextSink;
+import dev.nemotron4j.testkit.TestData;
 import org.junit.jupiter.api.Test;
 import sun.misc.Signal;
 
@@ -57,7 +58,7 @@ class ChatInterruptTest {
             System.setErr(new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8));
             System.setIn(stdin);
             CompletableFuture<Integer> chat = CompletableFuture.supplyAsync(() -> Main.commandLine().execute("chat", "--model",
-                    CliContractTest.tiny("tiny-a").toString(), "--max-tokens", "3000", "--temperature", "1", "--seed", "4"));
+                    TestData.tiny("tiny-a").toString(), "--max-tokens", "3000", "--temperature", "1", "--seed", "4"));
             typing.write("Tell me a very long story\n".getBytes(StandardCharsets.UTF_8));
             typing.flush();
             long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
@@ -141,7 +142,7 @@ class ChatInterruptTest {
             System.setIn(stdin);
             // at most 200 tokens: the ring between the model and the held text side (256) never fills, the model finishes
             CompletableFuture<Integer> chat = CompletableFuture.supplyAsync(() -> Main.commandLine().execute("chat", "--model",
-                    CliContractTest.tiny("tiny-a").toString(), "--max-tokens", "200", "--temperature", "1", "--seed", "4"));
+                    TestData.tiny("tiny-a").toString(), "--max-tokens", "200", "--temperature", "1", "--seed", "4"));
             typing.write("Tell me a very long story\n".getBytes(StandardCharsets.UTF_8));
             typing.flush();
             long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);

@@ -1,5 +1,6 @@
 package dev.nemotron4j.cli;
 
+import dev.nemotron4j.testkit.TestData;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import org.junit.jupiter.api.Test;
@@ -25,17 +26,6 @@ class CliContractTest {
     @TempDir
     Path tmp;
 
-    static Path root() {
-        for (Path p = Path.of("").toAbsolutePath(); p != null; p = p.getParent()) {
-            if (Files.isDirectory(p.resolve("testdata/tiny"))) return p;
-        }
-        throw new IllegalStateException("testdata not found");
-    }
-
-    static Path tiny(String name) {
-        return root().resolve("testdata/tiny").resolve(name);
-    }
-
     record Run(int exit, String out, String err) {}
 
     static synchronized Run run(String stdin, String... args) {
@@ -59,7 +49,7 @@ class CliContractTest {
     }
 
     static JsonNode golden(String model) throws Exception {
-        return new ObjectMapper().readTree(tiny(model).resolve("golden.json").toFile());
+        return new ObjectMapper().readTree(TestData.tiny(model).resolve("golden.json").toFile());
     }
 
     static String join(JsonNode ids, String sep) {
@@ -72,7 +62,7 @@ class CliContractTest {
     void logitsWritesFloat32LittleEndianRows() throws Exception {
         JsonNode seq = golden("tiny-b").get("sequences").get(1);
         Path out = tmp.resolve("l.bin");
-        Run r = run("", "logits", "--model", tiny("tiny-b").toString(), "--tokens", join(seq.get("tokens"), ","), "--out", out.toString());
+        Run r = run("", "logits", "--model", TestData.tiny("tiny-b").toString(), "--tokens", join(seq.get("tokens"), ","), "--out", out.toString());
         assertThat(r.exit()).as(r.err()).isZero();
         byte[] bytes = Files.readAllBytes(out);
         int t = seq.get("tokens").size(), vocab = 384;
@@ -89,7 +79,7 @@ class CliContractTest {
     void generateGreedyIdsMatchTheGoldenDecode() throws Exception {
         for (String model : List.of("tiny-a", "tiny-c", "tiny-d")) {
             JsonNode d = golden(model).get("decode");
-            Run r = run("", "generate", "--model", tiny(model).toString(), "--prompt-ids", join(d.get("prompt"), ","),
+            Run r = run("", "generate", "--model", TestData.tiny(model).toString(), "--prompt-ids", join(d.get("prompt"), ","),
                     "--max-tokens", String.valueOf(d.get("generated").size()), "--temperature", "0", "--output", "ids");
             assertThat(r.exit()).as(r.err()).isZero();
             assertThat(r.out().strip()).as(model).isEqualTo(join(d.get("generated"), " "));
@@ -100,28 +90,28 @@ class CliContractTest {
     void halfPrecisionCacheDecodesTheGoldenTokensAndBadTypesAreRejected() throws Exception {
         for (String model : List.of("tiny-a", "tiny-d")) {
             JsonNode d = golden(model).get("decode");
-            Run r = run("", "generate", "--model", tiny(model).toString(), "--prompt-ids", join(d.get("prompt"), ","),
+            Run r = run("", "generate", "--model", TestData.tiny(model).toString(), "--prompt-ids", join(d.get("prompt"), ","),
                     "--max-tokens", String.valueOf(d.get("generated").size()), "--temperature", "0", "--output", "ids", "--kv-cache", "f16");
             assertThat(r.exit()).as(r.err()).isZero();
             assertThat(r.out().strip()).as(model).isEqualTo(join(d.get("generated"), " "));
         }
-        Run bad = run("", "generate", "--model", tiny("tiny-a").toString(), "--prompt-ids", "1,2", "--kv-cache", "q4");
+        Run bad = run("", "generate", "--model", TestData.tiny("tiny-a").toString(), "--prompt-ids", "1,2", "--kv-cache", "q4");
         assertThat(bad.exit()).isNotZero();
         assertThat(bad.err()).contains("--kv-cache").contains("expected f32, f16 or fp8").doesNotContain("Exception in");
     }
 
     @Test
     void generateWithSeedIsRepeatableAndStopIdsWork() {
-        String[] args = {"generate", "--model", tiny("tiny-a").toString(), "--prompt-ids", "5,6,7", "--max-tokens", "12", "--seed", "42", "--temperature", "0.8"};
+        String[] args = {"generate", "--model", TestData.tiny("tiny-a").toString(), "--prompt-ids", "5,6,7", "--max-tokens", "12", "--seed", "42", "--temperature", "0.8"};
         Run a = run("", args), b = run("", args);
         assertThat(a.out()).isEqualTo(b.out()).isNotBlank();
         String first = a.out().strip().split(" ")[2];
-        Run stopped = run("", "generate", "--model", tiny("tiny-a").toString(), "--prompt-ids", "5,6,7", "--max-tokens", "12",
+        Run stopped = run("", "generate", "--model", TestData.tiny("tiny-a").toString(), "--prompt-ids", "5,6,7", "--max-tokens", "12",
                 "--seed", "42", "--temperature", "0.8", "--stop-ids", first);
         assertThat(stopped.out().strip().split(" ")).hasSizeLessThanOrEqualTo(3).contains(first);
 
-        Run text1 = run("", "generate", "--model", tiny("tiny-a").toString(), "--prompt", "Hello", "--chat", "--seed", "3", "--max-tokens", "10", "--output", "json");
-        Run text2 = run("", "generate", "--model", tiny("tiny-a").toString(), "--prompt", "Hello", "--chat", "--seed", "3", "--max-tokens", "10", "--output", "json");
+        Run text1 = run("", "generate", "--model", TestData.tiny("tiny-a").toString(), "--prompt", "Hello", "--chat", "--seed", "3", "--max-tokens", "10", "--output", "json");
+        Run text2 = run("", "generate", "--model", TestData.tiny("tiny-a").toString(), "--prompt", "Hello", "--chat", "--seed", "3", "--max-tokens", "10", "--output", "json");
         assertThat(text1.exit()).as(text1.err()).isZero();
         String timingFree1 = text1.out().replaceAll("\"decode_tokens_per_s\":[0-9.E-]+", "");
         String timingFree2 = text2.out().replaceAll("\"decode_tokens_per_s\":[0-9.E-]+", "");
@@ -130,7 +120,7 @@ class CliContractTest {
 
     @Test
     void badInputGivesOneClearLine() {
-        Run r = run("", "generate", "--model", tiny("tiny-a").toString(), "--prompt-ids", "1,99999", "--temperature", "0");
+        Run r = run("", "generate", "--model", TestData.tiny("tiny-a").toString(), "--prompt-ids", "1,99999", "--temperature", "0");
         assertThat(r.exit()).isNotZero();
         assertThat(r.err()).contains("error: token id 99999");
         Run missing = run("", "logits", "--model", tmp.resolve("nope").toString(), "--tokens", "1", "--out", tmp.resolve("x").toString());
@@ -149,13 +139,13 @@ class CliContractTest {
         assertThat(r.out()).contains("31,577,940,288").contains("3,580,076,352").contains("3,227,754,816")
                 .contains("MEMEM*EMEMEM*EMEMEM*EMEMEM*EMEMEM*EMEMEMEM*EMEMEMEME");
 
-        Run t = run("", "inspect", "--model", tiny("tiny-d").toString());
+        Run t = run("", "inspect", "--model", TestData.tiny("tiny-d").toString());
         assertThat(t.out()).contains("backbone.layers.0.mixer.in_proj.weight").contains("BF16").contains("model-00002-of-00002.safetensors");
     }
 
     @Test
     void chatWorksWithPipedInput() {
-        Run r = run("Hello\n/think off\nAnd now?\n/budget 2\n/system Be brief\n/reset\nBye\n", "chat", "--model", tiny("tiny-a").toString(),
+        Run r = run("Hello\n/think off\nAnd now?\n/budget 2\n/system Be brief\n/reset\nBye\n", "chat", "--model", TestData.tiny("tiny-a").toString(),
                 "--max-tokens", "8", "--seed", "1");
         assertThat(r.exit()).as(r.err()).isZero();
         assertThat(r.out()).contains("<think>").contains("reasoning off").contains("reasoning budget 2 tokens")

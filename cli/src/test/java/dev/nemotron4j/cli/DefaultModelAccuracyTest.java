@@ -2,10 +2,6 @@ package dev.nemotron4j.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.nemotron4j.runtime.ModelBundle;
-import dev.nemotron4j.runtime.TextService;
-import dev.nemotron4j.server.OpenAiServer;
-import dev.nemotron4j.server.ServerConfig;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -56,11 +52,9 @@ class DefaultModelAccuracyTest {
                   - {name: tool_use_varied_results, type: tool_use, limit: %1$d, params: {varied_tool_results: true}}
                   - {name: instruction_following, limit: %1$d}
                 """.formatted(ITEMS));
-        try (ModelBundle bundle = ModelBundle.open(model);
-             TextService service = new TextService(bundle, TextService.defaultOptions(bundle));
-             OpenAiServer server = OpenAiServer.start(service, ServerConfig.local(0, "nemotron-h-mini"))) {
+        try (ServedModel served = ServedModel.start(model, "nemotron-h-mini")) {
             CliContractTest.Run run = CliContractTest.run("", "eval", "run", "--config", config.toString(), "--endpoint",
-                    "http://127.0.0.1:" + server.port() + "/v1", "--served-model", "nemotron-h-mini", "--out", tmp.resolve("run").toString());
+                    served.v1(), "--served-model", "nemotron-h-mini", "--out", tmp.resolve("run").toString());
             assertThat(run.exit()).as(run.err() + run.out()).isZero();
         }
         JsonNode tasks = new ObjectMapper().readTree(tmp.resolve("run/results.json").toFile()).get("tasks");

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.nemotron4j.engine.loading.ModelSource;
 import dev.nemotron4j.engine.model.ParameterCounts;
+import dev.nemotron4j.testkit.TestData;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -32,7 +33,7 @@ class DefaultModelTest {
         Path dir = home.resolve(DefaultModel.RELATIVE_PATH);
         Files.createDirectories(dir);
         for (String f : List.of("config.json", "model.safetensors", "tokenizer.json", "tokenizer_config.json", "generation_config.json")) {
-            Files.copy(CliContractTest.tiny("tiny-a").resolve(f), dir.resolve(f));
+            Files.copy(TestData.tiny("tiny-a").resolve(f), dir.resolve(f));
         }
         return home;
     }

@@ -1,5 +1,6 @@
 package dev.nemotron4j.cli;
 
+import dev.nemotron4j.testkit.TestData;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -46,7 +47,7 @@ class DemoCommandTest {
 
     @Test
     void theEngineTourStillRunsOnAnyModel() {
-        CliContractTest.Run r = CliContractTest.run("", "demo", "--engine-tour", "--model", CliContractTest.tiny("tiny-a").toString());
+        CliContractTest.Run r = CliContractTest.run("", "demo", "--engine-tour", "--model", TestData.tiny("tiny-a").toString());
         assertThat(r.exit()).as(r.err()).isZero();
         assertThat(r.out()).contains("-- exactness: 64 positions").contains("-- continuous batching").contains("tokens/s aggregate");
         assertThat(r.err()).doesNotContain("no --model given");

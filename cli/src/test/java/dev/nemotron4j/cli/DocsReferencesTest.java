@@ -1,5 +1,6 @@
 package dev.nemotron4j.cli;
 
+import dev.nemotron4j.testkit.TestData;
 import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
@@ -38,7 +39,7 @@ class DocsReferencesTest {
 
     @Test
     void everyReferencedMarkdownFileAndLinkExists() throws IOException {
-        Path root = CliContractTest.root();
+        Path root = TestData.repositoryRoot();
         List<Path> files = files(root);
         Set<String> names = new HashSet<>();
         for (Path p : files) names.add(p.getFileName().toString());

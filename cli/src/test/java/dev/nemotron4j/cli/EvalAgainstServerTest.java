@@ -2,10 +2,7 @@ package dev.nemotron4j.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.nemotron4j.runtime.ModelBundle;
-import dev.nemotron4j.runtime.TextService;
-import dev.nemotron4j.server.OpenAiServer;
-import dev.nemotron4j.server.ServerConfig;
+import dev.nemotron4j.testkit.TestData;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -33,18 +30,16 @@ class EvalAgainstServerTest {
         }
         Path data = tmp.resolve("q.jsonl");
         Files.write(data, lines);
-        Path model = CliContractTest.tiny("tiny-c");
+        Path model = TestData.tiny("tiny-c");
         String[] common = {"--task", "gsm8k", "--dataset", data.toString(), "--limit", "5", "--max-tokens", "20", "--seed", "1"};
 
         CliContractTest.Run local = CliContractTest.run("", concat(new String[] {"eval", "run", "--model", model.toString(),
                 "--out", tmp.resolve("local").toString()}, common));
         assertThat(local.exit()).as(local.err() + local.out()).isZero();
 
-        try (ModelBundle bundle = ModelBundle.open(model);
-             TextService service = new TextService(bundle, TextService.defaultOptions(bundle));
-             OpenAiServer server = OpenAiServer.start(service, ServerConfig.local(0, "tiny-c"))) {
+        try (ServedModel served = ServedModel.start(model, "tiny-c")) {
             CliContractTest.Run remote = CliContractTest.run("", concat(new String[] {"eval", "run", "--endpoint",
-                    "http://127.0.0.1:" + server.port() + "/v1", "--served-model", "tiny-c", "--out", tmp.resolve("remote").toString()}, common));
+                    served.v1(), "--served-model", "tiny-c", "--out", tmp.resolve("remote").toString()}, common));
             assertThat(remote.exit()).as(remote.err() + remote.out()).isZero();
         }
         List<JsonNode> a = samples(tmp.resolve("local")), b = samples(tmp.resolve("remote"));
@@ -78,17 +73,15 @@ class EvalAgainstServerTest {
         }
         Path data = tmp.resolve("mc.jsonl");
         Files.write(data, lines);
-        Path model = CliContractTest.tiny("tiny-c");
+        Path model = TestData.tiny("tiny-c");
         String[] common = {"--task", "multiple_choice", "--dataset", data.toString(), "-o", "tasks.multiple_choice.scoring=loglikelihood",
                 "-o", "tasks.multiple_choice.id_field=id"};
         CliContractTest.Run local = CliContractTest.run("", concat(new String[] {"eval", "run", "--model", model.toString(),
                 "--out", tmp.resolve("ll-local").toString()}, common));
         assertThat(local.exit()).as(local.err() + local.out()).isZero();
-        try (ModelBundle bundle = ModelBundle.open(model);
-             TextService service = new TextService(bundle, TextService.defaultOptions(bundle));
-             OpenAiServer server = OpenAiServer.start(service, ServerConfig.local(0, "tiny-c"))) {
+        try (ServedModel served = ServedModel.start(model, "tiny-c")) {
             CliContractTest.Run remote = CliContractTest.run("", concat(new String[] {"eval", "run", "--endpoint",
-                    "http://127.0.0.1:" + server.port() + "/v1", "--served-model", "tiny-c", "--endpoint-type", "completions",
+                    served.v1(), "--served-model", "tiny-c", "--endpoint-type", "completions",
                     "--out", tmp.resolve("ll-remote").toString()}, common));
             assertThat(remote.exit()).as(remote.err() + remote.out()).isZero();
         }
@@ -113,16 +106,16 @@ class EvalAgainstServerTest {
      */
     @Test
     void rulerPromptsThroughServeHaveTheInProcessLengthsChatTemplateIncluded() throws Exception {
-        Path model = CliContractTest.tiny("tiny-c");
+        Path model = TestData.tiny("tiny-c");
         String[] common = {"--task", "ruler", "-o", "tasks.ruler.params={lengths: [1024], variants: [niah_single_1, niah_multikey_2], samples_per_length: 2}",
                 "--max-tokens", "4", "--seed", "1"};
         CliContractTest.Run local = CliContractTest.run("", concat(new String[] {"eval", "run", "--model", model.toString(),
                 "--out", tmp.resolve("r-local").toString()}, common));
         assertThat(local.exit()).as(local.err() + local.out()).isZero();
         List<JsonNode> a;
-        try (ModelBundle bundle = ModelBundle.open(model);
-             TextService service = new TextService(bundle, TextService.defaultOptions(bundle));
-             OpenAiServer server = OpenAiServer.start(service, ServerConfig.local(0, "tiny-c"))) {
+        try (var bundle = dev.nemotron4j.runtime.ModelBundle.open(model);
+             var service = new dev.nemotron4j.runtime.TextService(bundle, dev.nemotron4j.runtime.TextService.defaultOptions(bundle));
+             var server = dev.nemotron4j.server.OpenAiServer.start(service, dev.nemotron4j.server.ServerConfig.local(0, "tiny-c"))) {
             CliContractTest.Run remote = CliContractTest.run("", concat(new String[] {"eval", "run", "--endpoint",
                     "http://127.0.0.1:" + server.port() + "/v1", "--served-model", "tiny-c", "--out", tmp.resolve("r-remote").toString()}, common));
             assertThat(remote.exit()).as(remote.err() + remote.out()).isZero();

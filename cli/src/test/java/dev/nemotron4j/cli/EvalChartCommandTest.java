@@ -2,6 +2,7 @@ package dev.nemotron4j.cli;
 
 import dev.nemotron4j.eval.report.AccuracyChart;
 import dev.nemotron4j.eval.stats.Interval;
+import dev.nemotron4j.testkit.TestData;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -32,7 +33,7 @@ class EvalChartCommandTest {
         }
         Path data = tmp.resolve("gsm8k.jsonl");
         Files.write(data, lines);
-        String model = CliContractTest.tiny("tiny-a").toString();
+        String model = TestData.tiny("tiny-a").toString();
         plain = tmp.resolve("plain");
         swept = tmp.resolve("swept");
         for (Path out : List.of(plain, swept)) {

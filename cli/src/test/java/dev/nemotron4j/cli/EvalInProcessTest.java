@@ -1,5 +1,6 @@
 package dev.nemotron4j.cli;
 
+import dev.nemotron4j.testkit.TestData;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import org.junit.jupiter.api.Test;
@@ -26,7 +27,7 @@ class EvalInProcessTest {
         }
         Path data = tmp.resolve("gsm8k.jsonl");
         Files.write(data, lines);
-        String model = CliContractTest.tiny("tiny-a").toString();
+        String model = TestData.tiny("tiny-a").toString();
         List<JsonNode> results = new ArrayList<>();
         for (String par : List.of("1", "4")) {
             Path out = tmp.resolve("run-" + par);

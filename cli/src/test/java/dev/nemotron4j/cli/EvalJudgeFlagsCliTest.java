@@ -16,7 +16,7 @@ class EvalJudgeFlagsCliTest {
     void judgeFlagsAreCheckedBeforeAnythingRuns() throws Exception {
         Path data = tmp.resolve("arena.jsonl");
         Files.writeString(data, "{\"uid\": \"q1\", \"category\": \"hard_prompt\", \"prompt\": \"Say hi.\", \"baseline\": \"Hi.\"}\n");
-        String model = CliContractTest.tiny("tiny-c").toString();
+        String model = dev.nemotron4j.testkit.TestData.tiny("tiny-c").toString();
         String out = tmp.resolve("run").toString();
         String key = "sk-proj-AbCdEf0123456789";
 

@@ -1,5 +1,6 @@
 package dev.nemotron4j.cli;
 
+import dev.nemotron4j.testkit.TestData;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -24,7 +25,7 @@ class EvalShardAndGateCliTest {
         }
         Path data = tmp.resolve("gsm8k.jsonl");
         Files.write(data, lines);
-        String model = CliContractTest.tiny("tiny-a").toString();
+        String model = TestData.tiny("tiny-a").toString();
         List<String> common = List.of("eval", "run", "--model", model, "--task", "gsm8k", "--dataset", data.toString(), "--max-tokens", "8", "--seed", "3");
 
         CliContractTest.Run whole = run(common, "--out", tmp.resolve("whole").toString());

@@ -1,5 +1,6 @@
 package dev.nemotron4j.cli;
 
+import dev.nemotron4j.testkit.TestData;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import org.junit.jupiter.api.Test;
@@ -22,7 +23,7 @@ class GgufCommandsTest {
     Path tmp;
 
     static Path gguf(String model, String type) {
-        return CliContractTest.root().resolve("testdata/tiny-gguf").resolve(model).resolve(type + ".gguf");
+        return TestData.path("tiny-gguf").resolve(model).resolve(type + ".gguf");
     }
 
     @Test
@@ -55,7 +56,7 @@ class GgufCommandsTest {
     @Test
     void convertWritesAFileInspectReads() {
         Path out = tmp.resolve("tiny-c-q4_0.gguf");
-        var r = CliContractTest.run("", "convert", "--model", CliContractTest.tiny("tiny-c").toString(), "--out", out.toString(), "--type", "q4_0");
+        var r = CliContractTest.run("", "convert", "--model", TestData.tiny("tiny-c").toString(), "--out", out.toString(), "--type", "q4_0");
         assertThat(r.exit()).as(r.err()).isZero();
         var i = CliContractTest.run("", "inspect", "--model", out.toString(), "--no-tensors");
         assertThat(i.exit()).as(i.err()).isZero();
@@ -65,14 +66,14 @@ class GgufCommandsTest {
     @Test
     void textCommandsReadTheTokenizerAndTemplateFromTheGgufMetadata() throws Exception {
         Path file = gguf("tiny-a", "q8_0");
-        Path messages = CliContractTest.root().resolve("testdata/chat/03_multi_turn_tool_call.input.json");
-        var fromDir = CliContractTest.run("", "template", "--model", CliContractTest.tiny("tiny-a").toString(), "--messages", messages.toString());
+        Path messages = TestData.path("chat/03_multi_turn_tool_call.input.json");
+        var fromDir = CliContractTest.run("", "template", "--model", TestData.tiny("tiny-a").toString(), "--messages", messages.toString());
         var fromGguf = CliContractTest.run("", "template", "--model", file.toString(), "--messages", messages.toString());
         assertThat(fromGguf.exit()).as(fromGguf.err()).isZero();
         assertThat(fromGguf.out()).isNotEmpty().isEqualTo(fromDir.out());
 
         Path in = Files.writeString(tmp.resolve("in.jsonl"), "{\"text\": \"Hello world, naïve café\"}\n{\"text\": \"  tabs\\tand 123\"}\n");
-        var dirIds = CliContractTest.run("", "tokenize", "--model", CliContractTest.tiny("tiny-a").toString(), "--input", in.toString(),
+        var dirIds = CliContractTest.run("", "tokenize", "--model", TestData.tiny("tiny-a").toString(), "--input", in.toString(),
                 "--output", tmp.resolve("dir.jsonl").toString());
         var ggufIds = CliContractTest.run("", "tokenize", "--model", file.toString(), "--input", in.toString(),
                 "--output", tmp.resolve("gguf.jsonl").toString());
@@ -88,7 +89,7 @@ class GgufCommandsTest {
     void aPathThatIsNeitherADirectoryNorAGgufFileGetsOneErrorInEveryCommand() throws Exception {
         Path notGguf = Files.writeString(tmp.resolve("model.gguf"), "plain text, not a model");
         Path noConfig = Files.createDirectories(tmp.resolve("no-config"));
-        Path messages = CliContractTest.root().resolve("testdata/chat/01_single_turn_reasoning_on.input.json");
+        Path messages = TestData.path("chat/01_single_turn_reasoning_on.input.json");
         Path in = Files.writeString(tmp.resolve("in.jsonl"), "{\"text\": \"x\"}\n");
         for (Path bad : new Path[] {notGguf, noConfig}) {
             String[][] commands = {

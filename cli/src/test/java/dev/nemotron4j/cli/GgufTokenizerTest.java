@@ -1,11 +1,11 @@
 package dev.nemotron4j.cli;
 
 import dev.nemotron4j.engine.formats.gguf.GgufFile;
+import dev.nemotron4j.testkit.TestData;
 import dev.nemotron4j.tokenizer.Tokenizer;
 import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -13,16 +13,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 /** The metadata map the GGUF reader exposes builds the same tokenizer as the checkpoint's tokenizer.json. */
 class GgufTokenizerTest {
 
-    static Path testdata() {
-        for (Path p = Path.of("").toAbsolutePath(); p != null; p = p.getParent()) {
-            if (Files.isDirectory(p.resolve("testdata/tiny-gguf"))) return p.resolve("testdata");
-        }
-        throw new IllegalStateException("testdata not found");
-    }
-
     @Test
     void tokenizerFromGgufMetadataMatchesTokenizerJson() throws IOException {
-        Path root = testdata();
+        Path root = TestData.dir();
         Tokenizer hf = Tokenizer.load(root.resolve("tiny/tiny-a/tokenizer.json"));
         try (GgufFile gguf = GgufFile.open(root.resolve("tiny-gguf/tiny-a/q8_0.gguf"))) {
             Tokenizer fromGguf = Tokenizer.fromGgufMetadata(gguf.metadata());

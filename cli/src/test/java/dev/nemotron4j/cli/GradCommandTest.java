@@ -20,7 +20,7 @@ import java.util.Set;
 import java.util.TreeSet;
 
 import static dev.nemotron4j.cli.CliContractTest.run;
-import static dev.nemotron4j.cli.CliContractTest.tiny;
+import static dev.nemotron4j.testkit.TestData.tiny;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** The {@code grad} contract: names, shapes, F32, the loss of the engine's logits, and the training engine's gradients. */

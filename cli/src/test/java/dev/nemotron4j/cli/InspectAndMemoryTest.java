@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.nemotron4j.engine.loading.MemoryPlan;
 import dev.nemotron4j.engine.loading.ModelSource;
 import dev.nemotron4j.engine.state.KvCacheType;
+import dev.nemotron4j.testkit.TestData;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -29,12 +30,12 @@ class InspectAndMemoryTest {
     Path tmp;
 
     static Path published(String model, String label) {
-        return CliContractTest.root().resolve("testdata/tiny-gguf-published").resolve(model).resolve(label + ".gguf");
+        return TestData.path("tiny-gguf-published").resolve(model).resolve(label + ".gguf");
     }
 
     /** The per-type tensor counts in testdata/tiny-gguf-published/index.json, as llama-quantize reported them. */
     static Map<String, JsonNode> typeCounts(String model, String label) throws Exception {
-        JsonNode index = new ObjectMapper().readTree(CliContractTest.root().resolve("testdata/tiny-gguf-published/index.json").toFile());
+        JsonNode index = new ObjectMapper().readTree(TestData.path("tiny-gguf-published/index.json").toFile());
         JsonNode types = index.get("models").get(model).get("files").get(label).get("tensor_types");
         Map<String, JsonNode> m = new java.util.TreeMap<>();
         for (Iterator<Map.Entry<String, JsonNode>> it = types.fields(); it.hasNext(); ) {
@@ -53,7 +54,7 @@ class InspectAndMemoryTest {
     @Test
     void modelOptCheckpointsCountWeightsNotBytes() throws Exception {
         for (String name : List.of("nvfp4-a", "fp8-a")) {
-            var r = CliContractTest.run("", "inspect", "--model", CliContractTest.root().resolve("testdata/tiny-modelopt").resolve(name).toString(), "--no-tensors");
+            var r = CliContractTest.run("", "inspect", "--model", TestData.path("tiny-modelopt").resolve(name).toString(), "--no-tensors");
             assertThat(r.exit()).as(r.err()).isZero();
             String out = r.out();
             Matcher config = Pattern.compile("(?m)^  total +([0-9,]+)$").matcher(out);
@@ -121,7 +122,7 @@ class InspectAndMemoryTest {
 
     @Test
     void theHeapIsSizedFromTheModelAndTheCommandAndCappedByTheMachine() throws Exception {
-        MemoryPlan plan = new MemoryPlan(ModelSource.of(CliContractTest.tiny("tiny-a")).config(), 1_000_000);
+        MemoryPlan plan = new MemoryPlan(ModelSource.of(TestData.tiny("tiny-a")).config(), 1_000_000);
         MemoryPlan.Workload w = new MemoryPlan.Workload(1, 4096, 256, 8, KvCacheType.F32, true);
         JvmHeap free = JvmHeap.of(plan, w, 64L << 30);
         assertThat(free.capped()).isFalse();
@@ -145,7 +146,7 @@ class InspectAndMemoryTest {
         String f16 = JvmOptions.flags(new String[] {"serve", "--model=" + gguf, "--max-batch", "64", "--context", "100000", "--kv-cache", "f16"});
         assertThat(xmx(f16)).isLessThan(xmx(serve));
         assertThat(JvmOptions.flags(new String[] {"eval", "run", "--model", gguf, "--task", "gsm8k"})).startsWith("-Xmx");
-        assertThat(JvmOptions.flags(new String[] {"convert", "--model", CliContractTest.tiny("tiny-a").toString(), "--out", "x.gguf"})).isEmpty();
+        assertThat(JvmOptions.flags(new String[] {"convert", "--model", TestData.tiny("tiny-a").toString(), "--out", "x.gguf"})).isEmpty();
         assertThat(JvmOptions.flags(new String[] {"serve", "--help"})).isEmpty();
         assertThat(JvmOptions.flags(new String[] {"eval", "run", "--endpoint", "http://localhost:1/v1"})).isEmpty();
         assertThat(JvmOptions.flags(new String[] {})).isEmpty();

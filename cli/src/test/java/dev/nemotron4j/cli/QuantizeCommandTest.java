@@ -4,6 +4,7 @@ import dev.nemotron4j.engine.formats.safetensors.SafetensorsCheckpoint;
 import dev.nemotron4j.engine.loading.ModelSource;
 import dev.nemotron4j.engine.model.NemotronHModel;
 import dev.nemotron4j.engine.weights.TensorInfo;
+import dev.nemotron4j.testkit.TestData;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -21,7 +22,7 @@ class QuantizeCommandTest {
     Path tmp;
 
     static Path modelopt(String name) {
-        return CliContractTest.root().resolve("testdata/tiny-modelopt").resolve(name);
+        return TestData.path("tiny-modelopt").resolve(name);
     }
 
     @Test

@@ -1,5 +1,6 @@
 package dev.nemotron4j.cli;
 
+import dev.nemotron4j.testkit.TestData;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import org.junit.jupiter.api.Test;
@@ -25,7 +26,7 @@ class TextCommandsTest {
         ObjectMapper json = new ObjectMapper();
         List<String> input = new ArrayList<>();
         List<JsonNode> expected = new ArrayList<>();
-        for (String line : Files.readAllLines(CliContractTest.root().resolve("testdata/tiny/tokenizer-cases.jsonl"))) {
+        for (String line : Files.readAllLines(TestData.path("tiny/tokenizer-cases.jsonl"))) {
             JsonNode c = json.readTree(line);
             if (c.get("vocab_size").asInt() != 512) continue;
             input.add(json.createObjectNode().put("text", c.get("text").asText()).toString());
@@ -33,7 +34,7 @@ class TextCommandsTest {
         }
         Path in = tmp.resolve("in.jsonl"), out = tmp.resolve("out.jsonl");
         Files.write(in, input);
-        CliContractTest.Run r = CliContractTest.run("", "tokenize", "--model", CliContractTest.tiny("tiny-a").toString(),
+        CliContractTest.Run r = CliContractTest.run("", "tokenize", "--model", TestData.tiny("tiny-a").toString(),
                 "--input", in.toString(), "--output", out.toString());
         assertThat(r.exit()).as(r.err()).isZero();
         List<String> got = Files.readAllLines(out);
@@ -43,7 +44,7 @@ class TextCommandsTest {
 
     @Test
     void templateRendersEveryChatFixtureByteExactly() throws Exception {
-        Path chat = CliContractTest.root().resolve("testdata/chat");
+        Path chat = TestData.path("chat");
         List<Path> inputs;
         try (Stream<Path> s = Files.list(chat)) {
             inputs = s.filter(p -> p.getFileName().toString().endsWith(".input.json")).sorted().toList();
@@ -51,7 +52,7 @@ class TextCommandsTest {
         assertThat(inputs).hasSizeGreaterThanOrEqualTo(8);
         for (Path input : inputs) {
             Path expected = chat.resolve(input.getFileName().toString().replace(".input.json", ".expected.txt"));
-            CliContractTest.Run r = CliContractTest.run("", "template", "--model", CliContractTest.tiny("tiny-a").toString(),
+            CliContractTest.Run r = CliContractTest.run("", "template", "--model", TestData.tiny("tiny-a").toString(),
                     "--messages", input.toString());
             assertThat(r.exit()).as(r.err()).isZero();
             assertThat(r.out()).as(input.getFileName().toString()).isEqualTo(Files.readString(expected, StandardCharsets.UTF_8));

@@ -2,6 +2,7 @@ package dev.nemotron4j.runtime;
 
 import dev.nemotron4j.chat.ToolDefinition;
 import dev.nemotron4j.chat.output.ToolCallGrammar;
+import dev.nemotron4j.testkit.TestData;
 import dev.nemotron4j.tokenizer.Tokenizer;
 import org.junit.jupiter.api.Test;
 
@@ -20,7 +21,7 @@ class GrammarConstraintTest {
 
     private static Tokenizer load() {
         try {
-            return Tokenizer.load(TextServiceTest.tiny("tiny-a").resolve("tokenizer.json"));
+            return Tokenizer.load(TestData.tiny("tiny-a").resolve("tokenizer.json"));
         } catch (java.io.IOException e) {
             throw new IllegalStateException(e);
         }

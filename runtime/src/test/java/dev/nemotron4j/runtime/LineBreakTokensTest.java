@@ -1,5 +1,6 @@
 package dev.nemotron4j.runtime;
 
+import dev.nemotron4j.testkit.TestData;
 import dev.nemotron4j.tokenizer.Tokenizer;
 import org.junit.jupiter.api.Test;
 
@@ -10,7 +11,7 @@ class LineBreakTokensTest {
 
     @Test
     void agreesWithDecodingEveryToken() throws Exception {
-        Tokenizer tokenizer = Tokenizer.load(TextServiceTest.tiny("tiny-a").resolve("tokenizer.json"));
+        Tokenizer tokenizer = Tokenizer.load(TestData.tiny("tiny-a").resolve("tokenizer.json"));
         int vocab = tokenizer.vocabSize();
         LineBreakTokens lineBreaks = new LineBreakTokens(tokenizer, vocab - 10); // the last ids past the table: decoded each time
         int withBreak = 0;

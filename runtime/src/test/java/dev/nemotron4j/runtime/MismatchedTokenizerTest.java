@@ -1,5 +1,6 @@
 package dev.nemotron4j.runtime;
 
+import dev.nemotron4j.testkit.TestData;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -18,7 +19,7 @@ class MismatchedTokenizerTest {
 
     @Test
     void idsPastTheModelVocabularyAreRefusedClearly(@TempDir Path dir) throws IOException {
-        Path tiny = TextServiceTest.tiny("tiny-a");
+        Path tiny = TestData.tiny("tiny-a");
         try (var files = Files.list(tiny)) {
             for (Path f : files.toList()) Files.copy(f, dir.resolve(f.getFileName()));
         }

@@ -8,6 +8,7 @@ import dev.nemotron4j.chat.budget.ThinkingBudget;
 import dev.nemotron4j.chat.output.JsonObjectGrammar;
 import dev.nemotron4j.chat.output.OutputEvent;
 import dev.nemotron4j.engine.generation.GenerationStats;
+import dev.nemotron4j.testkit.TestData;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -33,7 +34,7 @@ class TextOffSchedulerTest {
 
     @BeforeAll
     static void open() {
-        bundle = ModelBundle.open(TextServiceTest.tiny("tiny-a"));
+        bundle = ModelBundle.open(TestData.tiny("tiny-a"));
     }
 
     @AfterAll

@@ -6,11 +6,11 @@ import dev.nemotron4j.chat.ChatRequestOptions;
 import dev.nemotron4j.chat.budget.ThinkingBudget;
 import dev.nemotron4j.chat.output.OutputEvent;
 import dev.nemotron4j.engine.sampling.SamplingParams;
+import dev.nemotron4j.testkit.TestData;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -26,16 +26,9 @@ class TextServiceTest {
     static ModelBundle bundle;
     static TextService service;
 
-    static Path tiny(String name) {
-        for (Path p = Path.of("").toAbsolutePath(); p != null; p = p.getParent()) {
-            if (Files.isDirectory(p.resolve("testdata/tiny"))) return p.resolve("testdata/tiny").resolve(name);
-        }
-        throw new IllegalStateException("testdata not found");
-    }
-
     @BeforeAll
     static void open() {
-        bundle = ModelBundle.open(tiny("tiny-a"));
+        bundle = ModelBundle.open(TestData.tiny("tiny-a"));
         service = new TextService(bundle, TextService.defaultOptions(bundle));
     }
 
@@ -87,10 +80,10 @@ class TextServiceTest {
 
     @Test
     void aGgufFileIsAModelBundleToo() throws Exception {
-        Path gguf = tiny("tiny-d").getParent().getParent().resolve("tiny-gguf/tiny-d/q8_0.gguf");
+        Path gguf = TestData.path("tiny-gguf/tiny-d/q8_0.gguf");
         ChatRequest req = new ChatRequest(List.of(ChatMessage.user("Hello there")), List.of(), ChatRequestOptions.DEFAULTS);
         try (ModelBundle g = ModelBundle.open(gguf); TextService gs = new TextService(g, TextService.defaultOptions(g));
-             ModelBundle h = ModelBundle.open(tiny("tiny-d"))) {
+             ModelBundle h = ModelBundle.open(TestData.tiny("tiny-d"))) {
             assertThat(g.stopTokenIds()).contains(11); // the chat format's turn end, found in the GGUF vocabulary
             assertThat(g.name()).as("general.name, not the file's type suffix").isEqualTo("tiny-d");
             TextJob job = gs.chatJob(req, new GenerationSettings(Sampling.GREEDY, 12, List.of(), java.util.Set.of(), true, null, null, -1, null));

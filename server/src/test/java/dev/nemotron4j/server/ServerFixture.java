@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.nemotron4j.runtime.ModelBundle;
 import dev.nemotron4j.runtime.TextService;
+import dev.nemotron4j.testkit.TestData;
 
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -14,8 +15,6 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -50,7 +49,7 @@ final class ServerFixture implements AutoCloseable {
     /** A server whose service keeps {@code stateCacheBytes} of saved prompt states (0: none). */
     static ServerFixture start(String model, int maxBatch, int maxQueue, int context, long stateCacheBytes,
                                UnaryOperator<ServerConfig> tweak) throws IOException {
-        ModelBundle bundle = ModelBundle.open(tiny(model));
+        ModelBundle bundle = ModelBundle.open(TestData.tiny(model));
         TextService service = new TextService(bundle, new TextService.Options(maxBatch, maxQueue, 64, 256, context), stateCacheBytes);
         OpenAiServer server = OpenAiServer.start(service, tweak.apply(ServerConfig.local(0, bundle.name())));
         return new ServerFixture(bundle, service, server);
@@ -58,13 +57,6 @@ final class ServerFixture implements AutoCloseable {
 
     static ServerFixture start(String model) throws IOException {
         return start(model, 8, 64, 4096, c -> c);
-    }
-
-    static Path tiny(String name) {
-        for (Path p = Path.of("").toAbsolutePath(); p != null; p = p.getParent()) {
-            if (Files.isDirectory(p.resolve("testdata/tiny"))) return p.resolve("testdata/tiny").resolve(name);
-        }
-        throw new IllegalStateException("testdata not found");
     }
 
     String url(String path) {

@@ -86,11 +86,11 @@ public final class MatMul {
         }
     }
 
-    /** {@link Task} for a single input: each row's {@link WeightMatrix#dot}. */
+    /** {@link Task} for a single input: {@link WeightMatrix#dotRange} (each row's {@link WeightMatrix#dot}). */
     private static final class DotTask extends Task {
         @Override
         public void run(int start, int end) {
-            for (int o = start; o < end; o++) out[outOff + o] = w.dot(o, x, xOff);
+            w.dotRange(start, end, x, xOff, out, outOff);
         }
     }
 

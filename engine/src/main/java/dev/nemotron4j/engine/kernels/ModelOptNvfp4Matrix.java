@@ -3,6 +3,7 @@ package dev.nemotron4j.engine.kernels;
 import jdk.incubator.vector.ByteVector;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.IntVector;
+import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorShuffle;
 import jdk.incubator.vector.VectorSpecies;
@@ -20,8 +21,13 @@ import java.nio.ByteOrder;
  * 16 but interleaves scales and codes in 64-element blocks with another nibble order.)
  *
  * <p>The kernels look the nibbles up in registers (the 16-entry E2M1 table as one vector of float bits at 16 lanes,
- * two half-tables at 8), the block scale decoded by a 256-entry table, and keep {@link DecodedRowDot}'s order (a
- * block of 16 is one chunk at 16 lanes, two at 8), so batches decode a row once into scratch, bit-identically.
+ * two half-tables at 8, the magnitudes in two half-tables and the sign bit moved into place at 4) and decode each
+ * block scale by a 256-entry table. They work in <em>split order</em> ({@link #splits}): a group of {@code 2·L} columns is its even columns, then its odd ones, so that the
+ * low nibbles of {@code L} consecutive code bytes are one vector and their high nibbles the next (one byte widening
+ * and a shift, no lane placement). The input is split to match: once per product by {@link #dotRange} and the batched
+ * paths, per group in registers by {@link #dot}. A split row is a plain float row in {@link DecodedRowDot}'s order,
+ * so batches decode a row once into scratch (split) against split inputs, bit-identically to {@link #dot}. Rows of
+ * an odd number of blocks at 16 lanes keep element order (decoded into scratch, then a plain float dot).
  */
 public record ModelOptNvfp4Matrix(MemorySegment codes, MemorySegment scales, int rows, int cols) implements WeightMatrix, DecodedRowDot.RowDecoder {
 
@@ -54,11 +60,14 @@ public record ModelOptNvfp4Matrix(MemorySegment codes, MemorySegment scales, int
 
     private static final VectorSpecies<Float> F = VectorWidth.FLOAT;
     private static final VectorSpecies<Integer> I = VectorWidth.INT;
+    private static final VectorSpecies<Byte> B = VectorWidth.BYTE;
     private static final int L = F.length();
-    /** 16 lanes: a block per float vector, a pair of blocks per 16-byte load. */
+    /** 16 lanes: a pair of blocks (16 code bytes) per split group, or a block per float vector in element order. */
     private static final boolean WIDE = !VectorWidth.SCALAR && L == 16;
-    /** 8 lanes: a block as two float vectors from one 8-byte load. */
+    /** 8 lanes: a block (8 code bytes) per split group. */
     private static final boolean PARTS = !VectorWidth.SCALAR && L == 8;
+    /** 4 lanes: half a block (4 code bytes, one int) per split group. */
+    private static final boolean NARROW = !VectorWidth.SCALAR && L == 4;
 
     private static IntVector table(int first) {
         int[] bits = new int[I.length()];
@@ -67,51 +76,97 @@ public record ModelOptNvfp4Matrix(MemorySegment codes, MemorySegment scales, int
     }
 
     private static final IntVector TABLE = table(0), TABLE_HIGH = table(I.length());
-    /** Lane j takes byte j/2 (from {@code first}) and its low (j even) or high nibble. */
-    private static final VectorShuffle<Integer> FIRST_BYTES = VectorShuffle.fromOp(I, j -> j >>> 1);
-    private static final VectorShuffle<Integer> SECOND_BYTES = VectorShuffle.fromOp(I, j -> (I.length() >>> 1) + (j >>> 1));
-    private static final IntVector NIBBLE_SHIFT = IntVector.zero(I).addIndex(1).and(1).lanewise(VectorOperators.LSHL, 2);
-    private static final VectorSpecies<Byte> B = VectorWidth.BYTE;
+    /** A split group's even and odd columns, from its two vectors of consecutive inputs. */
+    private static final VectorShuffle<Float> EVEN = VectorShuffle.fromOp(F, j -> 2 * j), ODD = VectorShuffle.fromOp(F, j -> 2 * j + 1);
+    /** At 16 lanes a split group holds two blocks: lanes 8–15 take the second block's scale. */
+    private static final VectorMask<Float> SECOND_BLOCK = VectorMask.fromLong(F, L == 16 ? 0xFF00L : 0L);
 
-    /** The bytes at {@code at} ({@link VectorWidth#BYTE}: 16 at 16 lanes, 8 at 8), zero-extended to ints. */
+    /** Whether this matrix's kernels work in split order (16 lanes with whole pairs of blocks, 8 and 4 lanes). */
+    boolean splits() {
+        return (WIDE && cols % (2 * GROUP) == 0) || PARTS || NARROW;
+    }
+
+    /**
+     * {@code dst[dstOff ..] = x[xOff ..]} in split order: per group of {@code 2·L} columns, the even columns then the odd
+     * ones (only called where {@link #splits}: every column is in a whole group).
+     */
+    static void split(float[] x, int xOff, float[] dst, int dstOff, int cols) {
+        for (int g = 0; g < cols; g += 2 * L) {
+            FloatVector a = FloatVector.fromArray(F, x, xOff + g), b = FloatVector.fromArray(F, x, xOff + g + L);
+            a.rearrange(EVEN, b).intoArray(dst, dstOff + g);
+            a.rearrange(ODD, b).intoArray(dst, dstOff + g + L);
+        }
+    }
+
+    private static final ValueLayout.OfInt LE_INT = ValueLayout.JAVA_INT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
+    /** 4 lanes: lane j of a code word shifted down to its byte j (bits above it left, the lookups ignore them). */
+    private static final IntVector BYTE_SHIFTS = IntVector.zero(I).addIndex(8);
+
+    /** The {@code L} code bytes at {@code at}, zero-extended to ints (at 4 lanes with the following bytes above each). */
     private IntVector bytes(long at) {
+        if (NARROW) return IntVector.broadcast(I, codes.get(LE_INT, at)).lanewise(VectorOperators.LSHR, BYTE_SHIFTS);
         return (IntVector) ByteVector.fromMemorySegment(B, codes, at, ByteOrder.LITTLE_ENDIAN).convertShape(VectorOperators.ZERO_EXTEND_B2I, I, 0);
     }
 
-    /** The E2M1 values of the nibbles of {@code bytes} picked by {@code half}, looked up (index mod 16). */
-    private static FloatVector values(IntVector bytes, VectorShuffle<Integer> half) {
-        IntVector nibbles = bytes.rearrange(half).lanewise(VectorOperators.LSHR, NIBBLE_SHIFT);
-        return (WIDE ? nibbles.selectFrom(TABLE) : nibbles.selectFrom(TABLE, TABLE_HIGH)).reinterpretAsFloats();
+    /**
+     * The E2M1 values of the low nibbles of {@code bytes}: the 16-entry table's index wraps mod 16 (two half-tables
+     * at 8 lanes); at 4 lanes the two half-tables hold the 8 magnitudes (index mod 8) and bit 3 becomes the sign.
+     */
+    private static FloatVector low(IntVector bytes) {
+        if (WIDE) return bytes.selectFrom(TABLE).reinterpretAsFloats();
+        IntVector v = bytes.selectFrom(TABLE, TABLE_HIGH);
+        if (NARROW) v = v.lanewise(VectorOperators.XOR, bytes.lanewise(VectorOperators.LSHL, 28).and(0x80000000));
+        return v.reinterpretAsFloats();
+    }
+
+    /** The E2M1 values of the high nibbles of {@code bytes}. */
+    private static FloatVector high(IntVector bytes) {
+        return low(bytes.lanewise(VectorOperators.LSHR, 4));
+    }
+
+    private static final ValueLayout.OfShort LE_SHORT = ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
+
+    /** Split group {@code g}'s scales: one block's at 8 and 4 lanes, two blocks' (lanes 0–7, 8–15; one 2-byte load) at 16. */
+    private FloatVector groupScales(long sb, int g) {
+        if (PARTS) return FloatVector.broadcast(F, scale(sb + g));
+        if (NARROW) return FloatVector.broadcast(F, scale(sb + (g >>> 1)));
+        int pair = scales.get(LE_SHORT, sb + 2L * g);
+        return FloatVector.broadcast(F, SCALES[pair & 0xFF]).blend(SCALES[(pair >>> 8) & 0xFF], SECOND_BLOCK);
     }
 
     @Override
     public float dot(int row, float[] x, int xOff) {
         if (VectorWidth.SCALAR) return dotScalar(row, x, xOff);
-        long cb = (long) row * cols / 2, sb = (long) row * cols / GROUP;
-        int blocks = cols / GROUP;
-        FloatVector acc0 = FloatVector.zero(F), acc1 = acc0;
-        if (WIDE && blocks % 2 == 0) {
-            for (int k = 0; k < blocks; k += 2) { // a pair of blocks: 16 code bytes
-                IntVector pair = bytes(cb + 8L * k);
-                int xo = xOff + k * GROUP;
-                acc0 = values(pair, FIRST_BYTES).mul(scale(sb + k)).fma(FloatVector.fromArray(F, x, xo), acc0);
-                acc1 = values(pair, SECOND_BYTES).mul(scale(sb + k + 1)).fma(FloatVector.fromArray(F, x, xo + GROUP), acc1);
-            }
-            return LaneSum.sum(acc0.add(acc1));
-        }
-        if (PARTS) {
-            for (int k = 0; k < blocks; k++) { // a block: 8 code bytes, two chunks
-                IntVector b = bytes(cb + 8L * k);
-                float d = scale(sb + k);
-                int xo = xOff + k * GROUP;
-                acc0 = values(b, FIRST_BYTES).mul(d).fma(FloatVector.fromArray(F, x, xo), acc0);
-                acc1 = values(b, SECOND_BYTES).mul(d).fma(FloatVector.fromArray(F, x, xo + 8), acc1);
+        if (splits()) { // the input split per group in registers: the operations of dotSplit on split inputs
+            long cb = (long) row * cols / 2, sb = (long) row * cols / GROUP;
+            FloatVector acc0 = FloatVector.zero(F), acc1 = acc0;
+            for (int g = 0; g < cols / (2 * L); g++) {
+                int c = g * 2 * L;
+                IntVector b = bytes(cb + (long) g * L);
+                FloatVector d = groupScales(sb, g);
+                FloatVector xa = FloatVector.fromArray(F, x, xOff + c), xb = FloatVector.fromArray(F, x, xOff + c + L);
+                acc0 = low(b).mul(d).fma(xa.rearrange(EVEN, xb), acc0);
+                acc1 = high(b).mul(d).fma(xa.rearrange(ODD, xb), acc1);
             }
             return LaneSum.sum(acc0.add(acc1));
         }
         float[] w = RowScratch.get(cols, 0).values;
         decode(row, w, 0);
         return DecodedRowDot.dot(w, 0, cols, x, xOff);
+    }
+
+    /** {@link #dot} against an input already {@link #split} (where {@link #splits}): plain loads of x. */
+    private float dotSplit(int row, float[] xs, int xOff) {
+        long cb = (long) row * cols / 2, sb = (long) row * cols / GROUP;
+        FloatVector acc0 = FloatVector.zero(F), acc1 = acc0;
+        for (int g = 0; g < cols / (2 * L); g++) {
+            int c = xOff + g * 2 * L;
+            IntVector b = bytes(cb + (long) g * L);
+            FloatVector d = groupScales(sb, g);
+            acc0 = low(b).mul(d).fma(FloatVector.fromArray(F, xs, c), acc0);
+            acc1 = high(b).mul(d).fma(FloatVector.fromArray(F, xs, c + L), acc1);
+        }
+        return LaneSum.sum(acc0.add(acc1));
     }
 
     /** Scalar twin: {@code Σ w·x} over the weights {@code e2m1·scale} in element order. */
@@ -129,37 +184,87 @@ public record ModelOptNvfp4Matrix(MemorySegment codes, MemorySegment scales, int
         return E2m1.VALUES[(c & 1) == 0 ? b & 0xF : b >>> 4] * scale(sb + c / GROUP);
     }
 
-    /** Row {@code row}'s weights into {@code w[wOff ..]} (the values the fused kernels build in registers). */
+    /**
+     * Row {@code row}'s weights into {@code w[wOff ..]} (the values the fused kernels build in registers), in split
+     * order where {@link #splits}, else in element order.
+     */
     @Override
     public void decode(int row, float[] w, int wOff) {
         long cb = (long) row * cols / 2, sb = (long) row * cols / GROUP;
-        int blocks = cols / GROUP;
-        if (WIDE && blocks % 2 == 0) {
-            for (int k = 0; k < blocks; k += 2) {
-                IntVector pair = bytes(cb + 8L * k);
-                values(pair, FIRST_BYTES).mul(scale(sb + k)).intoArray(w, wOff + k * GROUP);
-                values(pair, SECOND_BYTES).mul(scale(sb + k + 1)).intoArray(w, wOff + (k + 1) * GROUP);
-            }
-        } else if (PARTS) {
-            for (int k = 0; k < blocks; k++) {
-                IntVector b = bytes(cb + 8L * k);
-                float d = scale(sb + k);
-                values(b, FIRST_BYTES).mul(d).intoArray(w, wOff + k * GROUP);
-                values(b, SECOND_BYTES).mul(d).intoArray(w, wOff + k * GROUP + 8);
+        if (splits()) {
+            for (int g = 0; g < cols / (2 * L); g++) {
+                int c = g * 2 * L;
+                IntVector b = bytes(cb + (long) g * L);
+                FloatVector d = groupScales(sb, g);
+                low(b).mul(d).intoArray(w, wOff + c);
+                high(b).mul(d).intoArray(w, wOff + c + L);
             }
         } else {
             for (int c = 0; c < cols; c++) w[wOff + c] = weight(cb, sb, c);
         }
     }
 
+    /** Split once, then each row against the split input: bit-identical to {@link #dot}. */
     @Override
-    public void dotRows(int row, float[] x, int xOff, int xStride, int batch, float[] out, int outOff, int outStride) {
-        DecodedRowDot.dotRows(this, row, x, xOff, xStride, batch, out, outOff, outStride);
+    public void dotRange(int start, int end, float[] x, int xOff, float[] out, int outOff) {
+        if (!splits()) {
+            WeightMatrix.super.dotRange(start, end, x, xOff, out, outOff);
+            return;
+        }
+        float[] xs = RowScratch.inputs(cols);
+        split(x, xOff, xs, 0, cols);
+        for (int o = start; o < end; o++) out[outOff + o] = dotSplit(o, xs, 0);
     }
 
     @Override
+    public void dotRows(int row, float[] x, int xOff, int xStride, int batch, float[] out, int outOff, int outStride) {
+        if (batch == 1 || !splits()) {
+            DecodedRowDot.dotRows(this, row, x, xOff, xStride, batch, out, outOff, outStride);
+            return;
+        }
+        float[] xs = splitInputs(x, xOff, xStride, batch);
+        float[] w = RowScratch.get(cols, 0).values;
+        decode(row, w, 0);
+        DecodedRowDot.dotRows(w, cols, xs, 0, cols, batch, out, outOff, outStride);
+    }
+
+    /**
+     * Where {@link #splits}, the inputs are split once for the whole range: single inputs run {@link #dotSplit} row by
+     * row, batches decode rows (in pairs where {@link DecodedRowDot#pairsApply}) against them. Bit-identical to
+     * {@link #dot}.
+     */
+    @Override
     public void multiplyRows(int start, int end, float[] x, int xOff, int xStride, int batch, float[] out, int outOff, int outStride) {
-        DecodedRowDot.multiplyRows(this, start, end, x, xOff, xStride, batch, out, outOff, outStride);
+        if (!splits()) {
+            DecodedRowDot.multiplyRows(this, start, end, x, xOff, xStride, batch, out, outOff, outStride);
+            return;
+        }
+        if (batch == 1) {
+            dotRange(start, end, x, xOff, out, outOff);
+            return;
+        }
+        float[] xs = splitInputs(x, xOff, xStride, batch);
+        int o = start;
+        if (DecodedRowDot.pairsApply(cols)) {
+            float[] w = RowScratch.get(2 * cols, 0).values;
+            for (; o + 2 <= end; o += 2) {
+                decode(o, w, 0);
+                decode(o + 1, w, cols);
+                DecodedRowDot.rowPairs(w, cols, xs, 0, cols, batch, out, outOff + o, outStride);
+            }
+        }
+        float[] w = RowScratch.get(cols, 0).values;
+        for (; o < end; o++) {
+            decode(o, w, 0);
+            DecodedRowDot.dotRows(w, cols, xs, 0, cols, batch, out, outOff + o, outStride);
+        }
+    }
+
+    /** The {@code batch} inputs {@code xStride} apart, each {@link #split}, {@code cols} apart in this thread's scratch. */
+    private float[] splitInputs(float[] x, int xOff, int xStride, int batch) {
+        float[] xs = RowScratch.inputs(batch * cols);
+        for (int b = 0; b < batch; b++) split(x, xOff + b * xStride, xs, b * cols, cols);
+        return xs;
     }
 
     @Override

@@ -86,6 +86,13 @@ public final class RangeRecordingMatrix implements WeightMatrix {
     }
 
     @Override
+    public void dotRange(int start, int end, float[] x, int xOff, float[] out, int outOff) {
+        inputs(x, xOff, 0, 1);
+        inner.dotRange(start, end, x, xOff, out, outOff);
+        outputs(out, outOff, 0, 1, start, end - start);
+    }
+
+    @Override
     public void dotRows(int row, float[] x, int xOff, int xStride, int batch, float[] out, int outOff, int outStride) {
         inputs(x, xOff, xStride, batch);
         inner.dotRows(row, x, xOff, xStride, batch, out, outOff, outStride);

@@ -41,6 +41,12 @@ public record ScaledMatrix(WeightMatrix inner, float scale) implements WeightMat
     }
 
     @Override
+    public void dotRange(int start, int end, float[] x, int xOff, float[] out, int outOff) {
+        inner.dotRange(start, end, x, xOff, out, outOff);
+        for (int o = start; o < end; o++) out[outOff + o] *= scale;
+    }
+
+    @Override
     public void dotRows(int row, float[] x, int xOff, int xStride, int batch, float[] out, int outOff, int outStride) {
         inner.dotRows(row, x, xOff, xStride, batch, out, outOff, outStride);
         for (int b = 0; b < batch; b++) out[outOff + b * outStride] *= scale;

@@ -31,6 +31,15 @@ public sealed interface WeightMatrix permits F32Matrix, Bf16Matrix, F16Matrix, Q
     float dotScalar(int row, float[] x, int xOff);
 
     /**
+     * {@code out[outOff + o] = dot(o, x, xOff)} for rows {@code o} in {@code [start, end)}: one input against a range of
+     * rows, the product of single-sequence decode ({@link MatMul}). Implementations that prepare an input once for many
+     * rows (e.g. reorder it to their codes' layout) do so here; bit-identical to {@link #dot}.
+     */
+    default void dotRange(int start, int end, float[] x, int xOff, float[] out, int outOff) {
+        for (int o = start; o < end; o++) out[outOff + o] = dot(o, x, xOff);
+    }
+
+    /**
      * {@code out[outOff + b·outStride] = dot(row, x, xOff + b·xStride)} for {@code b < batch}: one weight row
      * against a batch of inputs. Implementations that decode a row (quantized types) do so once per call; the
      * results are bit-identical to {@link #dot} on each input.

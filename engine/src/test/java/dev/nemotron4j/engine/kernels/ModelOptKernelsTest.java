@@ -16,7 +16,7 @@ import static org.assertj.core.api.Assertions.within;
  * The ModelOpt minifloats and kernels where the contract suite's shapes do not reach: every E4M3 code decoded against
  * its definition and re-encoded to itself, the encoder's rounding at every midpoint, E2M1 ties; NVFP4 rows of an odd
  * number of 16-blocks (48, 80 and 2704 inputs: a pair kernel's last block alone) and FP8 rows of any width, against the
- * exact dequantization, with batches bit-identical to single dots.
+ * exact dequantization, with batches and row ranges bit-identical to single dots.
  */
 class ModelOptKernelsTest {
 
@@ -117,6 +117,11 @@ class ModelOptKernelsTest {
                 assertThat((double) single[b * rows + r]).as("%s [%d cols] dot", what, cols).isCloseTo(sum, within(1e-5 * mag + 1e-6));
                 assertThat((double) w.dotScalar(r, x, b * cols)).as("%s [%d cols] dotScalar", what, cols).isCloseTo(sum, within(1e-5 * mag + 1e-6));
             }
+        }
+        for (int b = 0; b < 2; b++) {
+            float[] o = new float[rows];
+            w.dotRange(0, rows, x, b * cols, o, 0);
+            for (int r = 0; r < rows; r++) if (o[r] != single[b * rows + r]) fail("%s [%d cols] dotRange input %d row %d differs from dot", what, cols, b, r);
         }
         for (int n : new int[] {2, 5, 11}) {
             float[] out = new float[n * rows];

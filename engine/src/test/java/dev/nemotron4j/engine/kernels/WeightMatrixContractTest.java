@@ -32,6 +32,7 @@ import static org.assertj.core.api.Assertions.within;
  *       float type) and finite, blocks with a zero scale included;</li>
  *   <li>{@code dot} and {@code dotScalar} agree with {@code readRow · x} summed in double, within float32 rounding of
  *       {@code Σ|w·x|}; with scalar kernels ({@link VectorWidth#SCALAR}) {@code dot} is its scalar twin, bit for bit;</li>
+ *   <li>{@code dotRange} (one input against a range of rows) is bit-identical to {@code dot} of each row;</li>
  *   <li>{@code dotRows}, {@code multiplyRows} (from a first row past 0, leaving other outputs alone) and
  *       {@link MatMul#multiply} on a pool, for decode-sized batches (1–9, 17) and prefill-sized ones (37, 70: past a
  *       tile of 32), are bit-identical to {@code dot} of each row and input, as {@link WeightMatrix} promises, with inputs
@@ -262,6 +263,7 @@ class WeightMatrixContractTest {
             for (int b = 0; b < maxBatch; b++) {
                 for (int r = 0; r < rows; r++) single[b][r] = w.dot(r, x, xOff + b * xStride);
             }
+            checkDotRange(w, x, xOff, xStride, single, what);
             checkDotRows(w, x, xOff, xStride, single, what);
             checkMultiplyRows(w, x, xOff, xStride, single, what);
             checkMatMul(w, x, xOff, xStride, single, what);
@@ -310,6 +312,28 @@ class WeightMatrixContractTest {
             }
         }
         return values;
+    }
+
+    /** dotRange over the rows past the first (and over all of them), for the first two inputs: the bits of dot. */
+    private static void checkDotRange(WeightMatrix w, float[] x, int xOff, int xStride, float[][] single, String what) {
+        int rows = w.rows();
+        for (int start : new int[] {rows > 2 ? 1 : 0, 0}) {
+            for (int b = 0; b < 2; b++) {
+                int outOff = 3;
+                float[] out = new float[outOff + rows + 2];
+                Arrays.fill(out, Float.NaN);
+                w.dotRange(start, rows, x, xOff + b * xStride, out, outOff);
+                for (int r = start; r < rows; r++) {
+                    float got = out[outOff + r];
+                    if (Float.floatToRawIntBits(got) != Float.floatToRawIntBits(single[b][r])) {
+                        fail("%s dotRange(%d, %d) input %d: row %d gives %s, dot %s (must be bit-identical)", what, start, rows, b, r, got, single[b][r]);
+                    }
+                }
+                for (int i = 0; i < out.length; i++) {
+                    if ((i < outOff + start || i >= outOff + rows) && !Float.isNaN(out[i])) fail("%s dotRange(%d, %d): wrote outside its outputs, at index %d", what, start, rows, i);
+                }
+            }
+        }
     }
 
     private static void checkDotRows(WeightMatrix w, float[] x, int xOff, int xStride, float[][] single, String what) {

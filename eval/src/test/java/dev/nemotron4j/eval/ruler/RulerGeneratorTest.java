@@ -8,6 +8,7 @@ import dev.nemotron4j.eval.score.Scorer;
 import dev.nemotron4j.eval.target.TokenCounter;
 import dev.nemotron4j.eval.task.TaskDefinition;
 import dev.nemotron4j.eval.task.TaskFactory;
+import dev.nemotron4j.testkit.TestData;
 import dev.nemotron4j.tokenizer.Tokenizer;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
@@ -42,7 +43,7 @@ class RulerGeneratorTest {
     @BeforeAll
     static void load() throws IOException {
         Tokenizer tokenizer;
-        try (InputStream in = new GZIPInputStream(Files.newInputStream(Path.of("..", "testdata", "tokenizers", "llama3", "tokenizer.json.gz")))) {
+        try (InputStream in = new GZIPInputStream(Files.newInputStream(TestData.path("tokenizers/llama3/tokenizer.json.gz")))) {
             tokenizer = Tokenizer.fromJson(in);
         }
         llama3 = text -> tokenizer.encode(text, false).length;

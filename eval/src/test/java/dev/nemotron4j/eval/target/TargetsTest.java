@@ -1,10 +1,9 @@
 package dev.nemotron4j.eval.target;
 
-import com.sun.net.httpserver.HttpServer;
+import dev.nemotron4j.testkit.LoopbackHttpServer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
-import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -17,26 +16,21 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /** The endpoint target's handling of real-server response shapes, and the in-process plug point. */
 class TargetsTest {
-    private HttpServer server;
+    private LoopbackHttpServer server;
     private final AtomicReference<String> lastBody = new AtomicReference<>();
 
     private OpenAiEndpointTarget serving(int status, String json) throws Exception {
-        server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
-        server.createContext("/v1/", ex -> {
+        server = LoopbackHttpServer.start().route("/v1/", ex -> {
             lastBody.set(new String(ex.getRequestBody().readAllBytes(), StandardCharsets.UTF_8));
-            byte[] bytes = json.getBytes(StandardCharsets.UTF_8);
-            ex.sendResponseHeaders(status, bytes.length);
-            ex.getResponseBody().write(bytes);
-            ex.close();
+            LoopbackHttpServer.sendJson(ex, status, json);
         });
-        server.start();
-        return new OpenAiEndpointTarget("http://127.0.0.1:" + server.getAddress().getPort() + "/v1/chat/completions", "m",
+        return new OpenAiEndpointTarget(server.url("/v1/chat/completions"), "m",
                 EndpointType.CHAT, "secret", Duration.ofSeconds(5));
     }
 
     @AfterEach
     void stop() {
-        if (server != null) server.stop(0);
+        if (server != null) server.close();
     }
 
     private static GenerationRequest request(ReasoningMode mode) {
@@ -53,7 +47,7 @@ class TargetsTest {
         assertThat(a.content()).isEmpty();
         assertThat(a.reasoningContent()).isEqualTo("think 42");
         assertThat(a.usage()).isEqualTo(new TokenUsage(5, 7, 6));
-        server.stop(0);
+        server.close();
         GenerationResult b = serving(200, """
                 {"choices": [{"finish_reason": "tool_calls", "message": {"content": "", "reasoning": "r",
                   "tool_calls": [{"id": "1", "type": "function", "function": {"name": "f", "arguments": "{\\"x\\": 1}"}}]}}]}
@@ -77,7 +71,7 @@ class TargetsTest {
         OpenAiEndpointTarget overloaded = serving(429, "{}");
         assertThatThrownBy(() -> overloaded.generate(request(ReasoningMode.DEFAULT)))
                 .isInstanceOfSatisfying(TargetException.class, e -> assertThat(e.retryable()).isTrue());
-        server.stop(0);
+        server.close();
         OpenAiEndpointTarget bad = serving(400, "{\"error\": \"bad request\"}");
         assertThatThrownBy(() -> bad.generate(request(ReasoningMode.DEFAULT)))
                 .isInstanceOfSatisfying(TargetException.class, e -> {

@@ -5,16 +5,13 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpServer;
+import dev.nemotron4j.testkit.LoopbackHttpServer;
 
 import java.io.IOException;
-import java.io.OutputStream;
-import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -38,7 +35,7 @@ public final class FakeOpenAiServer implements AutoCloseable {
     private static final Pattern SUM = Pattern.compile("What is (\\d+) \\+ (\\d+)\\?");
     private static final Pattern WEATHER = Pattern.compile("weather in (\\w+) in (\\w+)", Pattern.CASE_INSENSITIVE);
 
-    private final HttpServer server;
+    private final LoopbackHttpServer server;
     private final AtomicInteger requests = new AtomicInteger();
     private final AtomicInteger failuresToInject = new AtomicInteger();
     private volatile int failureStatus = 503;
@@ -56,15 +53,13 @@ public final class FakeOpenAiServer implements AutoCloseable {
     public static final double CONTEXT_TOKEN_LOGPROB = -20.6;
 
     public FakeOpenAiServer() throws IOException {
-        server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
-        server.createContext("/v1/chat/completions", ex -> handle(ex, true));
-        server.createContext("/v1/completions", ex -> handle(ex, false));
-        server.createContext("/tokenize", this::tokenize);
-        server.setExecutor(Executors.newFixedThreadPool(8));
-        server.start();
+        server = LoopbackHttpServer.start(8)
+                .route("/v1/chat/completions", ex -> handle(ex, true))
+                .route("/v1/completions", ex -> handle(ex, false))
+                .route("/tokenize", this::tokenize);
     }
 
-    public String baseUrl() { return "http://127.0.0.1:" + server.getAddress().getPort() + "/v1"; }
+    public String baseUrl() { return server.url("/v1"); }
 
     public int requestCount() { return requests.get(); }
 
@@ -126,7 +121,7 @@ public final class FakeOpenAiServer implements AutoCloseable {
     private void tokenize(HttpExchange ex) throws IOException {
         try (ex) {
             if (!tokenizeEnabled) {
-                send(ex, 404, "{\"error\": {\"message\": \"not found\"}}");
+                LoopbackHttpServer.sendJson(ex, 404, "{\"error\": {\"message\": \"not found\"}}");
                 return;
             }
             tokenizeRequests.incrementAndGet();
@@ -142,7 +137,7 @@ public final class FakeOpenAiServer implements AutoCloseable {
                 for (String p : pieces(body.path("prompt").asText())) tokens.add(id(p));
             }
             response.put("count", tokens.size());
-            send(ex, 200, response.toString());
+            LoopbackHttpServer.sendJson(ex, 200, response.toString());
         }
     }
 
@@ -158,15 +153,15 @@ public final class FakeOpenAiServer implements AutoCloseable {
             bodies.add(body);
             if (delayMillis > 0) Thread.sleep(delayMillis);
             if (failuresToInject.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
-                send(ex, failureStatus, "{\"error\": {\"message\": \"injected failure\"}}");
+                LoopbackHttpServer.sendJson(ex, failureStatus, "{\"error\": {\"message\": \"injected failure\"}}");
                 return;
             }
             ObjectNode response = chat ? chat(body) : completion(body, this);
-            send(ex, 200, response.toString());
+            LoopbackHttpServer.sendJson(ex, 200, response.toString());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } catch (RuntimeException e) {
-            send(ex, 400, "{\"error\": {\"message\": \"" + e.getMessage() + "\"}}");
+            LoopbackHttpServer.sendJson(ex, 400, "{\"error\": {\"message\": \"" + e.getMessage() + "\"}}");
         }
     }
 
@@ -280,18 +275,8 @@ public final class FakeOpenAiServer implements AutoCloseable {
         }
     }
 
-    private static void send(HttpExchange ex, int status, String text) throws IOException {
-        byte[] bytes = text.getBytes(StandardCharsets.UTF_8);
-        ex.getResponseHeaders().set("Content-Type", "application/json");
-        ex.sendResponseHeaders(status, bytes.length);
-        try (OutputStream out = ex.getResponseBody()) {
-            out.write(bytes);
-        }
-    }
-
     @Override
     public void close() {
-        server.stop(0);
-        ((java.util.concurrent.ExecutorService) server.getExecutor()).shutdownNow();
+        server.close();
     }
 }

@@ -4,12 +4,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpServer;
+import dev.nemotron4j.testkit.LoopbackHttpServer;
 
 import java.io.IOException;
-import java.io.OutputStream;
-import java.net.InetSocketAddress;
-import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -31,7 +28,7 @@ public final class ScriptedJudgeServer implements AutoCloseable {
     }
 
     private static final ObjectMapper JSON = new ObjectMapper();
-    private final HttpServer server;
+    private final LoopbackHttpServer server;
     private final Script script;
     private final AtomicInteger answered = new AtomicInteger();
     private final AtomicInteger refusalsLeftAfter = new AtomicInteger(Integer.MAX_VALUE);
@@ -41,16 +38,14 @@ public final class ScriptedJudgeServer implements AutoCloseable {
 
     public ScriptedJudgeServer(Script script) throws IOException {
         this.script = script;
-        server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
-        server.createContext("/v1/chat/completions", this::handle);
-        server.start();
+        server = LoopbackHttpServer.start().route("/v1/chat/completions", this::handle);
     }
 
     public static ScriptedJudgeServer of(BiFunction<String, Boolean, String> verdicts) throws IOException {
         return new ScriptedJudgeServer((q, modelIsA, before) -> verdicts.apply(q, modelIsA));
     }
 
-    public String baseUrl() { return "http://127.0.0.1:" + server.getAddress().getPort() + "/v1"; }
+    public String baseUrl() { return server.url("/v1"); }
 
     /** Judgments given (refused requests not counted). */
     public int answered() { return answered.get(); }
@@ -73,7 +68,7 @@ public final class ScriptedJudgeServer implements AutoCloseable {
             JsonNode body = JSON.readTree(in);
             synchronized (this) {
                 if (answered.get() >= refusalsLeftAfter.get()) {
-                    send(ex, 500, "{\"error\": {\"message\": \"judge unavailable\"}}");
+                    LoopbackHttpServer.sendJson(ex, 500, "{\"error\": {\"message\": \"judge unavailable\"}}");
                     return;
                 }
                 answered.incrementAndGet();
@@ -89,7 +84,7 @@ public final class ScriptedJudgeServer implements AutoCloseable {
             ObjectNode choice = response.putArray("choices").addObject().put("index", 0).put("finish_reason", "stop");
             choice.putObject("message").put("role", "assistant").put("content", judgment);
             response.putObject("usage").put("prompt_tokens", 100).put("completion_tokens", 20).put("total_tokens", 120);
-            send(ex, 200, JSON.writeValueAsString(response));
+            LoopbackHttpServer.sendJson(ex, 200, JSON.writeValueAsString(response));
         }
     }
 
@@ -99,15 +94,6 @@ public final class ScriptedJudgeServer implements AutoCloseable {
         return text.substring(a + start.length(), b);
     }
 
-    private static void send(HttpExchange ex, int status, String text) throws IOException {
-        byte[] out = text.getBytes(StandardCharsets.UTF_8);
-        ex.getResponseHeaders().set("Content-Type", "application/json");
-        ex.sendResponseHeaders(status, out.length);
-        try (OutputStream os = ex.getResponseBody()) {
-            os.write(out);
-        }
-    }
-
     @Override
-    public void close() { server.stop(0); }
+    public void close() { server.close(); }
 }
