@@ -24,14 +24,14 @@ class DefaultModelAccuracyTest {
 
     /**
      * Task → lowest accepted accuracy on the first {@value #ITEMS} items: two items below what the committed model
-     * scored there (docs/DEFAULT-MODEL.md): arithmetic 36, every tool metric 40, invented cities 39, instructions 39.
+     * scored there (docs/DEFAULT-MODEL.md): arithmetic 38, every tool metric 40, invented cities 38, instructions 39.
      */
     private static final Map<String, Double> THRESHOLDS = Map.of(
-            "arithmetic", 34 / 40.0,
+            "arithmetic", 36 / 40.0,
             "tool_use/call_valid", 38 / 40.0,
             "tool_use/call_exact", 38 / 40.0,
             "tool_use/answer_uses_result", 38 / 40.0,
-            "tool_use_invented_cities/call_exact", 37 / 40.0,
+            "tool_use_invented_cities/call_exact", 36 / 40.0,
             "tool_use_varied_results/answer_uses_result", 38 / 40.0,
             "instruction_following", 37 / 40.0);
 

@@ -33,7 +33,7 @@ class TrainPipelineTest {
     @Test
     void defaultRecipeIsPretrainingThenSftThenArithmeticSftThenGrpo() {
         TrainPipeline p = TrainConfigReader.recipePipeline("default");
-        assertThat(p.stages()).extracting(TrainPipeline.Stage::name).containsExactly("pretrain", "sft", "sft-arithmetic", "sft-more", "rl");
+        assertThat(p.stages()).extracting(TrainPipeline.Stage::name).containsExactly("pretrain", "sft", "sft-arithmetic", "sft-more", "sft-copy", "sft-copy-2", "sft-settle", "rl");
         TrainConfig pretrain = p.stages().get(0).config(), sft = p.stages().get(1).config(), rl = p.stages().getLast().config();
         TrainConfig arithmetic = p.stages().get(2).config(), more = p.stages().get(3).config();
         assertThat(sft.data().environments()).isNull();
