@@ -10,7 +10,7 @@ import java.util.TreeMap;
 /**
  * The code tasks' further accuracies, from each sample's details. SciCode: {@code subtask_accuracy} (steps passed
  * over steps, the model card's "SciCode (subtask)") and {@code main_problem_accuracy} (problems whose every step passed,
- * per repeat, averaged). LiveCodeBench: {@code pass@1_easy}, {@code pass@1_medium}, {@code pass@1_hard} when the rows
+ * per repeat, averaged), from per-step samples or from whole problems asked step by step. LiveCodeBench: {@code pass@1_easy}, {@code pass@1_medium}, {@code pass@1_hard} when the rows
  * carry a difficulty. Every repeat counts, so each is a mean over repeats too.
  */
 final class CodeTaskMetrics {
@@ -20,6 +20,7 @@ final class CodeTaskMetrics {
     static Map<String, Double> of(List<SampleRecord> records) {
         if (records.isEmpty()) return null;
         JsonNode first = records.getFirst().details();
+        if (first != null && first.has("steps") && first.has("scored")) return sciCodeProblems(records);
         if (first == null || !first.has("verdict")) return null;
         return first.has("problem") && first.has("step") ? sciCode(records) : byDifficulty(records);
     }
@@ -35,6 +36,21 @@ final class CodeTaskMetrics {
         Map<String, Double> out = new LinkedHashMap<>();
         out.put("subtask_accuracy", passed / records.size());
         out.put("main_problem_accuracy", solved.values().stream().filter(b -> b).count() / (double) solved.size());
+        return out;
+    }
+
+    /** Whole problems asked step by step: the steps pooled over problems and repeats, as SciCode counts them. */
+    private static Map<String, Double> sciCodeProblems(List<SampleRecord> records) {
+        long passed = 0, scored = 0, solved = 0;
+        for (SampleRecord r : records) {
+            int p = r.details().path("passed").asInt(), n = r.details().path("scored").asInt();
+            passed += p;
+            scored += n;
+            if (p == n && n > 0) solved++;
+        }
+        Map<String, Double> out = new LinkedHashMap<>();
+        out.put("subtask_accuracy", scored == 0 ? 0 : passed / (double) scored);
+        out.put("main_problem_accuracy", solved / (double) records.size());
         return out;
     }
 

@@ -17,6 +17,7 @@ import dev.nemotron4j.eval.json.CanonicalJson;
 import dev.nemotron4j.eval.score.Scored;
 import dev.nemotron4j.eval.task.ChoiceShuffle;
 import dev.nemotron4j.eval.task.EvalItem;
+import dev.nemotron4j.eval.task.SciCodeSteps;
 import dev.nemotron4j.eval.task.TaskDefinition;
 import dev.nemotron4j.eval.target.ChatMessage;
 import dev.nemotron4j.eval.target.GenerationRequest;
@@ -49,6 +50,7 @@ public final class SampleExecutor {
         SampleKey key = new SampleKey(task.name(), item.id(), repeat);
         long seed = SampleSeeds.seed(runSeed, key);
         if (task.family().equals("gpqa")) item = ChoiceShuffle.forSample(item, runSeed, key);
+        if (SciCodeSteps.isSequential(item)) return stepByStep(task, item, key, seed);
         List<ChatMessage> messages = task.prompt().render(item, task.choicesField());
         return task.loglikelihood()
                 ? byLoglikelihood(task, item, key, seed, messages)
@@ -63,6 +65,66 @@ public final class SampleExecutor {
         GenerationResult result = chain.execute(new Call(request, key));
         if (task.family().equals(TaskFactory.ARENA_HARD)) return judged(task, item, key, seed, messages, result);
         return scored(task, item, key, seed, CanonicalJson.tree(messages), List.of(StoredResponse.of(result)), result.split());
+    }
+
+    /**
+     * A SciCode problem asked as SciCode asks it: step after step, each prompt showing the code the model wrote for the
+     * earlier steps (the steps SciCode fills in itself show their given code and are not asked). The record holds every
+     * step's prompt and response; the extraction is the JSON list of each step's code, which the scorer runs.
+     */
+    private SampleRecord stepByStep(TaskDefinition task, EvalItem item, SampleKey key, long seed) {
+        GenerationConfig g = task.generation();
+        List<String> code = new ArrayList<>();
+        com.fasterxml.jackson.databind.node.ArrayNode prompts = JsonNodeFactory.instance.arrayNode();
+        List<StoredResponse> responses = new ArrayList<>();
+        List<ReasoningSplit> splits = new ArrayList<>();
+        for (int s = 0; s < SciCodeSteps.count(item); s++) {
+            String given = SciCodeSteps.prefilled(item, s);
+            if (given != null) {
+                code.add(given);
+                continue;
+            }
+            List<ChatMessage> messages = task.prompt().render(SciCodeSteps.step(item, s, code), null);
+            GenerationRequest request = new GenerationRequest(messages, null, g.temperature(), g.topP(), g.topK(),
+                    g.maxTokens(), seed + s, g.reasoning(), g.reasoningBudget(), List.of(), Boolean.TRUE.equals(g.logprobs()), null, null);
+            GenerationResult result = chain.execute(new Call(request, key));
+            prompts.add(CanonicalJson.tree(messages));
+            responses.add(StoredResponse.of(result));
+            splits.add(result.split() != null ? result.split() : reasoning.split(result));
+            code.add(stepCode(task, splits.getLast(), result));
+        }
+        return stepByStepRecord(task, item.id(), item.index(), key, seed, prompts, responses, splits, item.expected());
+    }
+
+    /** A step's code: the extracted block, else (as SciCode's generator does) the whole answer. */
+    private static String stepCode(TaskDefinition task, ReasoningSplit split, GenerationResult result) {
+        Extraction e = task.extractor().extract(new ModelAnswer(split.answer(), split.reasoning(), result.toolCalls()), 0);
+        return e.found() ? e.value() : split.answer();
+    }
+
+    /** @param splits each response's answer and reasoning as the run read them, or null to read them again (rescoring) */
+    private SampleRecord stepByStepRecord(TaskDefinition task, String itemId, int itemIndex, SampleKey key, long seed, JsonNode prompts,
+                                          List<StoredResponse> responses, List<ReasoningSplit> splits, JsonNode expected) {
+        JsonNode steps = expected.get("steps");
+        com.fasterxml.jackson.databind.node.ArrayNode code = JsonNodeFactory.instance.arrayNode();
+        StringBuilder answers = new StringBuilder();
+        int r = 0;
+        for (JsonNode step : steps) {
+            if (step.hasNonNull("prefilled_code")) {
+                code.addNull();
+                continue;
+            }
+            if (r >= responses.size()) throw new IllegalStateException("sample " + key + " holds " + responses.size() + " responses for more steps");
+            GenerationResult result = responses.get(r).toResult();
+            ReasoningSplit split = splits != null ? splits.get(r) : reasoning.split(result);
+            r++;
+            code.add(stepCode(task, split, result));
+            answers.append(answers.isEmpty() ? "" : "\n\n").append(split.answer());
+        }
+        Extraction extraction = new Extraction(CanonicalJson.canonical(code), "scicode_steps");
+        Scored scored = task.scorer().judge(extraction, expected);
+        return new SampleRecord(task.name(), itemId, itemIndex, key.repeat(), seed, prompts, responses, answers.toString(), "scicode_steps",
+                extraction.value(), extraction.method(), expected, 0, scored.score(), scored.details());
     }
 
     /** Arena-Hard: the judge compares the answer (thinking removed) with the baseline's, in both orders. */
@@ -93,6 +155,10 @@ public final class SampleExecutor {
                 stored.expected(), stored.choiceCount());
         if (task.loglikelihood()) {
             return pickBestChoice(task, item, stored.key(), stored.seed(), stored.prompt(), stored.responses());
+        }
+        if (stored.expected() != null && stored.expected().has("steps") && "scicode_steps".equals(stored.extractionMethod())) {
+            return stepByStepRecord(task, stored.itemId(), stored.itemIndex(), stored.key(), stored.seed(), stored.prompt(), stored.responses(),
+                    null, stored.expected());
         }
         if (task.family().equals(TaskFactory.ARENA_HARD)) {
             ReasoningSplit split = reasoning.split(stored.responses().getFirst().toResult());

@@ -8,7 +8,7 @@ import dev.nemotron4j.eval.extract.Extraction;
  * Versioned like extractors: the version goes into the lockfile.
  */
 public sealed interface Scorer permits Scorer.Plain, InstructionFollowingScorer, TranslationScorer, PairwiseVerdictScorer,
-        CodeTestsScorer, SciCodeStepScorer {
+        CodeTestsScorer, SciCodeStepScorer, SciCodeProblemScorer, ToolCallMatchScorer {
 
     /** Stable name used in task YAML ({@code scorer: numeric_equivalence}). */
     String name();
@@ -24,7 +24,7 @@ public sealed interface Scorer permits Scorer.Plain, InstructionFollowingScorer,
     }
 
     /** A scorer whose verdict is one number, with no details: it states {@link #score}, and its judgement is that. */
-    sealed interface Plain extends Scorer permits NumericEquivalenceScorer, ExactMatchScorer, ToolCallMatchScorer, ContainsAllScorer,
+    sealed interface Plain extends Scorer permits NumericEquivalenceScorer, ExactMatchScorer, ContainsAllScorer,
             ContainsAnyScorer, ToolCallPresenceScorer, EnvironmentVerdictScorer, IntegerMatchScorer {
         @Override
         double score(Extraction extracted, JsonNode expected);

@@ -27,19 +27,42 @@ import java.util.Map;
  * </ul>
  * Either may be wrapped in a list for several calls. Numbers compare numerically (5 = 5.0); strings
  * ignore case, spaces and the punctuation BFCL ignores.
+ *
+ * <p>BFCL's own tasks give {@code {"ground_truth": [...], "functions": [...], "category": "..."}}: the possible answers
+ * with the offered functions' descriptions, and are checked by {@link BfclAstChecker} with BFCL's strict Python type
+ * rules (an integer parameter takes no {@code 3.0}, required parameters, variables); the details then name BFCL's
+ * error type.
  */
-public record ToolCallMatchScorer() implements Scorer.Plain {
+public record ToolCallMatchScorer() implements Scorer {
 
     @Override
     public String name() { return "tool_call_match"; }
 
     @Override
-    public int version() { return 3; }
+    public int version() { return 4; }
 
     private record ExpectedCall(String name, Map<String, List<JsonNode>> acceptable) {}
 
     @Override
-    public double score(Extraction extracted, JsonNode expected) {
+    public Scored judge(Extraction extracted, JsonNode expected) {
+        if (expected == null || !expected.has("ground_truth") || !expected.has("functions")) return new Scored(structural(extracted, expected), null);
+        ObjectNode details = JsonNodeFactory.instance.objectNode();
+        if (!extracted.found()) return new Scored(0, details.put("error_type", "no_tool_call"));
+        JsonNode got;
+        try {
+            got = CanonicalJson.parse(extracted.value());
+        } catch (IllegalArgumentException e) {
+            return new Scored(0, details.put("error_type", "unparsable_calls"));
+        }
+        if (!got.isArray()) return new Scored(0, details.put("error_type", "unparsable_calls"));
+        BfclAstChecker.Verdict v = BfclAstChecker.check(got, expected.get("ground_truth"), expected.get("functions"),
+                expected.path("category").asText());
+        if (v.valid()) return new Scored(1, null);
+        return new Scored(0, details.put("error_type", v.errorType()).put("error", v.error()));
+    }
+
+    /** The plain and BFCL-shaped references without the function descriptions: structural matching. */
+    private static double structural(Extraction extracted, JsonNode expected) {
         if (!extracted.found()) return 0;
         JsonNode got;
         try {

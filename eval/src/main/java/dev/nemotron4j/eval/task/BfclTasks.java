@@ -28,7 +28,8 @@ import java.util.regex.Pattern;
  * <ul>
  *   <li>AST categories ({@code simple_python}/{@code simple}, {@code multiple}, {@code parallel},
  *       {@code parallel_multiple} and their {@code live_} versions): scored by {@code tool_call_match}, BFCL's AST
- *       matching; {@code params.answers_file} names the possible answers.</li>
+ *       checker with its Python type rules against the functions' descriptions ({@code BfclAstChecker});
+ *       {@code params.answers_file} names the possible answers.</li>
  *   <li>{@code irrelevance}, {@code live_irrelevance}: none of the functions fits; the answer passes when it makes no
  *       call ({@code no_tool_call}).</li>
  *   <li>{@code live_relevance}: some call is due; any call passes ({@code any_tool_call}).</li>
@@ -122,8 +123,14 @@ final class BfclTasks {
             for (JsonNode function : row.get("function")) tools.add(tool(function));
             JsonNode expected = NullNode.getInstance();
             if (check == Check.AST) {
-                expected = answers.get(id);
-                if (expected == null) throw new IllegalArgumentException(where + "no possible answer for " + id + " in params.answers_file");
+                JsonNode truth = answers.get(id);
+                if (truth == null) throw new IllegalArgumentException(where + "no possible answer for " + id + " in params.answers_file");
+                // BFCL checks against the functions' own descriptions (Python types, required parameters)
+                ObjectNode reference = JsonNodeFactory.instance.objectNode();
+                reference.set("ground_truth", truth);
+                reference.set("functions", row.get("function"));
+                reference.put("category", category);
+                expected = reference;
             }
             items.add(new EvalItem(id, i, fields, expected, 0));
         }

@@ -13,7 +13,9 @@ import dev.nemotron4j.eval.json.Sha256;
 import dev.nemotron4j.eval.sandbox.CodeSandbox;
 import dev.nemotron4j.eval.sandbox.SandboxSettings;
 import dev.nemotron4j.eval.score.CodeTestsScorer;
+import dev.nemotron4j.eval.score.SciCodeProblemScorer;
 import dev.nemotron4j.eval.score.SciCodeStepScorer;
+import dev.nemotron4j.eval.scicode.SciCodeTargets;
 
 import java.io.ByteArrayOutputStream;
 import java.nio.ByteBuffer;
@@ -73,6 +75,40 @@ public final class CodeTasks {
             Your response should NOT include the dependencies and functions of all previous steps. If your next step function calls functions from previous steps, please make sure it uses the headers provided without modification.
             DO NOT generate EXAMPLE USAGE OR TEST CODE in your response. Please make sure your response python code in format of ```python```.""";
 
+    // SciCode's template when the background is left out: the model writes it (eval/data/background_comment_template.txt)
+    static final String SCICODE_PROMPT_WITHOUT_BACKGROUND = """
+            PROBLEM DESCRIPTION:
+            You will be provided with the main description of the problem, previous steps, and the next step. Your task will be to generate the disciplinary knowledge necessary for solving the next step and then develop a Python solution focused on this step.
+
+            PREVIOUS STEPS DESCRIPTION:
+            {{problem_steps}}
+
+            NEXT STEP - PROBLEM DESCRIPTION AND FUNCTION HEADER:
+            This part will describe the next step in the problem-solving process. First, provide the necessary scientific background knowledge as a comment at the beginning of your response, starting with 'Background: '. Then, a function header will be provided, and your task is to develop the Python code for this next step based on the provided description and function header.
+
+            {{next_step}}
+
+            DEPENDENCIES:
+            Use only the following dependencies in your solution. Do not include these dependencies at the beginning of your code.
+            {{dependencies}}
+
+            RESPONSE GUIDELINES:
+            1. Start with the scientific background required for the next step, formatted as a comment.
+            2. Then write the complete and executable Python program for the next step in a single block.
+            3. Your response should focus exclusively on implementing the solution for the next step, adhering closely to the specified function header and the context provided by the initial steps.
+            4. DO NOT include previous function code, example usage or test code in your response.
+            5. Ensure your response is in the format of ```python``` and includes the necessary background as a comment at the top.
+
+            Example:
+            ```python
+            # Background: [Here, insert the necessary scientific knowledge required for the next step.]
+
+            [Insert the Python code here based on the provided function header and dependencies.]
+            ```""";
+
+    /** The steps SciCode's generator does not ask for but fills in with its own code (eval/data/STEP.txt). */
+    static final List<String> PREFILLED_STEPS = List.of("13.6", "62.1", "76.3");
+
     private CodeTasks() {}
 
     /**
@@ -105,18 +141,23 @@ public final class CodeTasks {
         if (task.dataset() == null) throw new IllegalArgumentException("task " + task.name() + ": dataset path missing (--dataset FILE)");
         Path path = Path.of(task.dataset()).toAbsolutePath().normalize();
         List<ObjectNode> rows = JsonlDataset.read(path);
-        List<EvalItem> items = family.equals("livecodebench") ? liveCodeBenchItems(task, path, rows, limit) : sciCodeItems(task, path, rows, limit);
+        boolean lcb = family.equals("livecodebench");
+        String targetsFile = lcb ? null : TaskParams.of(task).string("targets_file", null);
+        SciCodeTargets targets = targetsFile == null ? null : SciCodeTargets.open(Path.of(targetsFile).toAbsolutePath().normalize());
+        List<EvalItem> items = lcb ? liveCodeBenchItems(task, path, rows, limit) : sciCodeItems(task, path, rows, limit, targets);
         items = Subsets.select(items, subset, task.name(), runSeed);
         CodeSandbox sandbox = settings.open();
-        boolean lcb = family.equals("livecodebench");
+        boolean sequential = !items.isEmpty() && SciCodeSteps.isSequential(items.getFirst());
+        String hash = targets == null ? Sha256.ofFile(path) : Sha256.hex(Sha256.ofFile(path) + "|" + Sha256.ofFile(targets.file()));
         Map<String, Object> extractorParams = task.extractorParams() != null ? task.extractorParams()
                 : lcb ? Map.of("block", "last") : Map.of("block", "first", "strip_imports", true);
         PromptTemplate prompt = task.prompt() != null && !task.prompt().isNull() && !task.prompt().isMissingNode()
                 ? PromptTemplate.fromConfig(task.prompt()) : PromptTemplate.ofUser("{{prompt}}");
         return new TaskDefinition(task.name(), family, items, prompt, null, null,
                 AnswerExtractor.named(task.extractor() != null ? task.extractor() : "python_code", extractorParams),
-                lcb ? new CodeTestsScorer(sandbox, settings.limits()) : new SciCodeStepScorer(sandbox, settings.limits()),
-                generation, repeats, false, Sha256.ofFile(path), path.toString(), Map.of("base_task", task.name()), null);
+                lcb ? new CodeTestsScorer(sandbox, settings.limits())
+                        : sequential ? new SciCodeProblemScorer(sandbox, settings.limits(), targets) : new SciCodeStepScorer(sandbox, settings.limits(), targets),
+                generation, repeats, false, hash, path.toString(), Map.of("base_task", task.name()), null);
     }
 
     /**
@@ -256,12 +297,30 @@ public final class CodeTasks {
     /**
      * SciCode problems as SciCode publishes them: {@code problem_id}, {@code required_dependencies} (import lines),
      * {@code sub_steps} of {@code {step_number, step_description_prompt, step_background, function_header,
-     * return_line, test_cases (self-contained Python assertions), ground_truth_code}}. One item per sub-step,
-     * {@code PROBLEM.STEP}. The prompt shows the earlier steps with their reference code; the test program prepends
-     * the dependencies and that code. {@code params.with_background: false} leaves the scientists' background out.
+     * return_line, test_cases, ground_truth_code}}.
+     *
+     * <ul>
+     *   <li>{@code params.earlier_steps: generated} (the default, as SciCode's authors and NVIDIA run it): one item per
+     *       problem, its steps asked in order, each prompt showing the model's own code for the earlier steps; the steps
+     *       SciCode fills in itself ({@code params.prefilled_steps}, default 13.6, 62.1, 76.3) are shown and run with
+     *       their {@code ground_truth_code} (SciCode's {@code eval/data/STEP.txt}) and not scored.</li>
+     *   <li>{@code params.earlier_steps: reference}: one item per step, {@code PROBLEM.STEP}, the earlier steps shown
+     *       and run with their reference code (which SciCode's test split withholds).</li>
+     * </ul>
+     * {@code params.targets_file}: SciCode's {@code test_data.h5}; each test case then runs after
+     * {@code target = targets[i]}, the targets read from that file; without it the test cases must be self-contained.
+     * {@code params.with_background: false} leaves the scientists' background out and asks the model to write it, with
+     * SciCode's template for that.
      */
-    private static List<EvalItem> sciCodeItems(TaskConfig task, Path path, List<ObjectNode> rows, Integer limit) {
-        boolean withBackground = TaskParams.of(task).bool("with_background", true);
+    private static List<EvalItem> sciCodeItems(TaskConfig task, Path path, List<ObjectNode> rows, Integer limit, SciCodeTargets targets) {
+        TaskParams p = TaskParams.of(task);
+        boolean withBackground = p.bool("with_background", true);
+        String mode = p.string("earlier_steps", "generated");
+        if (!mode.equals("generated") && !mode.equals("reference")) {
+            throw new IllegalArgumentException("task " + task.name() + ": params.earlier_steps must be generated or reference, got " + mode);
+        }
+        Set<String> prefilledSteps = Set.copyOf(p.strings("prefilled_steps", PREFILLED_STEPS));
+        String template = withBackground ? SCICODE_PROMPT : SCICODE_PROMPT_WITHOUT_BACKGROUND;
         List<EvalItem> items = new ArrayList<>();
         int index = 0;
         for (int r = 0; r < rows.size(); r++) {
@@ -274,7 +333,6 @@ public final class CodeTasks {
             String problem = row.get("problem_id").asText();
             String dependencies = row.path("required_dependencies").asText("");
             for (int s = 0; s < steps.size(); s++) {
-                if (limit != null && items.size() >= limit) return items;
                 JsonNode step = steps.get(s);
                 String stepWhere = where + "step " + (s + 1) + ": ";
                 for (String field : List.of("step_description_prompt", "function_header")) {
@@ -282,37 +340,81 @@ public final class CodeTasks {
                 }
                 JsonNode tests = step.get("test_cases");
                 if (tests == null || !tests.isArray() || tests.isEmpty()) throw new IllegalArgumentException(stepWhere + "needs a non-empty 'test_cases' list");
+            }
+            if (mode.equals("generated")) {
+                if (limit != null && items.size() >= limit) return items;
+                ArrayNode shown = JsonNodeFactory.instance.arrayNode();
+                ObjectNode expected = JsonNodeFactory.instance.objectNode();
+                expected.put("problem", problem);
+                expected.put("dependencies", dependencies);
+                ArrayNode graded = expected.putArray("steps");
+                for (int s = 0; s < steps.size(); s++) {
+                    JsonNode step = steps.get(s);
+                    String stepId = stepId(step, problem, s);
+                    ObjectNode shownStep = shown.addObject().put("step", stepId).put("description", description(step, withBackground))
+                            .put("next", nextStep(step, withBackground));
+                    ObjectNode gradedStep = graded.addObject().put("step", stepId);
+                    if (prefilledSteps.contains(stepId)) {
+                        if (!step.hasNonNull("ground_truth_code")) {
+                            throw new IllegalArgumentException(where + "step " + stepId + " is one SciCode fills in with its own code "
+                                    + "(eval/data/" + stepId + ".txt in SciCode's repository): put that code in the step's ground_truth_code, "
+                                    + "or list the steps to fill in with params.prefilled_steps");
+                        }
+                        shownStep.put("prefilled_code", step.get("ground_truth_code").asText());
+                        gradedStep.put("prefilled_code", step.get("ground_truth_code").asText());
+                    } else {
+                        gradedStep.set("tests", step.get("test_cases"));
+                        if (targets != null) targets.requireTargets(stepId, step.get("test_cases").size());
+                    }
+                }
+                items.add(new EvalItem(problem, index++, SciCodeSteps.fields(problem, dependencies, template, shown), expected, 0));
+                continue;
+            }
+            for (int s = 0; s < steps.size(); s++) {
+                if (limit != null && items.size() >= limit) return items;
+                JsonNode step = steps.get(s);
+                String stepWhere = where + "step " + (s + 1) + ": ";
                 List<String> shown = new ArrayList<>();
                 StringBuilder prefix = new StringBuilder(dependencies).append('\n');
                 for (int e = 0; e < s; e++) {
                     JsonNode earlier = steps.get(e);
                     if (!earlier.hasNonNull("ground_truth_code")) {
-                        throw new IllegalArgumentException(stepWhere + "step " + (e + 1) + " has no ground_truth_code; this task shows and runs the "
-                                + "reference code of earlier steps (SciCode's test split withholds it: use data that has it)");
+                        throw new IllegalArgumentException(stepWhere + "step " + (e + 1) + " has no ground_truth_code; earlier_steps: reference shows and runs the "
+                                + "reference code of earlier steps (SciCode's test split withholds it: use data that has it, or earlier_steps: generated)");
                     }
                     shown.add(description(earlier, withBackground));
                     shown.add(earlier.get("ground_truth_code").asText());
                     prefix.append(earlier.get("ground_truth_code").asText()).append('\n');
                 }
-                String next = description(step, withBackground) + "\n\n" + step.get("function_header").asText() + "\n\n" + step.path("return_line").asText("");
-                String stepId = step.hasNonNull("step_number") ? step.get("step_number").asText() : problem + "." + (s + 1);
+                String next = nextStep(step, withBackground);
+                String stepId = stepId(step, problem, s);
+                if (targets != null) targets.requireTargets(stepId, step.get("test_cases").size());
                 ObjectNode fields = JsonNodeFactory.instance.objectNode();
                 fields.put("problem_id", problem);
                 fields.put("step", stepId);
                 fields.put("problem_steps", String.join("\n\n------\n\n", pairs(shown)));
                 fields.put("next_step", next);
                 fields.put("dependencies", dependencies);
-                fields.put("prompt", SCICODE_PROMPT.replace("{{problem_steps}}", fields.get("problem_steps").asText())
+                fields.put("prompt", template.replace("{{problem_steps}}", fields.get("problem_steps").asText())
                         .replace("{{next_step}}", next).replace("{{dependencies}}", dependencies));
                 ObjectNode expected = JsonNodeFactory.instance.objectNode();
                 expected.put("problem", problem);
                 expected.put("step", stepId);
                 expected.put("prefix", prefix.toString());
-                expected.set("tests", tests);
+                expected.set("tests", step.get("test_cases"));
                 items.add(new EvalItem(stepId, index++, fields, expected, 0));
             }
         }
         return items;
+    }
+
+    private static String stepId(JsonNode step, String problem, int s) {
+        return step.hasNonNull("step_number") ? step.get("step_number").asText() : problem + "." + (s + 1);
+    }
+
+    /** The next step as SciCode shows it: description, function header, return line. */
+    private static String nextStep(JsonNode step, boolean withBackground) {
+        return description(step, withBackground) + "\n\n" + step.get("function_header").asText() + "\n\n" + step.path("return_line").asText("");
     }
 
     private static String description(JsonNode step, boolean withBackground) {

@@ -111,6 +111,18 @@ class Hdf5FileTest {
     }
 
     @Test
+    void walksGroupAndChunkBTreesSeveralLevelsDeepBehindAUserBlock() throws IOException {
+        try (Hdf5File f = Hdf5File.open(fixture("deep-btrees.h5"))) {   // B-tree nodes of levels 0 to 2; superblock at 512
+            List<String> names = f.root().names();
+            assertThat(names).hasSize(41).contains("chunked", "m0", "m39");
+            for (int i = 0; i < 40; i++) assertThat(read(f, "m" + i).doubles()).containsExactly(i);
+            double[] expected = new double[100];
+            for (int i = 0; i < 100; i++) expected[i] = i;
+            assertThat(read(f, "chunked").doubles()).containsExactly(expected);
+        }
+    }
+
+    @Test
     void readsTheLatestFormatsLinkMessagesAndRefusesItsDenseGroupsAndChunkIndexes() throws IOException {
         Path file = fixture("latest.h5");
         try (Hdf5File f = Hdf5File.open(file)) {

@@ -46,6 +46,17 @@ class CodeTaskRunTest {
         assumeTrue(SubprocessSandbox.onPath("python3") != null, "python3 is not on PATH");
     }
 
+    static boolean numpy() {
+        try {
+            return new ProcessBuilder("python3", "-c", "import numpy").start().waitFor() == 0;
+        } catch (IOException e) {
+            return false;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
+    }
+
     static boolean firstRepeat(GenerationRequest r, String task, String item) {
         return r.seed() == SampleSeeds.seed(SEED, new SampleKey(task, item, 0));
     }
@@ -86,6 +97,12 @@ class CodeTaskRunTest {
                 reply = "```python\ndef is_prime(n):\n    return n >= 2 and all(n % d for d in range(2, math.isqrt(n) + 1))\n```";
             } else if (p.contains("def prime_count")) {
                 reply = "```python\ndef prime_count(n):\n    return sum(1 for k in range(n) if is_prime(k)) + 1\n```";   // one too many
+            } else if (p.contains("def shift")) {
+                reply = "```python\nimport numpy as np\ndef shift(x):\n    return x + 0.5\n```";
+            } else if (p.contains("def summary")) {
+                reply = r.seed() == SampleSeeds.seed(SEED, new SampleKey("scicode", "1", 0)) + 1   // step 2 of problem 1, first repeat
+                        ? "```python\ndef summary():\n    return (4, 5, False, np.array([1 + 1j]), 's', 0.1, 1, 2, 3, shift(3.5))\n```"
+                        : "```python\ndef summary():\n    return (4, 5, True, np.array([1 + 1j]), 's', 0.1, 1, 2, 3, shift(3.5))\n```";
             } else {
                 reply = "no code";
             }
@@ -107,7 +124,11 @@ class CodeTaskRunTest {
     }
 
     private EvalConfig config(String task, String params) {
-        Path data = sample(task.equals("livecodebench") ? "livecodebench-sample.jsonl" : "scicode-sample.jsonl");
+        return config(task, task.equals("livecodebench") ? "livecodebench-sample.jsonl" : "scicode-sample.jsonl", params);
+    }
+
+    private EvalConfig config(String task, String sample, String params) {
+        Path data = sample(sample);
         Path config = TestDatasets.write(dir.resolve(task + Math.abs(params.hashCode()) + ".yaml"), """
                 target: {model: unused}
                 run: {seed: %d, repeats: 2, parallelism: 2}
@@ -120,6 +141,8 @@ class CodeTaskRunTest {
     }
 
     static final String LIMITS = ", params: {sandbox: subprocess, cpu_seconds: 1, memory_mb: 256, wall_seconds: 120}";
+    /** numpy needs more room than the plain programs (and time on a loaded machine at low priority) */
+    static final String NUMPY_LIMITS = ", params: {sandbox: subprocess, cpu_seconds: 20, memory_mb: 1024, wall_seconds: 300}";
 
     @Test
     void liveCodeBenchGradesProgramsByTheirTestsWithPassAtK() {
@@ -174,9 +197,65 @@ class CodeTaskRunTest {
     }
 
     @Test
-    void sciCodeChecksEachStepWithTheEarlierStepsReferenceCodePrepended() {
+    void sciCodeAsksEachProblemStepByStepShowingTheModelsOwnCodeAndRunsItBeforeEachStep() {
         Coder coder = new Coder();
-        RunResults r = new EvalRunner(QUIET).run(config("scicode", LIMITS), dir.resolve("s"), coder).results();
+        RunResults r = new EvalRunner(QUIET).run(config("scicode", LIMITS), dir.resolve("g"), coder).results();
+        TaskMetrics m = r.tasks().get("scicode");
+        assertThat(m.items()).as("one item per problem").isEqualTo(2);
+        assertThat(coder.calls.get()).as("five steps, two repeats").isEqualTo(10);
+        // kin: 3 of 3 steps, pri: 1 of 2 (prime_count counts one too many)
+        assertThat(m.mean().mean()).isEqualTo(0.75);
+        assertThat(m.breakdown()).containsExactly(Map.entry("subtask_accuracy", 0.8), Map.entry("main_problem_accuracy", 0.5));
+        SampleRecord kin = RunOutputs.readSamples(dir.resolve("g")).stream().filter(s -> s.itemId().equals("kin") && s.repeat() == 0)
+                .findFirst().orElseThrow();
+        assertThat(kin.responses()).hasSize(3);
+        assertThat(kin.prompt()).hasSize(3);
+        String third = kin.prompt().get(2).get(0).get("content").asText();
+        assertThat(third).as("the model's own code for the earlier steps, its imports removed, not the reference code")
+                .contains("elapsed time.\n\n# Background: displacement over time\ndef velocity(x0, x1, dt):\n    return (x1 - x0) / dt\n"
+                        + "\n\n------\n\nWrite a function that returns the kinetic energy")
+                .contains("velocity.\n\ndef kinetic_energy(m, x0, x1, dt):\n    return 0.5 * m * velocity(x0, x1, dt) ** 2\n\n\nNEXT STEP")
+                .doesNotContain("v = (x1 - x0) / dt").doesNotContain("import math\n# Background").contains("def work_done(m, x0, x1, x2, dt):");
+        assertThat(kin.prompt().get(0).get(0).get("content").asText()).contains("PROBLEM STEPS AND FUNCTION CODE:\nHere, you'll find the Python code "
+                + "for the initial steps of the problem-solving process. This code is integral to building the solution.\n\n\n\nNEXT STEP");
+        assertThat(kin.details().path("passed").asInt()).isEqualTo(3);
+        SampleRecord pri = RunOutputs.readSamples(dir.resolve("g")).stream().filter(s -> s.itemId().equals("pri")).findFirst().orElseThrow();
+        assertThat(pri.details().at("/steps/1/verdict").asText()).isEqualTo("failed");
+        assertThat(pri.details().at("/steps/1/stderr").asText()).contains("AssertionError");
+
+        // rescoring from the stored responses gives the same samples
+        assertThat(dev.nemotron4j.eval.analysis.Rescorer.rescore(dir.resolve("g"), List.of()).samplesDigest()).isEqualTo(r.samplesDigest());
+    }
+
+    @Test
+    void sciCodeTestsReadTheirTargetsFromSciCodesHdf5File() throws IOException {
+        assumeTrue(numpy(), "numpy is not installed for python3");
+        try (InputStream in = getClass().getResourceAsStream("/dev/nemotron4j/eval/hdf5/scicode-targets.h5")) {
+            Files.copy(in, dir.resolve("test_data.h5"));
+        }
+        Coder coder = new Coder();
+        RunResults r = new EvalRunner(QUIET).run(config("scicode", "scicode-targets-sample.jsonl",
+                NUMPY_LIMITS.replace("}", ", targets_file: test_data.h5}")), dir.resolve("t"), coder).results();
+        List<SampleRecord> samples = RunOutputs.readSamples(dir.resolve("t"));
+        SampleRecord first = samples.stream().filter(s -> s.repeat() == 0).findFirst().orElseThrow();
+        assertThat(first.details().at("/steps/0/verdict").asText()).as(first.details().toString()).isEqualTo("passed");
+        assertThat(first.details().at("/steps/1/verdict").asText()).as(first.details().toString()).isEqualTo("passed");
+        SampleRecord second = samples.stream().filter(s -> s.repeat() == 1).findFirst().orElseThrow();
+        assertThat(second.details().at("/steps/1/verdict").asText()).as("True is not the stored False").isEqualTo("failed");
+        assertThat(r.tasks().get("scicode").breakdown()).containsEntry("subtask_accuracy", 0.75).containsEntry("main_problem_accuracy", 0.5);
+        JsonNode lock = CanonicalJson.parse(read(dir.resolve("t/lock.json")));
+        assertThat(lock.at("/inputs/tasks/scicode/scorer_environment/targets").asText()).isEqualTo("hdf5");
+
+        // a targets file that lacks a step's targets is refused before anything is asked
+        assertThatThrownBy(() -> new EvalRunner(QUIET).run(config("scicode", "scicode-sample.jsonl",
+                LIMITS.replace("}", ", targets_file: test_data.h5}")), dir.resolve("u"), coder))
+                .hasMessageContaining("test_data.h5: no target for step kin.1 test 1 (no group kin.1/test1)");
+    }
+
+    @Test
+    void sciCodeWithReferenceEarlierStepsChecksEachStepWithTheReferenceCodePrepended() {
+        Coder coder = new Coder();
+        RunResults r = new EvalRunner(QUIET).run(config("scicode", LIMITS.replace("}", ", earlier_steps: reference}")), dir.resolve("s"), coder).results();
         TaskMetrics m = r.tasks().get("scicode");
         assertThat(m.items()).isEqualTo(5);
         // every step but pri.2 passes; kin is solved, pri is not
@@ -199,10 +278,15 @@ class CodeTaskRunTest {
 
     @Test
     void theRecipesCodeBenchmarksRunWhenAllowedAndCompareWithThePublishedNumbers() throws IOException {
+        assumeTrue(numpy(), "numpy is not installed for python3");
         Files.copy(sample("livecodebench-sample.jsonl"), dir.resolve("livecodebench.jsonl"));
-        Files.copy(sample("scicode-sample.jsonl"), dir.resolve("scicode.jsonl"));
+        Files.copy(sample("scicode-targets-sample.jsonl"), dir.resolve("scicode.jsonl"));
+        try (InputStream in = getClass().getResourceAsStream("/dev/nemotron4j/eval/hdf5/scicode-targets.h5")) {
+            Files.copy(in, dir.resolve("test_data.h5"));
+        }
         Path file = dev.nemotron4j.eval.recipe.Recipe.materialize("nemotron-3-nano", dir);
-        EvalConfig config = CodeTasks.allowExecution(ConfigLoader.load(file, List.of("tasks.livecodebench.repeats=1", "tasks.scicode.repeats=1")));
+        EvalConfig config = CodeTasks.allowExecution(ConfigLoader.load(file, List.of("tasks.livecodebench.repeats=1", "tasks.scicode.repeats=1",
+                "tasks.scicode.params.wall_seconds=300", "tasks.scicode.params.cpu_seconds=20")));
         config = new EvalConfig(config.target(), config.generation(), config.run(),
                 config.tasks().stream().filter(t -> CodeTasks.FAMILIES.contains(t.name())).toList(), config.interceptors(), config.output(), config.judge());
         assertThat(config.tasks().getFirst().params()).containsEntry("sandbox", "subprocess").containsEntry("contest_date_from", "2024-08");
@@ -210,7 +294,8 @@ class CodeTaskRunTest {
         String report = dev.nemotron4j.eval.recipe.Recipe.compare(results, dev.nemotron4j.eval.recipe.Recipe.published("nemotron-3-nano"));
         // run seed 1234: every answer is the second-repeat one (largest wrong, mean a memory hog, pair-sum uses the network)
         assertThat(report).containsPattern("LiveCodeBench \\(v6\\) +ours  40\\.0 .*published  68\\.3");
-        assertThat(report).containsPattern("SciCode \\(subtask\\) +ours  80\\.0 .*published  33\\.3");
+        // SciCode step by step against its targets file: shift passes, summary (second-repeat answer) fails
+        assertThat(report).containsPattern("SciCode \\(subtask\\) +ours  50\\.0 .*published  33\\.3");
     }
 
     @Test

@@ -59,3 +59,16 @@ with h5py.File("scicode-targets.h5", "w") as f:
     c["row"] = np.array([1], dtype=np.int32)
     c["col"] = np.array([0], dtype=np.int32)
     c["shape"] = np.array([2, 2])
+
+# small B-tree node sizes, so that 40 group members and 25 chunks need B-trees more than one level deep (h5py has no
+# setter for them: the HDF5 library's own, through ctypes), and a 512-byte user block before the superblock
+import ctypes
+hdf5 = ctypes.CDLL("libhdf5_serial.so.103")
+fcpl = h5py.h5p.create(h5py.h5p.FILE_CREATE)
+assert hdf5.H5Pset_sym_k(ctypes.c_int64(fcpl.id), ctypes.c_uint(2), ctypes.c_uint(2)) >= 0
+assert hdf5.H5Pset_istore_k(ctypes.c_int64(fcpl.id), ctypes.c_uint(2)) >= 0
+fcpl.set_userblock(512)
+with h5py.File(h5py.h5f.create(b"deep-btrees.h5", h5py.h5f.ACC_TRUNC, fcpl=fcpl)) as f:
+    for i in range(40):
+        f[f"m{i}"] = np.int16(i)
+    f.create_dataset("chunked", data=np.arange(100, dtype="<i8").reshape(10, 10), chunks=(2, 2))
