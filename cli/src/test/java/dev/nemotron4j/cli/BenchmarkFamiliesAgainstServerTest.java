@@ -63,6 +63,7 @@ class BenchmarkFamiliesAgainstServerTest {
                     """,
             "scicode", """
                     {"problem_id": "p", "required_dependencies": "import math", "sub_steps": [{"step_number": "p.1", "step_description_prompt": "Square x.", "function_header": "def sq(x):", "return_line": "    return y", "test_cases": ["assert sq(3) == 9"], "ground_truth_code": "def sq(x):\\n    y = x * x\\n    return y"}, {"step_number": "p.2", "step_description_prompt": "Square root of sq(x).", "function_header": "def back(x):", "return_line": "    return z", "test_cases": ["assert back(-3) == 3"], "ground_truth_code": "def back(x):\\n    z = math.sqrt(sq(x))\\n    return z"}]}
+                    {"problem_id": "q", "required_dependencies": "", "sub_steps": [{"step_number": "q.1", "step_description_prompt": "Double x.", "function_header": "def dbl(x):", "return_line": "    return y", "test_cases": ["assert dbl(2) == 4"]}]}
                     """);
 
     @ParameterizedTest
