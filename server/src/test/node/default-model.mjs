@@ -4,13 +4,8 @@
 // reasoning on. Judged by the formats' rules written again here: "The answer is N." with the exact result; one call
 // with exactly the asked arguments, then an answer that uses the tool's value; the constraint met (uppercase,
 // lowercase, at most N words). Prints each environment's accuracy and exits non-zero below its threshold.
-import OpenAI from 'openai';
-import { spawn } from 'node:child_process';
-import { createServer } from 'node:net';
-import { fileURLToPath } from 'node:url';
-import path from 'node:path';
+import { serveDefaultModel, TOOLS } from './default-server.mjs';
 
-const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../..');
 const N = Number(process.env.DEFAULT_MODEL_QUESTIONS ?? 30);
 // Thresholds two items below what the committed model scores on these sets: 30, 28, 30 and 28 of 30 (docs/DEFAULT-MODEL.md).
 const THRESHOLDS = { arithmetic: 28 / 30, tool_call: 26 / 30, tool_answer: 28 / 30, instructions: 26 / 30 };
@@ -29,32 +24,7 @@ const int = (lo, hi) => lo + Math.floor(random() * (hi - lo + 1));
 const pick = (xs) => xs[Math.floor(random() * xs.length)];
 const withDigits = (d) => int(d === 1 ? 0 : 10 ** (d - 1), 10 ** d - 1);
 
-function freePort() {
-  return new Promise((resolve, reject) => {
-    const srv = createServer();
-    srv.unref();
-    srv.on('error', reject);
-    srv.listen(0, '127.0.0.1', () => { const { port } = srv.address(); srv.close(() => resolve(port)); });
-  });
-}
-
-const port = await freePort();
-const base = `http://127.0.0.1:${port}`;
-let notice = '';
-const child = spawn(path.join(ROOT, 'nemotron4j'), ['serve', '--port', String(port), '--max-batch', '16'],
-  { cwd: ROOT, stdio: ['ignore', 'inherit', 'pipe'], detached: true });
-child.stderr.on('data', (d) => { notice += d; process.stderr.write(d); });
-const stopServer = () => { try { process.kill(-child.pid, 'SIGTERM'); } catch { /* gone */ } };
-process.on('exit', stopServer);
-for (let end = Date.now() + 300_000; ; await new Promise((r) => setTimeout(r, 500))) {
-  if (child.exitCode !== null) throw new Error(`server exited early with code ${child.exitCode}`);
-  try { if ((await fetch(`${base}/health`)).ok) break; } catch { /* not up yet */ }
-  if (Date.now() > end) throw new Error('server not healthy after 300 s');
-}
-if (!notice.includes('using the default model models/nemotron-h-mini')) throw new Error(`serve without --model did not say it uses the default model: ${notice}`);
-
-const client = new OpenAI({ baseURL: `${base}/v1`, apiKey: 'none' });
-const model = (await client.models.list()).data[0].id;
+const { client, model, stopServer } = await serveDefaultModel();
 const ask = (messages, tools) => client.chat.completions.create({
   model, messages, tools, temperature: 0, max_tokens: 768, chat_template_kwargs: { enable_thinking: true },
 });
@@ -71,16 +41,6 @@ async function arithmetic() {
   return ok;
 }
 
-const TOOLS = [
-  { type: 'function', function: { name: 'get_weather', description: 'Get the current temperature in a city.',
-    parameters: { type: 'object', properties: { city: { type: 'string', description: 'The city name.' } }, required: ['city'] } } },
-  { type: 'function', function: { name: 'convert_units', description: 'Convert a value from one unit to another.',
-    parameters: { type: 'object', properties: {
-      value: { type: 'number', description: 'The value to convert.' },
-      from_unit: { type: 'string', description: 'The unit of the value.', enum: ['km', 'mi', 'kg', 'lb', 'c', 'f'] },
-      to_unit: { type: 'string', description: 'The unit to convert to.', enum: ['km', 'mi', 'kg', 'lb', 'c', 'f'] } },
-    required: ['value', 'from_unit', 'to_unit'] } } },
-];
 // real cities that are not in the training list (ToolUseEnvironment.CITIES)
 const CITIES = ['Kampala', 'Winnipeg', 'Salt Lake City', 'Nagoya', 'Lusaka', 'Bergen', 'Halifax', 'Calgary', 'Porto Alegre',
   'Medellin', 'Cusco', 'Antwerp', 'Ghent', 'Bratislava', 'Sarajevo', 'Skopje', 'Tirana', 'Minsk', 'Kyiv', 'Odesa', 'Baku',
