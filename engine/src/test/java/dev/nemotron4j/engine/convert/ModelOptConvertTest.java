@@ -14,6 +14,7 @@ import org.junit.jupiter.api.io.TempDir;
 import java.lang.foreign.ValueLayout;
 import java.nio.ByteOrder;
 import java.nio.file.Path;
+import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -56,6 +57,21 @@ class ModelOptConvertTest {
         }
         // Q8_0 re-rounds the FP8 weights: close on a short sequence (measured 0.16; longer ones flip the tiny model's routing)
         assertPassesGolden(q8, "fp8-a", 0.5, 1);
+    }
+
+    @Test
+    void shardedFp8DequantizesIntoBf16() throws Exception {
+        // fp8-g: recipe all (attention FP8 too), 2 shards with a weight and its scale in different files
+        Path bf16 = tmp.resolve("fp8-g-bf16.gguf");
+        GgufConverter.convert(fixture("fp8-g"), bf16, DType.BF16);
+        try (GgufFile f = GgufFile.open(bf16)) {
+            for (String t : List.of("blk.0.attn_q.weight", "blk.1.ffn_up_exps.weight", "blk.2.ssm_in.weight")) {
+                assertThat(f.tensors().get(t).dtype()).as(t).isEqualTo(DType.BF16);
+            }
+            assertThat(f.tensors().keySet()).as("no scales left: dequantized").noneMatch(n -> n.endsWith(".scale"));
+        }
+        // BF16 re-rounds the FP8 values (3 mantissa bits times a float32 scale) to 8 bits: close on a short sequence
+        assertPassesGolden(bf16, "fp8-g", 0.5, 1);
     }
 
     @Test

@@ -16,6 +16,8 @@ import dev.nemotron4j.engine.weights.ModelFormatException;
 import dev.nemotron4j.engine.weights.TensorInfo;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 import java.io.IOException;
 import java.lang.foreign.ValueLayout;
@@ -28,6 +30,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -184,6 +188,99 @@ class ModelOptQuantizerTest {
                 assertThat(moved).as("quantization really changed the model").isGreaterThan(1e-3);
             }
         }
+    }
+
+    /**
+     * The hidden models' kinds: other patterns, widths and source dtypes ({@code tiny-b}: float16, hidden 48, dense MLP
+     * layers; {@code tiny-c}: float32, attention first, experts of 16 columns; {@code tiny-d}: bfloat16 in 2 shards).
+     * The selective FP8 export quantizes exactly the projections the recipe names (read here from the pattern, not
+     * from the quantizer), keeps every other tensor bit for bit (the router widened exactly to F32), writes RNE codes
+     * of {@code w/(amax/448)}, lists exactly the recipe's exclusions, stays sharded like its input, and reloads
+     * computing what its own dequantized weights compute.
+     */
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"tiny-b", "tiny-c", "tiny-d"})
+    void otherModelsGetExactlyTheSelectiveRecipe(String name) throws IOException {
+        Path src = TinyFixtures.dir(name), out = tmp.resolve(name + "-fp8");
+        ModelOptQuantizer.Summary s = ModelOptQuantizer.quantize(src, out, Format.FP8, Recipe.SELECTIVE, Calibration.NONE, null);
+        String pattern = JSON.readTree(src.resolve("config.json").toFile()).get("hybrid_override_pattern").asText();
+        Pattern projection = Pattern.compile("backbone\\.layers\\.(\\d+)\\.mixer\\..*_proj\\.weight");
+        List<String> expectedExcluded = new ArrayList<>(List.of("lm_head"));
+        for (int i = 0; i < pattern.length(); i++) {
+            if (pattern.charAt(i) != '*') continue;
+            if (i > 0 && pattern.charAt(i - 1) == 'M') expectedExcluded.addAll(List.of("backbone.layers." + (i - 1) + ".mixer.in_proj", "backbone.layers." + (i - 1) + ".mixer.out_proj"));
+            for (String p : List.of("q_proj", "k_proj", "v_proj", "o_proj")) expectedExcluded.add("backbone.layers." + i + ".mixer." + p);
+        }
+        JsonNode hf = JSON.readTree(out.resolve("hf_quant_config.json").toFile()).get("quantization");
+        List<String> excluded = new ArrayList<>();
+        hf.get("exclude_modules").forEach(e -> excluded.add(e.asText()));
+        assertThat(excluded).isEqualTo(expectedExcluded);
+        int quantizedCount = 0;
+        try (SafetensorsCheckpoint in = SafetensorsCheckpoint.open(src); SafetensorsCheckpoint got = SafetensorsCheckpoint.open(out)) {
+            Set<String> expectedNames = new TreeSet<>();
+            for (String n : in.names()) {
+                TensorInfo t = in.find(n).orElseThrow(), g = got.find(n).orElseThrow(() -> new AssertionError(name + ": missing " + n));
+                expectedNames.add(n);
+                assertThat(g.file().getFileName()).as(n + ": the input's shard").isEqualTo(t.file().getFileName());
+                Matcher m = projection.matcher(n);
+                int layer = m.matches() ? Integer.parseInt(m.group(1)) : -1;
+                boolean quantize = layer >= 0 && pattern.charAt(layer) != '*' && !(pattern.charAt(layer) == 'M' && layer + 1 < pattern.length() && pattern.charAt(layer + 1) == '*');
+                float[] w = floats(t);
+                if (quantize) {
+                    quantizedCount++;
+                    String module = n.substring(0, n.length() - ".weight".length());
+                    expectedNames.add(module + ".weight_scale");
+                    assertThat(g.dtype()).as(n).isEqualTo(DType.F8_E4M3);
+                    float amax = 0;
+                    for (float v : w) amax = Math.max(amax, Math.abs(v));
+                    float scale = got.find(module + ".weight_scale").orElseThrow().data().get(ValueLayout.JAVA_FLOAT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN), 0);
+                    assertThat(scale).as(n + " scale").isEqualTo(amax / 448f);
+                    byte[] codes = g.data().toArray(ValueLayout.JAVA_BYTE);
+                    for (int i = 0; i < w.length; i++) {
+                        if ((codes[i] & 0xFF) != bruteForceE4m3(w[i] / scale)) fail("%s %s element %d: code %02x for %s", name, n, i, codes[i] & 0xFF, w[i] / scale);
+                    }
+                } else if (n.endsWith(".mixer.gate.weight")) {
+                    assertThat(g.dtype()).as(n).isEqualTo(DType.F32);
+                    assertThat(floats(g)).as(n + ": widened exactly").containsExactly(w);
+                } else {
+                    assertThat(g.dtype()).as(n).isEqualTo(t.dtype());
+                    assertThat(g.data().toArray(ValueLayout.JAVA_BYTE)).as(n + ": kept bit for bit").isEqualTo(t.data().toArray(ValueLayout.JAVA_BYTE));
+                }
+            }
+            assertThat(new TreeSet<>(got.names())).isEqualTo(expectedNames);
+        }
+        assertThat(s.quantized()).hasSize(quantizedCount);
+        assertThat(quantizedCount).isGreaterThan(8);
+        assertThat(Files.exists(out.resolve(SafetensorsCheckpoint.INDEX_FILE))).isEqualTo(Files.exists(src.resolve(SafetensorsCheckpoint.INDEX_FILE)));
+        Path dequantized = dequantize(out, tmp.resolve(name + "-fp8-dequantized"));
+        try (NemotronHModel q = ModelSource.of(out).load(); NemotronHModel d = ModelSource.of(dequantized).load();
+             TinyFixtures.Golden golden = TinyFixtures.Golden.load(name)) {
+            JsonNode seq = golden.json().get("sequences").get(0);
+            int[] tokens = TinyFixtures.ints(seq.get("tokens"));
+            GoldenLogitsTest.assertClose(name + " fp8 vs its dequantized weights", q.forwardAll(q.newState(), tokens, null), d.forwardAll(d.newState(), tokens, null), 5e-4);
+        }
+    }
+
+    @Test
+    void nvfp4NamesAProjectionThatIsNotWholeBlocks() {
+        // tiny-b's experts are 24 wide: their down_proj has 24 inputs, not whole blocks of 16
+        assertThatThrownBy(() -> ModelOptQuantizer.quantize(TinyFixtures.dir("tiny-b"), tmp.resolve("b-nvfp4"), Format.NVFP4, Recipe.SELECTIVE, Calibration.NONE, null))
+                .isInstanceOf(ModelFormatException.class).hasMessageContaining("down_proj.weight").hasMessageContaining("24 inputs")
+                .hasMessageContaining("model.safetensors");
+    }
+
+    /** A float tensor's values (exact widening). */
+    private static float[] floats(TensorInfo t) {
+        float[] out = new float[Math.toIntExact(t.elementCount())];
+        for (int i = 0; i < out.length; i++) {
+            out[i] = switch (t.dtype()) {
+                case BF16 -> Float.intBitsToFloat((t.data().getAtIndex(ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN), i) & 0xFFFF) << 16);
+                case F16 -> Float.float16ToFloat(t.data().getAtIndex(ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN), i));
+                case F32 -> t.data().getAtIndex(ValueLayout.JAVA_FLOAT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN), i);
+                default -> Float.NaN;
+            };
+        }
+        return out;
     }
 
     /** {@code quantized}'s weights dequantized (code × scale, exactly, in float32) into a plain checkpoint. */

@@ -248,6 +248,58 @@ class ModelOptCheckpointTest {
         }
     }
 
+    @Test
+    void theNewerQuantizationConfigAloneLoadsToo() throws IOException {
+        // no hf_quant_config.json: config.json's ModelOpt >= 0.29 form (config_groups, ignore, kv_cache_scheme); for
+        // NVFP4 also without quant_algo, which is then read from the weights' config group (4-bit float)
+        for (String name : List.of("fp8-a", "nvfp4-a")) {
+            Path dir = copy(name);
+            Files.delete(dir.resolve("hf_quant_config.json"));
+            if (name.startsWith("nvfp4")) {
+                ObjectNode config = (ObjectNode) JSON.readTree(dir.resolve("config.json").toFile());
+                ((ObjectNode) config.get("quantization_config")).remove("quant_algo");
+                JSON.writeValue(dir.resolve("config.json").toFile(), config);
+            }
+            String algo = name.startsWith("fp8") ? ModelOptQuantization.FP8 : ModelOptQuantization.NVFP4;
+            assertThat(ModelSource.of(dir)).isEqualTo(new ModelSource.ModelOptDirectory(dir, algo));
+            ModelOptQuantization q = ModelOptQuantization.read(dir);
+            assertThat(q.declaredIn()).isEqualTo(dir.resolve("config.json"));
+            assertThat(q.kvCacheAlgorithm()).as("kv_cache_scheme: 8-bit float").contains(ModelOptQuantization.FP8);
+            assertThat(q.excludes("backbone.layers.7.mixer.out_proj")).isTrue();
+            assertThat(q.excludes("backbone.layers.6.mixer.out_proj")).isFalse();
+            assertMatchesGolden(dir, fixture(name), true, 2);
+        }
+    }
+
+    @Test
+    void keptTensorsAndTheRouterInFloat16LoadToo() throws IOException {
+        // exports of a float16 source: the kept BF16 tensors and the F32 router stored as F16 (those that convert exactly:
+        // the goldens stay valid; a few tiny conv1d values would be subnormal in F16 and stay BF16)
+        for (String name : List.of("fp8-a", "nvfp4-a")) {
+            Path dir = copy(name);
+            ObjectNode config = (ObjectNode) JSON.readTree(dir.resolve("config.json").toFile());
+            config.put("torch_dtype", "float16");
+            JSON.writeValue(dir.resolve("config.json").toFile(), config);
+            int[] converted = {0};
+            rewrite(dir.resolve("model.safetensors"), tensors -> {
+                for (var e : tensors.entrySet()) {
+                    Tensor t = e.getValue();
+                    Tensor f16 = t.dtype == DType.BF16 || e.getKey().endsWith("gate.weight") ? toF16(t) : null;
+                    if (f16 != null) {
+                        e.setValue(f16);
+                        converted[0]++;
+                    }
+                }
+            });
+            assertThat(converted[0]).as(name + ": tensors now F16").isGreaterThan(20);
+            try (SafetensorsCheckpoint ck = SafetensorsCheckpoint.open(dir)) {
+                assertThat(ck.find("backbone.layers.3.mixer.q_proj.weight").orElseThrow().dtype()).isEqualTo(DType.F16);
+                assertThat(ck.find("backbone.layers.1.mixer.gate.weight").orElseThrow().dtype()).isEqualTo(DType.F16);
+            }
+            assertMatchesGolden(dir, fixture(name), true, 2);
+        }
+    }
+
     // ---- errors ----
 
     @Test
@@ -315,6 +367,20 @@ class ModelOptCheckpointTest {
         }
     }
 
+    @Test
+    void aNonFiniteScaleIsNamed() throws IOException {
+        Path dir = copy("fp8-a");
+        rewrite(dir.resolve("model.safetensors"), t -> t.put("backbone.layers.0.mixer.in_proj.weight_scale", f32(Float.POSITIVE_INFINITY)));
+        assertRejected(dir, "backbone.layers.0.mixer.in_proj.weight_scale", "Infinity", "not finite");
+        Path nv = copy("nvfp4-a");
+        rewrite(nv.resolve("model.safetensors"), t -> t.put("backbone.layers.1.mixer.experts.4.down_proj.weight_scale_2", f32(Float.NaN)));
+        assertRejected(nv, "backbone.layers.1.mixer.experts.4.down_proj.weight_scale_2", "NaN", "not finite");
+    }
+
+    private static Tensor f32(float v) {
+        return new Tensor(DType.F32, new long[0], ByteBuffer.allocate(4).order(ByteOrder.LITTLE_ENDIAN).putFloat(0, v).array());
+    }
+
     private static void assertRejected(Path dir, String... mustMention) {
         assertThatThrownBy(() -> ModelSource.of(dir).load().close()).isInstanceOf(ModelFormatException.class)
                 .satisfies(e -> {
@@ -344,6 +410,19 @@ class ModelOptCheckpointTest {
             out.putShort((short) (bits >>> 16));
         }
         return new Tensor(DType.BF16, t.shape, out.array());
+    }
+
+    /** {@code t} (BF16 or F32) as float16, or null unless every value converts exactly. */
+    private static Tensor toF16(Tensor t) {
+        int n = t.bytes.length / (t.dtype == DType.F32 ? 4 : 2);
+        ByteBuffer in = ByteBuffer.wrap(t.bytes).order(ByteOrder.LITTLE_ENDIAN), out = ByteBuffer.allocate(2 * n).order(ByteOrder.LITTLE_ENDIAN);
+        for (int i = 0; i < n; i++) {
+            float v = t.dtype == DType.F32 ? in.getFloat() : Float.intBitsToFloat((in.getShort() & 0xFFFF) << 16);
+            short h = Float.floatToFloat16(v);
+            if (Float.float16ToFloat(h) != v) return null;
+            out.putShort(h);
+        }
+        return new Tensor(DType.F16, t.shape, out.array());
     }
 
     /** Reads every tensor of {@code file}, lets {@code edit} change the map, writes it back. */
