@@ -3,6 +3,7 @@ package dev.nemotron4j.engine.kernels;
 import jdk.incubator.vector.ByteVector;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.IntVector;
+import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorShuffle;
 import jdk.incubator.vector.VectorSpecies;
@@ -13,16 +14,27 @@ import java.nio.ByteOrder;
 
 /**
  * ggml NVFP4 weights (type 40): blocks of 64 values as 4 sub-blocks of 16 (36 bytes): 4 unsigned E4M3 sub-block
- * scales, then 8 bytes of nibbles per sub-block (low nibbles are its elements 0–7, high 8–15) indexing ggml's doubled
- * E2M1 table {@link GgmlBlocks#FP4_VALUES}; value {@code code·scale} ({@link GgmlBlocks#ue4m3Half}). The tensor's own
- * {@code .scale} multiplies the whole product and is not part of the blocks. The decode kernel reads each block once
- * from memory and looks the codes up in registers (the 16-entry table as one vector of float bits).
+ * scales, then 8 bytes of nibbles per sub-block (byte j holds element j in its low nibble and element j+8 in its high
+ * one) indexing ggml's doubled E2M1 table {@link GgmlBlocks#FP4_VALUES}; value {@code code·scale}
+ * ({@link GgmlBlocks#ue4m3Half}). The tensor's own {@code .scale} multiplies the whole product and is not part of the
+ * blocks. The kernels compute with the dequantized weights {@code w = code·scale} (a 2-bit code times a 4-bit scale
+ * mantissa: exact in float32), looking the codes up in registers (the 16-entry table as one vector of float bits at
+ * 16 lanes, two half-tables at 8, at 4 the magnitudes in two half-tables with the sign bit moved into place).
  *
- * <p>The kernels compute with the dequantized weights {@code w = code·scale} (a 2-bit code times a 4-bit scale
- * mantissa: exact in float32). One order for every path: per (row, input), part p (L lanes) of the row goes into
- * accumulator {@code p mod 2} — with 16 lanes, even and odd sub-blocks — and the two are added and summed by
- * {@link LaneSum}: {@link Q5_1Matrix}'s order, so a row dequantized once into scratch runs the plain float kernels
- * ({@link DequantizedRows}) bit-identically to {@link #dot}.
+ * <p>One order for every path, as {@link ModelOptNvfp4Matrix}: a row is a sequence of <em>groups</em> of {@code 2·L}
+ * weights, the first {@code L} of a group into accumulator 0 and the other {@code L} into accumulator 1, the two added
+ * and summed by {@link LaneSum} ({@link DecodedRowDot}'s order), so a row decoded once into scratch runs the plain
+ * float kernels ({@link DequantizedRows}) bit-identically to {@link #dot}. The groups follow the byte layout:
+ * <ul>
+ *   <li>8 lanes: a sub-block's 8 code bytes widened once are its elements 0–7 (low nibbles) and, shifted, 8–15: element
+ *       order;</li>
+ *   <li>4 lanes: a code word (4 bytes) gives elements 4k..4k+3 and 8+4k..: element order too (chunks k and k+2 of the
+ *       sub-block into the same accumulator, as the element-order kernel puts them);</li>
+ *   <li>16 lanes: <em>split order</em>: the 16 code bytes of a sub-block pair widened once are the low halves of both
+ *       sub-blocks (elements 0–7 and 16–23 of the 32) and, shifted, their high halves (8–15, 24–31) — no per-lane
+ *       placement of nibbles. The input is split to match ({@link #split}): once per product by {@link #dotRange} and
+ *       the batched paths, per group in registers by a lone {@link #dot}.</li>
+ * </ul>
  */
 public record Nvfp4Matrix(MemorySegment data, int rows, int cols) implements WeightMatrix {
 
@@ -53,93 +65,167 @@ public record Nvfp4Matrix(MemorySegment data, int rows, int cols) implements Wei
         return SCALES[GgmlBlocks.u8(data, o + s)];
     }
 
-    /** Whether the vector kernels apply (a sub-block is a whole number of float vectors). */
-    private static final boolean VECTOR = Block32.VECTOR && !VectorWidth.SCALAR;
-    /** Whether the 16-lane kernels apply: a float vector holds a sub-block, an int vector the whole table. */
-    private static final boolean WIDE = VECTOR && Block32.L == 16;
-    /** Whether 8-lane parts look their codes up in the table's two halves. */
-    private static final boolean PARTS = VECTOR && Block32.L == 8;
-
-    @Override
-    public float dot(int row, float[] x, int xOff) {
-        if (WIDE) return dotWide(data, row * rowBytes(), cols / 64, x, xOff);
-        if (PARTS) return dotParts(data, row * rowBytes(), cols / 64, x, xOff);
-        if (!VECTOR) return dotScalar(row, x, xOff);
-        float[] w = RowScratch.get(cols, 0).values;
-        dequantize(row, w, 0);
-        return dotDequantized(w, 0, cols, x, xOff);
-    }
-
-    // ---- 16 lanes: a sub-block per vector; lane j takes byte j mod 8, shifted right by 0 (j < 8) or 4 ----
-
-    /** A block's 16 code bytes and their ints (the width's: 128 and 512 bits where these kernels run). */
-    private static final VectorSpecies<Byte> CODE_BYTES = VectorWidth.BYTE;
+    private static final VectorSpecies<Float> F = VectorWidth.FLOAT;
     private static final VectorSpecies<Integer> I = VectorWidth.INT;
-    private static final IntVector TABLE = table(I, 0);
-    /** Lanes 0–7 and 8–15 both from bytes 0–7 (an even sub-block of the pair) or 8–15 (the odd one). */
-    private static final VectorShuffle<Integer> EVEN_BYTES = VectorShuffle.fromOp(I, j -> j & 7), ODD_BYTES = VectorShuffle.fromOp(I, j -> 8 + (j & 7));
-    private static final IntVector NIBBLE_SHIFT = IntVector.zero(I).addIndex(1).lanewise(VectorOperators.LSHR, 3).lanewise(VectorOperators.LSHL, 2);
+    private static final int L = F.length();
+    /** Whether the vector kernels apply. */
+    private static final boolean VECTOR = !VectorWidth.SCALAR && L >= 4 && L <= 16;
+    /** 16 lanes: split order, a sub-block pair per group. */
+    private static final boolean WIDE = VECTOR && L == 16;
+    /** 8 lanes: a sub-block per group. */
+    private static final boolean PARTS = VECTOR && L == 8;
+    /** 4 lanes: half a sub-block (a code word) per group. */
+    private static final boolean NARROW = VECTOR && L == 4;
+    /** Groups per 64-element block. */
+    private static final int GROUPS = 64 / (2 * L);
 
-    /** The table's entries from {@code first} on as float bits, one per lane of {@code species}. */
-    private static IntVector table(VectorSpecies<Integer> species, int first) {
-        int[] bits = new int[species.length()];
+    /** The table's entries from {@code first} on as float bits, one per lane (index taken mod 16 at 16 lanes). */
+    private static IntVector table(int first) {
+        int[] bits = new int[I.length()];
         for (int i = 0; i < bits.length; i++) bits[i] = Float.floatToRawIntBits(GgmlBlocks.FP4_VALUES[(first + i) & 15]);
-        return IntVector.fromArray(species, bits, 0);
+        return IntVector.fromArray(I, bits, 0);
     }
 
-    /** The nibble bytes of sub-blocks 2h and 2h+1 of the block at {@code o}, zero-extended to ints. */
-    private static IntVector codes(MemorySegment data, long o, int h) {
-        return (IntVector) ByteVector.fromMemorySegment(CODE_BYTES, data, o + 4 + 16L * h, ByteOrder.LITTLE_ENDIAN)
+    /** 16 lanes: the whole table; 8 lanes: its two halves; 4 lanes: the 8 magnitudes in two halves. */
+    private static final IntVector TABLE = table(0), TABLE_HIGH = table(I.length());
+    /** At 16 lanes lanes 8–15 of a group are the second sub-block's: its scale. */
+    private static final VectorMask<Float> SECOND_SUB_BLOCK = VectorMask.fromLong(F, L == 16 ? 0xFF00L : 0L);
+    /** At 16 lanes a group's inputs from its two vectors of consecutive inputs: low halves (0–7, 16–23), high (8–15, 24–31). */
+    private static final VectorShuffle<Float> LOW_HALVES = VectorShuffle.fromOp(F, j -> j < 8 ? j : j + 8),
+            HIGH_HALVES = VectorShuffle.fromOp(F, j -> j < 8 ? j + 8 : j + 16);
+    private static final ValueLayout.OfInt LE_INT = ValueLayout.JAVA_INT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
+    private static final ValueLayout.OfShort LE_SHORT = ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
+    /** 4 lanes: lane j of a code word shifted down to its byte j (bits above it left, the lookups ignore them). */
+    private static final IntVector BYTE_SHIFTS = IntVector.zero(I).addIndex(8);
+
+    /**
+     * Group {@code g}'s code bytes of the block at {@code o}, zero-extended to ints: 16 lanes the bytes of sub-blocks
+     * 2g and 2g+1; 8 lanes sub-block g's; 4 lanes code word g (sub-block g/2, bytes 4·(g mod 2)..), with the
+     * following bytes above each.
+     */
+    private static IntVector bytes(MemorySegment data, long o, int g) {
+        if (NARROW) return IntVector.broadcast(I, data.get(LE_INT, o + 4 + 4L * g)).lanewise(VectorOperators.LSHR, BYTE_SHIFTS);
+        return (IntVector) ByteVector.fromMemorySegment(VectorWidth.BYTE, data, o + 4 + (long) L * g, ByteOrder.LITTLE_ENDIAN)
                 .convertShape(VectorOperators.ZERO_EXTEND_B2I, I, 0);
     }
 
-    /** The codes of the even ({@code EVEN_BYTES}) or odd sub-block of a pair, looked up (index mod 16). */
-    private static FloatVector codes(IntVector pair, VectorShuffle<Integer> half) {
-        return pair.rearrange(half).lanewise(VectorOperators.LSHR, NIBBLE_SHIFT).selectFrom(TABLE).reinterpretAsFloats();
+    /** The table values of the low nibbles of {@code bytes} (at 4 lanes: the magnitude, and bit 3 as the sign). */
+    private static FloatVector low(IntVector bytes) {
+        if (WIDE) return bytes.selectFrom(TABLE).reinterpretAsFloats();
+        IntVector v = bytes.selectFrom(TABLE, TABLE_HIGH);
+        if (NARROW) v = v.lanewise(VectorOperators.XOR, bytes.lanewise(VectorOperators.LSHL, 28).and(0x80000000));
+        return v.reinterpretAsFloats();
     }
 
-    /** {@link #dot} with 16-lane vectors: even sub-blocks into one accumulator, odd into the other. */
-    private static float dotWide(MemorySegment data, long base, int blocks, float[] x, int xOff) {
-        var F = Block32.F;
-        FloatVector even = FloatVector.zero(F), odd = even;
-        for (int half = 0; half < 2 * blocks; half++) { // pairs of sub-blocks (a block per iteration overran the inlining budget)
-            long o = base + (long) (half >>> 1) * BLOCK_BYTES;
-            int h = half & 1, xo = xOff + half * 32;
-            IntVector pair = codes(data, o, h);
-            even = codes(pair, EVEN_BYTES).mul(scale(data, o, 2 * h)).fma(FloatVector.fromArray(F, x, xo), even);
-            odd = codes(pair, ODD_BYTES).mul(scale(data, o, 2 * h + 1)).fma(FloatVector.fromArray(F, x, xo + 16), odd);
+    /** The table values of the high nibbles of {@code bytes}. */
+    private static FloatVector high(IntVector bytes) {
+        return low(bytes.lanewise(VectorOperators.LSHR, 4));
+    }
+
+    /** Group {@code g}'s scales: two sub-blocks' at 16 lanes (lanes 0–7, 8–15; one 2-byte load), one sub-block's else. */
+    private static FloatVector groupScales(MemorySegment data, long o, int g) {
+        if (WIDE) {
+            int pair = data.get(LE_SHORT, o + 2L * g);
+            return FloatVector.broadcast(F, SCALES[pair & 0xFF]).blend(SCALES[(pair >>> 8) & 0xFF], SECOND_SUB_BLOCK);
         }
-        return LaneSum.sum(even.add(odd));
+        return FloatVector.broadcast(F, scale(data, o, NARROW ? g >>> 1 : g));
     }
 
-    // ---- 8 lanes: a sub-block as two parts (its low and high nibbles), the table in two halves ----
+    /** Column of the first of group {@code g}'s low weights within its block (the high ones follow at +8 (4, 8 lanes) or in split order). */
+    private static int lowColumn(int g) {
+        return NARROW ? 16 * (g >>> 1) + 4 * (g & 1) : 16 * g;
+    }
 
-    private static final VectorSpecies<Integer> PART_INTS = VectorWidth.INT;
-    private static final IntVector TABLE_LOW = table(PART_INTS, 0), TABLE_HIGH = table(PART_INTS, PART_INTS.length());
+    /**
+     * {@code dst[dstOff ..] = x[xOff ..]} in split order (16 lanes): per 32 columns, columns 0–7 and 16–23, then 8–15
+     * and 24–31.
+     */
+    static void split(float[] x, int xOff, float[] dst, int dstOff, int cols) {
+        for (int g = 0; g < cols; g += 32) {
+            FloatVector a = FloatVector.fromArray(F, x, xOff + g), b = FloatVector.fromArray(F, x, xOff + g + 16);
+            a.rearrange(LOW_HALVES, b).intoArray(dst, dstOff + g);
+            a.rearrange(HIGH_HALVES, b).intoArray(dst, dstOff + g + 16);
+        }
+    }
 
-    /** {@link #dot} for 8-lane vectors: part p of the row into accumulator p mod 2. */
+    @Override
+    public float dot(int row, float[] x, int xOff) {
+        if (!VECTOR) return dotScalar(row, x, xOff);
+        long base = row * rowBytes();
+        int blocks = cols / 64;
+        if (WIDE) return dotWide(data, base, blocks, x, xOff);
+        if (PARTS) return dotParts(data, base, blocks, x, xOff);
+        return dotNarrow(data, base, blocks, x, xOff);
+    }
+
+    /** 8 lanes: per sub-block its low nibbles (elements 0–7) into accumulator 0, its high ones (8–15) into 1. */
     private static float dotParts(MemorySegment data, long base, int blocks, float[] x, int xOff) {
-        var F = Block32.F;
         FloatVector acc0 = FloatVector.zero(F), acc1 = acc0;
         for (int blk = 0; blk < blocks; blk++) {
             long o = base + (long) blk * BLOCK_BYTES;
             for (int s = 0; s < 4; s++) {
-                IntVector b = (IntVector) ByteVector.fromMemorySegment(Block32.B, data, o + 4 + 8 * s, ByteOrder.LITTLE_ENDIAN)
-                        .convertShape(VectorOperators.ZERO_EXTEND_B2I, PART_INTS, 0);
-                float d = scale(data, o, s);
-                int xo = xOff + blk * 64 + 16 * s;
-                acc0 = b.selectFrom(TABLE_LOW, TABLE_HIGH).reinterpretAsFloats().mul(d).fma(FloatVector.fromArray(F, x, xo), acc0);
-                acc1 = b.lanewise(VectorOperators.LSHR, 4).selectFrom(TABLE_LOW, TABLE_HIGH).reinterpretAsFloats().mul(d)
-                        .fma(FloatVector.fromArray(F, x, xo + 8), acc1);
+                IntVector b = bytes(data, o, s);
+                FloatVector d = groupScales(data, o, s);
+                int c = xOff + blk * 64 + 16 * s;
+                acc0 = low(b).mul(d).fma(FloatVector.fromArray(F, x, c), acc0);
+                acc1 = high(b).mul(d).fma(FloatVector.fromArray(F, x, c + 8), acc1);
             }
         }
         return LaneSum.sum(acc0.add(acc1));
     }
 
-    /** A row dequantized into {@code w[wOff ..]} against x: part p (L lanes) into accumulator p mod 2. */
+    /**
+     * 4 lanes: per sub-block code word 0 (elements 0–3 low, 8–11 high) into accumulator 0 and word 1 (4–7, 12–15)
+     * into 1 — the element-order kernel's chunks 0, 2 and 1, 3, in the same order per accumulator.
+     */
+    private static float dotNarrow(MemorySegment data, long base, int blocks, float[] x, int xOff) {
+        FloatVector acc0 = FloatVector.zero(F), acc1 = acc0;
+        for (int blk = 0; blk < blocks; blk++) {
+            long o = base + (long) blk * BLOCK_BYTES;
+            for (int s = 0; s < 4; s++) {
+                IntVector w0 = bytes(data, o, 2 * s), w1 = bytes(data, o, 2 * s + 1);
+                FloatVector d = groupScales(data, o, 2 * s);
+                int c = xOff + blk * 64 + 16 * s;
+                acc0 = low(w0).mul(d).fma(FloatVector.fromArray(F, x, c), acc0);
+                acc1 = low(w1).mul(d).fma(FloatVector.fromArray(F, x, c + 4), acc1);
+                acc0 = high(w0).mul(d).fma(FloatVector.fromArray(F, x, c + 8), acc0);
+                acc1 = high(w1).mul(d).fma(FloatVector.fromArray(F, x, c + 12), acc1);
+            }
+        }
+        return LaneSum.sum(acc0.add(acc1));
+    }
+
+    /** 16 lanes, a lone input: split per group in registers, then {@link #dotSplit}'s operations. */
+    private static float dotWide(MemorySegment data, long base, int blocks, float[] x, int xOff) {
+        FloatVector acc0 = FloatVector.zero(F), acc1 = acc0;
+        for (int half = 0; half < 2 * blocks; half++) { // sub-block pairs, 32 columns each
+            long o = base + (long) (half >>> 1) * BLOCK_BYTES;
+            int g = half & 1, c = xOff + half * 32;
+            IntVector b = bytes(data, o, g);
+            FloatVector d = groupScales(data, o, g);
+            FloatVector xa = FloatVector.fromArray(F, x, c), xb = FloatVector.fromArray(F, x, c + 16);
+            acc0 = low(b).mul(d).fma(xa.rearrange(LOW_HALVES, xb), acc0);
+            acc1 = high(b).mul(d).fma(xa.rearrange(HIGH_HALVES, xb), acc1);
+        }
+        return LaneSum.sum(acc0.add(acc1));
+    }
+
+    /** 16 lanes: {@link #dot} against an input already {@link #split}. */
+    private static float dotSplit(MemorySegment data, long base, int blocks, float[] xs, int xOff) {
+        FloatVector acc0 = FloatVector.zero(F), acc1 = acc0;
+        for (int half = 0; half < 2 * blocks; half++) {
+            long o = base + (long) (half >>> 1) * BLOCK_BYTES;
+            int g = half & 1, c = xOff + half * 32;
+            IntVector b = bytes(data, o, g);
+            FloatVector d = groupScales(data, o, g);
+            acc0 = low(b).mul(d).fma(FloatVector.fromArray(F, xs, c), acc0);
+            acc1 = high(b).mul(d).fma(FloatVector.fromArray(F, xs, c + 16), acc1);
+        }
+        return LaneSum.sum(acc0.add(acc1));
+    }
+
+    /** A decoded row {@code w[wOff ..]} against x: chunk p (L lanes) into accumulator p mod 2 ({@link DecodedRowDot}'s order). */
     private static float dotDequantized(float[] w, int wOff, int cols, float[] x, int xOff) {
-        var F = Block32.F;
-        int L = Block32.L;
         FloatVector acc0 = FloatVector.zero(F), acc1 = acc0;
         for (int c = 0; c < cols; c += 2 * L) {
             acc0 = FloatVector.fromArray(F, w, wOff + c).fma(FloatVector.fromArray(F, x, xOff + c), acc0);
@@ -166,9 +252,22 @@ public record Nvfp4Matrix(MemorySegment data, int rows, int cols) implements Wei
         return GgmlBlocks.FP4_VALUES[(j & 8) == 0 ? b & 0x0F : b >>> 4];
     }
 
+    /** 16 lanes: each row against an input split once; other widths: each row's {@link #dot}. Bit-identical to {@link #dot}. */
+    @Override
+    public void dotRange(int start, int end, float[] x, int xOff, float[] out, int outOff) {
+        if (!WIDE) {
+            WeightMatrix.super.dotRange(start, end, x, xOff, out, outOff);
+            return;
+        }
+        float[] xs = RowScratch.inputs(cols);
+        split(x, xOff, xs, 0, cols);
+        int blocks = cols / 64;
+        for (int o = start; o < end; o++) out[outOff + o] = dotSplit(data, o * rowBytes(), blocks, xs, 0);
+    }
+
     // ---- batches ----
 
-    /** Batches from this size on dequantize a row (pair) into scratch once and reuse it. */
+    /** Batches from this size on decode a row (pair) into scratch once and reuse it. */
     static final int FUSED_BELOW = 9;
 
     @Override
@@ -177,75 +276,113 @@ public record Nvfp4Matrix(MemorySegment data, int rows, int cols) implements Wei
             for (int b = 0; b < batch; b++) out[outOff + b * outStride] = dot(row, x, xOff + b * xStride);
             return;
         }
-        if (WIDE && batch < FUSED_BELOW) {
-            long base = row * rowBytes();
-            int blocks = cols / 64, b = 0;
-            for (; b + 2 <= batch; b += 2) dotWide2(data, base, blocks, x, xOff + b * xStride, xStride, out, outOff + b * outStride, outStride);
-            if (b < batch) out[outOff + b * outStride] = dotWide(data, base, blocks, x, xOff + b * xStride);
+        if (WIDE) {
+            float[] xs = splitInputs(x, xOff, xStride, batch);
+            dotRowsSplit(row, xs, batch, out, outOff, outStride);
             return;
         }
         float[] w = RowScratch.get(cols, 0).values;
-        dequantize(row, w, 0);
+        decode(row, w, 0);
         for (int b = 0; b < batch; b++) out[outOff + b * outStride] = dotDequantized(w, 0, cols, x, xOff + b * xStride);
     }
 
+    /** 16 lanes: row {@code row} against {@code batch} split inputs {@code cols} apart in {@code xs}. */
+    private void dotRowsSplit(int row, float[] xs, int batch, float[] out, int outOff, int outStride) {
+        long base = row * rowBytes();
+        int blocks = cols / 64;
+        if (batch < FUSED_BELOW) {
+            int b = 0;
+            for (; b + 2 <= batch; b += 2) dotSplit2(data, base, blocks, xs, b * cols, cols, out, outOff + b * outStride, outStride);
+            if (b < batch) out[outOff + b * outStride] = dotSplit(data, base, blocks, xs, b * cols);
+            return;
+        }
+        float[] w = RowScratch.get(cols, 0).values;
+        decode(row, w, 0);
+        for (int b = 0; b < batch; b++) out[outOff + b * outStride] = dotDequantized(w, 0, cols, xs, b * cols);
+    }
+
     /**
-     * With 16-lane vectors, prefill-sized batches take the rows two at a time, both dequantized once
-     * ({@link DequantizedRows#dotRowPair}); decode batches of 4 to 8 go panel by panel, each panel first prefetched
-     * into L2 ({@link PanelPrefetch}), then two rows against 4 inputs at a time with the weights built in registers
-     * ({@link #dotWide2x4}). Other batches row by row ({@link #dotRows}). Bit-identical to {@link #dot} every way.
+     * At 16 lanes the inputs are split once for the range: single inputs run {@link #dotRange}; prefill-sized batches
+     * take the rows two at a time, both decoded once ({@link DequantizedRows#dotRowPair}); decode batches of 4 to 8 go
+     * panel by panel, each panel first prefetched into L2 ({@link PanelPrefetch}), then two rows against 4 inputs at a
+     * time with the weights built in registers ({@link #dotSplit2x4}). Other widths and batches row by row
+     * ({@link #dotRows}). Bit-identical to {@link #dot} every way.
      */
     @Override
     public void multiplyRows(int start, int end, float[] x, int xOff, int xStride, int batch, float[] out, int outOff, int outStride) {
+        if (!WIDE) {
+            for (int o = start; o < end; o++) dotRows(o, x, xOff, xStride, batch, out, outOff + o, outStride);
+            return;
+        }
+        if (batch == 1) {
+            dotRange(start, end, x, xOff, out, outOff);
+            return;
+        }
+        float[] xs = splitInputs(x, xOff, xStride, batch);
         int o = start;
-        if (WIDE && batch >= FUSED_BELOW) {
+        if (batch >= FUSED_BELOW) {
             float[] w = RowScratch.get(2 * cols, 0).values;
             for (; o + 2 <= end; o += 2) {
-                dequantize(o, w, 0);
-                dequantize(o + 1, w, cols);
-                DequantizedRows.dotRowPair(w, cols, x, xOff, xStride, batch, out, outOff + o, outStride);
+                decode(o, w, 0);
+                decode(o + 1, w, cols);
+                DequantizedRows.dotRowPair(w, cols, xs, 0, cols, batch, out, outOff + o, outStride);
             }
-        } else if (WIDE && batch >= 4) {
+        } else if (batch >= 4) {
             long rowBytes = rowBytes();
             int panelRows = PanelPrefetch.rowsPerPanel(rowBytes);
             for (int p0 = start; p0 < end; p0 += panelRows) {
                 int p1 = Math.min(end, p0 + panelRows);
                 PanelPrefetch.prefetch(data, p0 * rowBytes, p1 * rowBytes);
-                for (o = p0; o + 2 <= p1; o += 2) rowPairWide(o, x, xOff, xStride, batch, out, outOff + o, outStride);
-                if (o < p1) dotRows(o, x, xOff, xStride, batch, out, outOff + o, outStride);
+                for (o = p0; o + 2 <= p1; o += 2) rowPairSplit(o, xs, batch, out, outOff + o, outStride);
+                if (o < p1) dotRowsSplit(o, xs, batch, out, outOff + o, outStride);
             }
             return;
         }
-        for (; o < end; o++) dotRows(o, x, xOff, xStride, batch, out, outOff + o, outStride);
+        for (; o < end; o++) dotRowsSplit(o, xs, batch, out, outOff + o, outStride);
     }
 
-    /** Rows {@code row} and {@code row + 1} against a decode batch: 4 inputs at a time, the rest in pairs per row. */
-    private void rowPairWide(int row, float[] x, int xOff, int xStride, int batch, float[] out, int outOff, int outStride) {
+    /** The {@code batch} inputs {@code xStride} apart, each {@link #split}, {@code cols} apart in this thread's scratch. */
+    private float[] splitInputs(float[] x, int xOff, int xStride, int batch) {
+        float[] xs = RowScratch.inputs(batch * cols);
+        for (int b = 0; b < batch; b++) split(x, xOff + b * xStride, xs, b * cols, cols);
+        return xs;
+    }
+
+    /** Rows {@code row} and {@code row + 1} against a decode batch of split inputs: 4 inputs at a time, the rest per row. */
+    private void rowPairSplit(int row, float[] xs, int batch, float[] out, int outOff, int outStride) {
         int b = 0;
         for (; b + 4 <= batch; b += 4) {
-            dotWide2x4(data, row * rowBytes(), (row + 1) * rowBytes(), cols / 64, x, xOff + b * xStride, xStride, out, outOff + b * outStride, outStride);
+            dotSplit2x4(data, row * rowBytes(), (row + 1) * rowBytes(), cols / 64, xs, b * cols, cols, out, outOff + b * outStride, outStride);
         }
         if (b < batch) {
-            dotRows(row, x, xOff + b * xStride, xStride, batch - b, out, outOff + b * outStride, outStride);
-            dotRows(row + 1, x, xOff + b * xStride, xStride, batch - b, out, outOff + 1 + b * outStride, outStride);
+            dotRowsSplitFrom(row, xs, b, batch, out, outOff, outStride);
+            dotRowsSplitFrom(row + 1, xs, b, batch, out, outOff + 1, outStride);
         }
     }
 
-    /** {@link #dotWide} for two inputs {@code xStride} apart, sharing each sub-block's weights; bit-identical. */
-    private static void dotWide2(MemorySegment data, long base, int blocks, float[] x, int xOff, int xStride,
-                                 float[] out, int outOff, int outStride) {
-        var F = Block32.F;
+    /** Row {@code row} against split inputs {@code from ..< batch} (fused, as {@link #dotRowsSplit} below its threshold). */
+    private void dotRowsSplitFrom(int row, float[] xs, int from, int batch, float[] out, int outOff, int outStride) {
+        long base = row * rowBytes();
+        int blocks = cols / 64, b = from;
+        for (; b + 2 <= batch; b += 2) dotSplit2(data, base, blocks, xs, b * cols, cols, out, outOff + b * outStride, outStride);
+        if (b < batch) out[outOff + b * outStride] = dotSplit(data, base, blocks, xs, b * cols);
+    }
+
+    /** {@link #dotSplit} for two split inputs {@code xStride} apart, sharing each group's weights; bit-identical. */
+    private static void dotSplit2(MemorySegment data, long base, int blocks, float[] xs, int xOff, int xStride,
+                                  float[] out, int outOff, int outStride) {
         FloatVector e0 = FloatVector.zero(F), o0 = e0, e1 = e0, o1 = e0;
         int x1 = xOff + xStride;
-        for (int half = 0; half < 2 * blocks; half++) { // pairs of sub-blocks
+        for (int half = 0; half < 2 * blocks; half++) {
             long o = base + (long) (half >>> 1) * BLOCK_BYTES;
-            int h = half & 1, c = half * 32;
-            IntVector pair = codes(data, o, h);
-            FloatVector we = codes(pair, EVEN_BYTES).mul(scale(data, o, 2 * h)), wo = codes(pair, ODD_BYTES).mul(scale(data, o, 2 * h + 1));
-            e0 = we.fma(FloatVector.fromArray(F, x, xOff + c), e0);
-            o0 = wo.fma(FloatVector.fromArray(F, x, xOff + c + 16), o0);
-            e1 = we.fma(FloatVector.fromArray(F, x, x1 + c), e1);
-            o1 = wo.fma(FloatVector.fromArray(F, x, x1 + c + 16), o1);
+            int g = half & 1, c = half * 32;
+            IntVector b = bytes(data, o, g);
+            FloatVector d = groupScales(data, o, g);
+            FloatVector lo = low(b).mul(d), hi = high(b).mul(d);
+            e0 = lo.fma(FloatVector.fromArray(F, xs, xOff + c), e0);
+            o0 = hi.fma(FloatVector.fromArray(F, xs, xOff + c + 16), o0);
+            e1 = lo.fma(FloatVector.fromArray(F, xs, x1 + c), e1);
+            o1 = hi.fma(FloatVector.fromArray(F, xs, x1 + c + 16), o1);
         }
         // Reduced through memory: a LaneSum.sum(FloatVector) left as a call (the JIT's inlining budget) boxes its vector.
         float[] lanes = LaneSum.lanes();
@@ -255,45 +392,46 @@ public record Nvfp4Matrix(MemorySegment data, int rows, int cols) implements Wei
     }
 
     /**
-     * Rows at {@code base0} and {@code base1} against four inputs, both rows' weights built in registers sub-block pair
-     * by pair: row r, input b into {@code out[outOff + r + b·outStride]}; per (row, input) the operations of
-     * {@link #dotWide}, so bit-identical to it.
+     * Rows at {@code base0} and {@code base1} against four split inputs, both rows' weights built in registers group by
+     * group: row r, input b into {@code out[outOff + r + b·outStride]}; per (row, input) the operations of
+     * {@link #dotSplit}, so bit-identical to it.
      */
-    private static void dotWide2x4(MemorySegment data, long base0, long base1, int blocks, float[] x, int xOff, int xStride,
-                                   float[] out, int outOff, int outStride) {
-        var F = Block32.F;
-        FloatVector a0 = FloatVector.zero(F), a1 = a0, a2 = a0, a3 = a0, e0 = a0, e1 = a0, e2 = a0, e3 = a0; // row 0: even, odd
+    private static void dotSplit2x4(MemorySegment data, long base0, long base1, int blocks, float[] xs, int xOff, int xStride,
+                                    float[] out, int outOff, int outStride) {
+        FloatVector a0 = FloatVector.zero(F), a1 = a0, a2 = a0, a3 = a0, e0 = a0, e1 = a0, e2 = a0, e3 = a0; // row 0: low, high
         FloatVector b0 = a0, b1 = a0, b2 = a0, b3 = a0, f0 = a0, f1 = a0, f2 = a0, f3 = a0;                 // row 1
         int x1 = xOff + xStride, x2 = x1 + xStride, x3 = x2 + xStride;
-        for (int half = 0; half < 2 * blocks; half++) { // pairs of sub-blocks, 32 elements each
+        for (int half = 0; half < 2 * blocks; half++) { // groups of 32
             long o0 = base0 + (long) (half >>> 1) * BLOCK_BYTES, o1 = base1 + (long) (half >>> 1) * BLOCK_BYTES;
-            int h = half & 1, c = half * 32;
-            IntVector pair = codes(data, o0, h);
-            FloatVector p = codes(pair, EVEN_BYTES).mul(scale(data, o0, 2 * h)), pp = codes(pair, ODD_BYTES).mul(scale(data, o0, 2 * h + 1));
-            pair = codes(data, o1, h);
-            FloatVector q = codes(pair, EVEN_BYTES).mul(scale(data, o1, 2 * h)), qq = codes(pair, ODD_BYTES).mul(scale(data, o1, 2 * h + 1));
-            FloatVector v = FloatVector.fromArray(F, x, xOff + c);
+            int g = half & 1, c = half * 32;
+            IntVector bytes = bytes(data, o0, g);
+            FloatVector d = groupScales(data, o0, g);
+            FloatVector p = low(bytes).mul(d), pp = high(bytes).mul(d);
+            bytes = bytes(data, o1, g);
+            d = groupScales(data, o1, g);
+            FloatVector q = low(bytes).mul(d), qq = high(bytes).mul(d);
+            FloatVector v = FloatVector.fromArray(F, xs, xOff + c);
             a0 = p.fma(v, a0);
             b0 = q.fma(v, b0);
-            v = FloatVector.fromArray(F, x, x1 + c);
+            v = FloatVector.fromArray(F, xs, x1 + c);
             a1 = p.fma(v, a1);
             b1 = q.fma(v, b1);
-            v = FloatVector.fromArray(F, x, x2 + c);
+            v = FloatVector.fromArray(F, xs, x2 + c);
             a2 = p.fma(v, a2);
             b2 = q.fma(v, b2);
-            v = FloatVector.fromArray(F, x, x3 + c);
+            v = FloatVector.fromArray(F, xs, x3 + c);
             a3 = p.fma(v, a3);
             b3 = q.fma(v, b3);
-            v = FloatVector.fromArray(F, x, xOff + c + 16);
+            v = FloatVector.fromArray(F, xs, xOff + c + 16);
             e0 = pp.fma(v, e0);
             f0 = qq.fma(v, f0);
-            v = FloatVector.fromArray(F, x, x1 + c + 16);
+            v = FloatVector.fromArray(F, xs, x1 + c + 16);
             e1 = pp.fma(v, e1);
             f1 = qq.fma(v, f1);
-            v = FloatVector.fromArray(F, x, x2 + c + 16);
+            v = FloatVector.fromArray(F, xs, x2 + c + 16);
             e2 = pp.fma(v, e2);
             f2 = qq.fma(v, f2);
-            v = FloatVector.fromArray(F, x, x3 + c + 16);
+            v = FloatVector.fromArray(F, xs, x3 + c + 16);
             e3 = pp.fma(v, e3);
             f3 = qq.fma(v, f3);
         }
@@ -312,20 +450,21 @@ public record Nvfp4Matrix(MemorySegment data, int rows, int cols) implements Wei
         LaneSum.sumsInto(lanes, 4, 4, out, outOff + 1, outStride);
     }
 
-    /** Dequantized weights {@code code·scale} of row {@code row} into {@code w} from {@code wOff}, in element order. */
-    void dequantize(int row, float[] w, int wOff) {
+    /**
+     * Row {@code row}'s weights {@code code·scale} into {@code w[wOff ..]}, in the order the kernels sum them: split order
+     * at 16 lanes (against {@link #split} inputs), element order else.
+     */
+    void decode(int row, float[] w, int wOff) {
         long base = row * rowBytes();
         for (int blk = 0; blk < cols / 64; blk++) {
             long o = base + (long) blk * BLOCK_BYTES;
             int wb = wOff + blk * 64;
-            if (WIDE) {
-                for (int h = 0; h < 2; h++) {
-                    IntVector pair = codes(data, o, h);
-                    codes(pair, EVEN_BYTES).mul(scale(data, o, 2 * h)).intoArray(w, wb + 32 * h);
-                    codes(pair, ODD_BYTES).mul(scale(data, o, 2 * h + 1)).intoArray(w, wb + 32 * h + 16);
-                }
-            } else {
-                GgmlBlocks.dequantize(dev.nemotron4j.engine.weights.DType.NVFP4, data, o, w, wb);
+            for (int g = 0; g < GROUPS; g++) {
+                IntVector b = bytes(data, o, g);
+                FloatVector d = groupScales(data, o, g);
+                int lowAt = WIDE ? wb + 32 * g : wb + lowColumn(g), highAt = WIDE ? lowAt + 16 : lowAt + 8;
+                low(b).mul(d).intoArray(w, lowAt);
+                high(b).mul(d).intoArray(w, highAt);
             }
         }
     }
