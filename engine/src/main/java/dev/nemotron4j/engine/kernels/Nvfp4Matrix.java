@@ -109,7 +109,10 @@ public record Nvfp4Matrix(MemorySegment data, int rows, int cols) implements Wei
                 .convertShape(VectorOperators.ZERO_EXTEND_B2I, I, 0);
     }
 
-    /** The table values of the low nibbles of {@code bytes} (at 4 lanes: the magnitude, and bit 3 as the sign). */
+    /**
+     * The table values of the low nibbles of {@code bytes} (at 4 lanes: the magnitude, and bit 3 as the sign, so code 8,
+     * ggml's +0, becomes −0: the same products and sums but for the sign of an all-zero sum).
+     */
     private static FloatVector low(IntVector bytes) {
         if (WIDE) return bytes.selectFrom(TABLE).reinterpretAsFloats();
         IntVector v = bytes.selectFrom(TABLE, TABLE_HIGH);
