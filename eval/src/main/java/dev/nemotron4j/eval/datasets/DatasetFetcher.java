@@ -86,6 +86,7 @@ public final class DatasetFetcher {
         String output = e.output() == null ? stem + ".jsonl" : e.output().replace("{variant}", variant == null ? "" : variant);
         Path dataset = outDir.resolve(output).normalize();
         if (!dataset.startsWith(outDir.normalize())) throw new IllegalArgumentException(base + ": output '" + output + "' leaves the output directory");
+        if (e.manual() != null && Files.exists(dataset)) return placed(e, name, variant, rev, dataset, expectSha256 != null ? expectSha256 : e.sha256());
         List<Download> downloads = new ArrayList<>();
         try {
             // the downloads: the entry's file (or each of its parts), then the files a converter joins in; a pinned hash
@@ -95,12 +96,18 @@ public final class DatasetFetcher {
                 String url = url(e.url(), rev, variant, part);
                 String pinned = part != null ? get(e.partSha256(), part) : variant == null ? e.sha256() : get(e.variantSha256(), variant);
                 String expected = downloads.isEmpty() && expectSha256 != null ? expectSha256 : revision == null ? pinned : null;
-                downloads.add(fetchFile(url, token, stem, expected));
+                try {
+                    downloads.add(fetchFile(url, token, stem, expected));
+                } catch (IllegalArgumentException failed) {
+                    if (e.manual() == null) throw failed;
+                    throw new IllegalArgumentException(failed.getMessage() + "\n" + byHand(e, name, dataset, expected), failed);
+                }
             }
             Map<String, Path> also = new java.util.LinkedHashMap<>();
             if (e.also() != null) {
                 for (Map.Entry<String, String> a : e.also().entrySet()) {
-                    Download d = fetchFile(url(a.getValue(), rev, variant, null), token, stem, revision == null ? get(e.alsoSha256(), a.getKey()) : null);
+                    Download d = fetchFile(url(a.getValue(), rev, variant, null), token, stem, revision == null ? get(e.alsoSha256(), a.getKey()) : null,
+                            revision == null ? get(e.alsoGitBlob(), a.getKey()) : null);
                     downloads.add(d);
                     also.put(a.getKey(), d.file());
                 }
@@ -168,19 +175,94 @@ public final class DatasetFetcher {
      * it against the expected hash, when there is one.
      */
     Download fetchFile(String url, String token, String stem, String expected) throws IOException {
+        return fetchFile(url, token, stem, expected, null);
+    }
+
+    /** {@link #fetchFile(String, String, String, String)}, also checking the file's git blob id when one is given. */
+    Download fetchFile(String url, String token, String stem, String expected, String expectedGitBlob) throws IOException {
         Path file = Files.createTempFile("nemotron4j-fetch-" + stem + "-", ".download");
         try {
             download(url, token, file);
             String sha = Sha256.ofFile(file);
             if (expected != null && !expected.equalsIgnoreCase(sha)) {
-                throw new IllegalArgumentException(url + " has sha256 " + sha + ", the pinned one is " + expected
-                        + ": the source changed (nothing was written; pass --expect-sha256 to accept a new version)");
+                throw new IllegalArgumentException(url + " has sha256 " + sha + ", the pinned one is " + expected + ": "
+                        + (isWebPage(file) ? "the server answered with a web page instead of the file" : "the source changed")
+                        + " (nothing was written; pass --expect-sha256 to accept a new version)");
+            }
+            if (expectedGitBlob != null) {
+                String blob = gitBlobId(file);
+                if (!expectedGitBlob.equalsIgnoreCase(blob)) {
+                    throw new IllegalArgumentException(url + " has git blob id " + blob + ", the pinned commit's is " + expectedGitBlob
+                            + ": " + (isWebPage(file) ? "the server answered with a web page instead of the file" : "not the pinned file")
+                            + " (nothing was written)");
+                }
             }
             return new Download(url, file, sha);
         } catch (RuntimeException ex) {
             Files.deleteIfExists(file);
             throw ex;
         }
+    }
+
+    /** git's id of a file's bytes: SHA-1 of {@code "blob SIZE\0"} and the bytes (what {@code git ls-tree} lists). */
+    static String gitBlobId(Path file) throws IOException {
+        java.security.MessageDigest sha1;
+        try {
+            sha1 = java.security.MessageDigest.getInstance("SHA-1");
+        } catch (java.security.NoSuchAlgorithmException ex) {
+            throw new IllegalStateException("no SHA-1 in this JDK", ex);
+        }
+        sha1.update(("blob " + Files.size(file) + "\0").getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+        try (var in = Files.newInputStream(file)) {
+            byte[] buffer = new byte[1 << 16];
+            for (int n; (n = in.read(buffer)) > 0; ) sha1.update(buffer, 0, n);
+        }
+        return java.util.HexFormat.of().formatHex(sha1.digest());
+    }
+
+    /** Whether a download is an HTML page (a host's sign-in, confirmation or quota page) rather than the file asked for. */
+    private static boolean isWebPage(Path file) throws IOException {
+        byte[] head = new byte[512];
+        int n;
+        try (var in = Files.newInputStream(file)) {
+            n = in.readNBytes(head, 0, head.length);
+        }
+        String start = new String(head, 0, n, java.nio.charset.StandardCharsets.ISO_8859_1).stripLeading().toLowerCase(java.util.Locale.ROOT);
+        return start.startsWith("<!doctype html") || start.startsWith("<html");
+    }
+
+    /**
+     * A file of a {@code manual} entry that is already at its output (saved there by hand, or fetched before): checked
+     * against the pinned hash and recorded, nothing downloaded.
+     */
+    private static Fetched placed(DatasetManifest.Entry e, String name, String variant, String rev, Path dataset, String expected) {
+        String sha = Sha256.ofFile(dataset);
+        if (expected != null && !expected.equalsIgnoreCase(sha)) {
+            throw new IllegalArgumentException(dataset + " is there already but has sha256 " + sha + ", not the pinned " + expected
+                    + " (an incomplete or other file: remove it to download again, or pass --expect-sha256 " + sha + " to accept it)");
+        }
+        ObjectNode source = JsonNodeFactory.instance.objectNode();
+        source.put("name", name);
+        if (variant != null) source.put("variant", variant);
+        source.put("url", url(e.url(), rev, variant, null));
+        if (rev != null) source.put("revision", rev);
+        source.put("sha256", sha);
+        source.put("verified_in_place", true);
+        source.put("format", e.format() == null ? "jsonl" : e.format());
+        source.put("converted_sha256", sha);
+        source.put("license", e.license());
+        source.put("gated", Boolean.TRUE.equals(e.gated()));
+        source.put("converter", RunLock.HARNESS);
+        RunOutputs.replace(sourceFileOf(dataset), CanonicalJson.pretty(source));
+        return new Fetched(dataset, source, -1);
+    }
+
+    /** What to do by hand when a {@code manual} entry's download fails. */
+    private static String byHand(DatasetManifest.Entry e, String name, Path dataset, String expected) {
+        return "Download it by hand instead: " + e.manual().strip().replace("{output}", dataset.toAbsolutePath().toString())
+                + (expected == null ? "" : " (sha256 " + expected + ")")
+                + ". Then run `eval fetch " + name + " --out " + dataset.toAbsolutePath().getParent()
+                + "` again: it checks the file against that hash and records where it came from.";
     }
 
     /** {@link #write}, creating the output's directories first and removing the ones it created when the conversion fails. */
@@ -225,7 +307,11 @@ public final class DatasetFetcher {
                     RunOutputs.replace(dataset, json);
                     yield new Written(Sha256.hex(json), -1, c.essays(), c.missing());
                 }
-                default -> throw new IllegalArgumentException("unknown converter '" + e.converter() + "' (arena_hard, essays)");
+                case "scicode" -> {
+                    if (downloads.size() - also.size() != 1) throw new IllegalArgumentException("converter scicode reads one problems file");
+                    yield writeRows(dataset, SciCodePrefilledSteps.rows(downloads.getFirst().file(), also).iterator());
+                }
+                default -> throw new IllegalArgumentException("unknown converter '" + e.converter() + "' (arena_hard, essays, scicode)");
             };
         }
         if ("raw".equals(format)) {

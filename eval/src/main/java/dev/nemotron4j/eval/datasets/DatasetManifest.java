@@ -47,15 +47,36 @@ public record DatasetManifest(Map<String, Entry> datasets) {
      * @param also        further downloads a {@code converter} joins in, by name → URL (same placeholders)
      * @param alsoSha256  their expected SHA-256s, when known
      * @param converter   a conversion beyond renaming fields: {@code arena_hard} (questions joined with each category's
-     *                    baseline answers, {@link ArenaHardJoin}) or {@code essays} (a list of essay URLs fetched and
-     *                    joined into one haystack text, {@link EssayHaystack})
+     *                    baseline answers, {@link ArenaHardJoin}), {@code essays} (a list of essay URLs fetched and
+     *                    joined into one haystack text, {@link EssayHaystack}) or {@code scicode} (SciCode's problems
+     *                    with the code of the steps it fills in itself, {@link SciCodePrefilledSteps})
      * @param params      the converter's settings
+     * @param alsoGitBlob for further downloads from a git repository whose SHA-256 is published nowhere: the file's git
+     *                    blob id in the pinned commit's tree ({@code git ls-tree}: SHA-1 of {@code "blob SIZE\0"} and
+     *                    the bytes), which pins the exact bytes as well; their SHA-256 is recorded at the fetch
+     * @param manual      for a file its host may refuse to hand to a program (a Google Drive download): what to
+     *                    download by hand and from where ({@code {output}} is replaced by the path to save it at).
+     *                    Such an entry first checks a file already at its output against the pinned hash and records
+     *                    it without downloading; a failed download ends with these instructions
      */
     public record Entry(String description, String url, String revision, String sha256, String license, Boolean gated,
                         String tokenEnv, String format, String rowsField, Map<String, String> fields, String task,
                         java.util.List<String> variants, Map<String, String> variantSha256, String output,
                         java.util.List<String> parts, Map<String, String> partSha256, Map<String, String> also,
-                        Map<String, String> alsoSha256, String converter, Map<String, String> params) {
+                        Map<String, String> alsoSha256, String converter, Map<String, String> params,
+                        Map<String, String> alsoGitBlob, String manual) {
+
+        /** The same entry pinned to another SHA-256 of its download. */
+        public Entry pinned(String sha256) {
+            return new Entry(description, url, revision, sha256, license, gated, tokenEnv, format, rowsField, fields, task,
+                    variants, variantSha256, output, parts, partSha256, also, alsoSha256, converter, params, alsoGitBlob, manual);
+        }
+
+        /** The same entry with its further downloads pinned by these git blob ids. */
+        public Entry withAlsoGitBlob(Map<String, String> blobs) {
+            return new Entry(description, url, revision, sha256, license, gated, tokenEnv, format, rowsField, fields, task,
+                    variants, variantSha256, output, parts, partSha256, also, alsoSha256, converter, params, blobs, manual);
+        }
 
         /** The same entry with every download URL rewritten (a mirror of the publishers' hosts) and no pinned hashes. */
         public Entry rehosted(java.util.function.UnaryOperator<String> urls) {
@@ -65,7 +86,7 @@ public record DatasetManifest(Map<String, Entry> datasets) {
                 for (Map.Entry<String, String> a : also.entrySet()) moved.put(a.getKey(), urls.apply(a.getValue()));
             }
             return new Entry(description, urls.apply(url), revision, null, license, gated, tokenEnv, format, rowsField, fields, task,
-                    variants, null, output, parts, null, moved, null, converter, params);
+                    variants, null, output, parts, null, moved, null, converter, params, null, manual);
         }
     }
 

@@ -338,6 +338,8 @@ public final class CodeTasks {
                 for (String field : List.of("step_description_prompt", "function_header")) {
                     if (!step.hasNonNull(field)) throw new IllegalArgumentException(stepWhere + "needs '" + field + "'");
                 }
+                // the steps SciCode fills in itself have no tests in its test split: they are shown and run, never scored
+                if (prefilledSteps.contains(stepId(step, problem, s))) continue;
                 JsonNode tests = step.get("test_cases");
                 if (tests == null || !tests.isArray() || tests.isEmpty()) throw new IllegalArgumentException(stepWhere + "needs a non-empty 'test_cases' list");
             }
@@ -386,8 +388,9 @@ public final class CodeTasks {
                     shown.add(earlier.get("ground_truth_code").asText());
                     prefix.append(earlier.get("ground_truth_code").asText()).append('\n');
                 }
-                String next = nextStep(step, withBackground);
                 String stepId = stepId(step, problem, s);
+                if (prefilledSteps.contains(stepId)) continue;   // not asked, not scored: its code is shown before the later steps
+                String next = nextStep(step, withBackground);
                 if (targets != null) targets.requireTargets(stepId, step.get("test_cases").size());
                 ObjectNode fields = JsonNodeFactory.instance.objectNode();
                 fields.put("problem_id", problem);

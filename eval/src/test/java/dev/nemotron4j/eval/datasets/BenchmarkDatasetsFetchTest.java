@@ -1,7 +1,6 @@
 package dev.nemotron4j.eval.datasets;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.sun.net.httpserver.HttpServer;
 import dev.nemotron4j.eval.config.ConfigLoader;
 import dev.nemotron4j.eval.json.CanonicalJson;
 import dev.nemotron4j.eval.json.Sha256;
@@ -10,6 +9,7 @@ import dev.nemotron4j.eval.task.EvalItem;
 import dev.nemotron4j.eval.task.TaskDefinition;
 import dev.nemotron4j.eval.task.TaskFactory;
 import dev.nemotron4j.eval.testing.TestDatasets;
+import dev.nemotron4j.testkit.LoopbackHttpServer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -17,7 +17,6 @@ import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -42,8 +41,11 @@ class BenchmarkDatasetsFetchTest {
     private static final String LCB = "/huggingface.co/datasets/livecodebench/code_generation_lite/resolve/0fe84c3912ea0c4d4a78037083943e8f0c4dd505/";
     private static final String ARENA = "/raw.githubusercontent.com/lmarena/arena-hard-auto/196f6b826783b3da7310e361a805fa36f0be83f3/data/arena-hard-v2.0/";
 
+    private static final String SCICODE_PROBLEMS = "/huggingface.co/datasets/SciCode1/SciCode/resolve/4510f6a6aa27c43fad7b43da2c59602a86e88480/problems_test.jsonl";
+    private static final String SCICODE = "/raw.githubusercontent.com/scicode-bench/SciCode/588b4069d73d211434790bdf4f5a3b80c7830912/eval/data/";
+
     @TempDir Path dir;
-    HttpServer http;
+    LoopbackHttpServer http;
     String base;
     final Map<String, byte[]> files = new HashMap<>();
     final List<String> asked = new CopyOnWriteArrayList<>();
@@ -53,8 +55,7 @@ class BenchmarkDatasetsFetchTest {
 
     @BeforeEach
     void serve() throws IOException {
-        http = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
-        http.createContext("/", ex -> {
+        http = LoopbackHttpServer.start().route("/", ex -> {
             try (ex) {
                 String path = ex.getRequestURI().getPath();
                 asked.add(path);
@@ -63,8 +64,7 @@ class BenchmarkDatasetsFetchTest {
                 if (body != null && body.length > 0) ex.getResponseBody().write(body);
             }
         });
-        http.start();
-        base = "http://127.0.0.1:" + http.getAddress().getPort();
+        base = http.url("");
         // the publishers' hosts moved to the local server: https://huggingface.co/x -> http://127.0.0.1:PORT/huggingface.co/x
         manifest = DatasetManifest.builtIn().rehosted(url -> base + "/" + url.substring(url.indexOf("://") + 3));
         files.put("/huggingface.co/datasets/math-ai/aime25/resolve/563bb8404243c5f09de6ec262f2db674fe5bce9b/test.jsonl", fixture("aime25-test.jsonl"));
@@ -87,11 +87,13 @@ class BenchmarkDatasetsFetchTest {
         files.put(ARENA + "question.jsonl", fixture("arena-question.jsonl"));
         files.put(ARENA + "model_answer/o3-mini-2025-01-31.jsonl", fixture("arena-o3-mini.jsonl"));
         files.put(ARENA + "model_answer/gemini-2.0-flash-001.jsonl", fixture("arena-gemini.jsonl"));
+        files.put(SCICODE_PROBLEMS, fixture("scicode-problems_test.jsonl"));
+        for (String step : List.of("13.6", "62.1", "76.3")) files.put(SCICODE + step + ".txt", fixture("scicode-" + step + ".txt"));
     }
 
     @AfterEach
     void stop() {
-        http.stop(0);
+        http.close();
     }
 
     @Test
@@ -209,13 +211,117 @@ class BenchmarkDatasetsFetchTest {
     }
 
     @Test
+    void sciCodesProblemsGetTheCodeOfTheStepsSciCodeFillsInAsItsGeneratorReadsIt() {
+        DatasetFetcher.Fetched f = fetcher.fetch(manifest, "scicode", dir, null, null);
+        assertThat(f.dataset()).isEqualTo(dir.resolve("scicode.jsonl"));
+        assertThat(f.rows()).isEqualTo(3);
+        assertThat(f.source().path("files")).hasSize(4);   // the problems and the three steps' code
+        List<JsonNode> rows = lines(bytes(f.dataset())).stream().map(CanonicalJson::parse).toList();
+        // header "class Maxwell: / def __init__(": SciCode's extract_function_name reads __init__, so the step's code is
+        // Maxwell's __init__ alone, as a top-level function (a docstring line at column 0 and a continuation line kept)
+        assertThat(rows.get(0).at("/sub_steps/1/ground_truth_code").asText()).isEqualTo("def __init__(self, n_grid, x_out):\n"
+                + "    \"\"\"Constructor.\n\nSets the grid (a line at column 0 inside the docstring).\"\"\"\n    self.n_grid = n_grid\n"
+                + "    # a comment inside\n    self.delta = float(x_out) / (n_grid -\n2.0)");
+        // header "class EnlargedBlock: / def __init__(": the first __init__ of the file's breadth-first walk is Block's
+        assertThat(rows.get(1).at("/sub_steps/0/ground_truth_code").asText())
+                .isEqualTo("def __init__(self, length, basis_size):\n    self.length = length\n    self.basis_size = basis_size");
+        // a top-level function ends before the next top-level statement; a '#' inside a string is no comment
+        assertThat(rows.get(2).at("/sub_steps/0/ground_truth_code").asText()).isEqualTo("def generate_dna(N: int, PWM: dict) -> tuple:\n"
+                + "    '''Input: N, PWM.'''\n    p = random.randint(0, N - 1)\n    seq = \"#not a comment\" + str(p)\n    return (p, seq)");
+        // the asked steps are untouched
+        assertThat(rows.get(0).at("/sub_steps/0/ground_truth_code").isNull()).isTrue();
+
+        // problems that lack a fetched step's number are not the ones its code belongs to
+        files.put(SCICODE_PROBLEMS, (lines(fixture("scicode-problems_test.jsonl")).getFirst() + "\n").getBytes(StandardCharsets.UTF_8));
+        assertThatThrownBy(() -> fetcher.fetch(manifest, "scicode", dir.resolve("b"), null, null)).hasMessageContaining("no step 62.1, 76.3");
+        assertThat(dir.resolve("b/scicode.jsonl")).doesNotExist();
+
+        // the scicode task reads the rows as they are: the filled-in steps have no tests and are shown, not asked
+        org.junit.jupiter.api.Assumptions.assumeTrue(dev.nemotron4j.eval.sandbox.SubprocessSandbox.onPath("python3") != null, "no python3");
+        TaskDefinition scicode = tasks("{name: scicode, dataset: " + f.dataset() + ", params: {sandbox: subprocess}}").getFirst();
+        assertThat(scicode.items()).extracting(EvalItem::id).containsExactly("13", "62", "76");
+        assertThat(dev.nemotron4j.eval.task.SciCodeSteps.prefilled(scicode.items().get(1), 0)).startsWith("def __init__(self, length, basis_size):");
+        assertThat(scicode.items().get(1).expected().at("/steps/1/tests").toString()).contains("grow(2)");
+    }
+
+    @Test
+    void sciCodesTargetsAreDownloadedOrSavedByHandAndEitherWayCheckedAgainstThePinnedHash() throws IOException {
+        byte[] h5 = resource("/dev/nemotron4j/eval/hdf5/scicode-targets.h5");
+        String drive = "/drive.usercontent.google.com/download";
+        DatasetManifest.Entry builtIn = DatasetManifest.builtIn().get("scicode-targets");
+        assertThat(builtIn.sha256()).isEqualTo("48b0272a88b17dbd29777c217e1b4fb2b019b92e11cc2add847409db9541b890");
+        assertThat(builtIn.manual()).contains("1W5GZW6_bdiDAiipuFMqdUhvUaHIj6-pR").contains("{output}");
+        // the built-in entry with its host moved to the local server and its pin moved to the fixture's hash
+        DatasetManifest pinned = new DatasetManifest(Map.of("scicode-targets", builtIn
+                .rehosted(url -> base + "/" + url.substring(url.indexOf("://") + 3)).pinned(Sha256.hex(h5))));
+
+        // Drive hands over the file: it is checked and saved where the recipe reads it
+        files.put(drive, h5);
+        DatasetFetcher.Fetched got = fetcher.fetch(pinned, "scicode-targets", dir.resolve("a"), null, null);
+        assertThat(got.dataset()).isEqualTo(dir.resolve("a/test_data.h5"));
+        assertThat(bytes(got.dataset())).isEqualTo(h5);
+        assertThat(got.source().path("sha256").asText()).isEqualTo(Sha256.hex(h5));
+
+        // Drive answers with its confirmation page: nothing is written, and the message says what to download by hand,
+        // from where and where to save it
+        files.put(drive, "<!DOCTYPE html><html><head><title>Google Drive - Virus scan warning</title></head></html>".getBytes(StandardCharsets.UTF_8));
+        Path b = dir.resolve("b");
+        assertThatThrownBy(() -> fetcher.fetch(pinned, "scicode-targets", b, null, null))
+                .hasMessageContaining("answered with a web page instead of the file")
+                .hasMessageContaining("https://drive.google.com/drive/folders/1W5GZW6_bdiDAiipuFMqdUhvUaHIj6-pR")
+                .hasMessageContaining("save it as " + b.resolve("test_data.h5").toAbsolutePath())
+                .hasMessageContaining("sha256 " + Sha256.hex(h5))
+                .hasMessageContaining("eval fetch scicode-targets --out " + b.toAbsolutePath());
+        assertThat(b.resolve("test_data.h5")).doesNotExist();
+
+        // the file saved there by hand is checked and recorded without asking the server
+        Files.createDirectories(b);
+        Files.write(b.resolve("test_data.h5"), h5);
+        asked.clear();
+        DatasetFetcher.Fetched placed = fetcher.fetch(pinned, "scicode-targets", b, null, null);
+        assertThat(asked).isEmpty();
+        assertThat(placed.source().path("verified_in_place").asBoolean()).isTrue();
+        assertThat(placed.source().path("sha256").asText()).isEqualTo(Sha256.hex(h5));
+        assertThat(DatasetFetcher.sourceFileOf(placed.dataset())).exists();
+
+        // a truncated file there is refused, naming both hashes
+        byte[] truncated = java.util.Arrays.copyOf(h5, 100);
+        Files.write(b.resolve("test_data.h5"), truncated);
+        assertThatThrownBy(() -> fetcher.fetch(pinned, "scicode-targets", b, null, null))
+                .hasMessageContaining("has sha256 " + Sha256.hex(truncated)).hasMessageContaining("not the pinned " + Sha256.hex(h5));
+    }
+
+    @Test
+    void aFilePinnedByItsGitBlobIdIsCheckedByIt() throws Exception {
+        byte[] gemini = fixture("arena-gemini.jsonl");
+        // git's id of the bytes, as `git hash-object` computes it
+        java.security.MessageDigest sha1 = java.security.MessageDigest.getInstance("SHA-1");
+        sha1.update(("blob " + gemini.length + "\0").getBytes(StandardCharsets.US_ASCII));
+        String blob = java.util.HexFormat.of().formatHex(sha1.digest(gemini));
+        Files.write(dir.resolve("gemini.jsonl"), gemini);
+        assertThat(DatasetFetcher.gitBlobId(dir.resolve("gemini.jsonl"))).isEqualTo(blob);
+        assertThat(DatasetFetcher.gitBlobId(TestDatasets.write(dir.resolve("empty"), ""))).isEqualTo("e69de29bb2d1d6434b8b29ae775ad8c2e48c5391");
+
+        DatasetManifest.Entry arena = DatasetManifest.builtIn().get("arena-hard-v2");
+        assertThat(arena.alsoGitBlob()).containsEntry("gemini-2.0-flash-001", "75513a4feb8e2f642a9bdb952d1c3ed245b9c952");
+        DatasetManifest m = new DatasetManifest(Map.of("arena-hard-v2", manifest.get("arena-hard-v2").withAlsoGitBlob(Map.of("gemini-2.0-flash-001", blob))));
+        DatasetFetcher.Fetched f = fetcher.fetch(m, "arena-hard-v2", dir.resolve("a"), null, null);
+        assertThat(f.source().path("files").findValues("sha256")).extracting(JsonNode::asText).contains(Sha256.hex(gemini));
+        files.put(ARENA + "model_answer/gemini-2.0-flash-001.jsonl", (new String(gemini, StandardCharsets.UTF_8) + "\n").getBytes(StandardCharsets.UTF_8));
+        assertThatThrownBy(() -> fetcher.fetch(m, "arena-hard-v2", dir.resolve("b"), null, null))
+                .hasMessageContaining("gemini-2.0-flash-001.jsonl has git blob id").hasMessageContaining("the pinned commit's is " + blob);
+        assertThat(dir.resolve("b/arena-hard-v2.jsonl")).doesNotExist();
+    }
+
+    @Test
     void theBuiltInEntriesArePinnedAndLicensed() {
         DatasetManifest m = DatasetManifest.builtIn();
-        for (String name : List.of("aime25", "bfcl", "bfcl-answers", "hotpotqa-dev", "ruler-essays", "livecodebench", "arena-hard-v2")) {
+        for (String name : List.of("aime25", "bfcl", "bfcl-answers", "hotpotqa-dev", "ruler-essays", "livecodebench", "arena-hard-v2", "scicode")) {
             assertThat(m.get(name).revision()).as(name).matches("[0-9a-f]{40}");
             assertThat(m.get(name).url()).as(name).contains("{revision}");
         }
-        for (String name : List.of("aime25", "bfcl", "bfcl-answers", "squad-v2-dev", "hotpotqa-dev", "ruler-essays", "livecodebench", "arena-hard-v2")) {
+        for (String name : List.of("aime25", "bfcl", "bfcl-answers", "squad-v2-dev", "hotpotqa-dev", "ruler-essays", "livecodebench", "arena-hard-v2",
+                "scicode", "scicode-targets")) {
             assertThat(m.get(name).license()).as(name).isNotBlank();
             assertThat(m.get(name).gated()).as(name).isNotEqualTo(Boolean.TRUE);
         }
@@ -225,6 +331,18 @@ class BenchmarkDatasetsFetchTest {
         }
         assertThat(m.get("bfcl").variants()).containsAll(m.get("bfcl-answers").variants()).hasSize(11);
         assertThat(m.describe()).contains("ruler-essays").contains("bfcl:VARIANT");
+        // these downloads are pinned to their exact bytes: a sha256, or for a file whose sha256 is published nowhere,
+        // its git blob id in the pinned commit
+        for (String name : List.of("aime25", "squad-v2-dev", "ruler-essays", "arena-hard-v2", "scicode", "scicode-targets", "mmlu-pro")) {
+            assertThat(m.get(name).sha256()).as(name).matches("[0-9a-f]{64}");
+        }
+        for (String name : List.of("arena-hard-v2", "scicode")) {
+            DatasetManifest.Entry e = m.get(name);
+            for (String also : e.also().keySet()) {
+                assertThat(e.alsoSha256() != null && e.alsoSha256().containsKey(also) || e.alsoGitBlob() != null && e.alsoGitBlob().containsKey(also))
+                        .as(name + " " + also).isTrue();
+            }
+        }
     }
 
     private List<TaskDefinition> tasks(String... taskYaml) {
