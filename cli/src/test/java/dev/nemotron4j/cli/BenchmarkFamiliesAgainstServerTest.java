@@ -1,7 +1,6 @@
 package dev.nemotron4j.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.nemotron4j.testkit.TestData;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.io.TempDir;
@@ -10,17 +9,20 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
+import static dev.nemotron4j.cli.EvalRunFiles.concat;
+import static dev.nemotron4j.cli.EvalRunFiles.results;
+import static dev.nemotron4j.cli.EvalRunFiles.samples;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * The model card's built-in benchmark families on small hand-made samples, greedy, in-process and against
  * {@code nemotron4j serve}: every sample gets the same answer, extraction and score, the task metrics (with IFBench's
  * four accuracies and WMT24++'s corpus chrF and BLEU) are the same, and rerunning in-process gives the same digest.
- * AIME25 too, and Arena-Hard with {@code serve} itself as the judge (for all three runs).
+ * AIME25, MMLU-Pro, GPQA (options shuffled per sample), BFCL (tool calls through the chat template's tools) too, and
+ * Arena-Hard with {@code serve} itself as the judge (for all three runs).
  * Slow (the tiny model runs each family three times, about 20 s a family on a loaded machine).
  */
 @Tag("slow")
@@ -64,10 +66,28 @@ class BenchmarkFamiliesAgainstServerTest {
             "scicode", """
                     {"problem_id": "p", "required_dependencies": "import math", "sub_steps": [{"step_number": "p.1", "step_description_prompt": "Square x.", "function_header": "def sq(x):", "return_line": "    return y", "test_cases": ["assert sq(3) == 9"], "ground_truth_code": "def sq(x):\\n    y = x * x\\n    return y"}, {"step_number": "p.2", "step_description_prompt": "Square root of sq(x).", "function_header": "def back(x):", "return_line": "    return z", "test_cases": ["assert back(-3) == 3"], "ground_truth_code": "def back(x):\\n    z = math.sqrt(sq(x))\\n    return z"}]}
                     {"problem_id": "q", "required_dependencies": "", "sub_steps": [{"step_number": "q.1", "step_description_prompt": "Double x.", "function_header": "def dbl(x):", "return_line": "    return y", "test_cases": ["assert dbl(2) == 4"]}]}
+                    """,
+            "mmlu_pro", """
+                    {"question": "Which gas do plants take in?", "options": ["Oxygen", "Carbon dioxide", "Helium", "Neon", "Argon"], "answer": "B", "category": "biology"}
+                    {"question": "3 * 4 = ?", "options": ["7", "12", "34"], "answer": 1, "category": "math"}
+                    """,
+            "gpqa", """
+                    {"question": "What is the charge of an electron?", "correct": "Negative", "incorrect_1": "Positive", "incorrect_2": "Neutral", "incorrect_3": "Variable"}
+                    {"question": "Which planet is largest?", "correct": "Jupiter", "incorrect_1": "Mars", "incorrect_2": "Venus", "incorrect_3": "Mercury"}
+                    """,
+            "bfcl", """
+                    {"id": "live_simple_0-0-0", "question": [[{"role": "user", "content": "What is the weather in Oslo in celsius?"}]], "function": [{"name": "get_weather", "description": "Current weather of a city.", "parameters": {"type": "dict", "properties": {"city": {"type": "string", "description": "City name."}, "unit": {"type": "string", "enum": ["celsius", "fahrenheit"], "description": "Temperature unit."}}, "required": ["city"]}}]}
+                    {"id": "live_simple_1-1-0", "question": [[{"role": "user", "content": "Add 2 and 3."}]], "function": [{"name": "add", "description": "Adds two integers.", "parameters": {"type": "dict", "properties": {"a": {"type": "integer", "description": "First."}, "b": {"type": "integer", "description": "Second."}}, "required": ["a", "b"]}}]}
                     """);
 
+    /** BFCL's possible answers, the file the bfcl task joins with its questions. */
+    private static final String BFCL_ANSWERS = """
+            {"id": "live_simple_0-0-0", "ground_truth": [{"get_weather": {"city": ["Oslo"], "unit": ["celsius", ""]}}]}
+            {"id": "live_simple_1-1-0", "ground_truth": [{"add": {"a": [2], "b": [3]}}]}
+            """;
+
     @ParameterizedTest
-    @ValueSource(strings = {"ifeval", "ifbench", "wmt24pp", "mmlu_prox", "aime", "arena_hard", "livecodebench", "scicode"})
+    @ValueSource(strings = {"ifeval", "ifbench", "wmt24pp", "mmlu_prox", "aime", "arena_hard", "livecodebench", "scicode", "mmlu_pro", "gpqa", "bfcl"})
     void sameSamplesInProcessAndThroughServe(String task) throws Exception {
         boolean code = task.equals("livecodebench") || task.equals("scicode");
         if (code) org.junit.jupiter.api.Assumptions.assumeTrue(dev.nemotron4j.eval.sandbox.SubprocessSandbox.onPath("python3") != null, "no python3");
@@ -80,6 +100,11 @@ class BenchmarkFamiliesAgainstServerTest {
             String[] common = {"--task", task, "--dataset", data.toString(), "--max-tokens", "16", "--seed", "1",
                     "-o", "judge.url=" + url, "-o", "judge.model=tiny-c", "-o", "judge.max_tokens=16"};
             if (code) common = concat(common, new String[] {"--allow-code-execution"});
+            if (task.equals("bfcl")) {
+                Path answers = tmp.resolve("bfcl-answers.json");
+                Files.writeString(answers, BFCL_ANSWERS);
+                common = concat(common, new String[] {"-o", "tasks.bfcl.params={answers_file: " + answers + "}"});
+            }
             CliContractTest.Run local = CliContractTest.run("", concat(new String[] {"eval", "run", "--model", model.toString(),
                     "--out", tmp.resolve("local").toString()}, common));
             assertThat(local.exit()).as(local.err() + local.out()).isZero();
@@ -101,7 +126,7 @@ class BenchmarkFamiliesAgainstServerTest {
         JsonNode ra = results(tmp.resolve("local")), rb = results(tmp.resolve("remote")), rc = results(tmp.resolve("again"));
         assertThat(rb.at("/tasks/" + task + "/mean")).isEqualTo(ra.at("/tasks/" + task + "/mean"));
         assertThat(rb.at("/tasks/" + task + "/breakdown")).isEqualTo(ra.at("/tasks/" + task + "/breakdown"));
-        if (!task.equals("mmlu_prox") && !task.equals("aime")) assertThat(ra.at("/tasks/" + task + "/breakdown").isObject()).as(task + " breakdown").isTrue();
+        if (List.of("ifeval", "ifbench", "wmt24pp", "arena_hard", "livecodebench", "scicode").contains(task)) assertThat(ra.at("/tasks/" + task + "/breakdown").isObject()).as(task + " breakdown").isTrue();
         if (task.equals("arena_hard")) {
             // both games of both questions were put to the judge and stored with the samples
             for (JsonNode s : a) assertThat(s.at("/details/games")).hasSize(2);
@@ -109,22 +134,5 @@ class BenchmarkFamiliesAgainstServerTest {
                     .isEqualTo(2.0);
         }
         assertThat(rc.get("samples_digest")).isEqualTo(ra.get("samples_digest"));
-    }
-
-    private static JsonNode results(Path run) throws Exception {
-        return new ObjectMapper().readTree(run.resolve("results.json").toFile());
-    }
-
-    private static List<JsonNode> samples(Path run) throws Exception {
-        ObjectMapper json = new ObjectMapper();
-        List<JsonNode> out = new ArrayList<>();
-        for (String line : Files.readAllLines(run.resolve("samples.jsonl"))) if (!line.isBlank()) out.add(json.readTree(line));
-        return out;
-    }
-
-    private static String[] concat(String[] a, String[] b) {
-        String[] out = java.util.Arrays.copyOf(a, a.length + b.length);
-        System.arraycopy(b, 0, out, a.length, b.length);
-        return out;
     }
 }

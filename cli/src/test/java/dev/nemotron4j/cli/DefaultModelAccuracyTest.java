@@ -1,7 +1,6 @@
 package dev.nemotron4j.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -57,7 +56,7 @@ class DefaultModelAccuracyTest {
                     served.v1(), "--served-model", "nemotron-h-mini", "--out", tmp.resolve("run").toString());
             assertThat(run.exit()).as(run.err() + run.out()).isZero();
         }
-        JsonNode tasks = new ObjectMapper().readTree(tmp.resolve("run/results.json").toFile()).get("tasks");
+        JsonNode tasks = EvalRunFiles.results(tmp.resolve("run")).get("tasks");
         THRESHOLDS.forEach((task, threshold) ->
                 assertThat(tasks.at("/" + task.replace("/", "~1") + "/mean/mean").asDouble(-1)).as(task).isGreaterThanOrEqualTo(threshold));
     }

@@ -11,6 +11,9 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 
+import static dev.nemotron4j.cli.EvalRunFiles.concat;
+import static dev.nemotron4j.cli.EvalRunFiles.results;
+import static dev.nemotron4j.cli.EvalRunFiles.samples;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
@@ -53,8 +56,8 @@ class EvalAgainstServerTest {
             assertThat(rb.get("content")).as("sample %d content", i).isEqualTo(ra.get("content"));
             assertThat(rb.at("/usage/completion_tokens")).isEqualTo(ra.at("/usage/completion_tokens"));
         }
-        JsonNode ra = new ObjectMapper().readTree(tmp.resolve("local/results.json").toFile());
-        JsonNode rb = new ObjectMapper().readTree(tmp.resolve("remote/results.json").toFile());
+        JsonNode ra = results(tmp.resolve("local"));
+        JsonNode rb = results(tmp.resolve("remote"));
         assertThat(rb.at("/tasks/gsm8k/mean").asDouble()).isEqualTo(ra.at("/tasks/gsm8k/mean").asDouble());
     }
 
@@ -141,20 +144,5 @@ class EvalAgainstServerTest {
                     .isEqualTo(la.at("/tasks/" + task.replace("/", "~1") + "/context_tokens"));
             assertThat(la.at("/tasks/" + task.replace("/", "~1") + "/context_tokens/max").asInt()).as(task).isPositive();
         }
-    }
-
-    private static List<JsonNode> samples(Path run) throws Exception {
-        ObjectMapper json = new ObjectMapper();
-        List<JsonNode> out = new ArrayList<>();
-        for (String l : Files.readAllLines(run.resolve("samples.jsonl"))) if (!l.isBlank()) out.add(json.readTree(l));
-        out.sort(java.util.Comparator.comparingInt(x -> x.path("item_index").asInt()));
-        return out;
-    }
-
-    private static String[] concat(String[] a, String[] b) {
-        String[] r = new String[a.length + b.length];
-        System.arraycopy(a, 0, r, 0, a.length);
-        System.arraycopy(b, 0, r, a.length, b.length);
-        return r;
     }
 }

@@ -2,7 +2,6 @@ package dev.nemotron4j.cli;
 
 import dev.nemotron4j.testkit.TestData;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -34,7 +33,7 @@ class EvalInProcessTest {
             CliContractTest.Run r = CliContractTest.run("", "eval", "run", "--model", model, "--task", "gsm8k", "--dataset", data.toString(),
                     "--limit", "6", "--max-tokens", "12", "--parallelism", par, "--seed", "5", "--out", out.toString());
             assertThat(r.exit()).as(r.err() + r.out()).isZero();
-            results.add(new ObjectMapper().readTree(out.resolve("results.json").toFile()));
+            results.add(EvalRunFiles.results(out));
         }
         assertThat(results.get(0).get("samples_digest").asText()).isNotBlank().isEqualTo(results.get(1).get("samples_digest").asText());
         assertThat(results.get(0).get("fingerprint").asText()).isEqualTo(results.get(1).get("fingerprint").asText());

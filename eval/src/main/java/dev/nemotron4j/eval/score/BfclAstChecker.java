@@ -10,7 +10,9 @@ import java.util.Locale;
 import java.util.Map;
 
 /**
- * BFCL's AST checker for Python functions, rule for rule ({@code bfcl_eval/eval_checker/ast_eval/ast_checker.py}):
+ * BFCL's AST checker, rule for rule ({@code bfcl_eval/eval_checker/ast_eval/ast_checker.py}), for Python functions
+ * and for Java and JavaScript ones, whose arguments are source text that BFCL first reads as values
+ * ({@link BfclLiterals}; an argument that is not text is a {@code type_error:java} / {@code type_error:js}):
  *
  * <ul>
  *   <li>count: simple categories want one call; {@code multiple} compares the first call with the one answer;
@@ -43,6 +45,16 @@ public final class BfclAstChecker {
     /** Python's types of JSON values, by BFCL's names for them. */
     private enum PyType { STR, INT, FLOAT, BOOL, LIST, DICT, NONE }
 
+    /** The language a category's functions are written in: BFCL reads Java and JavaScript arguments as source text. */
+    public enum Language {
+        PYTHON, JAVA, JAVASCRIPT;
+
+        /** simple_java and simple_javascript; every other category's functions are Python's. */
+        public static Language of(String category) {
+            return category.contains("javascript") ? JAVASCRIPT : category.contains("java") ? JAVA : PYTHON;
+        }
+    }
+
     private BfclAstChecker() {}
 
     /**
@@ -52,15 +64,16 @@ public final class BfclAstChecker {
      * @param category    the BFCL category (its name says parallel, multiple or simple)
      */
     public static Verdict check(JsonNode calls, JsonNode answers, JsonNode functions, String category) {
-        if (category.contains("parallel")) return parallelNoOrder(calls, answers, functions);
+        Language language = Language.of(category);
+        if (category.contains("parallel")) return parallelNoOrder(calls, answers, functions, language);
         if (calls.size() != answers.size()) {
             return Verdict.invalid((category.contains("multiple") ? "multiple" : "simple") + "_function_checker:wrong_count", "Wrong number of functions.");
         }
         if (!category.contains("multiple") && calls.size() != 1) return Verdict.invalid("simple_function_checker:wrong_count", "Wrong number of functions.");
-        return function(description(functions, firstKey(answers.get(0))), calls.get(0), answers.get(0));
+        return function(description(functions, firstKey(answers.get(0))), calls.get(0), answers.get(0), language);
     }
 
-    private static Verdict parallelNoOrder(JsonNode calls, JsonNode answers, JsonNode functions) {
+    private static Verdict parallelNoOrder(JsonNode calls, JsonNode answers, JsonNode functions, Language language) {
         if (calls.size() != answers.size()) return Verdict.invalid("parallel_function_checker_no_order:wrong_count", "Wrong number of functions.");
         boolean[] matched = new boolean[calls.size()];
         for (int i = 0; i < answers.size(); i++) {
@@ -68,7 +81,7 @@ public final class BfclAstChecker {
             boolean found = false;
             for (int c = 0; c < calls.size() && !found; c++) {
                 if (matched[c]) continue;
-                if (function(description, calls.get(c), answers.get(i)).valid()) {
+                if (function(description, calls.get(c), answers.get(i), language).valid()) {
                     matched[c] = true;
                     found = true;
                 }
@@ -92,7 +105,7 @@ public final class BfclAstChecker {
     }
 
     /** BFCL's simple_function_checker. */
-    static Verdict function(JsonNode description, JsonNode call, JsonNode answer) {
+    static Verdict function(JsonNode description, JsonNode call, JsonNode answer, Language language) {
         String expectedName = firstKey(answer);
         JsonNode possible = answer.get(expectedName);
         if (!call.path("name").asText().equals(expectedName.replace('.', '_'))) {   // the tools were offered with underscores
@@ -112,7 +125,7 @@ public final class BfclAstChecker {
             if (!properties.has(param) || !possible.has(param)) {
                 return Verdict.invalid("simple_function_checker:unexpected_param", "Unexpected parameter: '" + param + "'.");
             }
-            Verdict v = parameter(param, arg.getValue(), possible.get(param), properties.get(param));
+            Verdict v = parameter(param, arg.getValue(), possible.get(param), properties.get(param), language);
             if (!v.valid()) return v;
         }
         for (Iterator<Map.Entry<String, JsonNode>> it = possible.fields(); it.hasNext(); ) {
@@ -125,13 +138,30 @@ public final class BfclAstChecker {
         return Verdict.VALID;
     }
 
-    private static Verdict parameter(String param, JsonNode value, JsonNode possible, JsonNode details) {
+    private static Verdict parameter(String param, JsonNode value, JsonNode possible, JsonNode details, Language language) {
         String described = details.path("type").asText();
-        PyType expected = mapped(described, param);
+        PyType expected;
         PyType nested = null;
-        if (described.equals("array") || described.equals("tuple")) nested = mapped(details.path("items").path("type").asText(), param);
+        if (language == Language.PYTHON) {
+            expected = mapped(described, param);
+            if (described.equals("array") || described.equals("tuple")) nested = mapped(details.path("items").path("type").asText(), param);
+        } else {
+            // Java and JavaScript arguments are source text, read as the value they mean for the described type
+            expected = mapped(language, described, param);
+            if (!value.isTextual()) {
+                return Verdict.invalid(language == Language.JAVA ? "type_error:java" : "type_error:js", "Incorrect type for parameter '" + param
+                        + "'. Expected type String, got " + typeOf(value).name().toLowerCase(Locale.ROOT) + ". Parameter value: " + value + ".");
+            }
+            String nestedType = null;
+            if (described.equals("Array") || described.equals("ArrayList") || described.equals("array")) {
+                nestedType = details.path("items").path("type").asText();
+                nested = mapped(language, nestedType, param);
+            }
+            value = language == Language.JAVA ? BfclLiterals.java(value.asText(), described, nestedType)
+                    : BfclLiterals.javascript(value.asText(), described, nestedType);
+        }
         PyType actual = typeOf(value);
-        if (described.equals("float") && actual == PyType.INT) actual = PyType.FLOAT;   // Python converts int to float here
+        if (language == Language.PYTHON && described.equals("float") && actual == PyType.INT) actual = PyType.FLOAT;   // Python converts int to float here
         Verdict typed = typeCheck(param, value, actual, possible, expected, nested);
         if (!typed.valid()) return typed;
         boolean variable = isVariable(possible, expected);
@@ -163,6 +193,33 @@ public final class BfclAstChecker {
             default -> throw new IllegalArgumentException("BFCL: parameter '" + param + "' has type '" + described
                     + "', which is not one of BFCL's Python types (string, integer, float, boolean, array, tuple, dict, any)");
         };
+    }
+
+    /** BFCL's JAVA_TYPE_CONVERSION and JS_TYPE_CONVERSION. */
+    private static PyType mapped(Language language, String described, String param) {
+        PyType t = language == Language.JAVA ? switch (described) {
+            case "byte", "short", "integer", "long" -> PyType.INT;
+            case "float", "double" -> PyType.FLOAT;
+            case "boolean" -> PyType.BOOL;
+            case "char", "String", "any" -> PyType.STR;
+            case "Array", "ArrayList", "Queue", "Stack" -> PyType.LIST;
+            case "HashMap", "Hashtable" -> PyType.DICT;
+            default -> null;
+        } : switch (described) {
+            case "String", "any" -> PyType.STR;
+            case "integer", "Bigint" -> PyType.INT;
+            case "float" -> PyType.FLOAT;
+            case "Boolean" -> PyType.BOOL;
+            case "dict" -> PyType.DICT;
+            case "array" -> PyType.LIST;
+            default -> null;
+        };
+        if (t == null) {
+            throw new IllegalArgumentException("BFCL: parameter '" + param + "' has type '" + described + "', which is not one of BFCL's "
+                    + (language == Language.JAVA ? "Java types (byte, short, integer, long, float, double, boolean, char, String, any, Array, "
+                    + "ArrayList, HashMap)" : "JavaScript types (String, integer, float, Bigint, Boolean, dict, array, any)"));
+        }
+        return t;
     }
 
     private static PyType typeOf(JsonNode v) {
@@ -285,6 +342,9 @@ public final class BfclAstChecker {
 
     /** Python's {@code ==} on JSON values: numbers and booleans by value ({@code True == 1 == 1.0}), the rest structurally. */
     static boolean pyEquals(JsonNode a, JsonNode b) {
+        if (nonFinite(a) || nonFinite(b)) {   // inf and nan from a converted literal: compared as Python floats
+            return (a.isNumber() || a.isBoolean()) && (b.isNumber() || b.isBoolean()) && asDouble(a) == asDouble(b);
+        }
         BigDecimal x = number(a), y = number(b);
         if (x != null || y != null) return x != null && y != null && x.compareTo(y) == 0;
         if (a.isTextual() || b.isTextual()) return a.isTextual() && b.isTextual() && a.asText().equals(b.asText());
@@ -301,6 +361,14 @@ public final class BfclAstChecker {
             return true;
         }
         return a.isNull() && b.isNull();
+    }
+
+    private static boolean nonFinite(JsonNode v) {
+        return v.isFloatingPointNumber() && !Double.isFinite(v.doubleValue());
+    }
+
+    private static double asDouble(JsonNode v) {
+        return v.isBoolean() ? (v.booleanValue() ? 1 : 0) : v.doubleValue();
     }
 
     private static BigDecimal number(JsonNode v) {

@@ -6,9 +6,6 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.nemotron4j.eval.extract.Extraction;
 import dev.nemotron4j.eval.json.CanonicalJson;
-import dev.nemotron4j.eval.sandbox.CodeSandbox;
-import dev.nemotron4j.eval.sandbox.ExecutionLimits;
-import dev.nemotron4j.eval.scicode.SciCodeTargets;
 
 /**
  * SciCode graded as its authors grade it, one whole problem at a time: the model wrote each step seeing its own code
@@ -17,13 +14,11 @@ import dev.nemotron4j.eval.scicode.SciCodeTargets;
  *
  * <p>The reference: {@code {"problem", "dependencies", "steps": [{"step", "tests", "prefilled_code"?}, ...]}}; the
  * extraction: a JSON array with each step's code ({@code null} for prefilled steps). Score: the fraction of the
- * generated steps that pass. Details: {@code problem}, {@code passed}, {@code scored} and each step's {@code verdict}
- * (as {@link SciCodeStepScorer}'s); the task's metrics pool the steps into SciCode's subtask accuracy and count a
- * problem as solved when all its steps pass.
- *
- * @param targets SciCode's targets ({@code test_data.h5}), or null when the test cases are self-contained
+ * generated steps that pass ({@link SciCodeStepRun}). Details: {@code problem}, {@code passed}, {@code scored} and
+ * each step's {@code verdict}; the task's metrics pool the steps into SciCode's subtask accuracy and count a problem
+ * as solved when all its steps pass.
  */
-public record SciCodeProblemScorer(CodeSandbox sandbox, ExecutionLimits limits, SciCodeTargets targets) implements Scorer {
+public record SciCodeProblemScorer(SciCodeStepRun stepRun) implements Scorer {
 
     @Override
     public String name() { return "scicode_problem"; }
@@ -33,9 +28,7 @@ public record SciCodeProblemScorer(CodeSandbox sandbox, ExecutionLimits limits, 
 
     @Override
     public JsonNode environment() {
-        ObjectNode e = sandbox.identity(limits);
-        if (targets != null) e.put("targets", "hdf5");
-        return e;
+        return stepRun.environment();
     }
 
     @Override
@@ -63,12 +56,7 @@ public record SciCodeProblemScorer(CodeSandbox sandbox, ExecutionLimits limits, 
                 ObjectNode verdict = verdicts.addObject().put("step", step.path("step").asText());
                 JsonNode c = code == null ? null : code.get(s);
                 stepCode = c == null || c.isNull() ? "" : c.asText();
-                if (stepCode.isBlank()) {
-                    verdict.put("verdict", "no_code");
-                } else {
-                    passed += (int) SciCodeStepScorer.run(sandbox, limits, targets, prefix.toString(), stepCode, step.path("step").asText(),
-                            step.get("tests"), verdict).score();
-                }
+                passed += stepRun.grade(prefix.toString(), stepCode, step.path("step").asText(), step.get("tests"), verdict);
             }
             prefix.append(stepCode).append('\n');
         }

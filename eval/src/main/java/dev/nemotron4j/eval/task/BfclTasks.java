@@ -9,6 +9,7 @@ import dev.nemotron4j.eval.config.EvalConfig.GenerationConfig;
 import dev.nemotron4j.eval.config.EvalConfig.TaskConfig;
 import dev.nemotron4j.eval.extract.AnswerExtractor;
 import dev.nemotron4j.eval.json.Sha256;
+import dev.nemotron4j.eval.score.BfclAstChecker;
 import dev.nemotron4j.eval.score.Scorer;
 
 import java.nio.file.Path;
@@ -17,6 +18,7 @@ import java.util.HashMap;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -36,11 +38,11 @@ import java.util.regex.Pattern;
  * </ul>
  * The category is {@code params.category}, else read from the ids ({@code live_simple_3-2-1} is live_simple). The
  * question's messages are sent as they are (system turns included) with the functions as tools, as BFCL's
- * function-calling mode does: names with dots become underscores (the scorer treats them alike) and BFCL's Python
- * type names become JSON Schema's ({@code dict} → object, {@code float} → number, {@code tuple} → array,
- * {@code any} → string). The multi-turn, memory, web-search and format-sensitivity categories need BFCL's simulated
- * APIs and state checks, and simple_java / simple_javascript its language-specific literal checks: they are refused
- * with a message saying so.
+ * function-calling mode offers them ({@link BfclTools}: the language hint, Java and JavaScript parameters as source
+ * text, dots in names as underscores, which the scorer treats alike, JSON Schema types). simple_java and
+ * simple_javascript are checked with BFCL's readings of Java and JavaScript literals. The multi-turn, memory,
+ * web-search and format-sensitivity categories need BFCL's simulated APIs and state checks: they are refused with a
+ * message saying so.
  */
 final class BfclTasks {
     private BfclTasks() {}
@@ -48,9 +50,10 @@ final class BfclTasks {
     static final String MESSAGES_FIELD = "messages";
     static final String TOOLS_FIELD = "tools";
     private static final Pattern CATEGORY = Pattern.compile("^(.*?)_\\d+(-\\d+)*$");
-    private static final Map<String, String> TYPES = Map.ofEntries(Map.entry("dict", "object"), Map.entry("float", "number"),
-            Map.entry("tuple", "array"), Map.entry("any", "string"), Map.entry("list", "array"), Map.entry("bool", "boolean"),
-            Map.entry("int", "integer"), Map.entry("str", "string"));
+    /** The Java and JavaScript types BFCL's converters read (Set, Hashtable, Queue and Stack they do not). */
+    private static final Set<String> JAVA_TYPES = Set.of("byte", "short", "integer", "long", "float", "double", "boolean", "char", "String",
+            "any", "Array", "ArrayList", "HashMap");
+    private static final Set<String> JAVASCRIPT_TYPES = Set.of("String", "integer", "float", "Bigint", "Boolean", "dict", "array", "any");
 
     /** What a category asks and how it is scored. */
     enum Check {
@@ -63,15 +66,14 @@ final class BfclTasks {
 
     static Check check(String category, String task) {
         return switch (category) {
-            case "simple", "simple_python", "multiple", "parallel", "parallel_multiple", "live_simple", "live_multiple", "live_parallel",
+            case "simple", "simple_python", "simple_java", "simple_javascript", "multiple", "parallel", "parallel_multiple", "live_simple", "live_multiple", "live_parallel",
                  "live_parallel_multiple" -> Check.AST;
             case "irrelevance", "live_irrelevance" -> Check.NO_CALL;
             case "live_relevance" -> Check.ANY_CALL;
             default -> throw new IllegalArgumentException("task " + task + ": BFCL category '" + category + "' is not supported: "
                     + (category.startsWith("multi_turn") || category.startsWith("memory") || category.startsWith("web_search")
                     ? "it needs BFCL's simulated APIs and state-based checking, which this harness does not have"
-                    : category.contains("java") ? "BFCL checks Java and JavaScript arguments as source literals, which this harness does not"
-                    : "the single-turn categories are simple_python, multiple, parallel, parallel_multiple, live_simple, live_multiple, "
+                    : "the single-turn categories are simple_python, simple_java, simple_javascript, multiple, parallel, parallel_multiple, live_simple, live_multiple, "
                     + "live_parallel, live_parallel_multiple, irrelevance, live_irrelevance, live_relevance"));
         };
     }
@@ -120,7 +122,11 @@ final class BfclTasks {
             fields.put("id", id);
             fields.set(MESSAGES_FIELD, turns.get(0));
             ArrayNode tools = fields.putArray(TOOLS_FIELD);
-            for (JsonNode function : row.get("function")) tools.add(tool(function));
+            BfclAstChecker.Language language = BfclAstChecker.Language.of(category);
+            for (JsonNode function : row.get("function")) {
+                if (language != BfclAstChecker.Language.PYTHON) requireConvertibleTypes(function, language, where + id);
+                tools.add(BfclTools.tool(function, language));
+            }
             JsonNode expected = NullNode.getInstance();
             if (check == Check.AST) {
                 JsonNode truth = answers.get(id);
@@ -153,25 +159,20 @@ final class BfclTasks {
         return m.group(1);
     }
 
-    /** A BFCL function as an OpenAI tool: dots in the name become underscores, Python type names JSON Schema's. */
-    static ObjectNode tool(JsonNode function) {
-        ObjectNode tool = JsonNodeFactory.instance.objectNode().put("type", "function");
-        ObjectNode f = tool.putObject("function");
-        f.put("name", function.path("name").asText().replace('.', '_'));
-        if (function.has("description")) f.set("description", function.get("description"));
-        f.set("parameters", schema(function.path("parameters").deepCopy()));
-        return tool;
-    }
-
-    private static JsonNode schema(JsonNode node) {
-        if (node instanceof ObjectNode o) {
-            if (o.path("type").isTextual()) o.put("type", TYPES.getOrDefault(o.get("type").asText(), o.get("type").asText()));
-            if (o.get("properties") instanceof ObjectNode props) {
-                for (Iterator<Map.Entry<String, JsonNode>> it = props.fields(); it.hasNext(); ) schema(it.next().getValue());
+    /** A Java or JavaScript parameter of a type BFCL's converters do not read would stop BFCL's checker: refused up front. */
+    private static void requireConvertibleTypes(JsonNode function, BfclAstChecker.Language language, String where) {
+        Set<String> known = language == BfclAstChecker.Language.JAVA ? JAVA_TYPES : JAVASCRIPT_TYPES;
+        for (Iterator<Map.Entry<String, JsonNode>> it = function.path("parameters").path("properties").fields(); it.hasNext(); ) {
+            Map.Entry<String, JsonNode> p = it.next();
+            String type = p.getValue().path("type").asText();
+            boolean list = type.equals("Array") || type.equals("ArrayList") || type.equals("array");
+            for (String t : list ? List.of(type, p.getValue().path("items").path("type").asText()) : List.of(type)) {
+                if (!known.contains(t)) {
+                    throw new IllegalArgumentException(where + ": parameter '" + p.getKey() + "' of " + function.path("name").asText() + " is a "
+                            + language.name().toLowerCase(java.util.Locale.ROOT) + " " + t + ", which BFCL's checker cannot read (it reads "
+                            + String.join(", ", new java.util.TreeSet<>(known)) + ")");
+                }
             }
-            if (o.has("items")) schema(o.get("items"));
-            if (o.has("additionalProperties")) schema(o.get("additionalProperties"));
         }
-        return node;
     }
 }

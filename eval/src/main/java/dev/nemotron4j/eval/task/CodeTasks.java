@@ -14,6 +14,7 @@ import dev.nemotron4j.eval.sandbox.CodeSandbox;
 import dev.nemotron4j.eval.sandbox.SandboxSettings;
 import dev.nemotron4j.eval.score.CodeTestsScorer;
 import dev.nemotron4j.eval.score.SciCodeProblemScorer;
+import dev.nemotron4j.eval.score.SciCodeStepRun;
 import dev.nemotron4j.eval.score.SciCodeStepScorer;
 import dev.nemotron4j.eval.scicode.SciCodeTargets;
 
@@ -156,7 +157,8 @@ public final class CodeTasks {
         return new TaskDefinition(task.name(), family, items, prompt, null, null,
                 AnswerExtractor.named(task.extractor() != null ? task.extractor() : "python_code", extractorParams),
                 lcb ? new CodeTestsScorer(sandbox, settings.limits())
-                        : sequential ? new SciCodeProblemScorer(sandbox, settings.limits(), targets) : new SciCodeStepScorer(sandbox, settings.limits(), targets),
+                        : sequential ? new SciCodeProblemScorer(new SciCodeStepRun(sandbox, settings.limits(), targets))
+                        : new SciCodeStepScorer(new SciCodeStepRun(sandbox, settings.limits(), targets)),
                 generation, repeats, false, hash, path.toString(), Map.of("base_task", task.name()), null);
     }
 

@@ -329,7 +329,7 @@ class BenchmarkDatasetsFetchTest {
         for (String category : m.get("bfcl").variants()) {
             assertThat(m.get("bfcl").variantSha256()).containsKey(category);
         }
-        assertThat(m.get("bfcl").variants()).containsAll(m.get("bfcl-answers").variants()).hasSize(11);
+        assertThat(m.get("bfcl").variants()).containsAll(m.get("bfcl-answers").variants()).hasSize(13);
         assertThat(m.describe()).contains("ruler-essays").contains("bfcl:VARIANT");
         // these downloads are pinned to their exact bytes: a sha256, or for a file whose sha256 is published nowhere,
         // its git blob id in the pinned commit

@@ -1,6 +1,5 @@
 package dev.nemotron4j.eval.datasets;
 
-import com.sun.net.httpserver.HttpServer;
 import dev.nemotron4j.eval.datasets.parquet.ParquetFileTest;
 import dev.nemotron4j.eval.json.CanonicalJson;
 import dev.nemotron4j.eval.json.Sha256;
@@ -9,12 +8,12 @@ import dev.nemotron4j.eval.run.RunLock;
 import dev.nemotron4j.eval.testing.FakeOpenAiServer;
 import dev.nemotron4j.eval.testing.RunFixtures;
 import dev.nemotron4j.eval.testing.TestDatasets;
+import dev.nemotron4j.testkit.LoopbackHttpServer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -37,20 +36,19 @@ class DatasetFetchTest {
             + "What is 2+2?,4,3,5,22,Arithmetic\r\n";
 
     @TempDir Path dir;
-    HttpServer http;
+    LoopbackHttpServer http;
     final AtomicInteger unauthorised = new AtomicInteger();
 
     @BeforeEach
     void serve() throws Exception {
-        http = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
-        http.createContext("/gh/", ex -> {
+        http = LoopbackHttpServer.start().route("/gh/", ex -> {
             try (ex) {
                 byte[] body = ex.getRequestURI().getPath().equals("/gh/abc123/test.jsonl") ? GSM8K.getBytes(StandardCharsets.UTF_8) : null;
                 ex.sendResponseHeaders(body == null ? 404 : 200, body == null ? -1 : body.length);
                 if (body != null) ex.getResponseBody().write(body);
             }
         });
-        http.createContext("/hf/", ex -> {
+        http.route("/hf/", ex -> {
             try (ex) {
                 if (!"Bearer secret-token".equals(ex.getRequestHeaders().getFirst("Authorization"))) {
                     unauthorised.incrementAndGet();
@@ -63,7 +61,7 @@ class DatasetFetchTest {
             }
         });
         // Parquet fixtures by file name under any revision and variant; "truncated-NAME" serves the first half of NAME
-        http.createContext("/pq/", ex -> {
+        http.route("/pq/", ex -> {
             try (ex) {
                 String path = ex.getRequestURI().getPath();
                 String file = path.substring(path.lastIndexOf('/') + 1);
@@ -79,16 +77,15 @@ class DatasetFetchTest {
                 if (body != null) ex.getResponseBody().write(body);
             }
         });
-        http.start();
     }
 
     @AfterEach
     void stop() {
-        http.stop(0);
+        http.close();
     }
 
     private Path manifest(String gsm8kSha) {
-        String base = "http://127.0.0.1:" + http.getAddress().getPort();
+        String base = http.url("");
         return TestDatasets.write(dir.resolve("manifest-" + gsm8kSha.hashCode() + ".yaml"), """
                 datasets:
                   gsm8k:
@@ -162,7 +159,7 @@ class DatasetFetchTest {
     }
 
     private Path parquetManifest(String mmluProSha) {
-        String base = "http://127.0.0.1:" + http.getAddress().getPort();
+        String base = http.url("");
         return TestDatasets.write(dir.resolve("manifest-pq-" + mmluProSha.hashCode() + ".yaml"), """
                 datasets:
                   mmlu-pro:

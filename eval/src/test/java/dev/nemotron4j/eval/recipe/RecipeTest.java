@@ -39,11 +39,12 @@ class RecipeTest {
                 {"uid": "c1", "category": "creative_writing", "prompt": "A poem about 7.", "baseline": "Seven, seven."}
                 """);
         String function = "{\"name\": \"weather.get\", \"parameters\": {\"type\": \"dict\", \"properties\": {\"city\": {\"type\": \"string\"}}}}";
-        for (String category : List.of("simple_python", "multiple", "parallel", "parallel_multiple", "live_simple", "live_multiple",
-                "live_parallel", "live_parallel_multiple", "irrelevance", "live_irrelevance", "live_relevance")) {
+        for (String category : List.of("simple_python", "simple_java", "simple_javascript", "multiple", "parallel", "parallel_multiple",
+                "live_simple", "live_multiple", "live_parallel", "live_parallel_multiple", "irrelevance", "live_irrelevance", "live_relevance")) {
             String id = category + "_0" + (category.startsWith("live") ? "-0-0" : "");
+            String typed = category.contains("java") ? function.replace("\"string\"", "\"String\"") : function;   // Java's and JavaScript's type name
             TestDatasets.write(dir.resolve("bfcl/BFCL_v4_" + category + ".json"), "{\"id\": \"" + id
-                    + "\", \"question\": [[{\"role\": \"user\", \"content\": \"Weather in Oslo?\"}]], \"function\": [" + function + "]}\n");
+                    + "\", \"question\": [[{\"role\": \"user\", \"content\": \"Weather in Oslo?\"}]], \"function\": [" + typed + "]}\n");
             TestDatasets.write(dir.resolve("bfcl/possible_answer/BFCL_v4_" + category + ".json"),
                     "{\"id\": \"" + id + "\", \"ground_truth\": [{\"weather.get\": {\"city\": [\"Oslo\"]}}]}\n");
         }

@@ -82,6 +82,8 @@ class BfclTaskTest {
         assertThat(body.path("messages").path(1).path("content").asText()).startsWith("What is the weather in ");
         JsonNode function = body.path("tools").path(0).path("function");
         assertThat(function.path("name").asText()).isEqualTo("weather_get");
+        // BFCL appends its language hint to every description it offers
+        assertThat(function.path("description").asText()).isEqualTo("Current weather Note that the provided function is in Python 3 syntax.");
         assertThat(function.path("parameters").path("type").asText()).isEqualTo("object");
         assertThat(function.path("parameters").path("properties").path("days").path("type").asText()).isEqualTo("number");
         int kelvin = 0;   // the fake answers "kelvin" for some questions, which no possible answer accepts
@@ -108,6 +110,38 @@ class BfclTaskTest {
         assertThat(r.tasks().get("irrelevance").mean().mean()).isEqualTo(2 / 3.0);   // the Oslo question drew a call
         assertThat(r.tasks().get("relevance").mean().mean()).isEqualTo(1 / 3.0);     // only the Oslo question did
         assertThat(r.tasks().get("irrelevance").axis()).containsEntry("bfcl_category", "irrelevance");
+    }
+
+    @Test
+    void javaArgumentsAreAskedForAndReadAsJavaSourceText() {
+        String java = FUNCTION.replace("\"string\"", "\"String\"").replace("\"float\"", "\"double\"");
+        String oslo = "What is the weather in Oslo in celsius?", lima = "What is the weather in Lima in celsius?";
+        TestDatasets.write(dir.resolve("BFCL_v4_simple_java.json"), """
+                {"id": "simple_java_0", "question": [[{"role": "user", "content": "%s"}]], "function": [%s]}
+                {"id": "simple_java_1", "question": [[{"role": "user", "content": "%s"}]], "function": [%s]}
+                """.formatted(oslo, java, lima, java));
+        // Lima's answer names another city: only Oslo's call can pass
+        TestDatasets.write(dir.resolve("possible_answer/BFCL_v4_simple_java.json"), """
+                {"id": "simple_java_0", "ground_truth": [{"weather.get": {"city": ["Oslo"], "unit": ["celsius", ""], "days": ["", 1.0]}}]}
+                {"id": "simple_java_1", "ground_truth": [{"weather.get": {"city": ["Paris"], "unit": ["celsius", ""], "days": ["", 1.0]}}]}
+                """);
+        RunResults r = run("  - {name: java, type: bfcl, dataset: BFCL_v4_simple_java.json, params: {answers_file: possible_answer/BFCL_v4_simple_java.json}}\n");
+        JsonNode function = server.bodies().getFirst().path("tools").path(0).path("function");
+        assertThat(function.path("description").asText()).isEqualTo("Current weather Note that the provided function is in Java 8 SDK syntax.");
+        JsonNode city = function.at("/parameters/properties/city");
+        assertThat(city.path("type").asText()).isEqualTo("string");
+        assertThat(city.path("description").asText()).isEqualTo(" This is Java String type parameter in string representation.");
+        assertThat(function.at("/parameters/properties/days/description").asText()).isEqualTo(" This is Java double type parameter in string representation.");
+        boolean kelvin = Math.floorMod(hashOf(oslo), 5) == 0;   // the fake's unit for some questions, which no answer accepts
+        assertThat(r.tasks().get("java").mean().mean()).isEqualTo(kelvin ? 0.0 : 0.5);
+        assertThat(r.tasks().get("java").axis()).containsEntry("bfcl_category", "simple_java");
+
+        // a Java type BFCL's checker cannot read is refused before anything is asked
+        TestDatasets.write(dir.resolve("BFCL_v4_simple_java.json"), """
+                {"id": "simple_java_0", "question": [[{"role": "user", "content": "%s"}]], "function": [%s]}
+                """.formatted(oslo, java.replace("\"double\"", "\"Set\"")));
+        assertThatThrownBy(() -> run("  - {name: java2, type: bfcl, dataset: BFCL_v4_simple_java.json, params: {answers_file: possible_answer/BFCL_v4_simple_java.json}}\n"))
+                .hasMessageContaining("parameter 'days' of weather.get is a java Set, which BFCL's checker cannot read");
     }
 
     @Test

@@ -18,16 +18,22 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * Our BFCL AST checker agrees with BFCL's own on hand-made cases: int/float/bool strictness, string standardisation,
  * lists, dicts, lists of dicts, optional and required parameters, variables, function names, call counts, parallel
- * order. The expected verdicts were computed by BFCL's ast_checker.py (see the README beside the cases).
+ * order; for simple_java and simple_javascript, arguments as Java and JavaScript source text. The expected verdicts
+ * were computed by BFCL's ast_checker.py (see the README beside the cases).
  */
 class BfclAstCheckerTest {
 
+    /** The Python cases, then the simple_java and simple_javascript ones. */
     static List<JsonNode> cases() {
-        try (InputStream in = BfclAstCheckerTest.class.getResourceAsStream("/dev/nemotron4j/eval/bfcl/bfcl-ast-cases.json")) {
-            JsonNode all = CanonicalJson.parse(new String(in.readAllBytes(), StandardCharsets.UTF_8));
-            List<JsonNode> out = new ArrayList<>();
-            all.forEach(out::add);
-            return out;
+        List<JsonNode> out = new ArrayList<>();
+        resource("bfcl-ast-cases.json").forEach(out::add);
+        resource("bfcl-ast-java-js-cases.json").forEach(out::add);
+        return out;
+    }
+
+    static JsonNode resource(String name) {
+        try (InputStream in = BfclAstCheckerTest.class.getResourceAsStream("/dev/nemotron4j/eval/bfcl/" + name)) {
+            return CanonicalJson.parse(new String(in.readAllBytes(), StandardCharsets.UTF_8));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
