@@ -31,54 +31,54 @@ class BenchmarkFamiliesAgainstServerTest {
     @TempDir
     Path tmp;
 
-    private static final Map<String, String> SAMPLES = Map.of(
-            "ifeval", """
+    private static final Map<String, String> SAMPLES = Map.ofEntries(
+            Map.entry("ifeval", """
                     {"key": 1, "prompt": "Write two words without commas.", "instruction_id_list": ["punctuation:no_comma", "length_constraints:number_words"], "kwargs": [{}, {"num_words": 2, "relation": "at least"}]}
                     {"key": 2, "prompt": "Answer in lowercase English.", "instruction_id_list": ["change_case:english_lowercase"], "kwargs": [{}]}
-                    """,
-            "ifbench", """
+                    """),
+            Map.entry("ifbench", """
                     {"key": "a", "prompt": "Name two people.", "instruction_id_list": ["count:person_names", "format:no_whitespace"], "kwargs": [{"N": 2, "sep": null}, {"N": null}]}
                     {"key": "b", "prompt": "Say yes or no.", "instruction_id_list": ["format:options", "count:numbers"], "kwargs": [{"options": "yes/no"}, {"N": 0}]}
-                    """,
-            "wmt24pp", """
+                    """),
+            Map.entry("wmt24pp", """
                     {"lp": "en-de_DE", "segment_id": 0, "is_bad_source": false, "source": "Good morning.", "target": "Guten Morgen."}
                     {"lp": "en-de_DE", "segment_id": 1, "is_bad_source": true, "source": "###", "target": "###"}
                     {"lp": "en-ja_JP", "segment_id": 2, "is_bad_source": false, "source": "Thank you.", "target": "ありがとう。"}
-                    """,
-            "mmlu_prox", """
+                    """),
+            Map.entry("mmlu_prox", """
                     {"question_id": 1, "question": "2 + 2 = ?", "option_0": "3", "option_1": "4", "option_2": null, "answer": "B", "category": "math"}
                     {"question_id": 2, "question": "Water boils at?", "option_0": "50 C", "option_1": "100 C", "option_2": "150 C", "answer_index": 1, "category": "physics"}
-                    """,
-            "aime", """
+                    """),
+            Map.entry("aime", """
                     {"id": "s-1", "problem": "What is the sum of the first ten positive integers?", "answer": "55"}
                     {"id": "s-2", "problem": "How many positive divisors does 12 have?", "answer": 6}
-                    """,
+                    """),
             // judged by the repo's own serve (the tiny model) as the judge: whatever it writes, labels or none, is
             // judged, retried, recorded and scored the same way in-process and through serve
-            "arena_hard", """
+            Map.entry("arena_hard", """
                     {"uid": "a-1", "category": "hard_prompt", "prompt": "Name a colour.", "baseline": "Blue."}
                     {"uid": "a-2", "category": "creative_writing", "prompt": "Write one line about the sea.", "baseline": "The sea is wide."}
-                    """,
-            "livecodebench", """
+                    """),
+            Map.entry("livecodebench", """
                     {"question_id": "a", "question_content": "Print A + B.", "starter_code": "", "difficulty": "easy", "public_test_cases": "[{\\"input\\": \\"1 2\\\\n\\", \\"output\\": \\"3\\\\n\\", \\"testtype\\": \\"stdin\\"}]", "private_test_cases": "[]", "metadata": "{}"}
                     {"question_id": "b", "question_content": "Return s reversed.", "starter_code": "class Solution:\\n    def rev(self, s: str) -> str:\\n        ", "difficulty": "medium", "public_test_cases": [{"input": "\\"ab\\"", "output": "\\"ba\\"", "testtype": "functional"}], "metadata": {"func_name": "rev"}}
-                    """,
-            "scicode", """
+                    """),
+            Map.entry("scicode", """
                     {"problem_id": "p", "required_dependencies": "import math", "sub_steps": [{"step_number": "p.1", "step_description_prompt": "Square x.", "function_header": "def sq(x):", "return_line": "    return y", "test_cases": ["assert sq(3) == 9"], "ground_truth_code": "def sq(x):\\n    y = x * x\\n    return y"}, {"step_number": "p.2", "step_description_prompt": "Square root of sq(x).", "function_header": "def back(x):", "return_line": "    return z", "test_cases": ["assert back(-3) == 3"], "ground_truth_code": "def back(x):\\n    z = math.sqrt(sq(x))\\n    return z"}]}
                     {"problem_id": "q", "required_dependencies": "", "sub_steps": [{"step_number": "q.1", "step_description_prompt": "Double x.", "function_header": "def dbl(x):", "return_line": "    return y", "test_cases": ["assert dbl(2) == 4"]}]}
-                    """,
-            "mmlu_pro", """
+                    """),
+            Map.entry("mmlu_pro", """
                     {"question": "Which gas do plants take in?", "options": ["Oxygen", "Carbon dioxide", "Helium", "Neon", "Argon"], "answer": "B", "category": "biology"}
                     {"question": "3 * 4 = ?", "options": ["7", "12", "34"], "answer": 1, "category": "math"}
-                    """,
-            "gpqa", """
+                    """),
+            Map.entry("gpqa", """
                     {"question": "What is the charge of an electron?", "correct": "Negative", "incorrect_1": "Positive", "incorrect_2": "Neutral", "incorrect_3": "Variable"}
                     {"question": "Which planet is largest?", "correct": "Jupiter", "incorrect_1": "Mars", "incorrect_2": "Venus", "incorrect_3": "Mercury"}
-                    """,
-            "bfcl", """
+                    """),
+            Map.entry("bfcl", """
                     {"id": "live_simple_0-0-0", "question": [[{"role": "user", "content": "What is the weather in Oslo in celsius?"}]], "function": [{"name": "get_weather", "description": "Current weather of a city.", "parameters": {"type": "dict", "properties": {"city": {"type": "string", "description": "City name."}, "unit": {"type": "string", "enum": ["celsius", "fahrenheit"], "description": "Temperature unit."}}, "required": ["city"]}}]}
                     {"id": "live_simple_1-1-0", "question": [[{"role": "user", "content": "Add 2 and 3."}]], "function": [{"name": "add", "description": "Adds two integers.", "parameters": {"type": "dict", "properties": {"a": {"type": "integer", "description": "First."}, "b": {"type": "integer", "description": "Second."}}, "required": ["a", "b"]}}]}
-                    """);
+                    """));
 
     /** BFCL's possible answers, the file the bfcl task joins with its questions. */
     private static final String BFCL_ANSWERS = """
