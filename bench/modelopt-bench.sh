@@ -10,7 +10,7 @@
 #                   DATA/PRESET-bf16/, a Hugging Face directory; when that is missing too it is made with `synth` from
 #                   bench/presets/PRESET/config.json or /work/shared/peers/PRESET/config.json and deleted afterwards)
 #                 DATA/modelopt/PRESET-nvfp4.gguf  (made with `convert --type nvfp4` when missing)
-#               A preset whose BF16 GGUF is missing is skipped with a line saying so ("bench-l if present").
+#               A preset without its Q8_0 GGUF is an error; without its BF16 GGUF it runs without that row.
 #   -d DATA     benchmark files (default /work/benchdata)
 #   -o OUTDIR   results: run.log, results.csv, table.md, the JSON of every run (default DATA/results-modelopt-<date>)
 #   -p PP, -n TG, -r REPS, -t THREADS   prompt length, decode steps, repetitions, threads (default 512, 128, 5, 2)
@@ -65,7 +65,7 @@ for tool in jq awk /usr/bin/time; do command -v "$tool" > /dev/null || die "need
 PRESETS=()
 for P in "$@"; do
   [[ $P =~ ^[A-Za-z0-9_.-]+$ ]] || die "bad preset name '$P'"
-  if [[ ! -f $DATA/$P-bf16.gguf ]]; then echo "skip $P: no $DATA/$P-bf16.gguf"; continue; fi
+  [[ -f $DATA/$P-bf16.gguf ]] || echo "$P: no $DATA/$P-bf16.gguf, its BF16 row is left out"
   [[ -f $DATA/$P-Q8_0.gguf ]] || die "$P: no $DATA/$P-Q8_0.gguf (llama-quantize $P-bf16.gguf $P-Q8_0.gguf Q8_0, see $DATA/README.txt)"
   need_src=0
   for f in fp8 nvfp4; do [[ -f $DATA/modelopt/$P-$f/config.json ]] || need_src=1; done
@@ -137,6 +137,7 @@ for P in "${PRESETS[@]}"; do
   for spec in "BF16 GGUF|$DATA/$P-bf16.gguf" "Q8_0 GGUF|$DATA/$P-Q8_0.gguf" "FP8 ModelOpt|$DATA/modelopt/$P-fp8" \
               "NVFP4 ModelOpt|$DATA/modelopt/$P-nvfp4" "NVFP4 GGUF|$DATA/modelopt/$P-nvfp4.gguf"; do
     fmt=${spec%%|*} path=${spec#*|}
+    [[ -e $path ]] || { log "skip $P $fmt: no $path"; continue; }
     bytes=$(size_of "$path") budget=$(awk -v b="$bytes" 'BEGIN { printf "%.0f", 1.1 * b + 150e6 }')
     for engine in "${ORDER[@]}"; do
       [[ $engine == llama && $path != *.gguf ]] && continue
