@@ -86,12 +86,12 @@ final class ChatCommand implements Callable<Integer>, RunsModel {
         boolean terminal = System.console() != null && System.console().isTerminal();
         PrintStream out = new PrintStream(System.out, true, StandardCharsets.UTF_8);
         BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
-        try (ModelBundle bundle = kvCache.open(model.source());
+        try (ModelBundle bundle = kvCache.open(model.toRun());
              TextService service = new TextService(bundle, TextService.defaultOptions(bundle))) {
             bundle.renderPrompt(new ChatRequest(List.of(ChatMessage.user("x")), List.of(), ChatRequestOptions.DEFAULTS)); // fail early if unsupported
             if (terminal) {
                 out.printf("nemotron4j chat — %s (%s parameters). /help for commands, Ctrl-C stops an answer, Ctrl-D quits.%n",
-                        bundle.name(), String.format(Locale.ROOT, "%,d", bundle.model().parameterCount()));
+                        bundle.name(), String.format(Locale.ROOT, "%,d", bundle.parameterCount()));
             }
             SignalHandler previous = onInterrupt(out);
             try {

@@ -74,9 +74,9 @@ final class DemoCommand implements Callable<Integer>, RunsModel {
         PrintStream out = new PrintStream(System.out, true, StandardCharsets.UTF_8);
         ModelSource source = model.source();
         boolean ansi = System.console() != null && System.console().isTerminal();
-        try (ModelBundle bundle = ModelBundle.open(source);
+        try (ModelBundle bundle = ModelBundle.open(source.path());
              TextService service = new TextService(bundle, TextService.defaultOptions(bundle))) {
-            var c = bundle.model().config();
+            var c = source.config();
             ParameterCounts p = ParameterCounts.of(c);
             out.println("== nemotron4j demo: " + (model.isDefault() ? DefaultModel.RELATIVE_PATH : source.path()));
             out.printf(Locale.ROOT, "model: pattern %s (M = Mamba-2, E = MoE, * = attention), hidden %d, vocab %d; %,d parameters, %,d active per token%n",

@@ -67,7 +67,7 @@ final class EngineEvalTarget implements Target {
 
         @Override
         public Target open(Path model, Map<String, String> options) {
-            return new EngineEvalTarget(ModelBundle.open(ModelSource.of(model)), options);
+            return new EngineEvalTarget(ModelBundle.open(model), options);
         }
     }
 
@@ -79,7 +79,7 @@ final class EngineEvalTarget implements Target {
         this.bundle = bundle;
         int maxBatch = Integer.parseInt(options.getOrDefault("max_batch", "8"));
         this.service = new TextService(bundle, new TextService.Options(
-                maxBatch, 1024, TextService.Options.DEFAULT_PREFILL_CHUNK, 512, bundle.model().defaultContextLimit()));
+                maxBatch, 1024, TextService.Options.DEFAULT_PREFILL_CHUNK, 512, bundle.defaultContextLimit()));
         this.identity = identify(bundle);
     }
 
@@ -237,7 +237,7 @@ final class EngineEvalTarget implements Target {
     private static TargetIdentity identify(ModelBundle bundle) {
         Map<String, String> a = new LinkedHashMap<>();
         Path dir = bundle.path();
-        if (bundle.source() instanceof ModelSource.Gguf) return identifyGguf(bundle);
+        if (bundle.isGguf()) return identifyGguf(bundle);
         try {
             MessageDigest weights = MessageDigest.getInstance("SHA-256");
             update(weights, dir.resolve("config.json"), Long.MAX_VALUE);

@@ -134,7 +134,7 @@ final class GenerateCommand implements Callable<Integer>, RunsModel {
     /** Text path: tokenizer, optional chat template, stop strings, streaming output. */
     private int generateText(String format) throws InterruptedException {
         PrintStream out = new PrintStream(System.out, true, StandardCharsets.UTF_8);
-        try (ModelBundle bundle = kvCache.open(model.source());
+        try (ModelBundle bundle = kvCache.open(model.toRun());
              TextService service = new TextService(bundle, TextService.defaultOptions(bundle))) {
             Set<Integer> extraStops = new HashSet<>();
             if (stopIds != null) for (int s : stopIds.ids()) extraStops.add(s);

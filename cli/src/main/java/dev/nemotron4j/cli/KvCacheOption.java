@@ -1,10 +1,11 @@
 package dev.nemotron4j.cli;
 
-import dev.nemotron4j.engine.loading.ModelSource;
 import dev.nemotron4j.engine.model.NemotronHModel;
 import dev.nemotron4j.engine.state.KvCacheType;
 import dev.nemotron4j.runtime.ModelBundle;
 import picocli.CommandLine.Option;
+
+import java.nio.file.Path;
 
 
 /** {@code --kv-cache f32|f16|fp8}, shared by the commands that decode: the attention cache's element type. */
@@ -19,11 +20,9 @@ final class KvCacheOption {
         model.setKvCacheType(type);
     }
 
-    /** Opens the model bundle of {@code source} with this cache type. */
-    ModelBundle open(ModelSource source) {
-        ModelBundle bundle = ModelBundle.open(source);
-        applyTo(bundle.model());
-        return bundle;
+    /** Opens the model bundle at {@code model} with this cache type. */
+    ModelBundle open(Path model) {
+        return ModelBundle.open(model, type.toString());
     }
 
     static final class Converter implements picocli.CommandLine.ITypeConverter<KvCacheType> {

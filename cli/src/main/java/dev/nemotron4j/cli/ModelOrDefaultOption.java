@@ -24,8 +24,13 @@ final class ModelOrDefaultOption {
         return path != null ? path : DefaultModel.directory();
     }
 
-    /** The model to run; falling back to the default model says so on stderr (or fails saying how to get one). */
+    /** The path of the model to run; falling back to the default model says so on stderr (or fails saying how to get one). */
+    Path toRun() {
+        return path != null ? path : DefaultModel.announce(System.err);
+    }
+
+    /** The model to run, as {@link #toRun()} finds it. */
     ModelSource source() {
-        return ModelSource.of(path != null ? path : DefaultModel.announce(System.err));
+        return ModelSource.of(toRun());
     }
 }

@@ -88,8 +88,8 @@ final class ServeCommand implements Callable<Integer>, RunsModel {
         if (timeoutSeconds < 1) throw new IllegalArgumentException("--request-timeout must be >= 1");
         if (stateCacheMib < 0) throw new IllegalArgumentException("--state-cache-mib must be >= 0");
         String key = apiKey != null ? apiKey : System.getenv("NEMOTRON4J_API_KEY");
-        ModelBundle bundle = kvCache.open(model.source());
-        int ctx = context != null ? context : bundle.model().defaultContextLimit();
+        ModelBundle bundle = kvCache.open(model.toRun());
+        int ctx = context != null ? context : bundle.defaultContextLimit();
         if (ctx < 2) throw new IllegalArgumentException("--context must be >= 2");
         TextService service = new TextService(bundle, new TextService.Options(maxBatch, maxQueue, prefillChunk, Math.max(stepTokens, maxBatch), ctx),
                 stateCacheMib << 20);

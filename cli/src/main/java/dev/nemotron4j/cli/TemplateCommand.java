@@ -47,7 +47,7 @@ public final class TemplateCommand implements Callable<Integer>, RunsModel {
 
     @Override
     public Integer call() throws Exception {
-        SupportedChatTemplate template = ModelBundle.chatTemplate(model.source());
+        SupportedChatTemplate template = ModelBundle.chatTemplate(model.path);
         ChatRequest request = ChatRequestReader.read(messages);
         byte[] prompt = template.render(request).getBytes(StandardCharsets.UTF_8);
         PrintStream out = System.out;

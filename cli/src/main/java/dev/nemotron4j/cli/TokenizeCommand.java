@@ -7,7 +7,7 @@ import dev.nemotron4j.engine.loading.MemoryPlan;
 import dev.nemotron4j.engine.loading.ModelSource;
 import dev.nemotron4j.engine.model.ModelConfig;
 import dev.nemotron4j.engine.state.KvCacheType;
-import dev.nemotron4j.runtime.ModelBundle;
+import dev.nemotron4j.runtime.ModelTokenizer;
 import dev.nemotron4j.tokenizer.Tokenizer;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
@@ -42,11 +42,16 @@ public final class TokenizeCommand implements Callable<Integer>, RunsModel {
         @Option(names = "--model", paramLabel = "PATH", description = ModelSource.DESCRIPTION)
         Path model;
 
-        Tokenizer open() throws IOException {
-            if (model != null) return ModelBundle.tokenizer(ModelSource.of(model));
+        Encoder open() throws IOException {
+            if (model != null) return ModelTokenizer.of(model)::encode;
             if (!Files.isRegularFile(tokenizer)) throw new NoSuchFileException(tokenizer.toString(), null, "tokenizer file not found");
-            return Tokenizer.load(tokenizer);
+            return Tokenizer.load(tokenizer)::encode;
         }
+    }
+
+    /** Text to ids, from either source. */
+    private interface Encoder {
+        int[] encode(String text, boolean addSpecialTokens);
     }
 
     @ArgGroup(exclusive = true, multiplicity = "1")
@@ -82,7 +87,7 @@ public final class TokenizeCommand implements Callable<Integer>, RunsModel {
         if (!Files.isRegularFile(input)) {
             throw new NoSuchFileException(input.toString(), null, "input file not found");
         }
-        Tokenizer tokenizer = source.open();
+        Encoder tokenizer = source.open();
 
         Path absoluteOutput = output.toAbsolutePath();
         Path directory = absoluteOutput.getParent();

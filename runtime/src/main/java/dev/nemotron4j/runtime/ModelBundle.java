@@ -10,6 +10,7 @@ import dev.nemotron4j.chat.template.UnsupportedChatTemplateException;
 import dev.nemotron4j.engine.formats.gguf.GgufCheckpoint;
 import dev.nemotron4j.engine.loading.ModelSource;
 import dev.nemotron4j.engine.model.NemotronHModel;
+import dev.nemotron4j.engine.state.KvCacheType;
 import dev.nemotron4j.engine.weights.ModelFormatException;
 import dev.nemotron4j.tokenizer.Tokenizer;
 
@@ -37,6 +38,7 @@ public final class ModelBundle implements AutoCloseable {
     private final String name;
     private final NemotronHModel model;
     private final Tokenizer tokenizer;
+    private final ModelTokenizer modelTokenizer;
     private final SupportedChatTemplate template;
     private final String templateProblem;
     private final Set<Integer> stopTokenIds;
@@ -51,6 +53,7 @@ public final class ModelBundle implements AutoCloseable {
         this.name = name;
         this.model = model;
         this.tokenizer = tokenizer;
+        this.modelTokenizer = new ModelTokenizer(tokenizer);
         this.template = template;
         this.templateProblem = templateProblem;
         this.stopTokenIds = Set.copyOf(stopTokenIds);
@@ -60,13 +63,28 @@ public final class ModelBundle implements AutoCloseable {
                 ids(tokenizer.encode(ThinkingControlTokens.DEFAULT_FORCED_ENDING_TEXT, false)));
     }
 
-    /** Opens the model at {@code path}: a Hugging Face directory or a GGUF file ({@link ModelSource#of}). */
+    /**
+     * Opens the model at {@code path} (a Hugging Face directory or a GGUF file): weights, tokenizer, chat template
+     * and end-of-turn ids.
+     */
     public static ModelBundle open(Path path) {
         return open(ModelSource.of(path));
     }
 
-    /** Opens a model source: weights, tokenizer, chat template and end-of-turn ids. */
-    public static ModelBundle open(ModelSource source) {
+    /**
+     * Opens the model at {@code path} with the attention cache's element type {@code kvCache}: {@code f32} (exact),
+     * {@code f16} or {@code fp8}.
+     *
+     * @throws IllegalArgumentException naming the accepted values for any other type
+     */
+    public static ModelBundle open(Path path, String kvCache) {
+        KvCacheType type = KvCacheType.parse(kvCache);
+        ModelBundle bundle = open(path);
+        bundle.model.setKvCacheType(type);
+        return bundle;
+    }
+
+    private static ModelBundle open(ModelSource source) {
         return switch (source) {
             case ModelSource.Directory dir -> openDirectory(dir);
             case ModelSource.Gguf gguf -> openGguf(gguf);
@@ -74,7 +92,7 @@ public final class ModelBundle implements AutoCloseable {
     }
 
     /** The tokenizer of a model: {@code tokenizer.json} of a directory, the {@code tokenizer.*} metadata of a GGUF file. */
-    public static Tokenizer tokenizer(ModelSource source) {
+    static Tokenizer tokenizer(ModelSource source) {
         return switch (source) {
             case ModelSource.Directory dir -> directoryTokenizer(dir);
             case ModelSource.Gguf gguf -> ggufTokenizer(gguf, gguf.readMetadata());
@@ -87,7 +105,8 @@ public final class ModelBundle implements AutoCloseable {
      *
      * @throws UnsupportedChatTemplateException naming the model when it has no template or one we do not render
      */
-    public static SupportedChatTemplate chatTemplate(ModelSource source) {
+    public static SupportedChatTemplate chatTemplate(Path model) {
+        ModelSource source = ModelSource.of(model);
         Template t = switch (source) {
             case ModelSource.Directory dir -> directoryTemplate(dir);
             case ModelSource.Gguf gguf -> ggufTemplate(gguf, gguf.readMetadata());
@@ -233,16 +252,38 @@ public final class ModelBundle implements AutoCloseable {
         return path;
     }
 
-    /** What kind of model this is (directory or GGUF file). */
-    public ModelSource source() {
-        return source;
+    /** Whether the model is one GGUF file (weights, tokenizer and template together), not a directory. */
+    public boolean isGguf() {
+        return source instanceof ModelSource.Gguf;
     }
 
-    public NemotronHModel model() {
+    /** The model's parameter count. */
+    public long parameterCount() {
+        return model.parameterCount();
+    }
+
+    /** Number of token ids the weights have (may exceed the tokenizer's vocabulary). */
+    public int vocabSize() {
+        return model.vocabSize();
+    }
+
+    /** The context a served or chatting sequence gets unless told otherwise. */
+    public int defaultContextLimit() {
+        return model.defaultContextLimit();
+    }
+
+    /** The model's tokenizer. */
+    public ModelTokenizer tokenizer() {
+        return modelTokenizer;
+    }
+
+    /** The weights, for the runtime's scheduler. */
+    NemotronHModel model() {
         return model;
     }
 
-    public Tokenizer tokenizer() {
+    /** The engine-side tokenizer, for the runtime's own text work. */
+    Tokenizer rawTokenizer() {
         return tokenizer;
     }
 

@@ -74,7 +74,7 @@ public final class TextService implements AutoCloseable {
         this.textOffScheduler = textOffScheduler;
         this.bundle = bundle;
         this.scheduler = new BatchScheduler(bundle.model(), options.forScheduler(), stateCacheBytes == 0 ? null : new PrefixStateCache(stateCacheBytes));
-        this.turnStart = bundle.tokenizer().tokenToId("<|im_start|>").orElse(-1);
+        this.turnStart = bundle.rawTokenizer().tokenToId("<|im_start|>").orElse(-1);
     }
 
     /** Defaults for one interactive user: a batch of 8, prompts fed 256 tokens at a time. */
@@ -109,17 +109,17 @@ public final class TextService implements AutoCloseable {
 
     /** Ids to text, special tokens included. */
     public String detokenize(int[] ids) {
-        return bundle.tokenizer().decode(ids, false);
+        return bundle.rawTokenizer().decode(ids, false);
     }
 
     /** One token's text. */
     public String tokenText(int id) {
-        return ScoredToken.text(bundle.tokenizer(), id);
+        return ScoredToken.text(bundle.rawTokenizer(), id);
     }
 
     /** Whether {@code id} is a special (control) token, such as the {@code <s>} a text prompt may get. */
     public boolean isSpecialToken(int id) {
-        return bundle.tokenizer().isSpecial(id);
+        return bundle.rawTokenizer().isSpecial(id);
     }
 
     /** Whether {@code id} ends the model's turn (its end-of-turn / end-of-sequence ids). */
@@ -146,7 +146,7 @@ public final class TextService implements AutoCloseable {
         try {
             TokenLogprobs[] lps = scoring.get();
             ScoredToken[] out = new ScoredToken[lps.length];
-            for (int i = 0; i < lps.length; i++) out[i] = lps[i] == null ? null : ScoredToken.of(lps[i], bundle.tokenizer());
+            for (int i = 0; i < lps.length; i++) out[i] = lps[i] == null ? null : ScoredToken.of(lps[i], bundle.rawTokenizer());
             return out;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -209,7 +209,7 @@ public final class TextService implements AutoCloseable {
         Set<Integer> stops = new HashSet<>(s.extraStopTokens());
         if (!s.ignoreEos()) stops.addAll(bundle.stopTokenIds());
         GrammarConstraint grammar = job.grammar() == null ? null : new GrammarConstraint(job.grammar(), bundle.tokenTexts(), stops);
-        TextDecoding decoding = new TextDecoding(bundle.tokenizer(), job, stops, sink);
+        TextDecoding decoding = new TextDecoding(bundle.rawTokenizer(), job, stops, sink);
         TextWorker text = textOffScheduler ? TextWorker.offScheduler(decoding) : TextWorker.inline(decoding);
         TextGenerationListener listener = new TextGenerationListener(job, bundle.thinkingTokens(), bundle.lineBreakTokens(), grammar, text);
         long deadline = s.timeout() == null ? 0 : System.nanoTime() + s.timeout().toNanos();
