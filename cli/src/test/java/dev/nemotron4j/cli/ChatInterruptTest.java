@@ -11,6 +11,7 @@ import org.junit.jupiter.api.Test;
 import sun.misc.Signal;
 
 import java.io.ByteArrayOutputStream;
+import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.PipedInputStream;
@@ -19,6 +20,8 @@ import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -48,10 +51,56 @@ class ChatInterruptTest {
         }
     }
 
-    @Test
-    void ctrlCStopsTheAnswerAndKeepsTheConversation() throws Exception {
+    /** What the test types into the chat, given the keyboard and what the chat has written so far. */
+    interface Typist {
+        void type(OutputStream keyboard, ByteArrayOutputStream screen) throws Exception;
+    }
+
+    /**
+     * Runs {@code chat} on the tiny model with {@code options}, stdin fed by {@code typist}, stdout into
+     * {@code screen} (stderr dropped) and Ctrl-C at the prompt setting {@code quit} instead of ending the JVM; the
+     * keyboard is closed (Ctrl-D) when the typist is done, and the chat must then end normally. Everything swapped is
+     * restored.
+     */
+    static void runChat(OutputStream screen, ByteArrayOutputStream captured, AtomicBoolean quit, Typist typist, String... options)
+            throws Exception {
         PipedOutputStream typing = new PipedOutputStream();
         PipedInputStream stdin = new PipedInputStream(typing, 1 << 16);
+        Runnable previousQuit = ChatCommand.quitAtPrompt;
+        ChatCommand.quitAtPrompt = () -> quit.set(true);
+        PrintStream oldOut = System.out, oldErr = System.err;
+        InputStream oldIn = System.in;
+        try {
+            System.setOut(new PrintStream(screen, true, StandardCharsets.UTF_8));
+            System.setErr(new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8));
+            System.setIn(stdin);
+            List<String> args = new ArrayList<>(List.of("chat", "--model", TestData.tiny("tiny-a").toString()));
+            args.addAll(List.of(options));
+            CompletableFuture<Integer> chat = CompletableFuture.supplyAsync(() -> Main.commandLine().execute(args.toArray(String[]::new)));
+            typist.type(typing, captured);
+            typing.close();
+            assertThat(chat.get(60, TimeUnit.SECONDS)).isZero();
+        } finally {
+            System.setOut(oldOut);
+            System.setErr(oldErr);
+            System.setIn(oldIn);
+            ChatCommand.quitAtPrompt = previousQuit;
+        }
+    }
+
+    static void type(OutputStream keyboard, String text) throws IOException {
+        keyboard.write(text.getBytes(StandardCharsets.UTF_8));
+        keyboard.flush();
+    }
+
+    /** Waits (up to a minute) until the chat has written {@code text}. */
+    static void waitFor(ByteArrayOutputStream screen, String text) throws InterruptedException {
+        long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while (!screen.toString(StandardCharsets.UTF_8).contains(text) && System.nanoTime() < until) Thread.sleep(10);
+    }
+
+    @Test
+    void ctrlCStopsTheAnswerAndKeepsTheConversation() throws Exception {
         ByteArrayOutputStream captured = new ByteArrayOutputStream();
         AtomicBoolean raised = new AtomicBoolean();
         AtomicBoolean quit = new AtomicBoolean();
@@ -71,29 +120,11 @@ class ChatInterruptTest {
                 }
             }
         };
-        Runnable previousQuit = ChatCommand.quitAtPrompt;
-        ChatCommand.quitAtPrompt = () -> quit.set(true);
-        PrintStream oldOut = System.out, oldErr = System.err;
-        InputStream oldIn = System.in;
-        try {
-            System.setOut(new PrintStream(watching, true, StandardCharsets.UTF_8));
-            System.setErr(new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8));
-            System.setIn(stdin);
-            CompletableFuture<Integer> chat = CompletableFuture.supplyAsync(() -> Main.commandLine().execute("chat", "--model",
-                    TestData.tiny("tiny-a").toString(), "--max-tokens", "3000", "--temperature", "1", "--seed", "4"));
-            typing.write("Tell me a very long story\n".getBytes(StandardCharsets.UTF_8));
-            typing.flush();
-            long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-            while (!captured.toString(StandardCharsets.UTF_8).contains("[stopped]") && System.nanoTime() < until) Thread.sleep(10);
-            typing.write("/history\n".getBytes(StandardCharsets.UTF_8));
-            typing.close();
-            assertThat(chat.get(60, TimeUnit.SECONDS)).isZero();
-        } finally {
-            System.setOut(oldOut);
-            System.setErr(oldErr);
-            System.setIn(oldIn);
-            ChatCommand.quitAtPrompt = previousQuit;
-        }
+        runChat(watching, captured, quit, (keyboard, screen) -> {
+            type(keyboard, "Tell me a very long story\n");
+            waitFor(screen, "[stopped]");
+            type(keyboard, "/history\n");
+        }, "--max-tokens", "3000", "--temperature", "1", "--seed", "4");
         String out = captured.toString(StandardCharsets.UTF_8);
         assertThat(raised).isTrue();
         assertThat(quit).as("Ctrl-C during an answer does not quit").isFalse();
@@ -101,6 +132,7 @@ class ChatInterruptTest {
         // the question and the partial answer stay in the conversation
         assertThat(out).contains("user: Tell me a very long story").contains("assistant: ").contains("2 messages");
     }
+
     /**
      * The text of an answer is written by the job's own thread, which may still be writing when the model is done:
      * Ctrl-C then stops the writing too. The rendering is held at the answer's first token until the model has
@@ -108,8 +140,6 @@ class ChatInterruptTest {
      */
     @Test
     void ctrlCAfterTheModelIsDoneStopsTheRenderingAndTheChatGoesOn() throws Exception {
-        PipedOutputStream typing = new PipedOutputStream();
-        PipedInputStream stdin = new PipedInputStream(typing, 1 << 16);
         ByteArrayOutputStream captured = new ByteArrayOutputStream();
         AtomicBoolean quit = new AtomicBoolean();
         AtomicBoolean held = new AtomicBoolean();
@@ -117,8 +147,6 @@ class ChatInterruptTest {
         AtomicInteger rendered = new AtomicInteger(); // tokens of the first answer handed to the renderer
         AtomicBoolean cancelSeen = new AtomicBoolean();
         var previousRendering = ChatCommand.rendering;
-        Runnable previousQuit = ChatCommand.quitAtPrompt;
-        ChatCommand.quitAtPrompt = () -> quit.set(true);
         ChatCommand.rendering = (renderer, generation) -> {
             if (!held.compareAndSet(false, true)) return renderer; // the second answer renders as usual
             return new TextSink() {
@@ -156,27 +184,14 @@ class ChatInterruptTest {
                 }
             };
         };
-        PrintStream oldOut = System.out, oldErr = System.err;
-        InputStream oldIn = System.in;
         try {
-            System.setOut(new PrintStream(captured, true, StandardCharsets.UTF_8));
-            System.setErr(new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8));
-            System.setIn(stdin);
             // at most 200 tokens: the ring between the model and the held text side (256) never fills, the model finishes
-            CompletableFuture<Integer> chat = CompletableFuture.supplyAsync(() -> Main.commandLine().execute("chat", "--model",
-                    TestData.tiny("tiny-a").toString(), "--max-tokens", "200", "--temperature", "1", "--seed", "4"));
-            typing.write("Tell me a very long story\n".getBytes(StandardCharsets.UTF_8));
-            typing.flush();
-            long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-            while (!captured.toString(StandardCharsets.UTF_8).contains("[stopped]") && System.nanoTime() < until) Thread.sleep(10);
-            typing.write("And another one\n/history\n".getBytes(StandardCharsets.UTF_8));
-            typing.close();
-            assertThat(chat.get(60, TimeUnit.SECONDS)).isZero();
+            runChat(captured, captured, quit, (keyboard, screen) -> {
+                type(keyboard, "Tell me a very long story\n");
+                waitFor(screen, "[stopped]");
+                type(keyboard, "And another one\n/history\n");
+            }, "--max-tokens", "200", "--temperature", "1", "--seed", "4");
         } finally {
-            System.setOut(oldOut);
-            System.setErr(oldErr);
-            System.setIn(oldIn);
-            ChatCommand.quitAtPrompt = previousQuit;
             ChatCommand.rendering = previousRendering;
         }
         String out = captured.toString(StandardCharsets.UTF_8);
@@ -187,5 +202,22 @@ class ChatInterruptTest {
         assertThat(out).contains("[stopped]").contains("[1 tokens");
         // the chat went on: the stopped answer is kept, the next question answered, all four in the conversation
         assertThat(out).contains("user: Tell me a very long story").contains("user: And another one").contains("4 messages");
+    }
+
+    /** Ctrl-C at the prompt, with no answer running, quits (as Ctrl-D does, which ends the chat normally). */
+    @Test
+    void ctrlCAtThePromptQuits() throws Exception {
+        ByteArrayOutputStream captured = new ByteArrayOutputStream();
+        AtomicBoolean quit = new AtomicBoolean();
+        runChat(captured, captured, quit, (keyboard, screen) -> {
+            type(keyboard, "/history\n"); // answered once the chat reads the prompt: its Ctrl-C handler is in place
+            waitFor(screen, "0 messages");
+            assertThat(quit).as("nothing quit before Ctrl-C").isFalse();
+            Signal.raise(new Signal("INT"));
+            long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+            while (!quit.get() && System.nanoTime() < until) Thread.sleep(5);
+        });
+        assertThat(captured.toString(StandardCharsets.UTF_8)).contains("0 messages");
+        assertThat(quit).as("Ctrl-C at the prompt quits").isTrue();
     }
 }

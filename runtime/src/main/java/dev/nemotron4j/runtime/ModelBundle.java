@@ -191,7 +191,7 @@ public final class ModelBundle implements AutoCloseable {
      * A GGUF model's name: its {@code general.name}, else the file name without {@code .gguf} (a file name often says
      * only the quantization, e.g. {@code q8_0.gguf}).
      */
-    private static String ggufName(ModelSource.Gguf gguf, Map<String, Object> meta) {
+    static String ggufName(ModelSource.Gguf gguf, Map<String, Object> meta) {
         if (meta.get("general.name") instanceof String n && !n.isBlank()) return n.strip();
         return gguf.name();
     }

@@ -97,6 +97,16 @@ class TextServiceTest {
         }
     }
 
+    /** A GGUF model's name is its general.name; a file without one is named by its file name, less .gguf. */
+    @Test
+    void aGgufModelWithoutGeneralNameIsNamedByItsFileStem() {
+        var gguf = (dev.nemotron4j.engine.loading.ModelSource.Gguf) dev.nemotron4j.engine.loading.ModelSource.of(TestData.path("tiny-gguf/tiny-d/q8_0.gguf"));
+        assertThat(ModelBundle.ggufName(gguf, Map.of("general.name", " tiny-d "))).isEqualTo("tiny-d");
+        assertThat(ModelBundle.ggufName(gguf, Map.of())).isEqualTo("q8_0");
+        assertThat(ModelBundle.ggufName(gguf, Map.of("general.name", "  "))).isEqualTo("q8_0");
+        assertThat(ModelBundle.ggufName(gguf, Map.of("general.name", 7))).isEqualTo("q8_0");
+    }
+
     @Test
     void chatGenerationStreamsTheSameTextItReturns() throws Exception {
         ChatRequest req = new ChatRequest(List.of(ChatMessage.user("Hello there")), List.of(), ChatRequestOptions.DEFAULTS);

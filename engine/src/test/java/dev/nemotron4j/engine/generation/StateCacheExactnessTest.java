@@ -5,6 +5,7 @@ import dev.nemotron4j.engine.loading.ModelSource;
 import dev.nemotron4j.engine.model.NemotronHModel;
 import dev.nemotron4j.engine.sampling.SamplingParams;
 import dev.nemotron4j.engine.state.PrefixStateCache;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
@@ -169,6 +170,42 @@ class StateCacheExactnessTest {
                     assertThat(together[i].stats.cachedTokens()).as("prompt %d cached", i)
                             .isBetween(system.length - 2 * Math.max(model.mambaChunkSize(), 2), system.length);
                 }
+            }
+        }
+    }
+
+    /**
+     * Inside a long prompt a state is saved every {@link BatchScheduler#SAVE_INTERVAL} tokens (not only at its
+     * shared prefix and its end): another prompt that shares only the first part of it, with no shared-prefix hint,
+     * resumes at that save point and computes the same logits as without the cache.
+     */
+    @Test
+    void longPromptsAreSavedEveryIntervalInside() throws Exception {
+        try (NemotronHModel model = ModelSource.of(TinyFixtures.dir("tiny-a")).load()) {
+            BatchScheduler.Options options = new BatchScheduler.Options(2, 4, 64, 512, 4096);
+            int interval = BatchScheduler.SAVE_INTERVAL;
+            assertThat(interval % 64).as("a whole number of pieces").isZero();
+            Random rnd = new Random(8);
+            int[] first = rnd.ints(interval + 200, 0, model.vocabSize()).toArray();
+            // shares the first interval + 40 tokens, then goes its own way
+            int[] second = Arrays.copyOf(first, interval + 100);
+            for (int i = interval + 40; i < second.length; i++) second[i] = rnd.nextInt(model.vocabSize());
+            LogitRecorder plain = new LogitRecorder();
+            try (BatchScheduler s = new BatchScheduler(model, options)) {
+                s.submit(new GenerationRequest(second, SamplingParams.GREEDY, 3, java.util.Set.of(), -1, 0, plain));
+                plain.await();
+            }
+            PrefixStateCache cache = new PrefixStateCache(256L << 20);
+            try (BatchScheduler s = new BatchScheduler(model, options, cache)) {
+                LogitRecorder a = new LogitRecorder(), b = new LogitRecorder();
+                s.submit(new GenerationRequest(first, SamplingParams.GREEDY, 1, java.util.Set.of(), -1, 0, a));
+                a.await();
+                s.submit(new GenerationRequest(second, SamplingParams.GREEDY, 3, java.util.Set.of(), -1, 0, b));
+                b.await();
+                assertThat(b.stats.cachedTokens()).as("resumed at the save point inside the first prompt").isEqualTo(interval);
+                assertThat(b.tokens).isEqualTo(plain.tokens);
+                assertThat(b.logits).hasSameSizeAs(plain.logits);
+                for (int k = 0; k < plain.logits.size(); k++) assertThat(b.logits.get(k)).as("token %d logit bits", k).isEqualTo(plain.logits.get(k));
             }
         }
     }
