@@ -4,7 +4,6 @@ import dev.nemotron4j.chat.budget.ThinkingBudget;
 
 import java.time.Duration;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 
 /**
@@ -33,21 +32,6 @@ public record GenerationSettings(Sampling sampling, int maxTokens, List<String> 
     /** Settings that sample so and stop at {@code maxTokens} or the model's end-of-turn ids, with nothing else set. */
     public static GenerationSettings of(Sampling sampling, int maxTokens) {
         return new GenerationSettings(sampling, maxTokens, List.of(), Set.of(), false, null, null, -1, null);
-    }
-
-    /**
-     * Settings that sample with these parameters (OpenAI's and vLLM's sampling fields; each off at its neutral value:
-     * top-k 0, top-p 1, min-p 0, repetition penalty 1, presence and frequency penalties 0) and stop at the model's
-     * end-of-turn ids; no token limit yet ({@link #withMaxTokens}).
-     *
-     * @param temperature 0 picks the most likely token
-     * @param logitBias   added to the given token ids' logits before anything else
-     * @param seed        the same seed gives the same tokens
-     * @throws IllegalArgumentException when a value is out of its range (the message names the field)
-     */
-    public static GenerationSettings sampling(float temperature, int topK, float topP, float minP, float repetitionPenalty,
-                                              float presencePenalty, float frequencyPenalty, Map<Integer, Float> logitBias, long seed) {
-        return of(new Sampling(temperature, topK, topP, minP, repetitionPenalty, presencePenalty, frequencyPenalty, logitBias, seed), 0);
     }
 
     /** The sampling seed. */

@@ -18,7 +18,7 @@ class EngineFormsTest {
         assertThat(s.engineParams()).isEqualTo(new SamplingParams(0.7f, 5, 0.8f, 0.05f, 1.1f, 0.3f, -0.4f, Map.of(3, 2f, 9, -1f), 42L));
         assertThat(s.withSeed(7).engineParams()).isEqualTo(new SamplingParams(0.7f, 5, 0.8f, 0.05f, 1.1f, 0.3f, -0.4f, Map.of(3, 2f, 9, -1f), 7L));
         assertThat(Sampling.GREEDY.engineParams()).isEqualTo(SamplingParams.GREEDY);
-        assertThat(GenerationSettings.sampling(0.7f, 5, 0.8f, 0.05f, 1.1f, 0.3f, -0.4f, null, 42L).sampling().engineParams())
+        assertThat(GenerationSettings.of(new Sampling(0.7f, 5, 0.8f, 0.05f, 1.1f, 0.3f, -0.4f, null, 42L), 0).sampling().engineParams())
                 .isEqualTo(new SamplingParams(0.7f, 5, 0.8f, 0.05f, 1.1f, 0.3f, -0.4f, Map.of(), 42L));
     }
 

@@ -2,6 +2,7 @@ package dev.nemotron4j.server;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.nemotron4j.runtime.GenerationSettings;
+import dev.nemotron4j.runtime.Sampling;
 
 import java.util.HashMap;
 import java.util.Iterator;
@@ -58,8 +59,10 @@ public record SamplingRequest(GenerationSettings sampling, boolean seeded, Integ
         List<String> stop = r.stringOrStrings("stop", 16);
         if (stop.stream().anyMatch(String::isEmpty)) throw ApiError.badRequest("'stop' strings must not be empty", "stop");
         int n = r.integer("n", 1, MAX_N).orElse(1);
-        GenerationSettings settings = GenerationSettings.sampling(temperature, Math.max(topK, 0), topP, minP, repetition, presence, frequency,
-                        bias, seed.orElseGet(() -> ThreadLocalRandom.current().nextLong()))
+        Sampling sampling = new Sampling(temperature, Math.max(topK, 0), topP, minP, repetition, presence, frequency,
+                bias, seed.orElseGet(() -> ThreadLocalRandom.current().nextLong()));
+        // the token limit comes later, from maxTokens and the prompt's room in the context
+        GenerationSettings settings = GenerationSettings.of(sampling, 0)
                 .withStopStrings(stop).withIgnoreEos(r.bool("ignore_eos", false));
         return new SamplingRequest(settings, seed.isPresent(), maxTokens, n);
     }

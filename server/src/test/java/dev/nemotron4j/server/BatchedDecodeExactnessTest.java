@@ -2,8 +2,7 @@ package dev.nemotron4j.server;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.Test;
 
 import java.util.ArrayList;
@@ -24,17 +23,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  * produces alone.
  */
 class BatchedDecodeExactnessTest {
-    static ServerFixture f;
-
-    @BeforeAll
-    static void start() throws Exception {
-        f = ServerFixture.start("tiny-b", 8, 64, 4096, c -> c);
-    }
-
-    @AfterAll
-    static void stop() {
-        f.close();
-    }
+    @AutoClose
+    static final ServerFixture f = ServerFixture.start("tiny-b", 8, 64, 4096, c -> c);
 
     static ObjectNode request(int i) {
         ObjectNode body = JSON.createObjectNode().put("max_tokens", 40).put("temperature", 0).put("ignore_eos", true).put("logprobs", 2);

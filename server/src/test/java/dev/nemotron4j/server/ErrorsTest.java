@@ -1,8 +1,7 @@
 package dev.nemotron4j.server;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -15,18 +14,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /** Every error in OpenAI's JSON shape with the right status, and never a stack trace. */
 class ErrorsTest {
-    static ServerFixture f;
-
-    @BeforeAll
-    static void start() throws Exception {
-        // A small context, a small body limit and an API key, to reach every error.
-        f = ServerFixture.start("tiny-a", 4, 16, 256, c -> c.withApiKey("s3cret").withMaxBodyBytes(4096).withRequestTimeout(Duration.ofMillis(300)));
-    }
-
-    @AfterAll
-    static void stop() {
-        f.close();
-    }
+    // A small context, a small body limit and an API key, to reach every error.
+    @AutoClose
+    static final ServerFixture f = ServerFixture.start("tiny-a", 4, 16, 256, c -> c.withApiKey("s3cret").withMaxBodyBytes(4096).withRequestTimeout(Duration.ofMillis(300)));
 
     ServerFixture.Reply post(String path, String body, String key) throws Exception {
         HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(f.url(path))).header("Content-Type", "application/json")

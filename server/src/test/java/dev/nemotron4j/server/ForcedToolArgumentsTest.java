@@ -13,8 +13,7 @@ import dev.langchain4j.model.chat.response.ChatResponse;
 import dev.langchain4j.model.openai.OpenAiChatModel;
 import dev.langchain4j.model.openai.OpenAiChatRequestParameters;
 import dev.langchain4j.model.output.FinishReason;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.Test;
 
 import java.util.List;
@@ -30,17 +29,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  * keyword that cannot be enforced is a 400 naming it.
  */
 class ForcedToolArgumentsTest {
-    static ServerFixture f;
-
-    @BeforeAll
-    static void start() throws Exception {
-        f = ServerFixture.start("tiny-a");
-    }
-
-    @AfterAll
-    static void stop() {
-        f.close();
-    }
+    @AutoClose
+    static final ServerFixture f = ServerFixture.start("tiny-a");
 
     static final String PARAMETERS = """
             {"type":"object","properties":{

@@ -98,8 +98,7 @@ class HttpEdgesTest {
 
     @Test
     void drainingLetsShortStreamsFinishEndsLongOnesWithAnErrorAndRefusesNewRequests() throws Exception {
-        ServerFixture f = ServerFixture.start("tiny-a", 4, 16, 4096, c -> c);
-        try {
+        try (ServerFixture f = ServerFixture.start("tiny-a", 4, 16, 4096, c -> c)) {
             ObjectNode shortBody = OpenAiServerTest.chat("Hi", 3).put("stream", true);
             ObjectNode longBody = JSON.createObjectNode().put("max_tokens", 4000).put("temperature", 0).put("ignore_eos", true).put("stream", true);
             longBody.putArray("prompt").add(5).add(6);
@@ -143,8 +142,6 @@ class HttpEdgesTest {
             }
             drained.get(30, TimeUnit.SECONDS);
             assertThat(f.server.activeRequests()).isZero();
-        } finally {
-            f.close();
         }
     }
 }

@@ -12,8 +12,7 @@ import dev.langchain4j.model.chat.request.json.JsonSchema;
 import dev.langchain4j.model.chat.response.ChatResponse;
 import dev.langchain4j.model.openai.OpenAiChatModel;
 import dev.langchain4j.model.openai.OpenAiChatRequestParameters;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.Test;
 
 import java.util.List;
@@ -28,17 +27,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  * validator), with LangChain4j's structured outputs too; unsupported keywords are a 400 naming them.
  */
 class JsonSchemaResponseTest {
-    static ServerFixture f;
-
-    @BeforeAll
-    static void start() throws Exception {
-        f = ServerFixture.start("tiny-a");
-    }
-
-    @AfterAll
-    static void stop() {
-        f.close();
-    }
+    @AutoClose
+    static final ServerFixture f = ServerFixture.start("tiny-a");
 
     static final List<String> SCHEMAS = List.of(
             """

@@ -15,8 +15,7 @@ import dev.langchain4j.model.openai.OpenAiChatModel;
 import dev.langchain4j.model.openai.OpenAiChatRequestParameters;
 import dev.langchain4j.model.openai.OpenAiStreamingChatModel;
 import dev.langchain4j.model.output.FinishReason;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.Test;
 
 import java.util.Arrays;
@@ -31,17 +30,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 /** LangChain4j's OpenAI module, unchanged, against the server: plain and streaming chat, reasoning, tool calls. */
 class LangChain4jClientTest {
     static final String KEY = "lc4j-key";
-    static ServerFixture f;
-
-    @BeforeAll
-    static void start() throws Exception {
-        f = ServerFixture.start("tiny-a", 8, 64, 4096, c -> c.withApiKey(KEY));
-    }
-
-    @AfterAll
-    static void stop() {
-        f.close();
-    }
+    @AutoClose
+    static final ServerFixture f = ServerFixture.start("tiny-a", 8, 64, 4096, c -> c.withApiKey(KEY));
 
     static OpenAiChatModel model(Map<String, Object> custom) {
         return OpenAiChatModel.builder().baseUrl(f.url("/v1")).apiKey(KEY).modelName("tiny-a").temperature(0.0).maxTokens(24)

@@ -1,8 +1,7 @@
 package dev.nemotron4j.server;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -22,17 +21,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  * runs gets the JDK's own page, pinned here as the documented limit (docs/SERVER.md, {@link RequestFraming}).
  */
 class MalformedFramingTest {
-    static ServerFixture f;
-
-    @BeforeAll
-    static void start() throws Exception {
-        f = ServerFixture.start("tiny-a", 2, 4, 256, c -> c);
-    }
-
-    @AfterAll
-    static void stop() {
-        f.close();
-    }
+    @AutoClose
+    static final ServerFixture f = ServerFixture.start("tiny-a", 2, 4, 256, c -> c);
 
     /** Sends {@code request} (\n written as CRLF) and reads until the server closes the connection. */
     static String exchange(String request) throws Exception {

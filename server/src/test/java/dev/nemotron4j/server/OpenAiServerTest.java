@@ -2,8 +2,7 @@ package dev.nemotron4j.server;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.Test;
 
 import java.util.ArrayList;
@@ -16,17 +15,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /** The API surface on a tiny model: shapes, streaming vs. non-streaming, tools, reasoning control, completions. */
 class OpenAiServerTest {
-    static ServerFixture f;
-
-    @BeforeAll
-    static void start() throws Exception {
-        f = ServerFixture.start("tiny-a");
-    }
-
-    @AfterAll
-    static void stop() {
-        f.close();
-    }
+    @AutoClose
+    static final ServerFixture f = ServerFixture.start("tiny-a");
 
     static ObjectNode chat(String user, int maxTokens) {
         ObjectNode body = JSON.createObjectNode().put("model", "tiny-a").put("max_tokens", maxTokens).put("temperature", 0);

@@ -1,8 +1,7 @@
 package dev.nemotron4j.server;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.Test;
 
 import java.io.BufferedReader;
@@ -17,17 +16,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /** A full queue answers 429 with Retry-After; a client that disconnects mid-stream frees its slot. */
 class QueueAndDisconnectTest {
-    static ServerFixture f;
-
-    @BeforeAll
-    static void start() throws Exception {
-        f = ServerFixture.start("tiny-a", 1, 1, 4096, c -> c);
-    }
-
-    @AfterAll
-    static void stop() {
-        f.close();
-    }
+    @AutoClose
+    static final ServerFixture f = ServerFixture.start("tiny-a", 1, 1, 4096, c -> c);
 
     static ObjectNode longStream() {
         ObjectNode body = JSON.createObjectNode().put("max_tokens", 4000).put("ignore_eos", true).put("stream", true);

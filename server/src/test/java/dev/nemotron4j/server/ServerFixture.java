@@ -10,6 +10,7 @@ import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InputStreamReader;
+import java.io.UncheckedIOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -42,20 +43,31 @@ final class ServerFixture implements AutoCloseable {
         this.server = server;
     }
 
-    static ServerFixture start(String model, int maxBatch, int maxQueue, int context, UnaryOperator<ServerConfig> tweak) throws IOException {
+    /**
+     * A server on the tiny model {@code model} with these scheduler limits and the local config as {@code tweak}
+     * changes it. Unchecked, so that a test class can hold it in an {@code @AutoClose} static field.
+     */
+    static ServerFixture start(String model, int maxBatch, int maxQueue, int context, UnaryOperator<ServerConfig> tweak) {
         return start(model, maxBatch, maxQueue, context, 0, tweak);
     }
 
     /** A server whose service keeps {@code stateCacheBytes} of saved prompt states (0: none). */
     static ServerFixture start(String model, int maxBatch, int maxQueue, int context, long stateCacheBytes,
-                               UnaryOperator<ServerConfig> tweak) throws IOException {
+                               UnaryOperator<ServerConfig> tweak) {
         ModelBundle bundle = ModelBundle.open(TestData.tiny(model));
-        TextService service = new TextService(bundle, new TextService.Options(maxBatch, maxQueue, 64, 256, context), stateCacheBytes);
-        OpenAiServer server = OpenAiServer.start(service, tweak.apply(ServerConfig.local(0, bundle.name())));
-        return new ServerFixture(bundle, service, server);
+        TextService service = null;
+        try {
+            service = new TextService(bundle, new TextService.Options(maxBatch, maxQueue, 64, 256, context), stateCacheBytes);
+            OpenAiServer server = OpenAiServer.start(service, tweak.apply(ServerConfig.local(0, bundle.name())));
+            return new ServerFixture(bundle, service, server);
+        } catch (IOException | RuntimeException e) {
+            if (service != null) service.close();
+            bundle.close();
+            throw e instanceof IOException io ? new UncheckedIOException("cannot start the server", io) : (RuntimeException) e;
+        }
     }
 
-    static ServerFixture start(String model) throws IOException {
+    static ServerFixture start(String model) {
         return start(model, 8, 64, 4096, c -> c);
     }
 

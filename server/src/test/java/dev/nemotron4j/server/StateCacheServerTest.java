@@ -3,8 +3,7 @@ package dev.nemotron4j.server;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.Test;
 
 import java.util.ArrayList;
@@ -23,19 +22,10 @@ import static org.assertj.core.api.Assertions.assertThat;
  * also with several conversations sharing a system prompt and tools at once.
  */
 class StateCacheServerTest {
-    static ServerFixture cached, plain;
-
-    @BeforeAll
-    static void start() throws Exception {
-        cached = ServerFixture.start("tiny-a", 8, 64, 4096, 64L << 20, c -> c);
-        plain = ServerFixture.start("tiny-a", 8, 64, 4096, 0, c -> c);
-    }
-
-    @AfterAll
-    static void stop() {
-        cached.close();
-        plain.close();
-    }
+    @AutoClose
+    static final ServerFixture cached = ServerFixture.start("tiny-a", 8, 64, 4096, 64L << 20, c -> c);
+    @AutoClose
+    static final ServerFixture plain = ServerFixture.start("tiny-a", 8, 64, 4096, 0, c -> c);
 
     static final String SYSTEM = "You are a travel agent. Use the tools to look things up before answering; "
             + "never guess prices or times. Keep answers short and give the sources.";

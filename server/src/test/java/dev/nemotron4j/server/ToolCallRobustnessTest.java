@@ -2,8 +2,7 @@ package dev.nemotron4j.server;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -21,17 +20,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  * ({@code end_token_ids}) is the text under test.
  */
 class ToolCallRobustnessTest {
-    static ServerFixture f;
-
-    @BeforeAll
-    static void start() throws Exception {
-        f = ServerFixture.start("tiny-a");
-    }
-
-    @AfterAll
-    static void stop() {
-        f.close();
-    }
+    @AutoClose
+    static final ServerFixture f = ServerFixture.start("tiny-a");
 
     static final String TYPED_TOOL = """
             {"type":"function","function":{"name":"set_alarm","parameters":{"type":"object","properties":{

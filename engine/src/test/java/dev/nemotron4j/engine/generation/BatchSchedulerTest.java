@@ -4,8 +4,7 @@ import dev.nemotron4j.engine.loading.ModelSource;
 import dev.nemotron4j.engine.TinyFixtures;
 import dev.nemotron4j.engine.model.NemotronHModel;
 import dev.nemotron4j.engine.sampling.SamplingParams;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.Test;
 
 import java.util.ArrayList;
@@ -22,24 +21,12 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 /** Continuous batching gives each request exactly what it gets alone, and frees slots as promised. */
 class BatchSchedulerTest {
 
-    static NemotronHModel model;
-
-    @BeforeAll
-    static void load() {
-        model = ModelSource.of(TinyFixtures.dir("tiny-d")).load();
-    }
-
-    @AfterAll
-    static void close() {
-        model.close();
-    }
+    @AutoClose
+    static final NemotronHModel model = ModelSource.of(TinyFixtures.dir("tiny-d")).load();
 
     /** Collects tokens; optionally stops after {@code stopAfter} tokens. */
-    static class Collector implements GenerationListener {
+    static class Collector extends AwaitedListener {
         final List<Integer> tokens = new CopyOnWriteArrayList<>();
-        final CountDownLatch done = new CountDownLatch(1);
-        volatile GenerationStats stats;
-        volatile Throwable error;
         final int stopAfter;
 
         Collector(int stopAfter) {
@@ -50,22 +37,6 @@ class BatchSchedulerTest {
         public boolean onToken(int token, TokenLogprobs logprobs) {
             tokens.add(token);
             return tokens.size() != stopAfter;
-        }
-
-        @Override
-        public void onComplete(GenerationStats s) {
-            stats = s;
-            done.countDown();
-        }
-
-        @Override
-        public void onError(Throwable t) {
-            error = t;
-            done.countDown();
-        }
-
-        void await() throws InterruptedException {
-            assertThat(done.await(60, TimeUnit.SECONDS)).as("request finished").isTrue();
         }
     }
 

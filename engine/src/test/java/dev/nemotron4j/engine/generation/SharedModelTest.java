@@ -6,8 +6,7 @@ import dev.nemotron4j.engine.model.BatchLayout;
 import dev.nemotron4j.engine.model.NemotronHModel;
 import dev.nemotron4j.engine.sampling.SamplingParams;
 import dev.nemotron4j.engine.state.SequenceState;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.Test;
 
 import java.util.ArrayList;
@@ -34,17 +33,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
  */
 class SharedModelTest {
 
-    static NemotronHModel model;
-
-    @BeforeAll
-    static void load() {
-        model = ModelSource.of(TinyFixtures.dir("tiny-d")).load();
-    }
-
-    @AfterAll
-    static void close() {
-        model.close();
-    }
+    @AutoClose
+    static final NemotronHModel model = ModelSource.of(TinyFixtures.dir("tiny-d")).load();
 
     /** One request: scoring a prompt, or generating from it (seeded sampling, top-3 log-probabilities). */
     record Work(boolean score, int[] prompt, long seed) {

@@ -13,8 +13,6 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -26,12 +24,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 class StateCacheExactnessTest {
 
     /** Records every step's logits (bits) and the stats. */
-    static final class LogitRecorder implements GenerationListener {
+    static final class LogitRecorder extends AwaitedListener {
         final List<int[]> logits = new ArrayList<>();
         final List<Integer> tokens = new ArrayList<>();
-        final CountDownLatch done = new CountDownLatch(1);
-        volatile GenerationStats stats;
-        volatile Throwable error;
 
         @Override
         public void constrain(float[] l, int offset, int vocab) {
@@ -47,21 +42,9 @@ class StateCacheExactnessTest {
         }
 
         @Override
-        public void onComplete(GenerationStats s) {
-            stats = s;
-            done.countDown();
-        }
-
-        @Override
-        public void onError(Throwable t) {
-            error = t;
-            done.countDown();
-        }
-
-        LogitRecorder await() throws InterruptedException {
-            assertThat(done.await(120, TimeUnit.SECONDS)).isTrue();
+        void await() throws InterruptedException {
+            super.await();
             assertThat(error).isNull();
-            return this;
         }
     }
 
