@@ -60,6 +60,14 @@ public final class PythonJsonWriter {
 
     /** A JSON string literal with Python's escapes ({@code \\uXXXX} lower-case, only for control characters). */
     public static void writeString(String text, StringBuilder out) {
+        writeString(text, out, false);
+    }
+
+    /**
+     * A JSON string literal with Python's escapes; {@code asciiOnly} also escapes every character outside printable
+     * ASCII, as {@code json.dumps} does by default ({@code ensure_ascii=True}).
+     */
+    public static void writeString(String text, StringBuilder out, boolean asciiOnly) {
         out.append('"');
         for (int i = 0; i < text.length(); i++) {
             char c = text.charAt(i);
@@ -72,7 +80,7 @@ public final class PythonJsonWriter {
                 case '\b' -> out.append("\\b");
                 case '\f' -> out.append("\\f");
                 default -> {
-                    if (c < 0x20) out.append(String.format("\\u%04x", (int) c));
+                    if (c < 0x20 || (asciiOnly && c > 0x7e)) out.append(String.format("\\u%04x", (int) c));
                     else out.append(c);
                 }
             }

@@ -1,5 +1,7 @@
 package dev.nemotron4j.eval.task;
 
+import dev.nemotron4j.chat.python.PythonJsonWriter;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -125,7 +127,7 @@ final class BfclTools {
             for (Iterator<Map.Entry<String, JsonNode>> it = node.fields(); it.hasNext(); first = false) {
                 Map.Entry<String, JsonNode> e = it.next();
                 if (!first) out.append(", ");
-                string(e.getKey(), out);
+                PythonJsonWriter.writeString(e.getKey(), out, true);
                 out.append(": ");
                 write(e.getValue(), out);
             }
@@ -138,7 +140,7 @@ final class BfclTools {
             }
             out.append(']');
         } else if (node.isTextual()) {
-            string(node.asText(), out);
+            PythonJsonWriter.writeString(node.asText(), out, true);
         } else if (node.isBoolean()) {
             out.append(node.booleanValue() ? "true" : "false");
         } else if (node.isNull() || node.isMissingNode()) {
@@ -148,27 +150,6 @@ final class BfclTools {
         } else {
             out.append(pythonFloat(node.doubleValue()));
         }
-    }
-
-    private static void string(String s, StringBuilder out) {
-        out.append('"');
-        for (int i = 0; i < s.length(); i++) {
-            char c = s.charAt(i);
-            switch (c) {
-                case '"' -> out.append("\\\"");
-                case '\\' -> out.append("\\\\");
-                case '\n' -> out.append("\\n");
-                case '\r' -> out.append("\\r");
-                case '\t' -> out.append("\\t");
-                case '\b' -> out.append("\\b");
-                case '\f' -> out.append("\\f");
-                default -> {
-                    if (c < 0x20 || c > 0x7e) out.append(String.format("\\u%04x", (int) c));
-                    else out.append(c);
-                }
-            }
-        }
-        out.append('"');
     }
 
     /** Python's {@code repr} of a float: the shortest digits that read back, in scientific notation below 1e-4 or from 1e16. */
