@@ -69,13 +69,8 @@ public record ModelOptNvfp4Matrix(MemorySegment codes, MemorySegment scales, int
     /** 4 lanes: half a block (4 code bytes, one int) per split group. */
     private static final boolean NARROW = !VectorWidth.SCALAR && L == 4;
 
-    private static IntVector table(int first) {
-        int[] bits = new int[I.length()];
-        for (int i = 0; i < bits.length; i++) bits[i] = Float.floatToRawIntBits(E2m1.VALUES[(first + i) & 15]);
-        return IntVector.fromArray(I, bits, 0);
-    }
 
-    private static final IntVector TABLE = table(0), TABLE_HIGH = table(I.length());
+    private static final IntVector TABLE = NibbleTable.lanes(c -> E2m1.VALUES[c], 0), TABLE_HIGH = NibbleTable.lanes(c -> E2m1.VALUES[c], I.length());
     /** A split group's even and odd columns, from its two vectors of consecutive inputs. */
     private static final VectorShuffle<Float> EVEN = VectorShuffle.fromOp(F, j -> 2 * j), ODD = VectorShuffle.fromOp(F, j -> 2 * j + 1);
     /** At 16 lanes a split group holds two blocks: lanes 8–15 take the second block's scale. */
@@ -108,22 +103,6 @@ public record ModelOptNvfp4Matrix(MemorySegment codes, MemorySegment scales, int
         return (IntVector) ByteVector.fromMemorySegment(B, codes, at, ByteOrder.LITTLE_ENDIAN).convertShape(VectorOperators.ZERO_EXTEND_B2I, I, 0);
     }
 
-    /**
-     * The E2M1 values of the low nibbles of {@code bytes}: the 16-entry table's index wraps mod 16 (two half-tables
-     * at 8 lanes); at 4 lanes the two half-tables hold the 8 magnitudes (index mod 8) and bit 3 becomes the sign.
-     */
-    private static FloatVector low(IntVector bytes) {
-        if (WIDE) return bytes.selectFrom(TABLE).reinterpretAsFloats();
-        IntVector v = bytes.selectFrom(TABLE, TABLE_HIGH);
-        if (NARROW) v = v.lanewise(VectorOperators.XOR, bytes.lanewise(VectorOperators.LSHL, 28).and(0x80000000));
-        return v.reinterpretAsFloats();
-    }
-
-    /** The E2M1 values of the high nibbles of {@code bytes}. */
-    private static FloatVector high(IntVector bytes) {
-        return low(bytes.lanewise(VectorOperators.LSHR, 4));
-    }
-
     private static final ValueLayout.OfShort LE_SHORT = ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
 
     /** Split group {@code g}'s scales: one block's at 8 and 4 lanes, two blocks' (lanes 0–7, 8–15; one 2-byte load) at 16. */
@@ -145,8 +124,8 @@ public record ModelOptNvfp4Matrix(MemorySegment codes, MemorySegment scales, int
                 IntVector b = bytes(cb + (long) g * L);
                 FloatVector d = groupScales(sb, g);
                 FloatVector xa = FloatVector.fromArray(F, x, xOff + c), xb = FloatVector.fromArray(F, x, xOff + c + L);
-                acc0 = low(b).mul(d).fma(xa.rearrange(EVEN, xb), acc0);
-                acc1 = high(b).mul(d).fma(xa.rearrange(ODD, xb), acc1);
+                acc0 = NibbleTable.low(b, TABLE, TABLE_HIGH).mul(d).fma(xa.rearrange(EVEN, xb), acc0);
+                acc1 = NibbleTable.high(b, TABLE, TABLE_HIGH).mul(d).fma(xa.rearrange(ODD, xb), acc1);
             }
             return LaneSum.sum(acc0.add(acc1));
         }
@@ -163,8 +142,8 @@ public record ModelOptNvfp4Matrix(MemorySegment codes, MemorySegment scales, int
             int c = xOff + g * 2 * L;
             IntVector b = bytes(cb + (long) g * L);
             FloatVector d = groupScales(sb, g);
-            acc0 = low(b).mul(d).fma(FloatVector.fromArray(F, xs, c), acc0);
-            acc1 = high(b).mul(d).fma(FloatVector.fromArray(F, xs, c + L), acc1);
+            acc0 = NibbleTable.low(b, TABLE, TABLE_HIGH).mul(d).fma(FloatVector.fromArray(F, xs, c), acc0);
+            acc1 = NibbleTable.high(b, TABLE, TABLE_HIGH).mul(d).fma(FloatVector.fromArray(F, xs, c + L), acc1);
         }
         return LaneSum.sum(acc0.add(acc1));
     }
@@ -196,8 +175,8 @@ public record ModelOptNvfp4Matrix(MemorySegment codes, MemorySegment scales, int
                 int c = g * 2 * L;
                 IntVector b = bytes(cb + (long) g * L);
                 FloatVector d = groupScales(sb, g);
-                low(b).mul(d).intoArray(w, wOff + c);
-                high(b).mul(d).intoArray(w, wOff + c + L);
+                NibbleTable.low(b, TABLE, TABLE_HIGH).mul(d).intoArray(w, wOff + c);
+                NibbleTable.high(b, TABLE, TABLE_HIGH).mul(d).intoArray(w, wOff + c + L);
             }
         } else {
             for (int c = 0; c < cols; c++) w[wOff + c] = weight(cb, sb, c);
@@ -231,10 +210,10 @@ public record ModelOptNvfp4Matrix(MemorySegment codes, MemorySegment scales, int
             FloatVector xa = FloatVector.fromArray(F, xs, c), xb = FloatVector.fromArray(F, xs, c + L);
             IntVector ca = bytes(cb0 + (long) g * L), cbytes = bytes(cb1 + (long) g * L);
             FloatVector da = groupScales(sb0, g), db = groupScales(sb1, g);
-            a0 = low(ca).mul(da).fma(xa, a0);
-            a1 = high(ca).mul(da).fma(xb, a1);
-            b0 = low(cbytes).mul(db).fma(xa, b0);
-            b1 = high(cbytes).mul(db).fma(xb, b1);
+            a0 = NibbleTable.low(ca, TABLE, TABLE_HIGH).mul(da).fma(xa, a0);
+            a1 = NibbleTable.high(ca, TABLE, TABLE_HIGH).mul(da).fma(xb, a1);
+            b0 = NibbleTable.low(cbytes, TABLE, TABLE_HIGH).mul(db).fma(xa, b0);
+            b1 = NibbleTable.high(cbytes, TABLE, TABLE_HIGH).mul(db).fma(xb, b1);
         }
         out[at] = LaneSum.sum(a0.add(a1));
         out[at + 1] = LaneSum.sum(b0.add(b1));

@@ -79,15 +79,9 @@ public record Nvfp4Matrix(MemorySegment data, int rows, int cols) implements Wei
     /** Groups per 64-element block. */
     private static final int GROUPS = 64 / (2 * L);
 
-    /** The table's entries from {@code first} on as float bits, one per lane (index taken mod 16 at 16 lanes). */
-    private static IntVector table(int first) {
-        int[] bits = new int[I.length()];
-        for (int i = 0; i < bits.length; i++) bits[i] = Float.floatToRawIntBits(GgmlBlocks.FP4_VALUES[(first + i) & 15]);
-        return IntVector.fromArray(I, bits, 0);
-    }
 
     /** 16 lanes: the whole table; 8 lanes: its two halves; 4 lanes: the 8 magnitudes in two halves. */
-    private static final IntVector TABLE = table(0), TABLE_HIGH = table(I.length());
+    private static final IntVector TABLE = NibbleTable.lanes(c -> GgmlBlocks.FP4_VALUES[c], 0), TABLE_HIGH = NibbleTable.lanes(c -> GgmlBlocks.FP4_VALUES[c], I.length());
     /** At 16 lanes lanes 8–15 of a group are the second sub-block's: its scale. */
     private static final VectorMask<Float> SECOND_SUB_BLOCK = VectorMask.fromLong(F, L == 16 ? 0xFF00L : 0L);
     /** At 16 lanes a group's inputs from its two vectors of consecutive inputs: low halves (0–7, 16–23), high (8–15, 24–31). */
@@ -107,22 +101,6 @@ public record Nvfp4Matrix(MemorySegment data, int rows, int cols) implements Wei
         if (NARROW) return IntVector.broadcast(I, data.get(LE_INT, o + 4 + 4L * g)).lanewise(VectorOperators.LSHR, BYTE_SHIFTS);
         return (IntVector) ByteVector.fromMemorySegment(VectorWidth.BYTE, data, o + 4 + (long) L * g, ByteOrder.LITTLE_ENDIAN)
                 .convertShape(VectorOperators.ZERO_EXTEND_B2I, I, 0);
-    }
-
-    /**
-     * The table values of the low nibbles of {@code bytes} (at 4 lanes: the magnitude, and bit 3 as the sign, so code 8,
-     * ggml's +0, becomes −0: the same products and sums but for the sign of an all-zero sum).
-     */
-    private static FloatVector low(IntVector bytes) {
-        if (WIDE) return bytes.selectFrom(TABLE).reinterpretAsFloats();
-        IntVector v = bytes.selectFrom(TABLE, TABLE_HIGH);
-        if (NARROW) v = v.lanewise(VectorOperators.XOR, bytes.lanewise(VectorOperators.LSHL, 28).and(0x80000000));
-        return v.reinterpretAsFloats();
-    }
-
-    /** The table values of the high nibbles of {@code bytes}. */
-    private static FloatVector high(IntVector bytes) {
-        return low(bytes.lanewise(VectorOperators.LSHR, 4));
     }
 
     /** Group {@code g}'s scales: two sub-blocks' at 16 lanes (lanes 0–7, 8–15; one 2-byte load), one sub-block's else. */
@@ -170,8 +148,8 @@ public record Nvfp4Matrix(MemorySegment data, int rows, int cols) implements Wei
                 IntVector b = bytes(data, o, s);
                 FloatVector d = groupScales(data, o, s);
                 int c = xOff + blk * 64 + 16 * s;
-                acc0 = low(b).mul(d).fma(FloatVector.fromArray(F, x, c), acc0);
-                acc1 = high(b).mul(d).fma(FloatVector.fromArray(F, x, c + 8), acc1);
+                acc0 = NibbleTable.low(b, TABLE, TABLE_HIGH).mul(d).fma(FloatVector.fromArray(F, x, c), acc0);
+                acc1 = NibbleTable.high(b, TABLE, TABLE_HIGH).mul(d).fma(FloatVector.fromArray(F, x, c + 8), acc1);
             }
         }
         return LaneSum.sum(acc0.add(acc1));
@@ -189,10 +167,10 @@ public record Nvfp4Matrix(MemorySegment data, int rows, int cols) implements Wei
                 IntVector w0 = bytes(data, o, 2 * s), w1 = bytes(data, o, 2 * s + 1);
                 FloatVector d = groupScales(data, o, 2 * s);
                 int c = xOff + blk * 64 + 16 * s;
-                acc0 = low(w0).mul(d).fma(FloatVector.fromArray(F, x, c), acc0);
-                acc1 = low(w1).mul(d).fma(FloatVector.fromArray(F, x, c + 4), acc1);
-                acc0 = high(w0).mul(d).fma(FloatVector.fromArray(F, x, c + 8), acc0);
-                acc1 = high(w1).mul(d).fma(FloatVector.fromArray(F, x, c + 12), acc1);
+                acc0 = NibbleTable.low(w0, TABLE, TABLE_HIGH).mul(d).fma(FloatVector.fromArray(F, x, c), acc0);
+                acc1 = NibbleTable.low(w1, TABLE, TABLE_HIGH).mul(d).fma(FloatVector.fromArray(F, x, c + 4), acc1);
+                acc0 = NibbleTable.high(w0, TABLE, TABLE_HIGH).mul(d).fma(FloatVector.fromArray(F, x, c + 8), acc0);
+                acc1 = NibbleTable.high(w1, TABLE, TABLE_HIGH).mul(d).fma(FloatVector.fromArray(F, x, c + 12), acc1);
             }
         }
         return LaneSum.sum(acc0.add(acc1));
@@ -207,8 +185,8 @@ public record Nvfp4Matrix(MemorySegment data, int rows, int cols) implements Wei
             IntVector b = bytes(data, o, g);
             FloatVector d = groupScales(data, o, g);
             FloatVector xa = FloatVector.fromArray(F, x, c), xb = FloatVector.fromArray(F, x, c + 16);
-            acc0 = low(b).mul(d).fma(xa.rearrange(LOW_HALVES, xb), acc0);
-            acc1 = high(b).mul(d).fma(xa.rearrange(HIGH_HALVES, xb), acc1);
+            acc0 = NibbleTable.low(b, TABLE, TABLE_HIGH).mul(d).fma(xa.rearrange(LOW_HALVES, xb), acc0);
+            acc1 = NibbleTable.high(b, TABLE, TABLE_HIGH).mul(d).fma(xa.rearrange(HIGH_HALVES, xb), acc1);
         }
         return LaneSum.sum(acc0.add(acc1));
     }
@@ -221,8 +199,8 @@ public record Nvfp4Matrix(MemorySegment data, int rows, int cols) implements Wei
             int g = half & 1, c = xOff + half * 32;
             IntVector b = bytes(data, o, g);
             FloatVector d = groupScales(data, o, g);
-            acc0 = low(b).mul(d).fma(FloatVector.fromArray(F, xs, c), acc0);
-            acc1 = high(b).mul(d).fma(FloatVector.fromArray(F, xs, c + 16), acc1);
+            acc0 = NibbleTable.low(b, TABLE, TABLE_HIGH).mul(d).fma(FloatVector.fromArray(F, xs, c), acc0);
+            acc1 = NibbleTable.high(b, TABLE, TABLE_HIGH).mul(d).fma(FloatVector.fromArray(F, xs, c + 16), acc1);
         }
         return LaneSum.sum(acc0.add(acc1));
     }
@@ -285,10 +263,10 @@ public record Nvfp4Matrix(MemorySegment data, int rows, int cols) implements Wei
             FloatVector xl = FloatVector.fromArray(F, xs, c), xh = FloatVector.fromArray(F, xs, c + 16);
             IntVector p = bytes(data, o0, g), q = bytes(data, o1, g);
             FloatVector dp = groupScales(data, o0, g), dq = groupScales(data, o1, g);
-            a0 = low(p).mul(dp).fma(xl, a0);
-            a1 = high(p).mul(dp).fma(xh, a1);
-            b0 = low(q).mul(dq).fma(xl, b0);
-            b1 = high(q).mul(dq).fma(xh, b1);
+            a0 = NibbleTable.low(p, TABLE, TABLE_HIGH).mul(dp).fma(xl, a0);
+            a1 = NibbleTable.high(p, TABLE, TABLE_HIGH).mul(dp).fma(xh, a1);
+            b0 = NibbleTable.low(q, TABLE, TABLE_HIGH).mul(dq).fma(xl, b0);
+            b1 = NibbleTable.high(q, TABLE, TABLE_HIGH).mul(dq).fma(xh, b1);
         }
         out[at] = LaneSum.sum(a0.add(a1));
         out[at + 1] = LaneSum.sum(b0.add(b1));
@@ -407,7 +385,7 @@ public record Nvfp4Matrix(MemorySegment data, int rows, int cols) implements Wei
             int g = half & 1, c = half * 32;
             IntVector b = bytes(data, o, g);
             FloatVector d = groupScales(data, o, g);
-            FloatVector lo = low(b).mul(d), hi = high(b).mul(d);
+            FloatVector lo = NibbleTable.low(b, TABLE, TABLE_HIGH).mul(d), hi = NibbleTable.high(b, TABLE, TABLE_HIGH).mul(d);
             e0 = lo.fma(FloatVector.fromArray(F, xs, xOff + c), e0);
             o0 = hi.fma(FloatVector.fromArray(F, xs, xOff + c + 16), o0);
             e1 = lo.fma(FloatVector.fromArray(F, xs, x1 + c), e1);
@@ -435,10 +413,10 @@ public record Nvfp4Matrix(MemorySegment data, int rows, int cols) implements Wei
             int g = half & 1, c = half * 32;
             IntVector bytes = bytes(data, o0, g);
             FloatVector d = groupScales(data, o0, g);
-            FloatVector p = low(bytes).mul(d), pp = high(bytes).mul(d);
+            FloatVector p = NibbleTable.low(bytes, TABLE, TABLE_HIGH).mul(d), pp = NibbleTable.high(bytes, TABLE, TABLE_HIGH).mul(d);
             bytes = bytes(data, o1, g);
             d = groupScales(data, o1, g);
-            FloatVector q = low(bytes).mul(d), qq = high(bytes).mul(d);
+            FloatVector q = NibbleTable.low(bytes, TABLE, TABLE_HIGH).mul(d), qq = NibbleTable.high(bytes, TABLE, TABLE_HIGH).mul(d);
             FloatVector v = FloatVector.fromArray(F, xs, xOff + c);
             a0 = p.fma(v, a0);
             b0 = q.fma(v, b0);
@@ -492,8 +470,8 @@ public record Nvfp4Matrix(MemorySegment data, int rows, int cols) implements Wei
                 IntVector b = bytes(data, o, g);
                 FloatVector d = groupScales(data, o, g);
                 int lowAt = WIDE ? wb + 32 * g : wb + lowColumn(g), highAt = WIDE ? lowAt + 16 : lowAt + 8;
-                low(b).mul(d).intoArray(w, lowAt);
-                high(b).mul(d).intoArray(w, highAt);
+                NibbleTable.low(b, TABLE, TABLE_HIGH).mul(d).intoArray(w, lowAt);
+                NibbleTable.high(b, TABLE, TABLE_HIGH).mul(d).intoArray(w, highAt);
             }
         }
     }
