@@ -69,14 +69,8 @@ public record Iq4NlMatrix(MemorySegment data, int rows, int cols) implements Wei
     private static final VectorSpecies<Byte> CODE_BYTES = VectorWidth.BYTE;
     private static final VectorSpecies<Integer> I = VectorWidth.INT;
     /** The code book as float bits, one entry per lane (16 lanes). */
-    private static final IntVector BOOK = book(I, 0);
+    private static final IntVector BOOK = NibbleTable.lanes(c -> GgmlBlocks.IQ4_VALUES[c], 0);
 
-    /** The book's entries from {@code first} on as float bits, one per lane of {@code species}. */
-    private static IntVector book(VectorSpecies<Integer> species, int first) {
-        int[] bits = new int[species.length()];
-        for (int i = 0; i < bits.length; i++) bits[i] = Float.floatToRawIntBits(GgmlBlocks.IQ4_VALUES[(first + i) & 15]);
-        return IntVector.fromArray(species, bits, 0);
-    }
 
     /**
      * {@link #dot} with 16-lane vectors, one block per iteration, the even and odd blocks' accumulators swapping roles
@@ -119,7 +113,7 @@ public record Iq4NlMatrix(MemorySegment data, int rows, int cols) implements Wei
     // ---- 8 lanes: a block as 4 parts in element order, as Block32.dotDecoded; the book in two halves ----
 
     private static final VectorSpecies<Integer> PART_INTS = VectorWidth.INT;
-    private static final IntVector BOOK_LOW = book(PART_INTS, 0), BOOK_HIGH = book(PART_INTS, PART_INTS.length());
+    private static final IntVector BOOK_LOW = NibbleTable.lanes(c -> GgmlBlocks.IQ4_VALUES[c], 0), BOOK_HIGH = NibbleTable.lanes(c -> GgmlBlocks.IQ4_VALUES[c], PART_INTS.length());
 
     /** Part {@code p} (elements 8p .. 8p+8) of the block at {@code o}: an index mod 16 picks from the book's two halves. */
     private static FloatVector part(MemorySegment data, long o, int p) {

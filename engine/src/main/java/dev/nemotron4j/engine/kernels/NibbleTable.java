@@ -8,8 +8,9 @@ import jdk.incubator.vector.VectorSpecies;
 import java.util.function.IntToDoubleFunction;
 
 /**
- * A 16-entry table of 4-bit codes looked up in registers (the NVFP4 kernels: {@link ModelOptNvfp4Matrix},
- * {@link Nvfp4Matrix}): the whole table as one vector of float bits at 16 lanes, two half-tables at 8, and at 4 lanes
+ * A 16-entry table of 4-bit codes looked up in registers: the E2M1 values of the NVFP4 kernels
+ * ({@link ModelOptNvfp4Matrix}, {@link Nvfp4Matrix}) and the books of {@link Mxfp4Matrix} and {@link Iq4NlMatrix}
+ * ({@link #lanes} only). The whole table is one vector of float bits at 16 lanes, two half-tables at 8, and at 4 lanes
  * the 8 magnitudes in two half-tables with bit 3 of the code moved into the sign (so a table's +0 at code 8 reads −0:
  * the same products and sums but for the sign of an all-zero sum).
  */
