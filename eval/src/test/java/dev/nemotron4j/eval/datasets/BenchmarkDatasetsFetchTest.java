@@ -316,7 +316,8 @@ class BenchmarkDatasetsFetchTest {
     @Test
     void theBuiltInEntriesArePinnedAndLicensed() {
         DatasetManifest m = DatasetManifest.builtIn();
-        for (String name : List.of("aime25", "bfcl", "bfcl-answers", "hotpotqa-dev", "ruler-essays", "livecodebench", "arena-hard-v2", "scicode")) {
+        for (String name : List.of("gsm8k", "hellaswag", "aime25", "bfcl", "bfcl-answers", "hotpotqa-dev", "ruler-essays", "livecodebench",
+                "arena-hard-v2", "scicode")) {
             assertThat(m.get(name).revision()).as(name).matches("[0-9a-f]{40}");
             assertThat(m.get(name).url()).as(name).contains("{revision}");
         }
@@ -333,7 +334,8 @@ class BenchmarkDatasetsFetchTest {
         assertThat(m.describe()).contains("ruler-essays").contains("bfcl:VARIANT");
         // these downloads are pinned to their exact bytes: a sha256, or for a file whose sha256 is published nowhere,
         // its git blob id in the pinned commit
-        for (String name : List.of("aime25", "squad-v2-dev", "ruler-essays", "arena-hard-v2", "scicode", "scicode-targets", "mmlu-pro")) {
+        for (String name : List.of("gsm8k", "hellaswag", "aime25", "squad-v2-dev", "ruler-essays", "arena-hard-v2", "scicode", "scicode-targets",
+                "mmlu-pro")) {
             assertThat(m.get(name).sha256()).as(name).matches("[0-9a-f]{64}");
         }
         for (String name : List.of("arena-hard-v2", "scicode")) {
