@@ -378,7 +378,10 @@ public final class TaskFactory {
                 }
             }
         }
-        return new LoglikelihoodSpec(normalize, continuation.equals("choice_text"), fs.count(), pool, own, seed, match);
+        LoglikelihoodSpec spec = new LoglikelihoodSpec(normalize, continuation.equals("choice_text"), fs.count(), pool, own, seed, match);
+        // every item must find its examples among the matching ones: refused now, not halfway through a run
+        if (match != null) for (EvalItem item : items) spec.examples(task.name(), item);
+        return spec;
     }
 
     /** One variant per reasoning budget, or the task itself when there is no sweep. */

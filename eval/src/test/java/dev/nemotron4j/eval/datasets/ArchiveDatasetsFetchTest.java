@@ -113,12 +113,13 @@ class ArchiveDatasetsFetchTest {
         assertThat(astronomy).startsWith("You are pushing a truck along a road.").contains("Answer: B\n\nWhat is true for a type-Ia");
         assertThat(astronomy).doesNotContain("Z_3");
 
-        // astronomy has one dev example here: two are refused, naming the item and the subject
-        TaskDefinition two = tasks("{name: mmlu2, type: multiple_choice, dataset: mmlu.jsonl, id_field: id, scoring: loglikelihood, "
+        // astronomy has one dev example here: two are refused when the task is built, naming the item and the subject
+        assertThatThrownBy(() -> tasks("{name: mmlu2, type: multiple_choice, dataset: mmlu.jsonl, id_field: id, scoring: loglikelihood, "
+                + "few_shot: {count: 2, dataset: mmlu-dev.jsonl, match_field: subject}}"))
+                .hasMessageContaining("task mmlu2: item astronomy/0 has 1 few-shot examples with subject 'astronomy', few_shot.count is 2");
+        TaskDefinition two = tasks("{name: mmlu2, type: multiple_choice, dataset: mmlu.jsonl, id_field: id, scoring: loglikelihood, limit: 2, "
                 + "few_shot: {count: 2, dataset: mmlu-dev.jsonl, match_field: subject}}").getFirst();
-        assertThat(two.scoringSpec().context(two, two.items().getFirst())).contains("Which element generates Z_5");
-        assertThatThrownBy(() -> two.scoringSpec().context(two, two.items().get(2)))
-                .hasMessageContaining("item astronomy/0 has 1 few-shot examples with subject 'astronomy', few_shot.count is 2");
+        assertThat(two.scoringSpec().context(two, two.items().getFirst())).contains("Find all c in Z_3").contains("Which element generates Z_5");
         // a pool without the field is refused when the task is built
         assertThatThrownBy(() -> tasks("{name: mmlu3, type: multiple_choice, dataset: mmlu.jsonl, id_field: id, scoring: loglikelihood, "
                 + "few_shot: {count: 1, dataset: mmlu-dev.jsonl, match_field: topic}}"))
