@@ -85,7 +85,7 @@ public final class EvalCommand implements Runnable {
         Double tokensPerSecond;
         @Option(names = "--calibrate", paramLabel = "RUN_DIR", description = "take the throughput for the time estimate from a finished run")
         Path calibrate;
-        @Option(names = "--recipe", paramLabel = "NAME", description = "a bundled recipe instead of --config (nemotron-3-nano); reports ours vs published")
+        @Option(names = "--recipe", paramLabel = "NAME", description = "a bundled recipe instead of --config (nemotron-3-nano: reports ours vs published; base-fewshot: MMLU 5-shot, ARC-Challenge 25-shot, HellaSwag 10-shot)")
         String recipe;
         @Option(names = "--datasets", paramLabel = "DIR", defaultValue = "datasets", description = "where the recipe's datasets are (default ${DEFAULT-VALUE})")
         Path datasets;
@@ -172,7 +172,9 @@ public final class EvalCommand implements Runnable {
             }
             EvalRunner.Outcome outcome = new EvalRunner(System.err, throughput()).run(config, Path.of(config.output().dir()));
             printSummary(outcome);
-            if (recipe != null) System.out.print(dev.nemotron4j.eval.recipe.Recipe.compare(outcome.results(), dev.nemotron4j.eval.recipe.Recipe.published(recipe)));
+            if (recipe != null && dev.nemotron4j.eval.recipe.Recipe.hasPublished(recipe)) {
+                System.out.print(dev.nemotron4j.eval.recipe.Recipe.compare(outcome.results(), dev.nemotron4j.eval.recipe.Recipe.published(recipe)));
+            }
             return 0;
         }
     }

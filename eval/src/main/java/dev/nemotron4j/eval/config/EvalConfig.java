@@ -80,9 +80,11 @@ public record EvalConfig(
     /**
      * Few-shot examples before each question (log-likelihood scoring): {@code count} solved examples from
      * {@code dataset} (a dev split: its first ones, or a seeded choice when {@code seed} is set) or, without a
-     * dataset, seeded from the task's own items other than the one asked.
+     * dataset, seeded from the task's own items other than the one asked. With {@code matchField}, only examples whose
+     * field of that name equals the asked item's are used (MMLU's 5-shot examples are its dev split's, of the
+     * question's own subject).
      */
-    public record FewShotConfig(Integer count, String dataset, Long seed) {}
+    public record FewShotConfig(Integer count, String dataset, Long seed, String matchField) {}
 
     /** The interceptor chain's settings; the chain's order is fixed (see docs/EVALUATION.md). */
     public record InterceptorsConfig(SystemPromptConfig systemPrompt, PayloadConfig payload,

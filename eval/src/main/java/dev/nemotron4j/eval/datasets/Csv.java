@@ -28,7 +28,8 @@ final class Csv {
         return rows;
     }
 
-    private static List<List<String>> records(String text) {
+    /** The records as lists of fields, no header assumed. */
+    static List<List<String>> records(String text) {
         List<List<String>> out = new ArrayList<>();
         List<String> record = new ArrayList<>();
         StringBuilder field = new StringBuilder();

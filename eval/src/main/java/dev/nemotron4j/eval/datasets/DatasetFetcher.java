@@ -156,6 +156,10 @@ public final class DatasetFetcher {
                 .replace("{part}", part == null ? "" : part);
     }
 
+    private static String param(DatasetManifest.Entry e, String key) {
+        return get(e.params(), key);
+    }
+
     private static String get(Map<String, String> map, String key) {
         return map == null ? null : map.get(key);
     }
@@ -311,7 +315,15 @@ public final class DatasetFetcher {
                     if (downloads.size() - also.size() != 1) throw new IllegalArgumentException("converter scicode reads one problems file");
                     yield writeRows(dataset, SciCodePrefilledSteps.rows(downloads.getFirst().file(), also).iterator());
                 }
-                default -> throw new IllegalArgumentException("unknown converter '" + e.converter() + "' (arena_hard, essays, scicode)");
+                case "mmlu" -> {
+                    if (downloads.size() != 1) throw new IllegalArgumentException("converter mmlu reads one archive");
+                    yield writeRows(dataset, MmluArchive.rows(downloads.getFirst().file(), param(e, "split"), downloads.getFirst().url()).iterator());
+                }
+                case "arc" -> {
+                    if (downloads.size() != 1) throw new IllegalArgumentException("converter arc reads one archive");
+                    yield writeRows(dataset, ArcQuestions.rows(downloads.getFirst().file(), param(e, "member"), downloads.getFirst().url()).iterator());
+                }
+                default -> throw new IllegalArgumentException("unknown converter '" + e.converter() + "' (arena_hard, essays, scicode, mmlu, arc)");
             };
         }
         if ("raw".equals(format)) {

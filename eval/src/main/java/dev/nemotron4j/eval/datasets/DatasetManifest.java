@@ -32,7 +32,8 @@ public record DatasetManifest(Map<String, Entry> datasets) {
      * @param gated       needs the user's own access token ({@code token_env}); never redistributed
      * @param tokenEnv    environment variable holding the access token for gated sets (default HF_TOKEN)
      * @param format      {@code jsonl}, {@code json} (array or {@code rows_field}), {@code csv}, {@code parquet}, or
-     *                    {@code raw} (the download kept byte for byte: a task that reads the publisher's own format)
+     *                    {@code raw} (the download kept byte for byte: a task that reads the publisher's own format);
+     *                    {@code tar} or {@code zip} for an archive its {@code converter} unpacks (recorded only)
      * @param rowsField   for {@code json}: the field holding the rows
      * @param fields      our field name → the source's field name (fields not named are kept as they are)
      * @param task        the built-in task it feeds
@@ -48,8 +49,10 @@ public record DatasetManifest(Map<String, Entry> datasets) {
      * @param alsoSha256  their expected SHA-256s, when known
      * @param converter   a conversion beyond renaming fields: {@code arena_hard} (questions joined with each category's
      *                    baseline answers, {@link ArenaHardJoin}), {@code essays} (a list of essay URLs fetched and
-     *                    joined into one haystack text, {@link EssayHaystack}) or {@code scicode} (SciCode's problems
-     *                    with the code of the steps it fills in itself, {@link SciCodePrefilledSteps})
+     *                    joined into one haystack text, {@link EssayHaystack}), {@code scicode} (SciCode's problems
+     *                    with the code of the steps it fills in itself, {@link SciCodePrefilledSteps}), {@code mmlu}
+     *                    (one split of MMLU's {@code data.tar}, {@code params.split}, {@link MmluArchive}) or {@code arc}
+     *                    (one JSONL member of ARC's zip archive, {@code params.member}, {@link ArcQuestions})
      * @param params      the converter's settings
      * @param alsoGitBlob for further downloads from a git repository whose SHA-256 is published nowhere: the file's git
      *                    blob id in the pinned commit's tree ({@code git ls-tree}: SHA-1 of {@code "blob SIZE\0"} and

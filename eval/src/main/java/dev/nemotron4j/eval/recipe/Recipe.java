@@ -18,7 +18,8 @@ import java.util.Locale;
 
 /**
  * A bundled evaluation recipe ({@code eval run --recipe NAME --datasets DIR}): a config with a model card's settings
- * per benchmark, and the numbers the card publishes, so a run reports "ours ± CI vs published" per benchmark.
+ * per benchmark, and the numbers the card publishes, so a run reports "ours ± CI vs published" per benchmark. A recipe
+ * without published numbers ({@code base-fewshot}: the base-model few-shot suites) only runs its tasks.
  */
 public final class Recipe {
     /**
@@ -49,6 +50,11 @@ public final class Recipe {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write the recipe into " + datasetsDir, e);
         }
+    }
+
+    /** Whether the recipe has published numbers to compare with (a suite without a model card's table has none). */
+    public static boolean hasPublished(String name) {
+        return Recipe.class.getResource("/dev/nemotron4j/eval/recipes/" + name + ".published.yaml") != null;
     }
 
     public static PublishedNumbers published(String name) {
@@ -108,7 +114,7 @@ public final class Recipe {
 
     private static String resource(String file) {
         try (InputStream in = Recipe.class.getResourceAsStream("/dev/nemotron4j/eval/recipes/" + file)) {
-            if (in == null) throw new IllegalArgumentException("no bundled recipe file " + file + " (recipes: nemotron-3-nano)");
+            if (in == null) throw new IllegalArgumentException("no bundled recipe file " + file + " (recipes: nemotron-3-nano, base-fewshot)");
             return new String(in.readAllBytes(), StandardCharsets.UTF_8);
         } catch (IOException e) {
             throw new UncheckedIOException(e);

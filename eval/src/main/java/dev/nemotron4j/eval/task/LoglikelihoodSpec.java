@@ -18,8 +18,11 @@ import java.util.SplittableRandom;
  * @param pool       where examples come from (a dev split, or the task's own items)
  * @param ownItems   the pool is the task's own items (the asked item is never its own example)
  * @param seed       seeded choice of examples per item; null with a separate pool: its first {@code shots} items
+ * @param matchField when set, an item's examples are the pool's items whose field of this name equals the item's
+ *                   (MMLU: the dev split's examples of the question's own subject)
  */
-public record LoglikelihoodSpec(boolean normalize, boolean choiceText, int shots, List<EvalItem> pool, boolean ownItems, Long seed) {
+public record LoglikelihoodSpec(boolean normalize, boolean choiceText, int shots, List<EvalItem> pool, boolean ownItems, Long seed,
+                                String matchField) {
 
     public LoglikelihoodSpec {
         pool = pool == null ? List.of() : List.copyOf(pool);
@@ -29,7 +32,7 @@ public record LoglikelihoodSpec(boolean normalize, boolean choiceText, int shots
         }
     }
 
-    public static final LoglikelihoodSpec LETTERS = new LoglikelihoodSpec(false, false, 0, List.of(), false, null);
+    public static final LoglikelihoodSpec LETTERS = new LoglikelihoodSpec(false, false, 0, List.of(), false, null, null);
 
     /** The context for an item: its examples, each with its answer, then the item's prompt (and "\nAnswer:" for letters). */
     public String context(TaskDefinition task, EvalItem item) {
@@ -64,7 +67,19 @@ public record LoglikelihoodSpec(boolean normalize, boolean choiceText, int shots
     List<EvalItem> examples(String task, EvalItem item) {
         if (shots == 0) return List.of();
         List<EvalItem> candidates = new ArrayList<>();
-        for (EvalItem e : pool) if (!(ownItems && e.id().equals(item.id()))) candidates.add(e);
+        String match = matchField == null ? null : item.fields().path(matchField).asText(null);
+        if (matchField != null && match == null) {
+            throw new IllegalArgumentException("task " + task + ": item " + item.id() + " has no field '" + matchField + "' (few_shot.match_field)");
+        }
+        for (EvalItem e : pool) {
+            if (ownItems && e.id().equals(item.id())) continue;
+            if (match != null && !match.equals(e.fields().path(matchField).asText(null))) continue;
+            candidates.add(e);
+        }
+        if (candidates.size() < shots) {
+            throw new IllegalArgumentException("task " + task + ": item " + item.id() + " has " + candidates.size() + " few-shot examples"
+                    + (match == null ? "" : " with " + matchField + " '" + match + "'") + ", few_shot.count is " + shots);
+        }
         if (seed == null && !ownItems) return candidates.subList(0, shots);
         long s = seed == null ? 0 : seed;
         SplittableRandom random = new SplittableRandom(Long.parseUnsignedLong(Sha256.hex("fewshot|" + s + "|" + task + "|" + item.id()).substring(0, 15), 16));

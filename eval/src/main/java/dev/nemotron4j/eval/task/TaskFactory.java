@@ -363,13 +363,25 @@ public final class TaskFactory {
         boolean normalize = "loglikelihood_norm".equals(task.scoring());
         var fs = task.fewShot();
         if (fs == null || fs.count() == null || fs.count() == 0) {
-            return new LoglikelihoodSpec(normalize, continuation.equals("choice_text"), 0, List.of(), false, null);
+            return new LoglikelihoodSpec(normalize, continuation.equals("choice_text"), 0, List.of(), false, null, null);
         }
         boolean own = fs.dataset() == null;
         List<EvalItem> pool = own ? items
                 : readItems(Path.of(fs.dataset()).toAbsolutePath().normalize(), task, family, answerField, choicesField, expectedRule, null);
         Long seed = own && fs.seed() == null ? Long.valueOf(0) : fs.seed();   // own items: always a seeded choice
-        return new LoglikelihoodSpec(normalize, continuation.equals("choice_text"), fs.count(), pool, own, seed);
+        String match = fs.matchField() == null || fs.matchField().isBlank() ? null : fs.matchField();
+        if (match != null) {
+            for (EvalItem e : pool) {
+                if (!e.fields().hasNonNull(match)) {
+                    throw new IllegalArgumentException("task " + task.name() + ": few-shot example " + e.id() + " has no field '" + match
+                            + "' (few_shot.match_field)");
+                }
+            }
+        }
+        LoglikelihoodSpec spec = new LoglikelihoodSpec(normalize, continuation.equals("choice_text"), fs.count(), pool, own, seed, match);
+        // every item must find its examples among the matching ones: refused now, not halfway through a run
+        if (match != null) for (EvalItem item : items) spec.examples(task.name(), item);
+        return spec;
     }
 
     /** One variant per reasoning budget, or the task itself when there is no sweep. */

@@ -181,6 +181,25 @@ class BenchmarkDatasetsFetchTest {
         assertThat(f.source().path("files")).extracting(n -> n.path("url").asText().substring(base.length()))
                 .containsExactly(LCB + "test.jsonl", LCB + "test2.jsonl", LCB + "test3.jsonl", LCB + "test4.jsonl", LCB + "test5.jsonl", LCB + "test6.jsonl");
         assertThat(f.source().path("converted_sha256").asText()).isEqualTo(Sha256.ofFile(f.dataset()));
+        // each part is checked against its own pinned hash: one changed file refuses the whole fetch, naming it
+        StringBuilder pins = new StringBuilder();
+        for (String part : List.of("test.jsonl", "test2.jsonl", "test3.jsonl", "test4.jsonl", "test5.jsonl", "test6.jsonl")) {
+            pins.append("      ").append(part).append(": ").append(part.equals("test6.jsonl") ? "0".repeat(64) : Sha256.hex(files.get(LCB + part))).append('\n');
+        }
+        Path pinned = TestDatasets.write(dir.resolve("lcb-manifest.yaml"), """
+                datasets:
+                  livecodebench:
+                    description: fixture
+                    url: %s%s{part}
+                    license: CC
+                    format: jsonl
+                    parts: [test.jsonl, test2.jsonl, test3.jsonl, test4.jsonl, test5.jsonl, test6.jsonl]
+                    part_sha256:
+                %s    task: livecodebench
+                """.formatted(base, LCB, pins));
+        assertThatThrownBy(() -> fetcher.fetch(DatasetManifest.load(pinned), "livecodebench", dir.resolve("pinned"), null, null))
+                .hasMessageContaining("test6.jsonl has sha256 " + Sha256.hex(files.get(LCB + "test6.jsonl"))).hasMessageContaining("the source changed");
+        assertThat(dir.resolve("pinned/livecodebench.jsonl")).doesNotExist();
         // a missing part fails the fetch and leaves no file behind
         files.remove(LCB + "test4.jsonl");
         assertThatThrownBy(() -> fetcher.fetch(manifest, "livecodebench", dir.resolve("again"), null, null))
@@ -316,7 +335,8 @@ class BenchmarkDatasetsFetchTest {
     @Test
     void theBuiltInEntriesArePinnedAndLicensed() {
         DatasetManifest m = DatasetManifest.builtIn();
-        for (String name : List.of("aime25", "bfcl", "bfcl-answers", "hotpotqa-dev", "ruler-essays", "livecodebench", "arena-hard-v2", "scicode")) {
+        for (String name : List.of("gsm8k", "hellaswag", "gpqa-diamond", "mmlu-prox", "wmt24pp", "aime25", "bfcl", "bfcl-answers", "hotpotqa-dev",
+                "ruler-essays", "livecodebench", "arena-hard-v2", "scicode")) {
             assertThat(m.get(name).revision()).as(name).matches("[0-9a-f]{40}");
             assertThat(m.get(name).url()).as(name).contains("{revision}");
         }
@@ -333,9 +353,13 @@ class BenchmarkDatasetsFetchTest {
         assertThat(m.describe()).contains("ruler-essays").contains("bfcl:VARIANT");
         // these downloads are pinned to their exact bytes: a sha256, or for a file whose sha256 is published nowhere,
         // its git blob id in the pinned commit
-        for (String name : List.of("aime25", "squad-v2-dev", "ruler-essays", "arena-hard-v2", "scicode", "scicode-targets", "mmlu-pro")) {
+        for (String name : List.of("gsm8k", "hellaswag", "gpqa-diamond", "aime25", "squad-v2-dev", "hotpotqa-dev", "ruler-essays", "arena-hard-v2",
+                "scicode", "scicode-targets", "mmlu-pro")) {
             assertThat(m.get(name).sha256()).as(name).matches("[0-9a-f]{64}");
         }
+        // LiveCodeBench's six release files, each by its own hash
+        assertThat(m.get("livecodebench").partSha256()).containsOnlyKeys(m.get("livecodebench").parts());
+        assertThat(m.get("livecodebench").partSha256().values()).allMatch(h -> h.matches("[0-9a-f]{64}"));
         for (String name : List.of("arena-hard-v2", "scicode")) {
             DatasetManifest.Entry e = m.get(name);
             for (String also : e.also().keySet()) {

@@ -96,4 +96,60 @@ class RecipeTest {
         }
         assertThatThrownBy(() -> Recipe.published("nope")).hasMessageContaining("no bundled recipe");
     }
+
+    /** Rows in the shape `eval fetch NAME` writes: {@code n} solved items, the first with {@code extra} fields. */
+    private void rows(String file, int n, String fields) {
+        StringBuilder sb = new StringBuilder();
+        for (int i = 0; i < n; i++) sb.append(fields.replace("#", String.valueOf(i))).append('\n');
+        TestDatasets.write(dir.resolve(file), sb.toString());
+    }
+
+    @Test
+    void theBaseModelRecipeScoresMmluFiveShotArcTwentyFiveShotAndHellaSwagTenShotByLogLikelihood() {
+        rows("mmlu.jsonl", 2, "{\"id\": \"astronomy/#\", \"subject\": \"astronomy\", \"question\": \"Q#\", \"choices\": [\"a\", \"b\", \"c\", \"d\"], \"answer\": \"B\"}");
+        StringBuilder examples = new StringBuilder();
+        for (String subject : List.of("anatomy", "astronomy")) {
+            for (int i = 0; i < 5; i++) {
+                examples.append("{\"id\": \"").append(subject).append('/').append(i).append("\", \"subject\": \"").append(subject)
+                        .append("\", \"question\": \"").append(subject).append(" example ").append(i)
+                        .append("\", \"choices\": [\"w\", \"x\", \"y\", \"z\"], \"answer\": \"C\"}\n");
+            }
+        }
+        TestDatasets.write(dir.resolve("mmlu-dev.jsonl"), examples.toString());
+        rows("arc-challenge.jsonl", 2, "{\"id\": \"arc#\", \"question\": \"Which #?\", \"choices\": [\"one\", \"two\", \"three\"], \"answer\": \"A\"}");
+        rows("arc-challenge-train.jsonl", 30, "{\"id\": \"train#\", \"question\": \"Train #?\", \"choices\": [\"yes\", \"no\"], \"answer\": \"B\"}");
+        rows("hellaswag.jsonl", 12, "{\"ind\": #, \"activity_label\": \"Cooking\", \"question\": \"A cook #\", \"choices\": [\"stirs.\", \"sings.\", "
+                + "\"sleeps.\", \"flies.\"], \"answer\": 0}");
+        assertThat(Recipe.hasPublished("base-fewshot")).isFalse();
+        assertThat(Recipe.hasPublished("nemotron-3-nano")).isTrue();
+        EvalConfig config = ConfigLoader.load(Recipe.materialize("base-fewshot", dir), List.of());
+        List<dev.nemotron4j.eval.task.TaskDefinition> tasks = new dev.nemotron4j.eval.task.TaskFactory(config,
+                dev.nemotron4j.eval.target.TokenCounter.approximate()).build();
+        assertThat(tasks).extracting(dev.nemotron4j.eval.task.TaskDefinition::name).containsExactly("mmlu", "arc_challenge", "hellaswag");
+
+        // MMLU: the five astronomy examples (never anatomy's), each with its letter, then the question
+        var mmlu = tasks.get(0);
+        String context = mmlu.scoringSpec().context(mmlu, mmlu.items().getFirst());
+        assertThat(context.split("\n\n")).hasSize(6);
+        assertThat(context).startsWith("astronomy example 0\nA. w\nB. x\nC. y\nD. z\nAnswer: C\n\nastronomy example 1").doesNotContain("anatomy")
+                .endsWith("Q0\nA. a\nB. b\nC. c\nD. d\nAnswer:");
+        assertThat(mmlu.scoringSpec().continuation(mmlu, mmlu.items().getFirst(), 1)).isEqualTo(" B");
+        assertThat(mmlu.scoringSpec().normalize()).isFalse();
+
+        // ARC-Challenge: 25 train examples answered by their text, acc_norm
+        var arc = tasks.get(1);
+        String arcContext = arc.scoringSpec().context(arc, arc.items().getFirst());
+        assertThat(arcContext.split("\n\n")).hasSize(26);
+        assertThat(arcContext).contains("Answer: no\n\n").endsWith("Question: Which 0?\nAnswer:");
+        assertThat(arc.scoringSpec().continuation(arc, arc.items().getFirst(), 2)).isEqualTo(" three");
+        assertThat(arc.scoringSpec().normalize()).isTrue();
+
+        // HellaSwag: ten other items as examples, the activity label before the context
+        var hellaswag = tasks.get(2);
+        var item = hellaswag.items().get(3);
+        String hsContext = hellaswag.scoringSpec().context(hellaswag, item);
+        assertThat(hsContext.split("\n\n")).hasSize(11);
+        assertThat(hsContext).endsWith("\n\nCooking: A cook 3").doesNotContain("Cooking: A cook 3 stirs.");
+        assertThat(hellaswag.scoringSpec().continuation(hellaswag, item, 0)).isEqualTo(" stirs.");
+    }
 }
