@@ -1,5 +1,6 @@
 package dev.nemotron4j.eval.config;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.nemotron4j.eval.target.EndpointType;
 import dev.nemotron4j.eval.target.ReasoningMode;
@@ -84,7 +85,8 @@ public record EvalConfig(
      * field of that name equals the asked item's are used (MMLU's 5-shot examples are its dev split's, of the
      * question's own subject).
      */
-    public record FewShotConfig(Integer count, String dataset, Long seed, String matchField) {}
+    public record FewShotConfig(Integer count, String dataset, Long seed,
+                                @JsonInclude(JsonInclude.Include.NON_NULL) String matchField) {}
 
     /** The interceptor chain's settings; the chain's order is fixed (see docs/EVALUATION.md). */
     public record InterceptorsConfig(SystemPromptConfig systemPrompt, PayloadConfig payload,
