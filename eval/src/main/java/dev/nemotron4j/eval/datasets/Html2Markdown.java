@@ -80,15 +80,25 @@ final class Html2Markdown {
 
     private void walk(SoupTree.Element e) {
         handleTag(e.name, e.attrs, true);
+        // texts next to each other in the tree (split by an end tag that closed nothing) are one text once serialised
+        StringBuilder text = new StringBuilder();
         for (SoupTree.Node n : e.children) {
-            switch (n) {
-                case SoupTree.Element child -> walk(child);
-                case SoupTree.Text t when e.name.equals("script") || e.name.equals("style") -> handleData(t.text().replace("</' + 'script>", "</ignore>"), false);
-                case SoupTree.Text t -> text(t.text());
-                case SoupTree.Other ignored -> { }
+            if (n instanceof SoupTree.Text t) {
+                text.append(t.text());
+                continue;
             }
+            flush(e, text);
+            if (n instanceof SoupTree.Element child) walk(child);
         }
+        flush(e, text);
         handleTag(e.name, Map.of(), false);
+    }
+
+    private void flush(SoupTree.Element parent, StringBuilder text) {
+        if (text.isEmpty()) return;
+        if (parent.name.equals("script") || parent.name.equals("style")) handleData(text.toString().replace("</' + 'script>", "</ignore>"), false);
+        else text(text.toString());
+        text.setLength(0);
     }
 
     /** Text as html2text's parser reads it back from BeautifulSoup's output: &, < and > arrive as entity characters. */

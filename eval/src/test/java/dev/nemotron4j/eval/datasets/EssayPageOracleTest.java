@@ -3,11 +3,17 @@ package dev.nemotron4j.eval.datasets;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -58,6 +64,37 @@ class EssayPageOracleTest {
         assertThat(PyUnicodeEscape.decode(bytes)).isEqualTo("caf\u00c3\u00a9 AA\u00e9\u2014\\qx");
         assertThatThrownBy(() -> PyUnicodeEscape.decode("\\N{NO SUCH NAME}".getBytes(StandardCharsets.ISO_8859_1)))
                 .hasMessageContaining("NO SUCH NAME");
+    }
+
+    @Test
+    void theHaystackJoinsTheFilesAsRulersGlobAndSortDo(@TempDir Path dir) throws IOException {
+        Map<String, byte[]> served = new HashMap<>();
+        served.put("http://h/b.txt", "second\r\ntext\r".getBytes(StandardCharsets.UTF_8));
+        served.put("http://h/a.txt", "first text\n".getBytes(StandardCharsets.UTF_8));
+        served.put("http://h/old/a.txt", "replaced\n".getBytes(StandardCharsets.UTF_8));
+        served.put("http://h/bad.txt", new byte[] {'x', (byte) 0xFF});
+        served.put("http://p/z.html", "<font>zeta</font>".getBytes(StandardCharsets.ISO_8859_1));
+        served.put("http://p/y.html", "<p>no font</p>".getBytes(StandardCharsets.ISO_8859_1));
+        served.put("http://p/q.html?v=1", "<font>not a .txt name</font>".getBytes(StandardCharsets.ISO_8859_1));
+        served.put("http://p/e.html", "<font>\\x4G</font>".getBytes(StandardCharsets.ISO_8859_1));
+        Path list = dir.resolve("urls.txt");
+        Files.writeString(list, String.join("\n", "http://h/b.txt", "http://h/old/a.txt", "http://h/a.txt", "http://h/bad.txt", "http://p/z.html",
+                "http://p/y.html", "http://p/q.html?v=1", "http://p/e.html", "http://p/gone.html") + "\n");
+        EssayHaystack.Collected c = EssayHaystack.collect(list, url -> {
+            if (!served.containsKey(url)) throw new IllegalArgumentException("404 " + url);
+            try {
+                Path f = Files.write(dir.resolve("dl" + served.size() + url.hashCode()), served.get(url));
+                return new DatasetFetcher.Download(url, f, "sha");
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        });
+        // text files by name (of two a.txt the later), then pages by name; CR LF and CR read as LF; q.txt?v=1 is no *.txt
+        assertThat(c.text()).isEqualTo("first text\nsecond\ntext\n" + "None\n\n" + "zeta\n\n");
+        assertThat(c.missing()).hasSize(3);
+        assertThat(c.missing().get(0)).startsWith("http://h/bad.txt (not UTF-8");
+        assertThat(c.missing().get(1)).startsWith("http://p/e.html (unicode_escape: truncated \\x escape");
+        assertThat(c.missing().get(2)).isEqualTo("http://p/gone.html");
     }
 
     private static byte[] resource(String name) throws IOException {
