@@ -31,7 +31,8 @@ import java.util.function.Function;
  * RULER's settings ({@link Html2Markdown}: Markdown links, {@code _italics_}, {@code **bold**}, {@code <br>} as two
  * spaces and a line break, paragraphs wrapped at 78 columns, images and tables dropped). A page without a
  * {@code <font>} contributes {@code "None\n\n"}, html2text's output for Python's {@code str(None)}. Line endings are
- * then made {@code \n}, as Python's text-mode read of the written file does (for the text files too).
+ * then made {@code \n}, as Python's text-mode read of the written file does (for the text files too). RULER does not
+ * pin html2text; its 2025.4.15 release differs in a few spacing and indentation details (docs/EVALUATION.md).
  */
 final class EssayHaystack {
     private EssayHaystack() {}
