@@ -2,49 +2,50 @@ package dev.nemotron4j.eval.datasets;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
-import java.util.Locale;
+import java.util.TreeMap;
 import java.util.function.Function;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
- * RULER's essay haystack as its {@code download_paulgraham_essay.py} builds it, on the user's machine: every URL of the
- * list ({@code PaulGrahamEssays_URLs.txt}) is fetched; a {@code .html} page contributes the text of its first
- * {@code <font>} element, any other URL its text as it is; the texts are joined in RULER's order (the plain-text files
- * by file name, then the pages by file name) into {@code {"text": ...}} ({@code PaulGrahamEssays.json}). The essays are
- * Paul Graham's and are never bundled: each fetch records every URL and hash. A URL that cannot be fetched is left out
- * and named in the provenance ({@code missing}), as RULER's script skips it.
+ * RULER's essay haystack as its {@code download_paulgraham_essay.py} (NVIDIA/RULER at the manifest's pinned commit)
+ * builds it, on the user's machine: every URL of the list ({@code PaulGrahamEssays_URLs.txt}) is fetched; a URL
+ * containing {@code .html} is a page turned into Markdown, any other URL a text file (UTF-8) taken as it is; the texts
+ * are joined in RULER's order (the text files by file name, then the pages by file name with {@code .html} made
+ * {@code .txt}; of two URLs with one file name the later wins, and a name not ending in {@code .txt} is left out, as
+ * RULER's {@code glob('*.txt')} does) into {@code {"text": ...}} ({@code PaulGrahamEssays.json}). The essays are Paul
+ * Graham's and are never bundled: each fetch records every URL and hash. A URL that cannot be fetched, or whose page
+ * RULER's script would fail on, is left out and named in the provenance ({@code missing}), as RULER's script skips it.
  *
- * <p>RULER turns a page into Markdown with {@code html2text}; here a page becomes plain text (tags dropped, {@code <br>}
- * a line break, paragraphs a blank line, entities decoded, links as their text, no Markdown escapes). The haystack is
- * read as words, so only those escapes and link targets differ.
+ * <p>A page becomes exactly the text RULER's script writes for it (checked byte for byte against the Python script's
+ * steps with html2text 2020.1.16, BeautifulSoup 4.11.2 and CPython 3.11, on hand-made pages shaped like
+ * paulgraham.com's): the bytes are decoded as Python's {@code "unicode_escape"} ({@link PyUnicodeEscape}: Latin-1 with
+ * backslash escapes, so UTF-8 pages become mojibake as in RULER's file), parsed as BeautifulSoup's {@code html.parser}
+ * builds a tree ({@link SoupTree}), and the first {@code <font>} element is converted as {@code html2text} does with
+ * RULER's settings ({@link Html2Markdown}: Markdown links, {@code _italics_}, {@code **bold**}, {@code <br>} as two
+ * spaces and a line break, paragraphs wrapped at 78 columns, images and tables dropped). A page without a
+ * {@code <font>} contributes {@code "None\n\n"}, html2text's output for Python's {@code str(None)}. Line endings are
+ * then made {@code \n}, as Python's text-mode read of the written file does (for the text files too). RULER does not
+ * pin html2text; its 2025.4.15 release differs in a few spacing and indentation details (docs/EVALUATION.md).
  */
 final class EssayHaystack {
     private EssayHaystack() {}
 
-    /** The haystack text, the essays fetched and the URLs that could not be. */
+    /** The haystack text, the essays fetched and the URLs left out (a page RULER's script fails on: "URL (reason)"). */
     record Collected(String text, List<DatasetFetcher.Download> essays, List<String> missing) {}
-
-    private static final Pattern FONT = Pattern.compile("<(/?)font\\b[^>]*>", Pattern.CASE_INSENSITIVE);
-    private static final Pattern DROPPED = Pattern.compile("(?is)<(script|style)\\b.*?</\\1\\s*>|<!--.*?-->");
-    private static final Pattern BREAK = Pattern.compile("(?i)<br\\s*/?>");
-    private static final Pattern PARAGRAPH = Pattern.compile("(?i)</?p\\b[^>]*>");
-    private static final Pattern TAG = Pattern.compile("<[^>]*>");
-    private static final Pattern ENTITY = Pattern.compile("&(#[0-9]+|#[xX][0-9a-fA-F]+|[a-zA-Z]+);");
 
     /** @param fetch downloads one URL (a failure is an exception; the file is read and then deleted here) */
     static Collected collect(Path urlList, Function<String, DatasetFetcher.Download> fetch) {
-        record Essay(String name, boolean page, String text) {}
-        List<Essay> essays = new ArrayList<>();
+        TreeMap<String, String> texts = new TreeMap<>(), pages = new TreeMap<>();
         List<DatasetFetcher.Download> fetched = new ArrayList<>();
         List<String> missing = new ArrayList<>();
-        for (String line : read(urlList).split("\n")) {
+        for (String line : new String(read(urlList), StandardCharsets.UTF_8).split("\n")) {
             String url = line.strip();
             if (url.isEmpty()) continue;
             DatasetFetcher.Download d;
@@ -57,8 +58,15 @@ final class EssayHaystack {
             try {
                 String name = url.substring(url.lastIndexOf('/') + 1);
                 boolean page = url.contains(".html");
-                String content = read(d.file());
-                essays.add(page ? new Essay(name.replace(".html", ".txt"), true, pageText(content)) : new Essay(name, false, content));
+                byte[] content = read(d.file());
+                String text;
+                try {
+                    text = page ? pageText(content) : universalNewlines(utf8(content));
+                } catch (IllegalArgumentException failed) {   // RULER's script prints "Fail download" and goes on
+                    missing.add(url + " (" + failed.getMessage() + ")");
+                    continue;
+                }
+                (page ? pages : texts).put(page ? name.replace(".html", ".txt") : name, text);
                 fetched.add(d);
             } finally {
                 try {
@@ -68,75 +76,46 @@ final class EssayHaystack {
                 }
             }
         }
-        if (essays.isEmpty()) throw new IllegalArgumentException(urlList + ": none of the essays could be fetched (" + missing.size() + " URLs)");
-        essays.sort(Comparator.comparing(Essay::page).thenComparing(Essay::name));
         StringBuilder text = new StringBuilder();
-        for (Essay e : essays) text.append(e.text());
+        int joined = 0;
+        for (TreeMap<String, String> files : List.of(texts, pages)) {
+            for (var e : files.entrySet()) {
+                if (!e.getKey().endsWith(".txt") || e.getKey().startsWith(".")) continue;   // glob('*.txt')
+                text.append(e.getValue());
+                joined++;
+            }
+        }
+        if (joined == 0) throw new IllegalArgumentException(urlList + ": none of the essays could be fetched (" + missing.size() + " URLs)");
         return new Collected(text.toString(), fetched, missing);
     }
 
-    /** The text of a page's first {@code <font>} element (nested ones included), or of the whole page when it has none. */
-    static String pageText(String page) {
-        String html = DROPPED.matcher(page).replaceAll("");   // a <font> in a script or comment is no element
-        Matcher m = FONT.matcher(html);
-        int start = -1, depth = 0, end = html.length();
-        while (m.find()) {
-            boolean closing = !m.group(1).isEmpty();
-            if (start < 0) {
-                if (closing) continue;
-                start = m.end();
-                depth = 1;
-            } else if (closing && --depth == 0) {
-                end = m.start();
-                break;
-            } else if (!closing) {
-                depth++;
-            }
-        }
-        return toText(start < 0 ? html : html.substring(start, end));
+    /**
+     * The text RULER's script writes for one page: its first {@code <font>} element as html2text's Markdown.
+     *
+     * @throws IllegalArgumentException where the script fails on the page (a malformed backslash escape, markup
+     *                                  Python's HTML parser rejects)
+     */
+    static String pageText(byte[] page) {
+        SoupTree.Element root = SoupTree.parse(PyUnicodeEscape.decode(page));
+        return universalNewlines(Html2Markdown.convert(SoupTree.find(root, "font")));
     }
 
-    static String toText(String html) {
-        String s = DROPPED.matcher(html).replaceAll("");
-        s = s.replaceAll("\\s+", " ");   // HTML white space: line breaks in the source are spaces
-        s = BREAK.matcher(s).replaceAll("\n");
-        s = PARAGRAPH.matcher(s).replaceAll("\n\n");
-        s = TAG.matcher(s).replaceAll("");
-        s = decode(s);
-        s = s.replaceAll("[ \\t\\x{00A0}]*\n[ \\t\\x{00A0}]*", "\n").replaceAll("\n{3,}", "\n\n");
-        return s.strip() + "\n\n";
+    private static String universalNewlines(String s) {
+        return s.replace("\r\n", "\n").replace('\r', '\n');
     }
 
-    private static String decode(String s) {
-        Matcher m = ENTITY.matcher(s);
-        StringBuilder out = new StringBuilder();
-        while (m.find()) {
-            String e = m.group(1);
-            String r = switch (e.toLowerCase(Locale.ROOT)) {
-                case "amp" -> "&";
-                case "lt" -> "<";
-                case "gt" -> ">";
-                case "quot" -> "\"";
-                case "apos" -> "'";
-                case "nbsp" -> " ";
-                case "mdash" -> "\u2014";
-                case "ndash" -> "\u2013";
-                case "hellip" -> "\u2026";
-                default -> {
-                    if (!e.startsWith("#") || e.length() > 8) yield m.group();   // unknown name, or too long for a code point
-                    int cp = e.startsWith("#x") || e.startsWith("#X") ? Integer.parseInt(e.substring(2), 16) : Integer.parseInt(e.substring(1));
-                    yield Character.isValidCodePoint(cp) ? Character.toString(cp) : m.group();
-                }
-            };
-            m.appendReplacement(out, Matcher.quoteReplacement(r));
-        }
-        m.appendTail(out);
-        return out.toString();
-    }
-
-    private static String read(Path file) {
+    private static String utf8(byte[] bytes) {
         try {
-            return new String(Files.readAllBytes(file), StandardCharsets.UTF_8);
+            return StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT).onUnmappableCharacter(CodingErrorAction.REPORT)
+                    .decode(ByteBuffer.wrap(bytes)).toString();
+        } catch (CharacterCodingException e) {
+            throw new IllegalArgumentException("not UTF-8: " + e.getMessage());
+        }
+    }
+
+    private static byte[] read(Path file) {
+        try {
+            return Files.readAllBytes(file);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read " + file, e);
         }
