@@ -32,7 +32,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
  * Item 4 and 5: the base-model suites whose publishers ship archives. MMLU's {@code data.tar} and ARC's
  * {@code ARC-V1-Feb2018.zip} are fetched through the built-in manifest from a local HTTP server answering at the
  * entries' own URL paths, with small archives in the publishers' layouts (written by Python's tarfile and zipfile, see
- * fetch/README.md), converted to the rows the multiple_choice task reads, and used as few-shot pools.
+ * eval/src/test/resources/dev/nemotron4j/eval/datasets/fetch/README.md), converted to the rows the multiple_choice task reads, and used as few-shot pools.
  */
 class ArchiveDatasetsFetchTest {
     private static final String FIXTURES = "/dev/nemotron4j/eval/datasets/fetch/";
