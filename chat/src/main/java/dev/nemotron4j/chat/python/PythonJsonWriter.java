@@ -17,17 +17,26 @@ public final class PythonJsonWriter {
 
     /** The JSON text of {@code value}. */
     public static String dumps(JsonNode value) {
+        return dumps(value, false);
+    }
+
+    /** The JSON text of {@code value}; {@code asciiOnly} as {@code json.dumps}' default {@code ensure_ascii=True}. */
+    public static String dumps(JsonNode value, boolean asciiOnly) {
         StringBuilder out = new StringBuilder();
-        write(value, out);
+        write(value, out, asciiOnly);
         return out.toString();
     }
 
     /** Appends the JSON text of {@code value} to {@code out}. */
     public static void write(JsonNode value, StringBuilder out) {
+        write(value, out, false);
+    }
+
+    private static void write(JsonNode value, StringBuilder out, boolean asciiOnly) {
         if (value == null || value.isNull() || value.isMissingNode()) {
             out.append("null");
         } else if (value.isTextual()) {
-            writeString(value.textValue(), out);
+            writeString(value.textValue(), out, asciiOnly);
         } else if (value.isBoolean()) {
             out.append(value.booleanValue() ? "true" : "false");
         } else if (value.isIntegralNumber()) {
@@ -38,7 +47,7 @@ public final class PythonJsonWriter {
             out.append('[');
             for (int i = 0; i < value.size(); i++) {
                 if (i > 0) out.append(", ");
-                write(value.get(i), out);
+                write(value.get(i), out, asciiOnly);
             }
             out.append(']');
         } else if (value.isObject()) {
@@ -48,9 +57,9 @@ public final class PythonJsonWriter {
                 Map.Entry<String, JsonNode> field = it.next();
                 if (!first) out.append(", ");
                 first = false;
-                writeString(field.getKey(), out);
+                writeString(field.getKey(), out, asciiOnly);
                 out.append(": ");
-                write(field.getValue(), out);
+                write(field.getValue(), out, asciiOnly);
             }
             out.append('}');
         } else {
@@ -88,7 +97,8 @@ public final class PythonJsonWriter {
         out.append('"');
     }
 
-    private static String floatText(double value) {
+    /** A float as {@code json.dumps} spells it. */
+    public static String floatText(double value) {
         // json.dumps spells the non-finite floats the JavaScript way.
         if (Double.isNaN(value)) return "NaN";
         if (Double.isInfinite(value)) return value > 0 ? "Infinity" : "-Infinity";

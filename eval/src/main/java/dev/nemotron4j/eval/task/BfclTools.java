@@ -7,7 +7,6 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.nemotron4j.eval.score.BfclAstChecker.Language;
 
-import java.math.BigDecimal;
 import java.util.Iterator;
 import java.util.Map;
 
@@ -115,57 +114,11 @@ final class BfclTools {
 
     /** JSON as Python's {@code json.dumps} writes it by default: {@code ", "} and {@code ": "} separators, ASCII only. */
     static String pythonJson(JsonNode node) {
-        StringBuilder out = new StringBuilder();
-        write(node, out);
-        return out.toString();
+        return PythonJsonWriter.dumps(node, true);
     }
 
-    private static void write(JsonNode node, StringBuilder out) {
-        if (node.isObject()) {
-            out.append('{');
-            boolean first = true;
-            for (Iterator<Map.Entry<String, JsonNode>> it = node.fields(); it.hasNext(); first = false) {
-                Map.Entry<String, JsonNode> e = it.next();
-                if (!first) out.append(", ");
-                PythonJsonWriter.writeString(e.getKey(), out, true);
-                out.append(": ");
-                write(e.getValue(), out);
-            }
-            out.append('}');
-        } else if (node.isArray()) {
-            out.append('[');
-            for (int i = 0; i < node.size(); i++) {
-                if (i > 0) out.append(", ");
-                write(node.get(i), out);
-            }
-            out.append(']');
-        } else if (node.isTextual()) {
-            PythonJsonWriter.writeString(node.asText(), out, true);
-        } else if (node.isBoolean()) {
-            out.append(node.booleanValue() ? "true" : "false");
-        } else if (node.isNull() || node.isMissingNode()) {
-            out.append("null");
-        } else if (node.isIntegralNumber()) {
-            out.append(node.bigIntegerValue());
-        } else {
-            out.append(pythonFloat(node.doubleValue()));
-        }
-    }
-
-    /** Python's {@code repr} of a float: the shortest digits that read back, in scientific notation below 1e-4 or from 1e16. */
+    /** Python's {@code repr} of a float as {@code json.dumps} writes it (non-finite values the JavaScript way). */
     static String pythonFloat(double d) {
-        if (Double.isNaN(d)) return "NaN";
-        if (Double.isInfinite(d)) return d > 0 ? "Infinity" : "-Infinity";
-        if (d == 0) return (1 / d < 0) ? "-0.0" : "0.0";
-        BigDecimal shortest = new BigDecimal(Double.toString(d)).stripTrailingZeros();
-        String digits = shortest.unscaledValue().abs().toString();
-        int exponent = digits.length() - 1 - shortest.scale();   // d = 0.digits... * 10^(exponent + 1)
-        String sign = d < 0 ? "-" : "";
-        if (exponent < -4 || exponent >= 16) {
-            String mantissa = digits.length() == 1 ? digits : digits.charAt(0) + "." + digits.substring(1);
-            return sign + mantissa + "e" + (exponent < 0 ? "-" : "+") + String.format("%02d", Math.abs(exponent));
-        }
-        String plain = shortest.abs().toPlainString();
-        return sign + (plain.contains(".") ? plain : plain + ".0");
+        return PythonJsonWriter.floatText(d);
     }
 }
